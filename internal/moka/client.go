@@ -1,0 +1,363 @@
+// Package moka is a client for Moka United's DealerCustomer API: one request
+// path that authenticates, retries what is safe to retry, decodes Moka's
+// envelope leniently and turns result codes into typed errors.
+package moka
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Base URLs of Moka's environments.
+const (
+	TestBaseURL       = "https://service.refmokaunited.com"
+	ProductionBaseURL = "https://service.mokaunited.com"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryBaseDelay = 250 * time.Millisecond
+	DefaultRetryMaxDelay  = 10 * time.Second
+	// maxRetryAfter caps how long a Retry-After header can make us wait.
+	maxRetryAfter = time.Minute
+	// maxBodyBytes bounds what we read of an answer; GetCustomerList of a large
+	// dealer account is the biggest legitimate one.
+	maxBodyBytes = 64 << 20
+)
+
+// Logger receives one line per HTTP attempt, with secrets already masked.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Config configures a Client. BaseURL and the credentials are required.
+type Config struct {
+	BaseURL    string
+	DealerCode string
+	Username   string
+	Password   string
+
+	// HTTPClient is the transport; nil means a client of our own with keep-alive.
+	HTTPClient *http.Client
+	UserAgent  string
+	Logger     Logger
+
+	// MaxRetries is how many times a failed attempt is tried again; -1 means never.
+	MaxRetries int
+	// RequestTimeout bounds each attempt.
+	RequestTimeout time.Duration
+	RetryBaseDelay time.Duration
+	RetryMaxDelay  time.Duration
+}
+
+// Client calls the DealerCustomer API. It is safe for concurrent use.
+type Client struct {
+	baseURL    string
+	auth       authBlock
+	httpClient *http.Client
+	userAgent  string
+	logger     Logger
+	maxRetries int
+	timeout    time.Duration
+	baseDelay  time.Duration
+	maxDelay   time.Duration
+}
+
+// CheckKey is Moka's authentication digest: lowercase hex of
+// SHA-256(DealerCode + "MK" + Username + "PD" + Password).
+func CheckKey(dealerCode, username, password string) string {
+	sum := sha256.Sum256([]byte(dealerCode + "MK" + username + "PD" + password))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewHTTPClient is the transport the provider shares between all resources:
+// one connection pool, kept alive, sized for Terraform's default parallelism.
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 64
+	t.MaxIdleConnsPerHost = 32
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: t}
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("moka: base URL %q is not an http(s) URL", cfg.BaseURL)
+	}
+	if cfg.DealerCode == "" || cfg.Username == "" || cfg.Password == "" {
+		return nil, errors.New("moka: dealer code, username and password are all required")
+	}
+	c := &Client{
+		baseURL: u.String(),
+		auth: authBlock{
+			DealerCode: cfg.DealerCode,
+			Username:   cfg.Username,
+			Password:   cfg.Password,
+			CheckKey:   CheckKey(cfg.DealerCode, cfg.Username, cfg.Password),
+		},
+		httpClient: cfg.HTTPClient,
+		userAgent:  cfg.UserAgent,
+		logger:     cfg.Logger,
+		maxRetries: cfg.MaxRetries,
+		timeout:    cfg.RequestTimeout,
+		baseDelay:  cfg.RetryBaseDelay,
+		maxDelay:   cfg.RetryMaxDelay,
+	}
+	if c.httpClient == nil {
+		c.httpClient = NewHTTPClient()
+	}
+	if c.userAgent == "" {
+		c.userAgent = "terraform-provider-moka"
+	}
+	switch {
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultRequestTimeout
+	}
+	if c.baseDelay <= 0 {
+		c.baseDelay = DefaultRetryBaseDelay
+	}
+	if c.maxDelay <= 0 {
+		c.maxDelay = DefaultRetryMaxDelay
+	}
+	return c, nil
+}
+
+// callResult is what the request path knows of a call beyond its Data.
+type callResult struct {
+	// uncertain is set when some attempt may have reached the server without its
+	// answer reaching us, so a write may have happened even though it failed.
+	uncertain bool
+}
+
+// call is the one request path: it POSTs request to /DealerCustomer/{operation},
+// retries transient failures, and decodes a Success answer's Data into out.
+// secrets are values of this request (a customer password, a card number) that
+// must not appear in a log line or error.
+func (c *Client) call(ctx context.Context, operation string, request any, out any, secrets ...string) (callResult, error) {
+	return c.callRetrying(ctx, c.maxRetries, operation, request, out, secrets...)
+}
+
+// callRetrying is call with its own retry budget.
+func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation string, request any, out any, secrets ...string) (callResult, error) {
+	body := map[string]any{"DealerCustomerAuthentication": c.auth}
+	if request != nil {
+		body["DealerCustomerRequest"] = request
+	}
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return callResult{}, fmt.Errorf("moka %s: encoding the request: %w", operation, err)
+	}
+	secrets = append(secrets, c.auth.Password, c.auth.CheckKey)
+
+	var res callResult
+	for attempt := 0; ; attempt++ {
+		data, err := c.attempt(ctx, operation, attempt, payload, secrets)
+		if err == nil {
+			if out == nil {
+				return res, nil
+			}
+			if err := json.Unmarshal(data, out); err != nil {
+				return res, fmt.Errorf("moka %s: the answer's Data is not what the API documents: %s", operation, redact(err.Error(), secrets))
+			}
+			return res, nil
+		}
+		retryable, uncertain := classify(err)
+		res.uncertain = res.uncertain || uncertain
+		if !retryable || attempt >= maxRetries || ctx.Err() != nil {
+			return res, err
+		}
+		if serr := sleep(ctx, c.backoff(attempt, err)); serr != nil {
+			return res, fmt.Errorf("moka %s: %w while waiting to retry after: %v", operation, serr, err)
+		}
+	}
+}
+
+// classify says whether a failed attempt may be tried again, and whether the
+// server may have acted on it.
+func classify(err error) (retryable, uncertain bool) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		// EX is Moka's unexpected error: the server may or may not have committed.
+		ex := apiErr.ResultCode == ResultCodeEX
+		return ex, ex
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		if errors.Is(te.Err, context.Canceled) {
+			return false, true
+		}
+		var dnsErr *net.DNSError
+		var opErr *net.OpError
+		if errors.As(te.Err, &dnsErr) || (errors.As(te.Err, &opErr) && opErr.Op == "dial") {
+			// The request never left: safe to retry, nothing happened.
+			return true, false
+		}
+		if te.HTTPStatus != 0 && te.HTTPStatus < 500 && te.HTTPStatus != http.StatusTooManyRequests && te.HTTPStatus != http.StatusRequestTimeout {
+			return false, false
+		}
+		return true, true
+	}
+	return false, false
+}
+
+func (c *Client) backoff(attempt int, err error) time.Duration {
+	var te *TransportError
+	if errors.As(err, &te) && te.RetryAfter != "" {
+		if d, ok := parseRetryAfter(te.RetryAfter, time.Now()); ok {
+			return min(d, maxRetryAfter)
+		}
+	}
+	ceiling := c.baseDelay << min(attempt, 20)
+	if ceiling <= 0 || ceiling > c.maxDelay {
+		ceiling = c.maxDelay
+	}
+	// Full jitter: many resources failing together must not retry together.
+	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+type envelope struct {
+	Data          json.RawMessage `json:"Data"`
+	ResultCode    flexString      `json:"ResultCode"`
+	ResultMessage flexString      `json:"ResultMessage"`
+}
+
+// attempt makes one HTTP exchange and returns the Data of a Success answer.
+func (c *Client) attempt(ctx context.Context, operation string, attempt int, payload []byte, secrets []string) (json.RawMessage, error) {
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.baseURL+"/DealerCustomer/"+operation, bytes.NewReader(payload))
+	if err != nil {
+		return nil, fmt.Errorf("moka %s: %w", operation, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	start := time.Now()
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		} else if actx.Err() != nil {
+			err = fmt.Errorf("no answer within %s (request_timeout)", c.timeout)
+		}
+		terr := &TransportError{Operation: operation, Err: errors.New(redact(unwrapURLError(err).Error(), secrets))}
+		if errors.Is(err, context.Canceled) {
+			terr.Err = context.Canceled
+		}
+		c.log(ctx, operation, attempt, payload, nil, 0, time.Since(start), terr, secrets)
+		return nil, terr
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	if err != nil {
+		terr := &TransportError{Operation: operation, HTTPStatus: resp.StatusCode, Err: fmt.Errorf("reading the answer: %s", redact(unwrapURLError(err).Error(), secrets))}
+		c.log(ctx, operation, attempt, payload, nil, resp.StatusCode, time.Since(start), terr, secrets)
+		return nil, terr
+	}
+	data, err := decodeEnvelope(operation, resp.StatusCode, resp.Header.Get("Retry-After"), raw, secrets)
+	c.log(ctx, operation, attempt, payload, raw, resp.StatusCode, time.Since(start), err, secrets)
+	return data, err
+}
+
+// decodeEnvelope turns one HTTP answer into the Data of a Success, an APIError or
+// a TransportError.
+func decodeEnvelope(operation string, status int, retryAfter string, raw []byte, secrets []string) (json.RawMessage, error) {
+	var env envelope
+	if jerr := json.Unmarshal(raw, &env); jerr != nil || env.ResultCode == "" {
+		return nil, &TransportError{
+			Operation:  operation,
+			HTTPStatus: status,
+			Excerpt:    excerpt(raw, secrets),
+			RetryAfter: retryAfter,
+			Err:        errors.New(http.StatusText(status)),
+		}
+	}
+	if status != http.StatusOK && env.ResultCode == "Success" {
+		return nil, &TransportError{Operation: operation, HTTPStatus: status, RetryAfter: retryAfter, Err: errors.New("a Success answer with a failing HTTP status")}
+	}
+	if env.ResultCode != "Success" {
+		return nil, newAPIError(operation, redact(string(env.ResultCode), secrets), redact(string(env.ResultMessage), secrets))
+	}
+	return env.Data, nil
+}
+
+func unwrapURLError(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
+
+// excerpt is a short, printable, secret-free start of a body that is not JSON,
+// so an error can say what a proxy answered without quoting a whole page.
+func excerpt(raw []byte, secrets []string) string {
+	s := strings.ToValidUTF8(string(raw), "")
+	s = redact(s, secrets)
+	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)), " ")
+	const limit = 120
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit]) + "..."
+	}
+	return s
+}
+
+// redact removes every secret value from s.
+func redact(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if len(secret) >= 3 {
+			s = strings.ReplaceAll(s, secret, "***")
+		}
+	}
+	return s
+}

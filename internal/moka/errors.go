@@ -1,0 +1,111 @@
+package moka
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Reasons Moka gives, the part of a ResultCode after the last dot. The server is
+// not consistent about the prefix (UpdateCard answers with GetCard.* codes), so
+// decisions are made on the reason alone.
+const (
+	ReasonInvalidRequest                            = "InvalidRequest"
+	ReasonCustomerCodeAlreadyUsing                  = "CustomerCodeAlreadyUsing"
+	ReasonInvalidEmailFormat                        = "InvalidEmailFormat"
+	ReasonCustomerCodeOrDealerCustomerIDMustBeGiven = "CustomerCodeOrDealerCustomerIdMustBeGiven"
+	ReasonDealerCustomerNotFound                    = "DealerCustomerNotFound"
+	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
+	ReasonCardTokenIsRequired                       = "CardTokenIsRequired"
+	ReasonCardNotFound                              = "CardNotFound"
+	// ResultCodeEX is Moka's "unexpected error"; it has no prefix.
+	ResultCodeEX = "EX"
+)
+
+// APIError is a Moka answer whose ResultCode is not Success.
+type APIError struct {
+	Operation  string // the operation called, e.g. "AddCustomer"
+	ResultCode string // as Moka sent it, e.g. "DealerCustomer.GetCard.CardNotFound"
+	Reason     string // ResultCode after the last dot, e.g. "CardNotFound"
+	Message    string // ResultMessage, often empty
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("moka %s: %s", e.Operation, e.ResultCode)
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	return msg
+}
+
+func newAPIError(operation, resultCode, message string) *APIError {
+	reason := resultCode
+	if i := strings.LastIndex(resultCode, "."); i >= 0 {
+		reason = resultCode[i+1:]
+	}
+	return &APIError{Operation: operation, ResultCode: resultCode, Reason: reason, Message: message}
+}
+
+// TransportError is a call that got no usable Moka answer: the connection failed,
+// timed out, or the answer was not Moka's JSON envelope (a proxy's HTML page).
+// Whether the server acted on the request is unknown.
+type TransportError struct {
+	Operation  string
+	HTTPStatus int    // 0 when no HTTP answer arrived
+	Excerpt    string // a short, secret-free excerpt of a non-JSON body
+	RetryAfter string // the Retry-After header, if any
+	Err        error
+}
+
+func (e *TransportError) Error() string {
+	switch {
+	case e.HTTPStatus != 0 && e.Excerpt != "":
+		return fmt.Sprintf("moka %s: HTTP %d with a body that is not a Moka answer: %q", e.Operation, e.HTTPStatus, e.Excerpt)
+	case e.HTTPStatus != 0:
+		return fmt.Sprintf("moka %s: HTTP %d: %v", e.Operation, e.HTTPStatus, e.Err)
+	default:
+		return fmt.Sprintf("moka %s: %v", e.Operation, e.Err)
+	}
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// ConflictError is an AddCustomer whose CustomerCode belongs to a customer that
+// this call did not create.
+type ConflictError struct {
+	CustomerCode     string
+	DealerCustomerID int64
+}
+
+func (e *ConflictError) Error() string {
+	if e.DealerCustomerID != 0 {
+		return fmt.Sprintf("a Moka customer with customer_code %q already exists (dealer_customer_id %d)", e.CustomerCode, e.DealerCustomerID)
+	}
+	return fmt.Sprintf("a Moka customer with customer_code %q already exists", e.CustomerCode)
+}
+
+// Reason returns the reason of a Moka API error in err's chain, or "".
+func Reason(err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Reason
+	}
+	return ""
+}
+
+// IsNotFound reports whether err says the customer or card does not exist.
+func IsNotFound(err error) bool {
+	r := Reason(err)
+	return r == ReasonDealerCustomerNotFound || r == ReasonCardNotFound
+}
+
+// IsAlreadyExists reports whether err says the CustomerCode is taken.
+func IsAlreadyExists(err error) bool {
+	var conflict *ConflictError
+	return errors.As(err, &conflict) || Reason(err) == ReasonCustomerCodeAlreadyUsing
+}
+
+// IsInvalidEmail reports whether Moka refused the e-mail address.
+func IsInvalidEmail(err error) bool {
+	return Reason(err) == ReasonInvalidEmailFormat
+}

@@ -1,0 +1,257 @@
+package moka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// AddCustomer registers a customer. If an earlier attempt of this call may have
+// committed before its answer was lost, and a retry then finds the code taken,
+// the customer is read back and adopted when it is the one we sent; any other
+// owner of the code is a *ConflictError.
+func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
+	cust.DealerCustomerID = 0
+	var out wireCustomerWithCards
+	res, err := c.call(ctx, "AddCustomer", newCustomerRequest(cust, false), &out, cust.Password)
+	if err == nil {
+		return out.value()
+	}
+	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
+		return nil, err
+	}
+	return c.adoptOrConflict(ctx, cust, res.uncertain)
+}
+
+// adoptOrConflict settles a CustomerCodeAlreadyUsing answer.
+func (c *Client) adoptOrConflict(ctx context.Context, sent Customer, uncertain bool) (*CustomerWithCards, error) {
+	existing, gerr := c.GetCustomer(ctx, CustomerRef{CustomerCode: sent.CustomerCode})
+	if gerr != nil {
+		if IsNotFound(gerr) {
+			return nil, &ConflictError{CustomerCode: sent.CustomerCode}
+		}
+		return nil, fmt.Errorf("moka AddCustomer: customer_code %q is taken; reading it back failed: %w", sent.CustomerCode, gerr)
+	}
+	if uncertain && sameCustomer(existing.Customer, sent) {
+		return existing, nil
+	}
+	return nil, &ConflictError{CustomerCode: sent.CustomerCode, DealerCustomerID: existing.Customer.DealerCustomerID}
+}
+
+func sameCustomer(a, b Customer) bool {
+	a.DealerCustomerID, b.DealerCustomerID = 0, 0
+	return a == b
+}
+
+// AddCustomerWithCard registers a customer and its first card in one call, with
+// the same care as AddCustomer for an answer that was lost.
+func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card NewCard) (*CardWithCustomer, error) {
+	cust.DealerCustomerID = 0
+	req := addCustomerWithCardRequest{
+		customerRequest:    newCustomerRequest(cust, false),
+		CardHolderFullName: card.CardHolderFullName,
+		CardNumber:         card.CardNumber,
+		ExpMonth:           card.ExpMonth,
+		ExpYear:            card.ExpYear,
+		CardName:           card.CardName,
+	}
+	var out wireCustomerWithCards
+	res, err := c.call(ctx, "AddCustomerWithCard", req, &out, cust.Password, card.CardNumber)
+	if err == nil {
+		return pickNewCard(out, card)
+	}
+	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
+		return nil, err
+	}
+	existing, err := c.adoptOrConflict(ctx, cust, res.uncertain)
+	if err != nil {
+		return nil, err
+	}
+	for _, have := range existing.Cards {
+		if cardMatches(have, card) {
+			return &CardWithCustomer{Customer: existing.Customer, Card: have}, nil
+		}
+	}
+	return nil, &ConflictError{CustomerCode: cust.CustomerCode, DealerCustomerID: existing.Customer.DealerCustomerID}
+}
+
+// UpdateCustomer changes a customer, addressed by its DealerCustomerId (or code).
+// Every field is sent; see CustomerUpdate.
+func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*CustomerWithCards, error) {
+	req := newCustomerRequest(upd.Customer, true)
+	if upd.KeepPassword {
+		req.Password = nil
+	}
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, "UpdateCustomer", req, &out, upd.Password); err != nil {
+		return nil, err
+	}
+	return out.value()
+}
+
+// GetCustomer reads a customer and its cards.
+func (c *Client) GetCustomer(ctx context.Context, ref CustomerRef) (*CustomerWithCards, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, "GetCustomer", refRequest(ref), &out); err != nil {
+		return nil, err
+	}
+	return out.value()
+}
+
+// GetCustomerList reads every customer of the dealer account in one call.
+func (c *Client) GetCustomerList(ctx context.Context) ([]Customer, error) {
+	var out wireCustomerList
+	if _, err := c.call(ctx, "GetCustomerList", nil, &out); err != nil {
+		return nil, err
+	}
+	customers := make([]Customer, 0, len(out.DealerCustomerList))
+	for _, w := range out.DealerCustomerList {
+		customers = append(customers, w.customer())
+	}
+	return customers, nil
+}
+
+// RemoveCustomer deletes a customer. A customer that is already gone after an
+// attempt whose answer was lost counts as removed.
+func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
+	res, err := c.call(ctx, "RemoveCustomer", refRequest(ref), nil)
+	if err != nil && res.uncertain && IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// AddCard stores a card for a customer. When an attempt fails in a way that may
+// have stored the card anyway, the customer's cards are listed before trying
+// again, and a card matching the one sent is adopted instead of adding another.
+func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
+	req := addCardRequest{
+		DealerCustomerID:   card.Customer.DealerCustomerID,
+		CustomerCode:       card.Customer.CustomerCode,
+		CardHolderFullName: card.CardHolderFullName,
+		CardNumber:         card.CardNumber,
+		ExpMonth:           card.ExpMonth,
+		ExpYear:            card.ExpYear,
+		CardName:           card.CardName,
+	}
+	var lastErr error
+	for round := 0; round <= c.maxRetries; round++ {
+		var out wireCustomerWithCards
+		// Each round is one attempt: between rounds we must look before retrying.
+		res, err := c.callRetrying(ctx, 0, "AddCard", req, &out, card.CardNumber)
+		if err == nil {
+			return pickNewCard(out, card)
+		}
+		lastErr = err
+		retryable, _ := classify(err)
+		if !retryable || ctx.Err() != nil || round == c.maxRetries {
+			break
+		}
+		if res.uncertain {
+			found, ferr := c.findCard(ctx, card)
+			if ferr != nil {
+				return nil, fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)
+			}
+			if found != nil {
+				return found, nil
+			}
+		}
+		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
+			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err)
+		}
+	}
+	return nil, lastErr
+}
+
+// findCard looks for a stored card of the customer that matches card.
+func (c *Client) findCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
+	list, err := c.GetCardList(ctx, card.Customer)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(list.Cards) - 1; i >= 0; i-- {
+		if cardMatches(list.Cards[i], card) {
+			return &CardWithCustomer{Customer: list.Customer, Card: list.Cards[i]}, nil
+		}
+	}
+	return nil, nil
+}
+
+func cardMatches(have Card, sent NewCard) bool {
+	n := sent.CardNumber
+	return len(n) >= 10 &&
+		have.CardNumberFirstSix == n[:6] &&
+		have.CardNumberLastFour == n[len(n)-4:] &&
+		have.ExpMonth == sent.ExpMonth &&
+		have.ExpYear == sent.ExpYear &&
+		have.CardHolderFullName == sent.CardHolderFullName &&
+		have.CardName == sent.CardName
+}
+
+// pickNewCard finds the card just added in an AddCard answer, which may carry
+// only the new card or all of the customer's cards.
+func pickNewCard(out wireCustomerWithCards, sent NewCard) (*CardWithCustomer, error) {
+	v, err := out.value()
+	if err != nil {
+		return nil, err
+	}
+	if len(v.Cards) == 1 {
+		return &CardWithCustomer{Customer: v.Customer, Card: v.Cards[0]}, nil
+	}
+	for i := len(v.Cards) - 1; i >= 0; i-- {
+		if cardMatches(v.Cards[i], sent) {
+			return &CardWithCustomer{Customer: v.Customer, Card: v.Cards[i]}, nil
+		}
+	}
+	return nil, errors.New("moka: the AddCard answer does not include the card that was added")
+}
+
+// UpdateCard renames a card; the name is the only thing that can change.
+func (c *Client) UpdateCard(ctx context.Context, token, name string) (*CardWithCustomer, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, "UpdateCard", updateCardRequest{CardToken: token, CardName: name}, &out); err != nil {
+		return nil, err
+	}
+	return pickCard(out, "UpdateCard", token)
+}
+
+// GetCard reads a card and its customer.
+func (c *Client) GetCard(ctx context.Context, token string) (*CardWithCustomer, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, "GetCard", cardTokenRequest{CardToken: token}, &out); err != nil {
+		return nil, err
+	}
+	return pickCard(out, "GetCard", token)
+}
+
+func pickCard(out wireCustomerWithCards, operation, token string) (*CardWithCustomer, error) {
+	v, err := out.value()
+	if err != nil {
+		return nil, err
+	}
+	for _, card := range v.Cards {
+		if SameCardToken(card.CardToken, token) {
+			return &CardWithCustomer{Customer: v.Customer, Card: card}, nil
+		}
+	}
+	return nil, newAPIError(operation, "DealerCustomer."+operation+"."+ReasonCardNotFound, "the answer does not include the card asked for")
+}
+
+// GetCardList reads a customer and all its cards.
+func (c *Client) GetCardList(ctx context.Context, ref CustomerRef) (*CustomerWithCards, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, "GetCardList", refRequest(ref), &out); err != nil {
+		return nil, err
+	}
+	return out.value()
+}
+
+// RemoveCard deletes a stored card. A card already gone after an attempt whose
+// answer was lost counts as removed.
+func (c *Client) RemoveCard(ctx context.Context, token string) error {
+	res, err := c.call(ctx, "RemoveCard", cardTokenRequest{CardToken: token}, nil)
+	if err != nil && res.uncertain && IsNotFound(err) {
+		return nil
+	}
+	return err
+}
