@@ -1,0 +1,307 @@
+// Package provider is the Moka Terraform provider: its configuration, resources
+// and data sources. It talks to Moka only through internal/moka.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// Environment variables that stand in for provider attributes.
+const (
+	EnvDealerCode     = "MOKA_DEALER_CODE"
+	EnvUsername       = "MOKA_USERNAME"
+	EnvPassword       = "MOKA_PASSWORD"
+	EnvEnvironment    = "MOKA_ENVIRONMENT"
+	EnvBaseURL        = "MOKA_BASE_URL"
+	EnvMaxRetries     = "MOKA_MAX_RETRIES"
+	EnvRequestTimeout = "MOKA_REQUEST_TIMEOUT"
+)
+
+var _ provider.Provider = (*mokaProvider)(nil)
+
+type mokaProvider struct {
+	version string
+}
+
+// New returns the provider factory for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &mokaProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	DealerCode     types.String `tfsdk:"dealer_code"`
+	Username       types.String `tfsdk:"username"`
+	Password       types.String `tfsdk:"password"`
+	Environment    types.String `tfsdk:"environment"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+func (p *mokaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "moka"
+	resp.Version = p.version
+}
+
+func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Manages the customers and stored cards of a Moka United dealer account through Moka's DealerCustomer API.",
+		Attributes: map[string]schema.Attribute{
+			"dealer_code": schema.StringAttribute{
+				Description: "Dealer code issued by Moka. Can also be set with the `" + EnvDealerCode + "` environment variable.",
+				Optional:    true,
+			},
+			"username": schema.StringAttribute{
+				Description: "API username issued by Moka. Can also be set with the `" + EnvUsername + "` environment variable.",
+				Optional:    true,
+			},
+			"password": schema.StringAttribute{
+				Description: "API password issued by Moka. Can also be set with the `" + EnvPassword + "` environment variable.",
+				Optional:    true,
+				Sensitive:   true,
+			},
+			"environment": schema.StringAttribute{
+				Description: "Moka environment: `test` (" + moka.TestBaseURL + ") or `production` (" + moka.ProductionBaseURL + "). " +
+					"Can also be set with the `" + EnvEnvironment + "` environment variable. One of `environment` and `base_url` is required: " +
+					"nothing defaults to production.",
+				Optional: true,
+			},
+			"base_url": schema.StringAttribute{
+				Description: "Base URL of the DealerCustomer API, overriding `environment`: the local sandbox, a proxy, or an older Moka host name. " +
+					"Must be `https://`, except on loopback addresses. Can also be set with the `" + EnvBaseURL + "` environment variable.",
+				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				Description: fmt.Sprintf("How many times a call that failed in a way that is safe to retry (a timeout, a reset connection, HTTP 429 or 5xx, Moka's `EX`) is tried again, with exponential backoff and jitter. Defaults to %d; 0 turns retries off. Can also be set with the `%s` environment variable.", moka.DefaultMaxRetries, EnvMaxRetries),
+				Optional:    true,
+			},
+			"request_timeout": schema.StringAttribute{
+				Description: fmt.Sprintf("How long one HTTP attempt may take, as a Go duration such as `30s` or `1m`. Defaults to `%s`. Can also be set with the `%s` environment variable.", moka.DefaultRequestTimeout, EnvRequestTimeout),
+				Optional:    true,
+			},
+		},
+	}
+}
+
+// providerData is what resources and data sources get from Configure.
+type providerData struct {
+	client *moka.Client
+}
+
+// setting is one provider attribute resolved from configuration or environment.
+type setting struct {
+	attr, env string
+	value     types.String
+}
+
+// resolve gives the attribute's value, falling back on its environment variable.
+// The second result is false when the value is unknown at plan time.
+func (s setting) resolve() (string, bool) {
+	if s.value.IsUnknown() {
+		return "", false
+	}
+	if !s.value.IsNull() {
+		return s.value.ValueString(), true
+	}
+	return os.Getenv(s.env), true
+}
+
+func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	settings := []setting{
+		{"dealer_code", EnvDealerCode, cfg.DealerCode},
+		{"username", EnvUsername, cfg.Username},
+		{"password", EnvPassword, cfg.Password},
+		{"environment", EnvEnvironment, cfg.Environment},
+		{"base_url", EnvBaseURL, cfg.BaseURL},
+		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
+	}
+	values := map[string]string{}
+	for _, s := range settings {
+		v, known := s.resolve()
+		if !known {
+			// A value from another resource: resources report that the provider is
+			// not configured yet if they need it before apply.
+			tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": s.attr})
+			if req.ClientCapabilities.DeferralAllowed {
+				resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			}
+			return
+		}
+		values[s.attr] = strings.TrimSpace(v)
+	}
+	if cfg.MaxRetries.IsUnknown() {
+		return
+	}
+
+	for _, s := range settings[:3] {
+		if values[s.attr] == "" {
+			resp.Diagnostics.AddAttributeError(path.Root(s.attr), "Missing Moka "+strings.ReplaceAll(s.attr, "_", " "),
+				fmt.Sprintf("The provider needs %q to call Moka. Set it in the provider block, or set the %s environment variable.", s.attr, s.env))
+		}
+	}
+
+	baseURL, diagAttr, problem := resolveBaseURL(values["environment"], values["base_url"])
+	if problem != "" {
+		resp.Diagnostics.AddAttributeError(path.Root(diagAttr), "Invalid Moka endpoint", problem)
+	}
+
+	maxRetries := moka.DefaultMaxRetries
+	switch {
+	case !cfg.MaxRetries.IsNull():
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	case os.Getenv(EnvMaxRetries) != "":
+		n, err := strconv.Atoi(strings.TrimSpace(os.Getenv(EnvMaxRetries)))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+				fmt.Sprintf("The %s environment variable must be a whole number, got %q.", EnvMaxRetries, os.Getenv(EnvMaxRetries)))
+		}
+		maxRetries = n
+	}
+	if maxRetries < 0 || maxRetries > 50 {
+		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+			fmt.Sprintf("max_retries (or %s) must be between 0 and 50, got %d.", EnvMaxRetries, maxRetries))
+	}
+
+	timeout := moka.DefaultRequestTimeout
+	if v := values["request_timeout"]; v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout (or %s) must be a duration between 100ms and 10m such as \"30s\", got %q.", EnvRequestTimeout, v))
+		}
+		timeout = d
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	retries := maxRetries
+	if retries == 0 {
+		retries = -1 // moka.Config: 0 means the default, -1 means none
+	}
+	client, err := moka.New(moka.Config{
+		BaseURL:        baseURL,
+		DealerCode:     values["dealer_code"],
+		Username:       values["username"],
+		Password:       values["password"],
+		HTTPClient:     sharedHTTPClient(),
+		UserAgent:      fmt.Sprintf("terraform-provider-moka/%s Terraform/%s", p.version, req.TerraformVersion),
+		Logger:         tflogLogger{},
+		MaxRetries:     retries,
+		RequestTimeout: timeout,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Moka client", err.Error())
+		return
+	}
+	data := &providerData{client: client}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// resolveBaseURL picks the API's base URL; on a problem it names the attribute
+// to blame and says how to fix it.
+func resolveBaseURL(environment, baseURL string) (string, string, string) {
+	if baseURL != "" {
+		u, err := url.Parse(baseURL)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return "", "base_url", fmt.Sprintf("base_url (or %s) must be an absolute http(s) URL such as \"https://service.refmokaunited.com\" or \"http://127.0.0.1:8089\", without credentials, query or fragment; got %q.", EnvBaseURL, baseURL)
+		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			return "", "base_url", fmt.Sprintf("base_url (or %s) uses plain http:// to %q. Credentials and card numbers would cross the network unencrypted: use https://, or http:// only to a loopback address such as 127.0.0.1 (the local sandbox).", EnvBaseURL, u.Hostname())
+		}
+		return strings.TrimRight(baseURL, "/"), "", ""
+	}
+	switch environment {
+	case "test":
+		return moka.TestBaseURL, "", ""
+	case "production":
+		return moka.ProductionBaseURL, "", ""
+	case "":
+		return "", "environment", fmt.Sprintf("Set environment = \"test\" or \"production\" (or %s), or base_url (or %s) for the local sandbox or a proxy. The provider never defaults to production.", EnvEnvironment, EnvBaseURL)
+	default:
+		return "", "environment", fmt.Sprintf("environment (or %s) must be \"test\" or \"production\", got %q.", EnvEnvironment, environment)
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (p *mokaProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewDealerCustomerResource,
+	}
+}
+
+func (p *mokaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+// tflogLogger sends the client's per-call lines to Terraform's log at DEBUG; the
+// client has already masked every secret in them.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
+var (
+	httpClientOnce sync.Once
+	httpClient     *http.Client
+)
+
+// sharedHTTPClient is one connection pool for every provider instance in this
+// process, so parallel operations reuse kept-alive connections.
+func sharedHTTPClient() *http.Client {
+	httpClientOnce.Do(func() { httpClient = moka.NewHTTPClient() })
+	return httpClient
+}
+
+// providerDataFrom is the Configure step shared by resources and data sources.
+func providerDataFrom(in any) (*providerData, error) {
+	if in == nil {
+		return nil, nil
+	}
+	data, ok := in.(*providerData)
+	if !ok {
+		return nil, fmt.Errorf("expected *providerData, got %T: this is a bug in the provider", in)
+	}
+	return data, nil
+}
+
+// notConfigured is the error a resource gives when it must call Moka before the
+// provider's configuration is known.
+const notConfigured = "The moka provider is not configured yet: some of its settings depend on values that are only known after apply. " +
+	"Apply the resources they come from first (for example with -target), then run this again."

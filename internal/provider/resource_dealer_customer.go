@@ -1,0 +1,404 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+var (
+	_ resource.Resource                   = (*dealerCustomerResource)(nil)
+	_ resource.ResourceWithConfigure      = (*dealerCustomerResource)(nil)
+	_ resource.ResourceWithImportState    = (*dealerCustomerResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*dealerCustomerResource)(nil)
+)
+
+// privatePasswordWriteOnly marks, in private state, a customer whose password is
+// managed through password_wo: Read must then not copy Moka's password to state.
+const privatePasswordWriteOnly = "password_write_only"
+
+// NewDealerCustomerResource is moka_dealer_customer.
+func NewDealerCustomerResource() resource.Resource {
+	return &dealerCustomerResource{}
+}
+
+type dealerCustomerResource struct {
+	data *providerData
+}
+
+type dealerCustomerModel struct {
+	ID                types.String   `tfsdk:"id"`
+	DealerCustomerID  types.Int64    `tfsdk:"dealer_customer_id"`
+	CustomerCode      types.String   `tfsdk:"customer_code"`
+	FirstName         types.String   `tfsdk:"first_name"`
+	LastName          types.String   `tfsdk:"last_name"`
+	Gender            types.String   `tfsdk:"gender"`
+	BirthDate         types.String   `tfsdk:"birth_date"`
+	GsmNumber         types.String   `tfsdk:"gsm_number"`
+	Email             types.String   `tfsdk:"email"`
+	Address           types.String   `tfsdk:"address"`
+	Password          types.String   `tfsdk:"password"`
+	PasswordWO        types.String   `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *dealerCustomerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_dealer_customer"
+}
+
+func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A customer of the dealer account (Moka's DealerCustomer), under which cards are stored. " +
+			"Create is AddCustomer, read is GetCustomer, update is UpdateCustomer (every field is sent), destroy is RemoveCustomer.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "The DealerCustomerId, as a string.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"dealer_customer_id": schema.Int64Attribute{
+				Description:   "Moka's id of the customer (DealerCustomerId).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"customer_code": schema.StringAttribute{
+				Description:   "The dealer's own unique code for the customer (CustomerCode), at most 100 characters. Changing it replaces the customer.",
+				Required:      true,
+				Validators:    []validator.String{nonEmptyText(100)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"first_name": optionalText("First name, at most 50 characters.", text(50)),
+			"last_name":  optionalText("Last name, at most 50 characters.", text(50)),
+			"gender": optionalText("`male` or `female` (sent to Moka as 1 or 2).",
+				stringvalidator.OneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
+			"birth_date": optionalText("Date of birth as `YYYY-MM-DD` (sent to Moka as `YYYYMMDD`).", calendarDate()),
+			"gsm_number": optionalText("Mobile phone number, at most 20 characters.", text(20)),
+			"email":      optionalText("E-mail address, at most 100 characters. Compared without regard to case, so Moka's spelling of it causes no diff.", email()),
+			"address":    optionalText("Postal address, at most 200 characters.", text(200)),
+			"password": schema.StringAttribute{
+				Description: "The customer's own password (PIN), asked when a stored card is charged, at most 50 characters. " +
+					"Stored in state (marked sensitive) so that a change made in Moka shows as drift. Conflicts with `password_wo`, which keeps it out of state.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{text(50), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
+			},
+			"password_wo": schema.StringAttribute{
+				Description: "The customer's password as a write-only value (Terraform 1.11 and later): sent to Moka, never stored in plan or state. " +
+					"Sent on create and whenever `password_wo_version` changes; other updates leave the password in Moka as it is.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{text(50)},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				Description: "Change this number to send `password_wo` to Moka again.",
+				Optional:    true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func optionalText(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Description: description, Optional: true, Validators: validators}
+}
+
+func (r *dealerCustomerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, err := providerDataFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
+		return
+	}
+	r.data = data
+}
+
+func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var version types.Int64
+	var wo types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo_version"), &version)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
+	if !version.IsNull() && !version.IsUnknown() && wo.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("password_wo_version"), "password_wo_version without password_wo",
+			"password_wo_version only makes sense with password_wo: it says when to send password_wo again.")
+	}
+}
+
+func (r *dealerCustomerResource) client(diags interface{ AddError(string, string) }) *moka.Client {
+	if r.data == nil || r.data.client == nil {
+		diags.AddError("Provider not configured", notConfigured)
+		return nil
+	}
+	return r.data.client
+}
+
+func (r *dealerCustomerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan dealerCustomerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var passwordWO types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+
+	customer := plan.toAPI()
+	writeOnly := !passwordWO.IsNull()
+	if writeOnly {
+		customer.Password = passwordWO.ValueString()
+	}
+	created, err := client.AddCustomer(ctx, customer)
+	if err != nil {
+		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
+		return
+	}
+	r.data.customerWritten()
+	state := plan.withAPI(created.Customer, writeOnly)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, boolJSON(writeOnly))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state dealerCustomerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+
+	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
+	resp.Diagnostics.Append(diags...)
+	writeOnly := string(flag) == "true"
+
+	ref := state.ref()
+	customer, err := r.data.readCustomer(ctx, ref)
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Moka customer is gone",
+			fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("Reading %s: %v", ref, err))
+		return
+	}
+	state = state.withAPI(*customer, writeOnly)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *dealerCustomerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state dealerCustomerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var passwordWO types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+
+	update := moka.CustomerUpdate{Customer: plan.toAPI()}
+	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
+	writeOnly := !passwordWO.IsNull()
+	if writeOnly {
+		if plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
+			update.KeepPassword = true
+		} else {
+			update.Password = passwordWO.ValueString()
+		}
+	}
+	updated, err := client.UpdateCustomer(ctx, update)
+	if err != nil {
+		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
+		return
+	}
+	r.data.customerWritten()
+	plan = plan.withAPI(updated.Customer, writeOnly)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, boolJSON(writeOnly))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state dealerCustomerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
+
+	err := client.RemoveCustomer(ctx, state.ref())
+	r.data.customerWritten()
+	if err != nil && !moka.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot remove Moka customer", fmt.Sprintf("Removing %s: %v", state.ref(), err))
+	}
+}
+
+func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if code, ok := strings.CutPrefix(req.ID, "code:"); ok && code != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), code)...)
+		return
+	}
+	id, err := strconv.ParseInt(req.ID, 10, 64)
+	if err != nil || id <= 0 {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a moka_dealer_customer by its DealerCustomerId (such as \"1033\") or by its customer code as \"code:<CustomerCode>\"; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("dealer_customer_id"), id)...)
+}
+
+// addCustomerError turns a client error into a diagnostic that says what to do.
+func addCustomerError(diags interface {
+	AddError(string, string)
+	AddAttributeError(path.Path, string, string)
+}, action, code string, err error) {
+	var conflict *moka.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		id := "code:" + code
+		if conflict.DealerCustomerID != 0 {
+			id = strconv.FormatInt(conflict.DealerCustomerID, 10)
+		}
+		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
+			fmt.Sprintf("%v. To manage that customer with Terraform, import it instead of creating it:\n\n"+
+				"  terraform import <resource address> %s\n\nor with an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }", conflict, id, id))
+	case moka.IsAlreadyExists(err):
+		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
+			fmt.Sprintf("Moka says customer_code %q is already registered. Import it with the ID \"code:%s\".", code, code))
+	case moka.IsInvalidEmail(err):
+		diags.AddAttributeError(path.Root("email"), "Invalid email", fmt.Sprintf("Moka refused the e-mail address: %v", err))
+	case moka.IsNotFound(err):
+		diags.AddError("Moka customer is gone", fmt.Sprintf("Cannot %s customer_code %q: it no longer exists in Moka (%v). Run terraform apply again to recreate it.", action, code, err))
+	default:
+		diags.AddError("Cannot "+action+" Moka customer", fmt.Sprintf("customer_code %q: %v", code, err))
+	}
+}
+
+func boolJSON(b bool) []byte {
+	return []byte(strconv.FormatBool(b))
+}
+
+func (m dealerCustomerModel) ref() moka.CustomerRef {
+	if id := m.DealerCustomerID.ValueInt64(); id > 0 {
+		return moka.CustomerRef{DealerCustomerID: id}
+	}
+	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString()}
+}
+
+// toAPI is the customer as Moka takes it; the password is the plain one (the
+// caller swaps in password_wo when that is used).
+func (m dealerCustomerModel) toAPI() moka.Customer {
+	return moka.Customer{
+		DealerCustomerID: m.DealerCustomerID.ValueInt64(),
+		CustomerCode:     m.CustomerCode.ValueString(),
+		Password:         m.Password.ValueString(),
+		FirstName:        m.FirstName.ValueString(),
+		LastName:         m.LastName.ValueString(),
+		Gender:           genderFromName(m.Gender.ValueString()),
+		BirthDate:        strings.ReplaceAll(m.BirthDate.ValueString(), "-", ""),
+		GsmNumber:        m.GsmNumber.ValueString(),
+		Email:            m.Email.ValueString(),
+		Address:          m.Address.ValueString(),
+	}
+}
+
+// withAPI is m refreshed from what Moka holds. Where Moka's value means the same
+// as the one in m (an e-mail in other case, a date in another form), m's spelling
+// is kept, so that a plan after apply is empty.
+func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) dealerCustomerModel {
+	m.ID = types.StringValue(strconv.FormatInt(c.DealerCustomerID, 10))
+	m.DealerCustomerID = types.Int64Value(c.DealerCustomerID)
+	m.CustomerCode = types.StringValue(c.CustomerCode)
+	m.FirstName = refreshed(m.FirstName, c.FirstName, sameText)
+	m.LastName = refreshed(m.LastName, c.LastName, sameText)
+	m.Gender = refreshed(m.Gender, genderNames[c.Gender], sameText)
+	m.BirthDate = refreshed(m.BirthDate, isoDate(c.BirthDate), sameText)
+	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, sameText)
+	m.Email = refreshed(m.Email, c.Email, strings.EqualFold)
+	m.Address = refreshed(m.Address, c.Address, sameText)
+	m.PasswordWO = types.StringNull()
+	if passwordWriteOnly {
+		m.Password = types.StringNull()
+	} else {
+		m.Password = refreshed(m.Password, c.Password, func(a, b string) bool { return a == b })
+	}
+	return m
+}
+
+// refreshed is the value to store for an optional attribute that Moka says is
+// now got: empty means unset (null, unless the configuration said ""), and a
+// value equal to the prior one keeps the prior one's spelling.
+func refreshed(prior types.String, got string, equal func(a, b string) bool) types.String {
+	if got == "" {
+		if !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
+			return prior
+		}
+		return types.StringNull()
+	}
+	if !prior.IsNull() && !prior.IsUnknown() && equal(prior.ValueString(), got) {
+		return prior
+	}
+	return types.StringValue(got)
+}
+
+func sameText(a, b string) bool {
+	return strings.TrimSpace(a) == strings.TrimSpace(b)
+}
+
+var genderNames = map[moka.Gender]string{
+	moka.GenderUnspecified: "",
+	moka.GenderMale:        "male",
+	moka.GenderFemale:      "female",
+}
+
+func genderFromName(name string) moka.Gender {
+	for g, n := range genderNames {
+		if n == name {
+			return g
+		}
+	}
+	return moka.GenderUnspecified
+}
+
+// isoDate turns the dates Moka may answer with (YYYYMMDD as documented, or
+// YYYY-MM-DD, possibly with a time of day) into YYYY-MM-DD.
+func isoDate(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		return s[:10]
+	}
+	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
+		return s[:4] + "-" + s[4:6] + "-" + s[6:]
+	}
+	return s
+}

@@ -1,0 +1,169 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// textValidator checks a string value; check returns "" when the value is fine,
+// or what is wrong with it, in words that follow the attribute's name.
+type textValidator struct {
+	description string
+	check       func(string) string
+}
+
+var _ validator.String = textValidator{}
+
+func (v textValidator) Description(context.Context) string         { return v.description }
+func (v textValidator) MarkdownDescription(context.Context) string { return v.description }
+
+func (v textValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+problem)
+	}
+}
+
+// text is Moka's limit on a free-text field: valid UTF-8, no control characters,
+// at most max characters (Moka counts characters, so "ğ" is one, not two bytes).
+func text(maxChars int) validator.String {
+	return textValidator{
+		description: fmt.Sprintf("at most %d characters, no control characters", maxChars),
+		check: func(s string) string {
+			if !utf8.ValidString(s) {
+				return "is not valid UTF-8 text."
+			}
+			if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+				return fmt.Sprintf("contains a control character (%U) at byte %d; Moka takes printable text only.", []rune(s[i:])[0], i)
+			}
+			if n := utf8.RuneCountInString(s); n > maxChars {
+				return fmt.Sprintf("must be at most %d characters long; this one has %d.", maxChars, n)
+			}
+			return ""
+		},
+	}
+}
+
+// nonEmptyText is text that must not be empty or only spaces.
+func nonEmptyText(maxChars int) validator.String {
+	inner := text(maxChars).(textValidator)
+	return textValidator{
+		description: fmt.Sprintf("1 to %d characters, no control characters", maxChars),
+		check: func(s string) string {
+			if strings.TrimSpace(s) == "" {
+				return "must not be empty."
+			}
+			return inner.check(s)
+		},
+	}
+}
+
+var emailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@.]+$`)
+
+func email() validator.String {
+	return textValidator{
+		description: "an e-mail address, at most 100 characters",
+		check: func(s string) string {
+			if p := text(100).(textValidator).check(s); p != "" {
+				return p
+			}
+			if !emailPattern.MatchString(s) {
+				return fmt.Sprintf("must be an e-mail address such as \"elif.y@example.com\"; got %q.", s)
+			}
+			return ""
+		},
+	}
+}
+
+// calendarDate accepts YYYY-MM-DD for a real day between 1900 and today.
+func calendarDate() validator.String {
+	return textValidator{
+		description: "a date in the form YYYY-MM-DD",
+		check: func(s string) string {
+			t, err := time.Parse(time.DateOnly, s)
+			if err != nil || t.Format(time.DateOnly) != s {
+				return fmt.Sprintf("must be a real calendar date in the form YYYY-MM-DD, such as \"1990-12-18\"; got %q.", s)
+			}
+			if t.Year() < 1900 || t.After(time.Now()) {
+				return fmt.Sprintf("must be between 1900-01-01 and today; got %q.", s)
+			}
+			return ""
+		},
+	}
+}
+
+var (
+	monthPattern = regexp.MustCompile(`^(0[1-9]|1[0-2])$`)
+	yearPattern  = regexp.MustCompile(`^[0-9]{4}$`)
+)
+
+func expMonth() validator.String {
+	return textValidator{
+		description: "a month in the form MM, 01 to 12",
+		check: func(s string) string {
+			if !monthPattern.MatchString(s) {
+				return fmt.Sprintf("must be a month as two digits, \"01\" to \"12\"; got %q.", s)
+			}
+			return ""
+		},
+	}
+}
+
+func expYear() validator.String {
+	return textValidator{
+		description: "a year in the form YYYY",
+		check: func(s string) string {
+			if !yearPattern.MatchString(s) {
+				return fmt.Sprintf("must be a year as four digits, such as \"2030\"; got %q.", s)
+			}
+			return ""
+		},
+	}
+}
+
+// cardNumber checks a card number without ever putting it in the message.
+func cardNumber() validator.String {
+	return textValidator{
+		description: "12 to 19 digits with a valid Luhn check digit",
+		check: func(s string) string {
+			for _, r := range s {
+				if r < '0' || r > '9' {
+					return "must contain digits only (no spaces or dashes)."
+				}
+			}
+			if len(s) < 12 || len(s) > 19 {
+				return fmt.Sprintf("must be 12 to 19 digits long; this one has %d.", len(s))
+			}
+			if !luhnValid(s) {
+				return "fails the Luhn check: the last digit does not match the others. Check for a mistyped digit."
+			}
+			return ""
+		},
+	}
+}
+
+func luhnValid(digits string) bool {
+	sum := 0
+	double := false
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}

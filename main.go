@@ -1,0 +1,43 @@
+// Command terraform-provider-moka serves the Moka Terraform provider, or, as
+// `terraform-provider-moka sandbox ...`, a local Moka DealerCustomer sandbox.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/provider"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// version and commit are set by the release build through -ldflags.
+var (
+	version = "dev"
+	commit  = "none"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
+		os.Exit(sandbox.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "version" {
+		os.Stdout.WriteString(version + " (" + commit + ")\n")
+		return
+	}
+
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/terraform-moka/moka",
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
