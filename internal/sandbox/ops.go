@@ -1,0 +1,308 @@
+package sandbox
+
+import (
+	"strings"
+)
+
+// cardOut is a Card as the API shows it, in the seed's field order.
+type cardOut struct {
+	CardToken          string `json:"CardToken"`
+	CardName           string `json:"CardName"`
+	BankName           string `json:"BankName"`
+	CardNumberFirstSix string `json:"CardNumberFirstSix"`
+	CardNumberLastFour string `json:"CardNumberLastFour"`
+	CardHolderFullName string `json:"CardHolderFullName"`
+	ExpMonth           string `json:"ExpMonth"`
+	ExpYear            string `json:"ExpYear"`
+}
+
+// customerWithCard is the Data of most calls. Customer's JSON field order is
+// the seed's: DealerCustomerId, CustomerCode, Password, FirstName, LastName,
+// Gender, BirthDate, GsmNumber, Email, Address.
+type customerWithCard struct {
+	DealerCustomer Customer  `json:"DealerCustomer"`
+	CardListCount  int       `json:"CardListCount"`
+	CardList       []cardOut `json:"CardList"`
+}
+
+type customerList struct {
+	DealerCustomerListCount int        `json:"DealerCustomerListCount"`
+	DealerCustomerList      []Customer `json:"DealerCustomerList"`
+}
+
+func withCards(c Customer, cards []Card) customerWithCard {
+	out := customerWithCard{DealerCustomer: c, CardListCount: len(cards), CardList: make([]cardOut, len(cards))}
+	for i, k := range cards {
+		out.CardList[i] = cardOut{
+			CardToken:          k.CardToken,
+			CardName:           k.CardName,
+			BankName:           k.BankName,
+			CardNumberFirstSix: k.CardNumberFirstSix,
+			CardNumberLastFour: k.CardNumberLastFour,
+			CardHolderFullName: k.CardHolderFullName,
+			ExpMonth:           k.ExpMonth,
+			ExpYear:            k.ExpYear,
+		}
+	}
+	return out
+}
+
+// opFunc runs one operation on st (under the server's lock) and reports
+// whether it changed st. It must not change st when it fails.
+type opFunc func(s *Server, st *state, q *dcRequest) (result, bool)
+
+var operations = map[string]opFunc{
+	"AddCustomer":         (*Server).opAddCustomer,
+	"AddCustomerWithCard": (*Server).opAddCustomerWithCard,
+	"UpdateCustomer":      (*Server).opUpdateCustomer,
+	"GetCustomer":         (*Server).opGetCustomer,
+	"GetCustomerList":     (*Server).opGetCustomerList,
+	"RemoveCustomer":      (*Server).opRemoveCustomer,
+	"AddCard":             (*Server).opAddCard,
+	"UpdateCard":          (*Server).opUpdateCard,
+	"GetCard":             (*Server).opGetCard,
+	"GetCardList":         (*Server).opGetCardList,
+	"RemoveCard":          (*Server).opRemoveCard,
+}
+
+// opByFold maps a lower-case operation name to its proper name: IIS routes
+// match case-insensitively.
+var opByFold = func() map[string]string {
+	m := make(map[string]string, len(operations))
+	for name := range operations {
+		m[strings.ToLower(name)] = name
+	}
+	return m
+}()
+
+// resolve finds the customer a request addresses by DealerCustomerId or
+// CustomerCode.
+func resolve(st *state, q *dcRequest) (Customer, *result) {
+	idGiven, code := q.DealerCustomerId.Given(), q.CustomerCode.V
+	codeGiven := code != ""
+	if !idGiven && !codeGiven {
+		r := fail(reasonCodeOrIDMustBeGiven)
+		return Customer{}, &r
+	}
+	var byID, byCode Customer
+	var okID, okCode bool
+	if idGiven {
+		byID, okID = st.customers[q.DealerCustomerId.V]
+	}
+	if codeGiven {
+		byCode, okCode = st.byCode(code)
+	}
+	switch {
+	case idGiven && codeGiven:
+		if okID && okCode && byID.DealerCustomerID == byCode.DealerCustomerID {
+			return byID, nil
+		}
+		if !okID && !okCode {
+			r := fail(reasonDealerCustomerMissing)
+			return Customer{}, &r
+		}
+		r := fail(reasonCodeDoesntMatchID)
+		return Customer{}, &r
+	case idGiven && okID:
+		return byID, nil
+	case codeGiven && okCode:
+		return byCode, nil
+	}
+	r := fail(reasonDealerCustomerMissing)
+	return Customer{}, &r
+}
+
+func (s *Server) codeTaken(st *state, code string) bool {
+	if _, ok := st.byCode(code); ok {
+		return true
+	}
+	return s.opts.ForbidCodeReuse && st.codeRemoved(code)
+}
+
+func newCustomer(q *dcRequest) Customer {
+	return Customer{
+		CustomerCode: q.CustomerCode.V,
+		Password:     q.Password.V,
+		FirstName:    q.FirstName.V,
+		LastName:     q.LastName.V,
+		Gender:       int(q.Gender.V),
+		BirthDate:    q.BirthDate.V,
+		GsmNumber:    q.GsmNumber.V,
+		Email:        q.Email.V,
+		Address:      q.Address.V,
+	}
+}
+
+func (s *Server) opAddCustomer(st *state, q *dcRequest) (result, bool) {
+	if r := checkCustomer(q, true); r != nil {
+		return *r, false
+	}
+	if r := checkEmail(q); r != nil {
+		return *r, false
+	}
+	if s.codeTaken(st, q.CustomerCode.V) {
+		return fail(reasonCodeAlreadyUsing), false
+	}
+	c := st.addCustomer(newCustomer(q))
+	return ok(withCards(c, nil)), true
+}
+
+func (s *Server) opAddCustomerWithCard(st *state, q *dcRequest) (result, bool) {
+	if r := checkCustomer(q, true); r != nil {
+		return *r, false
+	}
+	in, r := s.checkCard(q.CardHolderFullName, q.CardNumber, q.ExpMonth, q.ExpYear, q.CardName)
+	if r != nil {
+		return *r, false
+	}
+	if r := checkEmail(q); r != nil {
+		return *r, false
+	}
+	if s.codeTaken(st, q.CustomerCode.V) {
+		return fail(reasonCodeAlreadyUsing), false
+	}
+	c := st.addCustomer(newCustomer(q))
+	card := st.addCard(in.card(c.DealerCustomerID))
+	return ok(withCards(c, []Card{card})), true
+}
+
+func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
+	if r := checkCustomer(q, false); r != nil {
+		return *r, false
+	}
+	if r := checkEmail(q); r != nil {
+		return *r, false
+	}
+	c, r := resolve(st, q)
+	if r != nil {
+		return *r, false
+	}
+	// Whether the real server clears omitted fields is unknown: by default a
+	// missing or null field keeps its value, a present one (even "") is set.
+	set := func(dst *string, f lstr) {
+		if f.Present || s.opts.UpdateClearsOmitted {
+			*dst = f.V
+		}
+	}
+	set(&c.Password, q.Password)
+	set(&c.FirstName, q.FirstName)
+	set(&c.LastName, q.LastName)
+	set(&c.BirthDate, q.BirthDate)
+	set(&c.GsmNumber, q.GsmNumber)
+	set(&c.Email, q.Email)
+	set(&c.Address, q.Address)
+	if q.Gender.Present || s.opts.UpdateClearsOmitted {
+		c.Gender = int(q.Gender.V)
+	}
+	st.putCustomer(c)
+	return ok(withCards(c, st.cardsOf(c.DealerCustomerID))), true
+}
+
+func (s *Server) opGetCustomer(st *state, q *dcRequest) (result, bool) {
+	if r := checkID(q); r != nil {
+		return *r, false
+	}
+	c, r := resolve(st, q)
+	if r != nil {
+		return *r, false
+	}
+	return ok(withCards(c, st.cardsOf(c.DealerCustomerID))), false
+}
+
+func (s *Server) opGetCardList(st *state, q *dcRequest) (result, bool) {
+	return s.opGetCustomer(st, q)
+}
+
+func (s *Server) opGetCustomerList(st *state, _ *dcRequest) (result, bool) {
+	list := st.sortedCustomers()
+	if list == nil {
+		list = []Customer{}
+	}
+	return ok(customerList{DealerCustomerListCount: len(list), DealerCustomerList: list}), false
+}
+
+func (s *Server) opRemoveCustomer(st *state, q *dcRequest) (result, bool) {
+	if r := checkID(q); r != nil {
+		return *r, false
+	}
+	c, r := resolve(st, q)
+	if r != nil {
+		return *r, false
+	}
+	st.removeCustomer(c.DealerCustomerID, s.opts.KeepCardsOnRemoveCustomer)
+	return ok(struct{}{}), true
+}
+
+func (s *Server) opAddCard(st *state, q *dcRequest) (result, bool) {
+	if r := checkID(q); r != nil {
+		return *r, false
+	}
+	in, r := s.checkCard(q.CardHolderFullName, q.CardNumber, q.ExpMonth, q.ExpYear, q.CardName)
+	if r != nil {
+		return *r, false
+	}
+	c, r := resolve(st, q)
+	if r != nil {
+		return *r, false
+	}
+	card := st.addCard(in.card(c.DealerCustomerID))
+	return ok(withCards(c, []Card{card})), true
+}
+
+// findCard checks CardToken and finds the card.
+func findCard(st *state, q *dcRequest) (cardRec, *result) {
+	if q.CardToken.Err != "" {
+		r := invalid("CardToken %s", q.CardToken.Err)
+		return cardRec{}, &r
+	}
+	if strings.TrimSpace(q.CardToken.V) == "" {
+		r := fail(reasonCardTokenIsRequired)
+		return cardRec{}, &r
+	}
+	tok, valid := normalizeToken(q.CardToken.V)
+	if !valid {
+		r := fail(reasonCardNotFound)
+		return cardRec{}, &r
+	}
+	card, found := st.cards[tok]
+	if !found {
+		r := fail(reasonCardNotFound)
+		return cardRec{}, &r
+	}
+	return card, nil
+}
+
+func (s *Server) opUpdateCard(st *state, q *dcRequest) (result, bool) {
+	card, r := findCard(st, q)
+	if r != nil && r.reason != reasonCardNotFound {
+		return *r, false
+	}
+	// CardName is checked before a missing card is reported.
+	if r2 := checkText("CardName", q.CardName, maxCardName); r2 != nil {
+		return *r2, false
+	}
+	if r != nil {
+		return *r, false
+	}
+	// Only the name can change. A missing CardName sets an empty name.
+	card.CardName = q.CardName.V
+	st.cards[card.CardToken] = card
+	return ok(withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), true
+}
+
+func (s *Server) opGetCard(st *state, q *dcRequest) (result, bool) {
+	card, r := findCard(st, q)
+	if r != nil {
+		return *r, false
+	}
+	return ok(withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), false
+}
+
+func (s *Server) opRemoveCard(st *state, q *dcRequest) (result, bool) {
+	card, r := findCard(st, q)
+	if r != nil {
+		return *r, false
+	}
+	delete(st.cards, card.CardToken)
+	return ok(true), true
+}

@@ -1,0 +1,355 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// firstDealerCustomerID is the id the first customer gets. The AddCustomer
+// seed page answers its sample with 1033, so an empty sandbox does the same.
+const firstDealerCustomerID = 1033
+
+// Customer is a DealerCustomer as the sandbox keeps it.
+type Customer struct {
+	DealerCustomerID int64  `json:"DealerCustomerId"`
+	CustomerCode     string `json:"CustomerCode"`
+	Password         string `json:"Password"`
+	FirstName        string `json:"FirstName"`
+	LastName         string `json:"LastName"`
+	Gender           int    `json:"Gender"`
+	BirthDate        string `json:"BirthDate"`
+	GsmNumber        string `json:"GsmNumber"`
+	Email            string `json:"Email"`
+	Address          string `json:"Address"`
+}
+
+// Card is a stored card as the sandbox keeps it: never the full number.
+type Card struct {
+	CardToken          string `json:"CardToken"`
+	DealerCustomerID   int64  `json:"DealerCustomerId"`
+	CardName           string `json:"CardName"`
+	BankName           string `json:"BankName"`
+	CardNumberFirstSix string `json:"CardNumberFirstSix"`
+	CardNumberLastFour string `json:"CardNumberLastFour"`
+	CardHolderFullName string `json:"CardHolderFullName"`
+	ExpMonth           string `json:"ExpMonth"`
+	ExpYear            string `json:"ExpYear"`
+}
+
+type cardRec struct {
+	Card
+	Seq int64 `json:"seq"` // creation order: a customer's CardList is in this order
+}
+
+// state is everything the sandbox knows. It has value semantics per entry so
+// that clone is cheap enough to make every committed write all-or-nothing.
+type state struct {
+	nextID    int64
+	nextSeq   int64
+	customers map[int64]Customer
+	codes     map[string]int64 // CustomerCode -> DealerCustomerId of active customers
+	cards     map[string]cardRec
+	// removed keeps removed customers: their codes (for ForbidCodeReuse) and
+	// their data (for cards kept by KeepCardsOnRemoveCustomer).
+	removed map[int64]Customer
+}
+
+func newState() *state {
+	return &state{
+		nextID:    firstDealerCustomerID,
+		nextSeq:   1,
+		customers: map[int64]Customer{},
+		codes:     map[string]int64{},
+		cards:     map[string]cardRec{},
+		removed:   map[int64]Customer{},
+	}
+}
+
+func (st *state) clone() *state {
+	return &state{
+		nextID:    st.nextID,
+		nextSeq:   st.nextSeq,
+		customers: maps.Clone(st.customers),
+		codes:     maps.Clone(st.codes),
+		cards:     maps.Clone(st.cards),
+		removed:   maps.Clone(st.removed),
+	}
+}
+
+func (st *state) byCode(code string) (Customer, bool) {
+	id, ok := st.codes[code]
+	if !ok {
+		return Customer{}, false
+	}
+	c, ok := st.customers[id]
+	return c, ok
+}
+
+func (st *state) codeRemoved(code string) bool {
+	for _, c := range st.removed {
+		if c.CustomerCode == code {
+			return true
+		}
+	}
+	return false
+}
+
+// putCustomer inserts or replaces a customer (by id) and keeps the code index.
+func (st *state) putCustomer(c Customer) {
+	if old, ok := st.customers[c.DealerCustomerID]; ok && st.codes[old.CustomerCode] == old.DealerCustomerID {
+		delete(st.codes, old.CustomerCode)
+	}
+	st.customers[c.DealerCustomerID] = c
+	st.codes[c.CustomerCode] = c.DealerCustomerID
+	delete(st.removed, c.DealerCustomerID)
+	if c.DealerCustomerID >= st.nextID {
+		st.nextID = c.DealerCustomerID + 1
+	}
+}
+
+func (st *state) addCustomer(c Customer) Customer {
+	c.DealerCustomerID = st.nextID
+	st.putCustomer(c)
+	return c
+}
+
+func (st *state) removeCustomer(id int64, keepCards bool) {
+	c, ok := st.customers[id]
+	if !ok {
+		return
+	}
+	delete(st.customers, id)
+	if st.codes[c.CustomerCode] == id {
+		delete(st.codes, c.CustomerCode)
+	}
+	st.removed[id] = c
+	if !keepCards {
+		for tok, card := range st.cards {
+			if card.DealerCustomerID == id {
+				delete(st.cards, tok)
+			}
+		}
+	}
+}
+
+func (st *state) addCard(c Card) Card {
+	st.cards[c.CardToken] = cardRec{Card: c, Seq: st.nextSeq}
+	st.nextSeq++
+	return c
+}
+
+// cardsOf returns a customer's cards in creation order.
+func (st *state) cardsOf(id int64) []Card {
+	var recs []cardRec
+	for _, c := range st.cards {
+		if c.DealerCustomerID == id {
+			recs = append(recs, c)
+		}
+	}
+	slices.SortFunc(recs, func(a, b cardRec) int { return cmpInt(a.Seq, b.Seq) })
+	out := make([]Card, len(recs))
+	for i, r := range recs {
+		out[i] = r.Card
+	}
+	return out
+}
+
+// owner returns the customer a card belongs to: an active one, or a removed
+// one when its cards were kept, or a bare record with only the id.
+func (st *state) owner(id int64) Customer {
+	if c, ok := st.customers[id]; ok {
+		return c
+	}
+	if c, ok := st.removed[id]; ok {
+		return c
+	}
+	return Customer{DealerCustomerID: id}
+}
+
+func (st *state) sortedCustomers() []Customer {
+	out := slices.Collect(maps.Values(st.customers))
+	slices.SortFunc(out, func(a, b Customer) int { return cmpInt(a.DealerCustomerID, b.DealerCustomerID) })
+	return out
+}
+
+func (st *state) sortedCards() []Card {
+	out := make([]Card, 0, len(st.cards))
+	for _, c := range st.cards {
+		out = append(out, c.Card)
+	}
+	slices.SortFunc(out, func(a, b Card) int {
+		switch {
+		case a.CardToken < b.CardToken:
+			return -1
+		case a.CardToken > b.CardToken:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// --- persistence ---
+
+const stateFileVersion = 1
+
+type stateFile struct {
+	Version              int        `json:"version"`
+	NextDealerCustomerID int64      `json:"nextDealerCustomerId"`
+	NextCardSeq          int64      `json:"nextCardSeq"`
+	Customers            []Customer `json:"customers"`
+	Cards                []cardRec  `json:"cards"`
+	RemovedCustomers     []Customer `json:"removedCustomers"`
+}
+
+func (st *state) marshal() ([]byte, error) {
+	f := stateFile{
+		Version:              stateFileVersion,
+		NextDealerCustomerID: st.nextID,
+		NextCardSeq:          st.nextSeq,
+		Customers:            st.sortedCustomers(),
+		Cards:                slices.Collect(maps.Values(st.cards)),
+		RemovedCustomers:     slices.Collect(maps.Values(st.removed)),
+	}
+	slices.SortFunc(f.Cards, func(a, b cardRec) int { return cmpInt(a.Seq, b.Seq) })
+	slices.SortFunc(f.RemovedCustomers, func(a, b Customer) int { return cmpInt(a.DealerCustomerID, b.DealerCustomerID) })
+	if f.Cards == nil {
+		f.Cards = []cardRec{}
+	}
+	if f.RemovedCustomers == nil {
+		f.RemovedCustomers = []Customer{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func unmarshalState(b []byte) (*state, error) {
+	st := newState()
+	if len(bytes.TrimSpace(b)) == 0 {
+		return st, nil // an empty file is an empty sandbox
+	}
+	var f stateFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	if f.Version != stateFileVersion {
+		return nil, fmt.Errorf("unsupported state file version %d", f.Version)
+	}
+	for _, c := range f.Customers {
+		if c.DealerCustomerID <= 0 {
+			return nil, fmt.Errorf("customer with DealerCustomerId %d", c.DealerCustomerID)
+		}
+		if _, dup := st.customers[c.DealerCustomerID]; dup {
+			return nil, fmt.Errorf("DealerCustomerId %d appears twice", c.DealerCustomerID)
+		}
+		if _, dup := st.codes[c.CustomerCode]; dup {
+			return nil, fmt.Errorf("CustomerCode %q appears twice", c.CustomerCode)
+		}
+		st.putCustomer(c)
+	}
+	for _, c := range f.RemovedCustomers {
+		if _, active := st.customers[c.DealerCustomerID]; !active {
+			st.removed[c.DealerCustomerID] = c
+		}
+	}
+	for _, c := range f.Cards {
+		tok, ok := normalizeToken(c.CardToken)
+		if !ok {
+			return nil, fmt.Errorf("card token %q is not a GUID", c.CardToken)
+		}
+		c.CardToken = tok
+		if _, dup := st.cards[tok]; dup {
+			return nil, fmt.Errorf("card token %s appears twice", tok)
+		}
+		st.cards[tok] = c
+		if c.Seq >= st.nextSeq {
+			st.nextSeq = c.Seq + 1
+		}
+	}
+	if f.NextDealerCustomerID > st.nextID {
+		st.nextID = f.NextDealerCustomerID
+	}
+	for id := range st.removed {
+		if id >= st.nextID {
+			st.nextID = id + 1
+		}
+	}
+	if f.NextCardSeq > st.nextSeq {
+		st.nextSeq = f.NextCardSeq
+	}
+	return st, nil
+}
+
+func loadState(path string) (*state, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return newState(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := unmarshalState(b)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: data file %s: %w", path, err)
+	}
+	return st, nil
+}
+
+// writeFileAtomic writes data to a temporary file in the same directory,
+// syncs it, and renames it over path, so that a reader (or a restart after a
+// crash) sees either the old content or the new one, never a torn file.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// Make the rename itself durable; not every platform can sync a directory.
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
