@@ -106,7 +106,8 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 
 // providerData is what resources and data sources get from Configure.
 type providerData struct {
-	client *moka.Client
+	client     *moka.Client
+	dealerCode string
 }
 
 // setting is one provider attribute resolved from configuration or environment.
@@ -221,7 +222,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddError("Cannot configure the Moka client", err.Error())
 		return
 	}
-	data := &providerData{client: client}
+	data := &providerData{client: client, dealerCode: values["dealer_code"]}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -262,11 +263,17 @@ func isLoopback(host string) bool {
 func (p *mokaProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDealerCustomerResource,
+		NewCardNameResource,
+		NewCardResource,
 	}
 }
 
 func (p *mokaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewDealerCustomerDataSource,
+		NewDealerCustomersDataSource,
+		NewCardDataSource,
+	}
 }
 
 // tflogLogger sends the client's per-call lines to Terraform's log at DEBUG; the

@@ -1,0 +1,278 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+var (
+	_ resource.Resource                     = (*cardResource)(nil)
+	_ resource.ResourceWithConfigure        = (*cardResource)(nil)
+	_ resource.ResourceWithImportState      = (*cardResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*cardResource)(nil)
+)
+
+// NewCardResource is moka_card.
+func NewCardResource() resource.Resource {
+	return &cardResource{}
+}
+
+type cardResource struct {
+	data *providerData
+}
+
+type cardModel struct {
+	ID                  types.String `tfsdk:"id"`
+	CardToken           types.String `tfsdk:"card_token"`
+	CardName            types.String `tfsdk:"card_name"`
+	CardNumberWO        types.String `tfsdk:"card_number_wo"`
+	CardNumberWOVersion types.Int64  `tfsdk:"card_number_wo_version"`
+	cardFacts
+}
+
+func (r *cardResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_card"
+}
+
+func (r *cardResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	attributes := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Description:   "The card token.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"card_token": schema.StringAttribute{
+			Description:   "The token Moka gave the card, lower case without braces; use it to charge the card.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"customer_code": schema.StringAttribute{
+			Description: "The customer to store the card for, by customer code. Exactly one of `customer_code` and `dealer_customer_id` is required; " +
+				"the other is filled in from Moka. Changing the customer replaces the card.",
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{nonEmptyText(100)},
+			PlanModifiers: []planmodifier.String{customerChangeReplaces(), stringplanmodifier.UseStateForUnknown()},
+		},
+		"dealer_customer_id": schema.Int64Attribute{
+			Description:   "The customer to store the card for, by Moka's id. Exactly one of `customer_code` and `dealer_customer_id` is required.",
+			Optional:      true,
+			Computed:      true,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIfConfigured(), int64planmodifier.UseStateForUnknown()},
+		},
+		"card_holder_full_name": schema.StringAttribute{
+			Description:   "The card holder's name, at most 100 characters. Changing it replaces the card.",
+			Required:      true,
+			Validators:    []validator.String{nonEmptyText(100)},
+			PlanModifiers: replace,
+		},
+		"card_number_wo": schema.StringAttribute{
+			Description: "The full card number, digits only, with a valid Luhn check digit. Write-only (Terraform 1.11 and later): " +
+				"sent to Moka once and never stored in plan or state, nor logged. Moka keeps only the first six and last four digits. " +
+				"Terraform cannot see a change to it: change `card_number_wo_version` to store a new number.",
+			Required:   true,
+			Sensitive:  true,
+			WriteOnly:  true,
+			Validators: []validator.String{cardNumber()},
+		},
+		"card_number_wo_version": schema.Int64Attribute{
+			Description: "Change this number to replace the card with one holding the current `card_number_wo`. " +
+				"Setting it for the first time (after an import, say) replaces nothing.",
+			Optional:      true,
+			PlanModifiers: []planmodifier.Int64{versionChangeReplaces()},
+		},
+		"exp_month": schema.StringAttribute{
+			Description:   "Expiry month as two digits, `01` to `12`. Changing it replaces the card.",
+			Required:      true,
+			Validators:    []validator.String{expMonth()},
+			PlanModifiers: replace,
+		},
+		"exp_year": schema.StringAttribute{
+			Description:   "Expiry year as four digits, such as `2030`. Changing it replaces the card.",
+			Required:      true,
+			Validators:    []validator.String{expYear()},
+			PlanModifiers: replace,
+		},
+		"card_name": schema.StringAttribute{
+			Description: "A name for the card (for example \"Bonus kartım\"), at most 50 characters. Changing it renames the card in place.",
+			Optional:    true,
+			Validators:  []validator.String{text(50)},
+		},
+	}
+	maps.Copy(attributes, computedCardFacts("dealer_customer_id", "customer_code", "card_holder_full_name", "exp_month", "exp_year"))
+	resp.Schema = schema.Schema{
+		Description: "A card stored for a customer (AddCard). Only `card_name` changes in place (UpdateCard); any other change stores a new card " +
+			"and removes the old one (RemoveCard). Add `lifecycle { create_before_destroy = true }` to store the new card before the old one goes.",
+		Attributes: attributes,
+	}
+}
+
+// customerChangeReplaces replaces the card when the configured customer code
+// changes, or becomes unknown because the customer itself is being replaced.
+func customerChangeReplaces() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			if req.ConfigValue.IsNull() {
+				return
+			}
+			resp.RequiresReplace = !req.ConfigValue.Equal(req.StateValue)
+		},
+		"Replaced when the customer changes.",
+		"Replaced when the customer changes.",
+	)
+}
+
+// versionChangeReplaces replaces the card when card_number_wo_version goes from
+// one number to another; setting or removing it is bookkeeping only.
+func versionChangeReplaces() planmodifier.Int64 {
+	return int64planmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() && !req.PlanValue.Equal(req.StateValue)
+		},
+		"Replaced when the version changes from one number to another.",
+		"Replaced when the version changes from one number to another.",
+	)
+}
+
+func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("customer_code"), path.MatchRoot("dealer_customer_id")),
+	}
+}
+
+func (r *cardResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, err := providerDataFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
+		return
+	}
+	r.data = data
+}
+
+func (r *cardResource) client(diags interface{ AddError(string, string) }) *moka.Client {
+	if r.data == nil || r.data.client == nil {
+		diags.AddError("Provider not configured", notConfigured)
+		return nil
+	}
+	return r.data.client
+}
+
+func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan cardModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var number types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
+	added, err := client.AddCard(ctx, moka.NewCard{
+		Customer:           customer,
+		CardHolderFullName: plan.CardHolderFullName.ValueString(),
+		CardNumber:         number.ValueString(),
+		ExpMonth:           plan.ExpMonth.ValueString(),
+		ExpYear:            plan.ExpYear.ValueString(),
+		CardName:           plan.CardName.ValueString(),
+	})
+	if err != nil {
+		if moka.IsNotFound(err) {
+			resp.Diagnostics.AddError("Moka customer not found", fmt.Sprintf("Cannot store a card for %s: Moka has no such customer.", customer))
+			return
+		}
+		resp.Diagnostics.AddError("Cannot store Moka card", fmt.Sprintf("For %s: %v", customer, err))
+		return
+	}
+	plan.fill(*added)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state cardModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	token := state.CardToken.ValueString()
+	got, err := client.GetCard(ctx, token)
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Moka card is gone",
+			fmt.Sprintf("The card %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply stores it again.", token))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addCardError(&resp.Diagnostics, "read", token, err)
+		return
+	}
+	state.fill(*got)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state cardModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	if plan.CardName.Equal(state.CardName) {
+		// Only bookkeeping changed (card_number_wo_version set after an import).
+		state.CardNumberWOVersion = plan.CardNumberWOVersion
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	token := state.CardToken.ValueString()
+	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
+	if err != nil {
+		addCardError(&resp.Diagnostics, "rename", token, err)
+		return
+	}
+	plan.fill(*renamed)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state cardModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	token := state.CardToken.ValueString()
+	if err := client.RemoveCard(ctx, token); err != nil && !moka.IsNotFound(err) {
+		addCardError(&resp.Diagnostics, "remove", token, err)
+	}
+}
+
+func (r *cardResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	token := moka.NormalizeCardToken(req.ID)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), token)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), token)...)
+}
+
+// fill sets what Moka says of the card; card_name keeps null for an unnamed card
+// when the configuration leaves it out.
+func (m *cardModel) fill(c moka.CardWithCustomer) {
+	m.ID = types.StringValue(c.Card.CardToken)
+	m.CardToken = types.StringValue(c.Card.CardToken)
+	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
+	m.CardNumberWO = types.StringNull()
+	m.cardFacts = cardFactsFrom(c)
+}

@@ -1,0 +1,237 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+var (
+	_ resource.Resource                = (*cardNameResource)(nil)
+	_ resource.ResourceWithConfigure   = (*cardNameResource)(nil)
+	_ resource.ResourceWithImportState = (*cardNameResource)(nil)
+)
+
+// privateOriginalCardName keeps, in private state, the name a card had before
+// Terraform took it over, so that destroy can give it back.
+const privateOriginalCardName = "original_card_name"
+
+// NewCardNameResource is moka_card_name.
+func NewCardNameResource() resource.Resource {
+	return &cardNameResource{}
+}
+
+type cardNameResource struct {
+	data *providerData
+}
+
+type cardNameModel struct {
+	ID        types.String `tfsdk:"id"`
+	CardToken cardToken    `tfsdk:"card_token"`
+	CardName  types.String `tfsdk:"card_name"`
+	cardFacts
+}
+
+func (r *cardNameResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_card_name"
+}
+
+func (r *cardNameResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attributes := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Description:   "The card token as Moka returns it: lower case, without braces.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"card_token": schema.StringAttribute{
+			Description: "Token of a card that already exists in Moka (saved at checkout, or by `moka_card`). " +
+				"Case and braces do not matter: `{51937236-82E0-...}` and `51937236-82e0-...` are the same card. Changing it to another card replaces the resource.",
+			Required:      true,
+			CustomType:    cardTokenType{},
+			Validators:    []validator.String{nonEmptyText(38)},
+			PlanModifiers: []planmodifier.String{replaceWhenOtherCard()},
+		},
+		"card_name": schema.StringAttribute{
+			Description: "The name to give the card (for example \"Bonus kartım\"), at most 50 characters.",
+			Required:    true,
+			Validators:  []validator.String{text(50)},
+		},
+	}
+	maps.Copy(attributes, computedCardFacts())
+	resp.Schema = schema.Schema{
+		Description: "The name of a stored card that already exists. Create and update rename it (UpdateCard), read is GetCard. " +
+			"Destroy gives the card back the name it had before Terraform took it over; the card itself stays.",
+		Attributes: attributes,
+	}
+}
+
+// replaceWhenOtherCard replaces the resource only when the token names another
+// card, not when it is the same token spelled differently.
+func replaceWhenOtherCard() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = req.PlanValue.IsUnknown() || !moka.SameCardToken(req.PlanValue.ValueString(), req.StateValue.ValueString())
+		},
+		"Replaced when the token names another card.",
+		"Replaced when the token names another card.",
+	)
+}
+
+func (r *cardNameResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, err := providerDataFrom(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
+		return
+	}
+	r.data = data
+}
+
+func (r *cardNameResource) client(diags interface{ AddError(string, string) }) *moka.Client {
+	if r.data == nil || r.data.client == nil {
+		diags.AddError("Provider not configured", notConfigured)
+		return nil
+	}
+	return r.data.client
+}
+
+func (r *cardNameResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan cardNameModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	token := plan.CardToken.ValueString()
+	before, err := client.GetCard(ctx, token)
+	if err != nil {
+		addCardError(&resp.Diagnostics, "read", token, err)
+		return
+	}
+	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, before.Card.CardName)...)
+	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
+	if err != nil {
+		addCardError(&resp.Diagnostics, "rename", token, err)
+		return
+	}
+	plan.fill(*renamed)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state cardNameModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	token := state.CardToken.ValueString()
+	got, err := client.GetCard(ctx, token)
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Moka card is gone",
+			fmt.Sprintf("The card %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state; moka_card_name cannot create a card, so the next apply fails until the configuration names a card that exists.", token))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addCardError(&resp.Diagnostics, "read", token, err)
+		return
+	}
+	state.fill(*got)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan cardNameModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	token := plan.CardToken.ValueString()
+	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
+	if err != nil {
+		addCardError(&resp.Diagnostics, "rename", token, err)
+		return
+	}
+	plan.fill(*renamed)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *cardNameResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state cardNameModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.client(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	raw, diags := req.Private.GetKey(ctx, privateOriginalCardName)
+	resp.Diagnostics.Append(diags...)
+	var original string
+	if raw == nil || json.Unmarshal(raw, &original) != nil {
+		resp.Diagnostics.AddWarning("Card name left as it is",
+			"The name this card had before Terraform managed it is not known, so destroy leaves the current name in place.")
+		return
+	}
+	token := state.CardToken.ValueString()
+	if _, err := client.UpdateCard(ctx, token, original); err != nil && !moka.IsNotFound(err) {
+		addCardError(&resp.Diagnostics, "restore the name of", token, err)
+	}
+}
+
+// ImportState takes a card token. The card's name at import is what destroy gives back.
+func (r *cardNameResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	client := r.client(&resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	got, err := client.GetCard(ctx, req.ID)
+	if err != nil {
+		addCardError(&resp.Diagnostics, "import", req.ID, err)
+		return
+	}
+	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, got.Card.CardName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), got.Card.CardToken)...)
+}
+
+func (m *cardNameModel) fill(c moka.CardWithCustomer) {
+	m.ID = types.StringValue(c.Card.CardToken)
+	m.CardToken = newCardToken(c.Card.CardToken)
+	m.CardName = types.StringValue(c.Card.CardName)
+	m.cardFacts = cardFactsFrom(c)
+}
+
+// privateSetter is the part of resource private state used here.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func rememberOriginalName(ctx context.Context, private privateSetter, name string) diag.Diagnostics {
+	raw, err := json.Marshal(name)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot remember the card's name", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privateOriginalCardName, raw)
+}
+
+// addCardError turns a client error about a card into a diagnostic.
+func addCardError(diags interface{ AddError(string, string) }, action, token string, err error) {
+	if moka.IsNotFound(err) {
+		diags.AddError("Moka card not found", fmt.Sprintf("Cannot %s card %s: Moka has no card with that token.", action, token))
+		return
+	}
+	diags.AddError("Cannot "+action+" Moka card", fmt.Sprintf("Card %s: %v", token, err))
+}
