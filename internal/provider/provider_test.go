@@ -1,0 +1,36 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
+)
+
+// protoV6ProviderFactories serves this provider in-process to terraform-plugin-testing.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"moka": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// accSandbox starts a sandbox for one acceptance test, with no latency or faults
+// unless opts says otherwise.
+func accSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
+	t.Helper()
+	return testsupport.StartSandbox(t, opts)
+}
+
+// providerBlock is a provider configuration pointing at srv with its default account.
+func providerBlock(srv *sandbox.Server) string {
+	return fmt.Sprintf(`
+provider "moka" {
+  base_url    = %q
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = "sandbox"
+}
+`, srv.URL())
+}
