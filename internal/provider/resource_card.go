@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -41,13 +42,14 @@ type cardModel struct {
 	CardNumberWO        types.String `tfsdk:"card_number_wo"`
 	CardNumberWOVersion types.Int64  `tfsdk:"card_number_wo_version"`
 	cardFacts
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *cardResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_card"
 }
 
-func (r *cardResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	attributes := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
@@ -118,6 +120,9 @@ func (r *cardResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		Description: "A card stored for a customer (AddCard). Only `card_name` changes in place (UpdateCard); any other change stores a new card " +
 			"and removes the old one (RemoveCard). Add `lifecycle { create_before_destroy = true }` to store the new card before the old one goes.",
 		Attributes: attributes,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
 	}
 }
 
@@ -180,6 +185,9 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
 	added, err := client.AddCard(ctx, moka.NewCard{
 		Customer:           customer,
@@ -208,6 +216,9 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	token := state.CardToken.ValueString()
 	got, err := client.GetCard(ctx, token)
 	if moka.IsNotFound(err) {
@@ -232,6 +243,9 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	if plan.CardName.Equal(state.CardName) {
 		// Only bookkeeping changed (card_number_wo_version set after an import).
 		state.CardNumberWOVersion = plan.CardNumberWOVersion
@@ -255,6 +269,9 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	token := state.CardToken.ValueString()
 	if err := client.RemoveCard(ctx, token); err != nil && !moka.IsNotFound(err) {
 		addCardError(&resp.Diagnostics, "remove", token, err)

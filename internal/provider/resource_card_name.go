@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -42,13 +43,14 @@ type cardNameModel struct {
 	CardToken cardToken    `tfsdk:"card_token"`
 	CardName  types.String `tfsdk:"card_name"`
 	cardFacts
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *cardNameResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_card_name"
 }
 
-func (r *cardNameResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *cardNameResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attributes := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Description:   "The card token as Moka returns it: lower case, without braces.",
@@ -74,6 +76,9 @@ func (r *cardNameResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		Description: "The name of a stored card that already exists. Create and update rename it (UpdateCard), read is GetCard. " +
 			"Destroy gives the card back the name it had before Terraform took it over; the card itself stays.",
 		Attributes: attributes,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
 	}
 }
 
@@ -113,6 +118,9 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	token := plan.CardToken.ValueString()
 	before, err := client.GetCard(ctx, token)
 	if err != nil {
@@ -136,6 +144,9 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	token := state.CardToken.ValueString()
 	got, err := client.GetCard(ctx, token)
 	if moka.IsNotFound(err) {
@@ -159,6 +170,9 @@ func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	token := plan.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
@@ -176,6 +190,9 @@ func (r *cardNameResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() || client == nil {
 		return
 	}
+	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
+	resp.Diagnostics.Append(diags...)
+	defer cancel()
 	raw, diags := req.Private.GetKey(ctx, privateOriginalCardName)
 	resp.Diagnostics.Append(diags...)
 	var original string
