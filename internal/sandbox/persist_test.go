@@ -1,0 +1,293 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestPersistAcrossRestart(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "moka.json")
+	o := Options{DataFile: file}
+	h := newHarness(t, o)
+	w := setup(h)
+	h.ok("RemoveCustomer", map[string]any{"CustomerCode": "ayşe"}, nil)
+	h.ok("UpdateCard", map[string]any{"CardToken": w.card2.CardToken, "CardName": "Yeniden adlandı"}, nil)
+	customers, cards := h.s.Customers(), h.s.Cards()
+	if err := h.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, full := range []string{akbankCard, troyCard, otherCard} {
+		if bytes.Contains(raw, []byte(full)) {
+			t.Errorf("data file holds a full card number")
+		}
+	}
+
+	h2 := newHarness(t, Options{DataFile: file, ForbidCodeReuse: true})
+	if got := h2.s.Customers(); !slices.Equal(got, customers) {
+		t.Errorf("customers after restart %+v\nwant %+v", got, customers)
+	}
+	if got := h2.s.Cards(); !slices.Equal(got, cards) {
+		t.Errorf("cards after restart %+v\nwant %+v", got, cards)
+	}
+	// Ids go on where they stopped; removed codes are remembered; card order too.
+	var d cwc
+	h2.ok("AddCustomer", map[string]any{"CustomerCode": "üç"}, &d)
+	if d.DealerCustomer.DealerCustomerID != 1035 {
+		t.Errorf("next id %d, want 1035", d.DealerCustomer.DealerCustomerID)
+	}
+	if c := h2.call("AddCustomer", map[string]any{"CustomerCode": "ayşe"}).ResultCode; c != "DealerCustomer.AddCustomer.CustomerCodeAlreadyUsing" {
+		t.Errorf("removed code with ForbidCodeReuse: %s", c)
+	}
+	h2.ok("GetCardList", map[string]any{"CustomerCode": "ali"}, &d)
+	c2 := w.card2
+	c2.CardName = "Yeniden adlandı"
+	wantCards(t, d, w.card1, c2)
+}
+
+// TestPersistedBeforeAnswer: once a write is answered, it is in the file.
+func TestPersistedBeforeAnswer(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "moka.json")
+	h := newHarness(t, Options{DataFile: file})
+	for _, code := range []string{"a", "b", "c"} {
+		h.ok("AddCustomer", map[string]any{"CustomerCode": code}, nil)
+		st, err := loadState(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := st.byCode(code); !ok {
+			t.Fatalf("customer %s answered but not in the file", code)
+		}
+	}
+	// Out-of-band changes are persisted too.
+	c, err := h.s.AddCardDirect(1033, "A B", akbankCard, "12", "2030", "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.s.RenameCard(strings.ToUpper(c.CardToken), "m") {
+		t.Fatal("RenameCard")
+	}
+	st, _ := loadState(file)
+	if st.cards[c.CardToken].CardName != "m" {
+		t.Errorf("rename not persisted")
+	}
+	if !h.s.DeleteCustomer(1034) || !h.s.DeleteCard(c.CardToken) {
+		t.Fatal("delete")
+	}
+	st, _ = loadState(file)
+	if len(st.customers) != 2 || len(st.cards) != 0 {
+		t.Errorf("deletes not persisted: %d customers, %d cards", len(st.customers), len(st.cards))
+	}
+}
+
+func TestTornTempFileIsIgnored(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "moka.json")
+	h := newHarness(t, Options{DataFile: file})
+	h.addCustomer("ali")
+	_ = h.s.Close()
+	good, _ := os.ReadFile(file)
+	// A crash in the middle of a write leaves a partial temporary file.
+	if err := os.WriteFile(filepath.Join(dir, ".moka.json.tmp-123"), good[:len(good)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{DataFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if cs := s.Customers(); len(cs) != 1 || cs[0].CustomerCode != "ali" {
+		t.Errorf("customers %+v", cs)
+	}
+	// No temporary file of ours is left after a write.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "moka.json" && e.Name() != ".moka.json.tmp-123" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestDataFileEdgeCases(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Missing and empty files are an empty sandbox (and get written).
+	for _, p := range []string{filepath.Join(dir, "new.json"), write("empty.json", "")} {
+		s, err := New(Options{DataFile: p})
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if len(s.Customers()) != 0 {
+			t.Errorf("%s: not empty", p)
+		}
+		_ = s.Close()
+		if _, err := loadState(p); err != nil {
+			t.Errorf("%s: not written: %v", p, err)
+		}
+	}
+	// A corrupt file is an error, and is left alone.
+	for name, content := range map[string]string{
+		"torn.json":    `{"version":1,"customers":[{"DealerCustomerId":1033,`,
+		"version.json": `{"version":2}`,
+		"dup.json":     `{"version":1,"customers":[{"DealerCustomerId":1033,"CustomerCode":"a"},{"DealerCustomerId":1034,"CustomerCode":"a"}]}`,
+		"token.json":   `{"version":1,"customers":[{"DealerCustomerId":1033,"CustomerCode":"a"}],"cards":[{"CardToken":"x","DealerCustomerId":1033}]}`,
+		"unknown.json": `{"version":1,"customerz":[]}`,
+	} {
+		p := write(name, content)
+		if s, err := New(Options{DataFile: p}); err == nil {
+			_ = s.Close()
+			t.Errorf("%s: loaded", name)
+		}
+		if b, _ := os.ReadFile(p); string(b) != content {
+			t.Errorf("%s: overwritten", name)
+		}
+	}
+	// A directory that cannot be written: New says so.
+	if _, err := New(Options{DataFile: filepath.Join(dir, "no", "such", "dir", "x.json")}); err == nil {
+		t.Error("New with an unwritable data file succeeded")
+	}
+}
+
+// TestPersistFailure: when the state cannot be saved, the call answers EX
+// and nothing changes, in memory either.
+func TestPersistFailure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{DataFile: filepath.Join(dir, "moka.json")})
+	h.addCustomer("ali")
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	a := h.call("AddCustomer", map[string]any{"CustomerCode": "veli"})
+	if a.ResultCode != "EX" || a.ResultMessage == "" {
+		t.Errorf("%s %q, want EX", a.ResultCode, a.ResultMessage)
+	}
+	if cs := h.s.Customers(); len(cs) != 1 {
+		t.Errorf("customers %+v", cs)
+	}
+	if _, err := h.s.PutCustomer(Customer{CustomerCode: "x"}); err == nil {
+		t.Error("PutCustomer succeeded")
+	}
+	// Reads still work.
+	h.ok("GetCustomer", map[string]any{"CustomerCode": "ali"}, nil)
+	// Once the directory is back, writes work again.
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var d cwc
+	h.ok("AddCustomer", map[string]any{"CustomerCode": "veli"}, &d)
+	if d.DealerCustomer.DealerCustomerID != 1034 {
+		t.Errorf("id %d, want 1034", d.DealerCustomer.DealerCustomerID)
+	}
+}
+
+func TestStateFileFormat(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "moka.json")
+	h := newHarness(t, Options{DataFile: file})
+	setup(h)
+	raw, _ := os.ReadFile(file)
+	var f map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"version", "nextDealerCustomerId", "nextCardSeq", "customers", "cards", "removedCustomers"} {
+		if _, ok := f[k]; !ok {
+			t.Errorf("no %q in %s", k, raw)
+		}
+	}
+	if !bytes.Contains(raw, []byte(`"CustomerCode": "ayşe"`)) {
+		t.Errorf("Turkish letters escaped: %s", raw)
+	}
+}
+
+func TestDirectChanges(t *testing.T) {
+	h := newHarness(t, Options{})
+	w := setup(h)
+
+	// PutCustomer: insert with a new id, insert with a chosen id, replace.
+	c, err := h.s.PutCustomer(Customer{CustomerCode: "panel", FirstName: "Panel"})
+	if err != nil || c.DealerCustomerID != 1035 {
+		t.Fatalf("insert: %+v %v", c, err)
+	}
+	if c, err = h.s.PutCustomer(Customer{DealerCustomerID: 2000, CustomerCode: "iki bin"}); err != nil || c.DealerCustomerID != 2000 {
+		t.Fatalf("insert with id: %+v %v", c, err)
+	}
+	changed := w.ali
+	changed.CustomerCode, changed.Email = "ali2", "x@y.zz"
+	if _, err := h.s.PutCustomer(changed); err != nil {
+		t.Fatal(err)
+	}
+	var d cwc
+	h.ok("GetCustomer", map[string]any{"CustomerCode": "ali2"}, &d)
+	if d.DealerCustomer != changed {
+		t.Errorf("replaced: %+v", d.DealerCustomer)
+	}
+	wantCards(t, d, w.card1, w.card2)
+	if r := h.call("GetCustomer", map[string]any{"CustomerCode": "ali"}); r.ResultCode != "DealerCustomer.GetCustomer.DealerCustomerNotFound" {
+		t.Errorf("old code still found: %s", r.ResultCode)
+	}
+	h.ok("AddCustomer", map[string]any{"CustomerCode": "sonra"}, &d)
+	if d.DealerCustomer.DealerCustomerID != 2001 {
+		t.Errorf("next id after 2000: %d", d.DealerCustomer.DealerCustomerID)
+	}
+	for _, bad := range []Customer{
+		{CustomerCode: ""}, {CustomerCode: "ayşe"}, {CustomerCode: "x", Gender: 3},
+		{CustomerCode: "x", BirthDate: "1990"}, {CustomerCode: runes("ş", 101)}, {CustomerCode: "x", Email: "\xff"},
+		{DealerCustomerID: -1, CustomerCode: "x"},
+	} {
+		if _, err := h.s.PutCustomer(bad); err == nil {
+			t.Errorf("PutCustomer(%+v) succeeded", bad)
+		}
+	}
+
+	// Cards.
+	card, err := h.s.AddCardDirect(w.ayse.DealerCustomerID, "Ayşe", troyCard, "01", "2031", "Panelden")
+	if err != nil || card.BankName != "Troy Test Bank" || card.CardNumberLastFour != "3337" || !guidRE.MatchString(card.CardToken) {
+		t.Fatalf("AddCardDirect: %+v %v", card, err)
+	}
+	if _, err := h.s.AddCardDirect(w.ayse.DealerCustomerID, "Ayşe", "5127541122223333", "01", "2031", ""); err == nil {
+		t.Error("AddCardDirect took a bad number")
+	}
+	if _, err := h.s.AddCardDirect(999, "Ayşe", troyCard, "01", "2031", ""); err == nil {
+		t.Error("AddCardDirect took an unknown customer")
+	}
+	if !h.s.RenameCard("{"+strings.ToUpper(card.CardToken)+"}", "Yeni") || h.s.RenameCard(newToken(), "x") || h.s.RenameCard("zz", "x") {
+		t.Error("RenameCard")
+	}
+	h.ok("GetCard", map[string]any{"CardToken": card.CardToken}, &d)
+	if d.CardList[0].CardName != "Yeni" || d.DealerCustomer != w.ayse {
+		t.Errorf("GetCard after RenameCard: %+v", d)
+	}
+	if !h.s.DeleteCard(card.CardToken) || h.s.DeleteCard(card.CardToken) {
+		t.Error("DeleteCard")
+	}
+	if _, err := h.s.AddCardWithToken(Card{CardToken: w.card1.CardToken, DealerCustomerID: w.ayse.DealerCustomerID}); err == nil {
+		t.Error("AddCardWithToken took a used token")
+	}
+	if _, err := h.s.AddCardWithToken(Card{CardToken: "nope", DealerCustomerID: w.ayse.DealerCustomerID}); err == nil {
+		t.Error("AddCardWithToken took a bad token")
+	}
+	if !h.s.DeleteCustomer(w.ayse.DealerCustomerID) || h.s.DeleteCustomer(w.ayse.DealerCustomerID) {
+		t.Error("DeleteCustomer")
+	}
+	if r := h.call("GetCard", map[string]any{"CardToken": w.card3.CardToken}); r.ResultCode != "DealerCustomer.GetCard.CardNotFound" {
+		t.Errorf("card of a deleted customer: %s", r.ResultCode)
+	}
+}
