@@ -280,22 +280,14 @@ func (c *Client) attempt(ctx context.Context, operation string, attempt int, pay
 	start := time.Now()
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		} else if actx.Err() != nil {
-			err = fmt.Errorf("no answer within %s (request_timeout)", c.timeout)
-		}
-		terr := &TransportError{Operation: operation, Err: errors.New(redact(unwrapURLError(err).Error(), secrets))}
-		if errors.Is(err, context.Canceled) {
-			terr.Err = context.Canceled
-		}
+		terr := &TransportError{Operation: operation, Err: c.transportCause(ctx, actx, "", err, secrets)}
 		c.log(ctx, operation, attempt, payload, nil, 0, time.Since(start), terr, secrets)
 		return nil, terr
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
 	if err != nil {
-		terr := &TransportError{Operation: operation, HTTPStatus: resp.StatusCode, Err: fmt.Errorf("reading the answer: %s", redact(unwrapURLError(err).Error(), secrets))}
+		terr := &TransportError{Operation: operation, HTTPStatus: resp.StatusCode, Err: c.transportCause(ctx, actx, "reading the answer: ", err, secrets)}
 		c.log(ctx, operation, attempt, payload, nil, resp.StatusCode, time.Since(start), terr, secrets)
 		return nil, terr
 	}
@@ -325,6 +317,31 @@ func decodeEnvelope(operation string, status int, retryAfter string, raw []byte,
 	}
 	return env.Data, nil
 }
+
+// transportCause describes why an attempt got no usable answer. Its text is
+// secret-free, but the original error stays in the chain, so that classify can
+// still tell a refused dial from a lost answer and callers can still match
+// context.Canceled and context.DeadlineExceeded with errors.Is.
+func (c *Client) transportCause(ctx, actx context.Context, prefix string, err error, secrets []string) error {
+	msg := unwrapURLError(err).Error()
+	switch {
+	case ctx.Err() != nil:
+		err, msg = ctx.Err(), ctx.Err().Error()
+	case actx.Err() != nil:
+		msg = fmt.Sprintf("no answer within %s (request_timeout)", c.timeout)
+	}
+	return &redactedError{msg: prefix + redact(msg, secrets), cause: err}
+}
+
+// redactedError is an error whose text has had secrets removed, with the
+// original error kept for errors.Is and errors.As.
+type redactedError struct {
+	msg   string
+	cause error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.cause }
 
 func unwrapURLError(err error) error {
 	var uerr *url.Error
