@@ -215,9 +215,12 @@ func classify(err error) (retryable, uncertain bool) {
 			// The request never left: safe to retry, nothing happened.
 			return true, false
 		}
-		if te.HTTPStatus != 0 && te.HTTPStatus < 500 && te.HTTPStatus != http.StatusTooManyRequests && te.HTTPStatus != http.StatusRequestTimeout {
+		if te.HTTPStatus >= 400 && te.HTTPStatus < 500 && te.HTTPStatus != http.StatusTooManyRequests && te.HTTPStatus != http.StatusRequestTimeout {
+			// A proxy refused the request itself; trying again will not help.
 			return false, false
 		}
+		// No answer, a 5xx, or a 200 whose body was cut off or is not Moka's: the
+		// server may well have acted on it.
 		return true, true
 	}
 	return false, false
