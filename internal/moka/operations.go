@@ -134,20 +134,16 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		ExpYear:            card.ExpYear,
 		CardName:           card.CardName,
 	}
-	var lastErr error
-	for round := 0; round <= c.maxRetries; round++ {
+	for round := 0; ; round++ {
 		var out wireCustomerWithCards
 		// Each round is one attempt: between rounds we must look before retrying.
 		res, err := c.callRetrying(ctx, 0, "AddCard", req, &out, card.CardNumber)
 		if err == nil {
 			return pickNewCard(out, card)
 		}
-		lastErr = err
-		retryable, _ := classify(err)
-		if !retryable || ctx.Err() != nil || round == c.maxRetries {
-			break
-		}
-		if res.uncertain {
+		// Look whether the card was stored even when no retry is left: a card
+		// stored by a lost last attempt must not be left behind unknown.
+		if res.uncertain && ctx.Err() == nil {
 			found, ferr := c.findCard(ctx, card)
 			if ferr != nil {
 				return nil, fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)
@@ -156,11 +152,14 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 				return found, nil
 			}
 		}
+		retryable, _ := classify(err)
+		if !retryable || ctx.Err() != nil || round >= c.maxRetries {
+			return nil, err
+		}
 		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
 			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err)
 		}
 	}
-	return nil, lastErr
 }
 
 // findCard looks for a stored card of the customer that matches card.
