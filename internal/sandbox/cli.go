@@ -37,8 +37,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		username     = fs.String("username", "sandbox", "API username of the sandbox's account")
 		password     = fs.String("password", "sandbox", "API password of the sandbox's account")
 		dataFile     = fs.String("data", "", "JSON `file` that keeps the state across restarts, rewritten atomically after every write (default: memory only)")
-		latency      = fs.Duration("latency", 0, "delay added before each answer, e.g. 100ms")
-		faultRate    = fs.Float64("fault-rate", 0, "share of calls (0..1) that fail in one of --fault-kinds")
+		latency      = fs.Duration("latency", 0, "delay added before each answer, e.g. 100ms (default 0: none)")
+		faultRate    = fs.Float64("fault-rate", 0, "share of calls (0..1) that fail in one of --fault-kinds (default 0: none)")
 		faultKinds   = fs.String("fault-kinds", joinKinds(AllFaultKinds), "comma-separated `kinds` of failure: html503 (HTTP 503 with an HTML page), reset (connection reset), timeout (held for --timeout-hang, then dropped), ex (ResultCode EX), lostreply (commits, then the answer is lost)")
 		seed         = fs.Int64("seed", 0, "seed of the fault generator (default 0: from the clock)")
 		timeoutHang  = fs.Duration("timeout-hang", defaultTimeoutHang, "how long a timeout fault holds a request")
@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		clearOmitted = fs.Bool("update-clears-omitted", false, "UpdateCustomer clears fields missing from the request (default: keeps them)")
 		skipLuhn     = fs.Bool("skip-luhn-check", false, "accept card numbers that fail the Luhn check (default: InvalidRequest)")
 		skipExpiry   = fs.Bool("skip-expiry-check", false, "accept expired cards (default: InvalidRequest)")
-		quiet        = fs.Bool("quiet", false, "do not log each call on stderr")
+		quiet        = fs.Bool("quiet", false, "do not log each call on stderr (default: one line per call, never its content)")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: terraform-provider-moka sandbox [flags]
