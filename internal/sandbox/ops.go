@@ -273,14 +273,10 @@ func findCard(st *state, q *dcRequest) (cardRec, *result) {
 }
 
 func (s *Server) opUpdateCard(st *state, q *dcRequest) (result, bool) {
-	card, r := findCard(st, q)
-	if r != nil && r.reason != reasonCardNotFound {
+	if r := checkText("CardName", q.CardName, maxCardName); r != nil {
 		return *r, false
 	}
-	// CardName is checked before a missing card is reported.
-	if r2 := checkText("CardName", q.CardName, maxCardName); r2 != nil {
-		return *r2, false
-	}
+	card, r := findCard(st, q)
 	if r != nil {
 		return *r, false
 	}

@@ -1,11 +1,3 @@
-// Package sandbox is a local server for Moka United's DealerCustomer API,
-// written only from moka-api.md and the two seed pages (AddCustomer,
-// UpdateCard). It keeps customers and cards in memory (and optionally in a
-// JSON file), checks the CheckKey, the documented limits and result codes,
-// and can inject the faults real networks and servers have.
-//
-// It shares no code with the API client on purpose: a test of the client
-// against the sandbox is a contract test.
 package sandbox
 
 import (

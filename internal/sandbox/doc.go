@@ -1,0 +1,56 @@
+// Package sandbox is a local server for Moka United's DealerCustomer API,
+// written only from moka-api.md and the two seed pages (AddCustomer in
+// English, UpdateCard in Turkish). It keeps customers and cards in memory
+// (and optionally in a JSON file), checks the CheckKey, the documented limits
+// and result codes, answers the seed samples as the seeds show, and can
+// inject the faults real networks and servers have.
+//
+// It shares no code with the API client on purpose: a test of the client
+// against the sandbox is a contract test.
+//
+// # Decisions where the sources are silent
+//
+// These are the sandbox's own choices, [inferred] in moka-api.md's terms.
+// The ones that matter most to a client are switches in Options; the rest
+// are listed here so that nobody mistakes them for Moka's documented
+// behaviour.
+//
+//   - Order of checks: body and authentication (InvalidRequest), then the
+//     fields (InvalidRequest, with a ResultMessage naming the field and its
+//     limit), then the e-mail format (InvalidEmailFormat), then the customer
+//     (CustomerCodeOrDealerCustomerIdMustBeGiven, CustomerCodeDoesntMatchDealerCustomerId,
+//     DealerCustomerNotFound) or the card token (CardTokenIsRequired, then
+//     CardNotFound), then CustomerCodeAlreadyUsing. Only InvalidRequest and
+//     EX carry a ResultMessage; every other failure has "" as the seeds show.
+//   - Every failure of UpdateCard, InvalidRequest included, uses the prefix
+//     DealerCustomer.GetCard., as the UpdateCard seed page lists (sic).
+//   - A customer is addressed by DealerCustomerId or CustomerCode; "", 0 and
+//     null mean "not given". When both are given they must name the same
+//     customer; an id that exists with another code, or a code that exists
+//     while the id does not, is CustomerCodeDoesntMatchDealerCustomerId;
+//     neither existing is DealerCustomerNotFound. So UpdateCustomer cannot
+//     change a CustomerCode.
+//   - CustomerCode compares exactly (case and spaces count).
+//   - JSON is read leniently like ASP.NET/Newtonsoft: names match in any
+//     case, unknown names are ignored, a number is accepted for a string and
+//     a string of digits for an integer; true/false, arrays and objects in
+//     their place are InvalidRequest. Text must be valid UTF-8 (no lone
+//     surrogate escapes either). Limits count characters, not bytes.
+//   - Card tokens: any GUID form .NET parses (dashes, braces, parentheses,
+//     32 bare digits; any case); stored and answered lower case with dashes.
+//     A string that is not a GUID is CardNotFound; an empty one is
+//     CardTokenIsRequired.
+//   - AddCard and AddCustomerWithCard require CardNumber (12 to 19 digits,
+//     no spaces, Luhn unless SkipLuhnCheck), ExpMonth ("01".."12") and
+//     ExpYear (four digits), and refuse an expired card unless
+//     SkipExpiryCheck (a card is valid through its expiry month).
+//     CardHolderFullName and CardName may be empty. The same card may be
+//     stored twice. BankName comes from the BIN: 512754 "Akbank",
+//     979206 "Troy Test Bank", any other "TEST BANK".
+//   - UpdateCard without CardName (or with null) sets an empty name.
+//   - A customer's CardList is in the order the cards were added;
+//     GetCustomerList is in DealerCustomerId order; ids start at 1033.
+//   - Paths match case-insensitively, with or without a trailing slash. An
+//     unknown operation is HTTP 404, another method than POST is 405. A body
+//     over 1 MiB is InvalidRequest.
+package sandbox
