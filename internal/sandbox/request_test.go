@@ -328,6 +328,12 @@ func TestHTTPRouting(t *testing.T) {
 
 func TestStatsAndState(t *testing.T) {
 	h := newHarness(t, Options{})
+	if h.s.URL() != h.url {
+		t.Errorf("URL() = %q, Start returned %q", h.s.URL(), h.url)
+	}
+	if _, err := h.s.Start("127.0.0.1:0"); err == nil {
+		t.Error("second Start succeeded")
+	}
 	w := setup(h)
 	h.call("GetCustomer", map[string]any{"CustomerCode": "yok"})
 	resp, err := h.client.Get(h.url + "/sandbox/stats")
