@@ -11,11 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -359,6 +361,12 @@ func unwrapURLError(err error) error {
 func excerpt(raw []byte, secrets []string) string {
 	s := strings.ToValidUTF8(string(raw), "")
 	s = redact(s, secrets)
+	if looksLikeHTML(s) {
+		// Quote the page's text, not its DOCTYPE and markup, which would fill
+		// the excerpt before the words that say what happened. Redact again:
+		// dropping tags or decoding entities could join up a secret.
+		s = redact(html.UnescapeString(htmlTag.ReplaceAllString(s, " ")), secrets)
+	}
 	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '
@@ -370,6 +378,13 @@ func excerpt(raw []byte, secrets []string) string {
 		s = string([]rune(s)[:limit]) + "..."
 	}
 	return s
+}
+
+// htmlTag matches a tag, comment or declaration of an HTML page.
+var htmlTag = regexp.MustCompile(`(?s)<!--.*?-->|<[!/?]?[A-Za-z][^<>]*>`)
+
+func looksLikeHTML(s string) bool {
+	return strings.HasPrefix(strings.TrimSpace(s), "<")
 }
 
 // redact removes every secret value from s.

@@ -659,11 +659,14 @@ func TestNonMokaBodies(t *testing.T) {
 		wantExcerpt string
 	}{
 		{"HTML 503", 503, "text/html", page, "503 Service Unavailable"},
-		{"HTML 502 with control bytes", 502, "text/html", "<h1>Bad\x00\x01 Gateway</h1>\r\n\t\xff\xfe", "<h1>Bad Gateway</h1>"},
+		{"HTML 502 with control bytes", 502, "text/html", "<h1>Bad\x00\x01 Gateway</h1>\r\n\t\xff\xfe", "Bad Gateway"},
+		{"IIS 503 page: its text, not its DOCTYPE", 503, "text/html; charset=us-ascii", iis503, "Service Unavailable HTTP Error 503. The service is unavailable."},
+		{"XHTML with entities", 502, "text/html", `<?xml version="1.0"?><html><body><p>Proxy &amp; gateway error &#8212; try later</p></body></html>`, "Proxy & gateway error \u2014 try later"},
 		{"empty 504", 504, "text/plain", "", ""},
 		{"JSON null", 500, "application/json", "null", "null"},
 		{"ASP.NET error object", 500, "application/json", `{"Message":"An error has occurred."}`, `{"Message":"An error has occurred."}`},
-		{"404 page", 404, "text/html", "<h1>Not Found</h1>", "<h1>Not Found</h1>"},
+		{"404 page", 404, "text/html", "<h1>Not Found</h1>", "Not Found"},
+		{"plain text", 502, "text/plain", "upstream connect error or disconnect/reset before headers", "upstream connect error or disconnect/reset before headers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -700,6 +703,15 @@ func TestNonMokaBodies(t *testing.T) {
 		})
 	}
 }
+
+// iis503 is what HTTP.sys answers when an IIS application pool is down.
+const iis503 = `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">
+<HTML><HEAD><TITLE>Service Unavailable</TITLE>
+<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>
+<BODY><h2>Service Unavailable</h2>
+<hr><p>HTTP Error 503. The service is unavailable.</p>
+</BODY></HTML>
+`
 
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -1377,6 +1389,19 @@ func TestHTMLPageEchoingThePasswordIsRedacted(t *testing.T) {
 	}
 	if !strings.Contains(te.Excerpt, "with password *** failed") {
 		t.Errorf("excerpt %q", te.Excerpt)
+	}
+
+	// Markup or entities inside the secret must not let it through either.
+	for _, page := range []string{
+		"<p>pw=s3cr3t&#45;api-pw</p>",
+		"<p>pw=s3cr3t&#x2d;api&#x2D;pw</p>",
+		"<p>pw=<!-- -->s3cr3t-api-pw</p>",
+		"<p>pw=s3cr3t-api-pw</p>",
+	} {
+		_, err := decodeEnvelope("Op", 503, "", []byte(page), []string{tAPIPW})
+		if errors.As(err, &te); strings.Contains(te.Excerpt, tAPIPW) || strings.Contains(err.Error(), tAPIPW) {
+			t.Errorf("%s: excerpt %q", page, te.Excerpt)
+		}
 	}
 }
 
