@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -164,6 +165,9 @@ func (c *Client) call(ctx context.Context, operation string, request any, out an
 
 // callRetrying is call with its own retry budget.
 func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation string, request any, out any, secrets ...string) (callResult, error) {
+	if field := invalidUTF8Field(reflect.ValueOf(request), ""); field != "" {
+		return callResult{}, fmt.Errorf("moka %s: %s is not valid UTF-8 text; it was not sent, because Moka would store it mangled", operation, field)
+	}
 	body := map[string]any{"DealerCustomerAuthentication": c.auth}
 	if request != nil {
 		body["DealerCustomerRequest"] = request
