@@ -1,0 +1,774 @@
+package provider
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// The fault tests: a large apply against a sandbox that fails a fifth of all
+// calls in every way it knows, including a call that commits and then loses
+// its answer. Afterwards the sandbox must hold exactly what the state says:
+// nothing lost, nothing duplicated, no orphans; the next plan is empty and
+// destroy leaves the sandbox empty. Everything is asserted from the sandbox's
+// own data, not from what the provider believes.
+
+const (
+	faultResources = 100
+	faultRate      = 0.2
+	faultSeed      = 20240611
+)
+
+// faultSandbox starts a sandbox that fails faultRate of its calls in every
+// fault kind, holding a timeout fault for 3s, and counts what it injected.
+func faultSandbox(t *testing.T, seed int64) (*sandbox.Server, *faultCounter) {
+	t.Helper()
+	fc := &faultCounter{byKind: map[string]int{}}
+	srv := accSandbox(t, sandbox.Options{
+		FaultRate:   faultRate,
+		FaultKinds:  sandbox.AllFaultKinds,
+		TimeoutHang: 3 * time.Second,
+		Seed:        seed,
+		Logf:        fc.logf,
+	})
+	return srv, fc
+}
+
+// faultProviderBlock points the provider at srv with generous retries and a
+// short request timeout, so that the sandbox's timeout faults resolve fast.
+func faultProviderBlock(srv *sandbox.Server) string {
+	return fmt.Sprintf(`
+provider "moka" {
+  base_url        = %q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = "sandbox"
+  max_retries     = 10
+  request_timeout = "1500ms"
+}
+`, srv.URL())
+}
+
+// faultCounter reads the sandbox's per-call log lines and counts the faults by
+// kind ("sandbox: AddCustomer -> fault reset", "... then fault lostreply").
+type faultCounter struct {
+	mu     sync.Mutex
+	byKind map[string]int
+}
+
+var faultLine = regexp.MustCompile(`fault ([a-z0-9]+)`)
+
+func (f *faultCounter) logf(format string, args ...any) {
+	m := faultLine.FindStringSubmatch(fmt.Sprintf(format, args...))
+	if m == nil {
+		return
+	}
+	f.mu.Lock()
+	f.byKind[m[1]]++
+	f.mu.Unlock()
+}
+
+func (f *faultCounter) snapshot() (map[string]int, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	total := 0
+	out := map[string]int{}
+	for k, n := range f.byKind {
+		out[k] = n
+		total += n
+	}
+	return out, total
+}
+
+// report logs the figures of a fault run and fails the test when the sandbox
+// did not inject every kind of fault (the run would then prove less than it says).
+func (f *faultCounter) report(t *testing.T, srv *sandbox.Server, took time.Duration) {
+	t.Helper()
+	kinds, faulted := f.snapshot()
+	calls := srv.Stats().Calls
+	total := 0
+	ops := make([]string, 0, len(calls))
+	for op, n := range calls {
+		total += n
+		ops = append(ops, fmt.Sprintf("%s=%d", op, n))
+	}
+	slices.Sort(ops)
+	t.Logf("fault run: %v, %d calls (%s), %d faulted (%v)", took.Round(time.Millisecond), total, strings.Join(ops, " "), faulted, kinds)
+	for _, k := range sandbox.AllFaultKinds {
+		if kinds[string(k)] == 0 {
+			t.Errorf("the sandbox never injected a %q fault in %d calls: the run does not cover it", k, total)
+		}
+	}
+}
+
+// customersHCL is count customers FAULT-000... with every field set.
+func customersHCL(count int) string {
+	return fmt.Sprintf(`
+resource "moka_dealer_customer" "c" {
+  count         = %d
+  customer_code = format("FAULT-%%03d", count.index)
+  first_name    = "Ayşe"
+  last_name     = format("Yılmaz %%d", count.index)
+  gender        = count.index %% 2 == 0 ? "female" : "male"
+  birth_date    = "1990-12-18"
+  gsm_number    = format("53011%%05d", count.index)
+  email         = format("ayse.%%d@example.com", count.index)
+  address       = format("Taşdelen Mah. No: %%d, Çekmeköy", count.index)
+  password      = format("PIN-%%04d", count.index)
+}
+`, count)
+}
+
+// cardsHCL stores one card for each of the customers of customersHCL.
+func cardsHCL(count int) string {
+	numbers := make([]string, count)
+	for i := range numbers {
+		numbers[i] = strconv.Quote(luhnNumber("512754", i, 16))
+	}
+	return fmt.Sprintf(`
+locals {
+  card_numbers = [%s]
+}
+
+resource "moka_card" "k" {
+  count                 = %d
+  customer_code         = moka_dealer_customer.c[count.index].customer_code
+  card_holder_full_name = format("Ayşe Yılmaz %%d", count.index)
+  card_number_wo        = local.card_numbers[count.index]
+  exp_month             = "12"
+  exp_year              = "2030"
+  card_name             = format("Kart %%d", count.index)
+}
+`, strings.Join(numbers, ", "), count)
+}
+
+// luhnNumber is a card number of length digits: prefix, n zero-padded, and a
+// valid Luhn check digit.
+func luhnNumber(prefix string, n, length int) string {
+	body := prefix + fmt.Sprintf("%0*d", length-len(prefix)-1, n)
+	for d := byte('0'); d <= '9'; d++ {
+		if luhnValid(body + string(d)) {
+			return body + string(d)
+		}
+	}
+	panic("unreachable: one check digit always fits")
+}
+
+// checkSandboxMatchesState compares the sandbox's own data with the state:
+// the same customers (by id and code, each code once) and the same cards (by
+// token, each on the customer the state says), and wantCustomers/wantCards of
+// each. A customer or card in the sandbox that the state does not know is an
+// orphan; one in state that the sandbox lacks was lost.
+func checkSandboxMatchesState(srv *sandbox.Server, wantCustomers, wantCards int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		stateCustomers := map[int64]string{} // DealerCustomerId -> customer_code
+		stateCards := map[string]int64{}     // card token -> DealerCustomerId
+		for addr, rs := range s.RootModule().Resources {
+			switch rs.Type {
+			case "moka_dealer_customer":
+				id, err := strconv.ParseInt(rs.Primary.Attributes["dealer_customer_id"], 10, 64)
+				if err != nil {
+					return fmt.Errorf("%s: dealer_customer_id %q: %v", addr, rs.Primary.Attributes["dealer_customer_id"], err)
+				}
+				if prev, dup := stateCustomers[id]; dup {
+					return fmt.Errorf("%s: dealer_customer_id %d is in state twice (also as %s)", addr, id, prev)
+				}
+				stateCustomers[id] = rs.Primary.Attributes["customer_code"]
+			case "moka_card":
+				id, err := strconv.ParseInt(rs.Primary.Attributes["dealer_customer_id"], 10, 64)
+				if err != nil {
+					return fmt.Errorf("%s: dealer_customer_id %q: %v", addr, rs.Primary.Attributes["dealer_customer_id"], err)
+				}
+				token := rs.Primary.Attributes["card_token"]
+				if _, dup := stateCards[token]; dup {
+					return fmt.Errorf("%s: card %s is in state twice", addr, token)
+				}
+				stateCards[token] = id
+			}
+		}
+		return compareSandbox(srv.Customers(), srv.Cards(), stateCustomers, stateCards, wantCustomers, wantCards)
+	}
+}
+
+func compareSandbox(customers []sandbox.Customer, cards []sandbox.Card, stateCustomers map[int64]string, stateCards map[string]int64, wantCustomers, wantCards int) error {
+	var problems []string
+	seenCodes := map[string]int64{}
+	for _, c := range customers {
+		if other, dup := seenCodes[c.CustomerCode]; dup {
+			problems = append(problems, fmt.Sprintf("customer_code %q is held by two customers, %d and %d", c.CustomerCode, other, c.DealerCustomerID))
+		}
+		seenCodes[c.CustomerCode] = c.DealerCustomerID
+		code, known := stateCustomers[c.DealerCustomerID]
+		switch {
+		case !known:
+			problems = append(problems, fmt.Sprintf("orphan: the sandbox holds customer %d (%q), which is not in state", c.DealerCustomerID, c.CustomerCode))
+		case code != c.CustomerCode:
+			problems = append(problems, fmt.Sprintf("customer %d: state says code %q, the sandbox %q", c.DealerCustomerID, code, c.CustomerCode))
+		}
+	}
+	for id, code := range stateCustomers {
+		if seenCodes[code] != id {
+			problems = append(problems, fmt.Sprintf("lost: customer %d (%q) is in state but not in the sandbox", id, code))
+		}
+	}
+	seenTokens := map[string]bool{}
+	for _, k := range cards {
+		seenTokens[k.CardToken] = true
+		owner, known := stateCards[k.CardToken]
+		switch {
+		case !known:
+			problems = append(problems, fmt.Sprintf("orphan: the sandbox holds card %s (%q) of customer %d, which is not in state", k.CardToken, k.CardName, k.DealerCustomerID))
+		case owner != k.DealerCustomerID:
+			problems = append(problems, fmt.Sprintf("card %s: state says customer %d, the sandbox %d", k.CardToken, owner, k.DealerCustomerID))
+		}
+	}
+	for token := range stateCards {
+		if !seenTokens[token] {
+			problems = append(problems, fmt.Sprintf("lost: card %s is in state but not in the sandbox", token))
+		}
+	}
+	if len(customers) != wantCustomers {
+		problems = append(problems, fmt.Sprintf("the sandbox holds %d customers, want %d", len(customers), wantCustomers))
+	}
+	if len(cards) != wantCards {
+		problems = append(problems, fmt.Sprintf("the sandbox holds %d cards, want %d", len(cards), wantCards))
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return fmt.Errorf("sandbox and state disagree:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+// checkFaultCustomersStored checks that every customer holds what the
+// configuration sent, unmangled by retries and reconciliation.
+func checkFaultCustomersStored(srv *sandbox.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, c := range srv.Customers() {
+			i, err := strconv.Atoi(strings.TrimPrefix(c.CustomerCode, "FAULT-"))
+			if err != nil {
+				return fmt.Errorf("unexpected customer %q in the sandbox", c.CustomerCode)
+			}
+			gender := 2
+			if i%2 == 1 {
+				gender = 1
+			}
+			want := sandbox.Customer{
+				DealerCustomerID: c.DealerCustomerID,
+				CustomerCode:     c.CustomerCode,
+				Password:         fmt.Sprintf("PIN-%04d", i),
+				FirstName:        "Ayşe",
+				LastName:         fmt.Sprintf("Yılmaz %d", i),
+				Gender:           gender,
+				BirthDate:        "19901218",
+				GsmNumber:        fmt.Sprintf("53011%05d", i),
+				Email:            fmt.Sprintf("ayse.%d@example.com", i),
+				Address:          fmt.Sprintf("Taşdelen Mah. No: %d, Çekmeköy", i),
+			}
+			if c != want {
+				return fmt.Errorf("the sandbox holds\n  %+v\nwant\n  %+v", c, want)
+			}
+		}
+		return nil
+	}
+}
+
+func checkSandboxEmpty(srv *sandbox.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n, k := len(srv.Customers()), len(srv.Cards()); n != 0 || k != 0 {
+			return fmt.Errorf("after destroy the sandbox still holds %d customers and %d cards", n, k)
+		}
+		return nil
+	}
+}
+
+// TestAccFaults_Customers applies 100 customers against a sandbox that fails
+// 20% of calls in every fault kind; it runs on every Terraform version.
+func TestAccFaults_Customers(t *testing.T) {
+	srv, faults := faultSandbox(t, faultSeed)
+	start := time.Now()
+	defer func() { faults.report(t, srv, time.Since(start)) }()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: faultProviderBlock(srv) + customersHCL(faultResources),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkSandboxMatchesState(srv, faultResources, 0),
+					checkFaultCustomersStored(srv),
+				),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// A second apply of the same configuration, with its own refresh
+				// under faults: still nothing to do, nothing changed.
+				Config:           faultProviderBlock(srv) + customersHCL(faultResources),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkSandboxMatchesState(srv, faultResources, 0),
+			},
+		},
+		CheckDestroy: checkSandboxEmpty(srv),
+	})
+}
+
+// TestAccFaults_Cards applies 100 customers with a card each (card_number_wo
+// needs Terraform 1.11) against the same faulty sandbox.
+func TestAccFaults_Cards(t *testing.T) {
+	srv, faults := faultSandbox(t, faultSeed+1)
+	start := time.Now()
+	defer func() { faults.report(t, srv, time.Since(start)) }()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: faultProviderBlock(srv) + customersHCL(faultResources) + cardsHCL(faultResources),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkSandboxMatchesState(srv, faultResources, faultResources),
+					checkFaultCustomersStored(srv),
+					checkFaultCardsStored(srv),
+				),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+		CheckDestroy: checkSandboxEmpty(srv),
+	})
+}
+
+// checkFaultCardsStored checks that each customer has exactly its own card.
+func checkFaultCardsStored(srv *sandbox.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		codeOf := map[int64]string{}
+		for _, c := range srv.Customers() {
+			codeOf[c.DealerCustomerID] = c.CustomerCode
+		}
+		perCustomer := map[int64]int{}
+		for _, k := range srv.Cards() {
+			perCustomer[k.DealerCustomerID]++
+			i, err := strconv.Atoi(strings.TrimPrefix(codeOf[k.DealerCustomerID], "FAULT-"))
+			if err != nil {
+				return fmt.Errorf("card %s belongs to customer %d, which is not one of the test's", k.CardToken, k.DealerCustomerID)
+			}
+			number := luhnNumber("512754", i, 16)
+			want := sandbox.Card{
+				CardToken:          k.CardToken,
+				DealerCustomerID:   k.DealerCustomerID,
+				CardName:           fmt.Sprintf("Kart %d", i),
+				BankName:           k.BankName,
+				CardNumberFirstSix: number[:6],
+				CardNumberLastFour: number[len(number)-4:],
+				CardHolderFullName: fmt.Sprintf("Ayşe Yılmaz %d", i),
+				ExpMonth:           "12",
+				ExpYear:            "2030",
+			}
+			if k != want {
+				return fmt.Errorf("the sandbox holds\n  %+v\nwant\n  %+v", k, want)
+			}
+		}
+		for id, n := range perCustomer {
+			if n != 1 {
+				return fmt.Errorf("customer %d (%s) has %d cards, want 1", id, codeOf[id], n)
+			}
+		}
+		return nil
+	}
+}
+
+// --- The real binaries: terraform on PATH driving a built provider ---
+
+// tfCLI runs the terraform binary in its own working directory against a
+// provider binary built from this module, through a dev_overrides CLI
+// configuration (as scripts/demo.sh does): the provider runs as Terraform runs
+// it for a user, in its own process, with its own logging.
+type tfCLI struct {
+	t         *testing.T
+	terraform string
+	dir       string
+	env       []string
+	// bin is the built provider binary, which also serves the sandbox.
+	bin string
+}
+
+// newTFCLI builds the provider into a temporary directory and prepares a
+// working directory for terraform. Like every acceptance test it needs TF_ACC.
+func newTFCLI(t *testing.T) *tfCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it (make test does)")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			t.Fatalf("no terraform binary: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (make terraform): %v", err)
+		}
+	}
+	binDir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-moka"), "github.com/terraform-moka/terraform-provider-moka")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	work := t.TempDir()
+	rc := filepath.Join(work, "terraformrc")
+	writeFile(t, rc, fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "terraform-moka/moka" = %q
+  }
+  direct {}
+}
+`, binDir))
+	dir := filepath.Join(work, "config")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}
+	for _, kv := range os.Environ() {
+		// Nothing of the caller's Terraform or Moka settings leaks into the run.
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "MOKA_") && !strings.HasPrefix(kv, "CHECKPOINT_") {
+			env = append(env, kv)
+		}
+	}
+	return &tfCLI{t: t, terraform: tf, dir: dir, env: env, bin: filepath.Join(binDir, "terraform-provider-moka")}
+}
+
+// config writes the working directory's configuration.
+func (c *tfCLI) config(hcl string) {
+	c.t.Helper()
+	writeFile(c.t, filepath.Join(c.dir, "main.tf"), `terraform {
+  required_providers {
+    moka = {
+      source = "terraform-moka/moka"
+    }
+  }
+}
+`+hcl)
+}
+
+// command is terraform args in the working directory, with extra environment.
+func (c *tfCLI) command(extraEnv []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(c.terraform, args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(append([]string(nil), c.env...), extraEnv...)
+	return cmd
+}
+
+// run runs terraform and returns its exit code and combined output.
+func (c *tfCLI) run(extraEnv []string, args ...string) (int, string) {
+	c.t.Helper()
+	out, err := c.command(extraEnv, args...).CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, string(out)
+	case errors.As(err, &exit):
+		return exit.ExitCode(), string(out)
+	default:
+		c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+		return -1, ""
+	}
+}
+
+// mustRun runs terraform and fails the test unless it exits 0.
+func (c *tfCLI) mustRun(extraEnv []string, args ...string) string {
+	c.t.Helper()
+	code, out := c.run(extraEnv, args...)
+	if code != 0 {
+		c.t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// tfStateResource is one resource instance of `terraform show -json`.
+type tfStateResource struct {
+	Address string         `json:"address"`
+	Type    string         `json:"type"`
+	Values  map[string]any `json:"values"`
+}
+
+// stateResources is every resource instance in the state, from terraform show -json.
+func (c *tfCLI) stateResources() []tfStateResource {
+	c.t.Helper()
+	out, err := c.command(nil, "show", "-json").Output()
+	if err != nil {
+		c.t.Fatalf("terraform show -json: %v", err)
+	}
+	var doc struct {
+		Values *struct {
+			RootModule struct {
+				Resources []tfStateResource `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		c.t.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	if doc.Values == nil {
+		return nil
+	}
+	return doc.Values.RootModule.Resources
+}
+
+// stateMaps turns the state into the maps compareSandbox takes.
+func stateMaps(t *testing.T, resources []tfStateResource) (map[int64]string, map[string]int64) {
+	t.Helper()
+	customers := map[int64]string{}
+	cards := map[string]int64{}
+	for _, r := range resources {
+		id, _ := r.Values["dealer_customer_id"].(float64)
+		switch r.Type {
+		case "moka_dealer_customer":
+			if prev, dup := customers[int64(id)]; dup {
+				t.Errorf("%s: dealer_customer_id %d is in state twice (also %s)", r.Address, int64(id), prev)
+			}
+			code, _ := r.Values["customer_code"].(string)
+			customers[int64(id)] = code
+		case "moka_card":
+			token, _ := r.Values["card_token"].(string)
+			cards[token] = int64(id)
+		}
+	}
+	return customers, cards
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sandboxProcess is `terraform-provider-moka sandbox` running as a process of
+// its own, as users run it, so that it can be killed with SIGKILL.
+type sandboxProcess struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	url    string
+	stderr *os.File
+	exited chan struct{}
+}
+
+// startSandboxProcess runs bin's sandbox on listen with args, and waits for it
+// to say where it listens. It is stopped when the test ends.
+func startSandboxProcess(t *testing.T, bin, listen string, args ...string) *sandboxProcess {
+	t.Helper()
+	stderr, err := os.CreateTemp(t.TempDir(), "sandbox-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lastErr error
+	for try := 0; try < 50; try++ {
+		cmd := exec.Command(bin, append([]string{"sandbox", "--listen", listen}, args...)...)
+		cmd.Stderr = stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		p := &sandboxProcess{t: t, cmd: cmd, stderr: stderr, exited: make(chan struct{})}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on "); err == nil && ok {
+			p.url = url
+			go func() {
+				_, _ = io.Copy(io.Discard, stdout)
+				_ = cmd.Wait()
+				close(p.exited)
+			}()
+			t.Cleanup(p.stop)
+			return p
+		}
+		// The port may still be held for a moment after a kill: try again.
+		_ = cmd.Wait()
+		lastErr = fmt.Errorf("%v: %q", err, line)
+		time.Sleep(100 * time.Millisecond)
+	}
+	b, _ := os.ReadFile(stderr.Name())
+	t.Fatalf("the sandbox did not start on %s: %v\n%s", listen, lastErr, b)
+	return nil
+}
+
+// kill ends the sandbox with SIGKILL: no shutdown, no last write.
+func (p *sandboxProcess) kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+// stop ends the sandbox with SIGTERM, as Ctrl-C would, if it still runs.
+func (p *sandboxProcess) stop() {
+	select {
+	case <-p.exited:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		p.kill()
+	}
+}
+
+// stats is GET /sandbox/stats.
+func (p *sandboxProcess) stats() (sandbox.Stats, error) {
+	var s sandbox.Stats
+	err := p.getJSON("/sandbox/stats", &s)
+	return s, err
+}
+
+// contents is GET /sandbox/state.
+func (p *sandboxProcess) contents() ([]sandbox.Customer, []sandbox.Card) {
+	p.t.Helper()
+	var s struct {
+		Customers []sandbox.Customer `json:"customers"`
+		Cards     []sandbox.Card     `json:"cards"`
+	}
+	if err := p.getJSON("/sandbox/state", &s); err != nil {
+		p.t.Fatalf("GET /sandbox/state: %v", err)
+	}
+	return s.Customers, s.Cards
+}
+
+func (p *sandboxProcess) getJSON(path string, out any) error {
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Get(p.url + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// freeLoopbackAddr is a loopback address with a port nobody listens on now.
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// TestAccSandboxKilledMidApply kills the sandbox (SIGKILL) in the middle of an
+// apply of 60 customers, restarts it on the same port with the same --data
+// file, and applies again: whatever the first apply did, the second converges
+// with every customer exactly once, the state and the sandbox agree, the next
+// plan is empty and destroy empties the sandbox.
+func TestAccSandboxKilledMidApply(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		downFor    time.Duration
+		maxRetries int
+	}{
+		// Back before the retries run out: the first apply should ride it out.
+		{"quick restart", 0, 10},
+		// Down longer than a small retry budget: the first apply fails.
+		{"long outage", 4 * time.Second, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			const customers, killAfter = 60, 20
+			tf := newTFCLI(t)
+			bin := tf.bin
+			data := filepath.Join(t.TempDir(), "sandbox.json")
+			listen := freeLoopbackAddr(t)
+			sb := startSandboxProcess(t, bin, listen, "--data", data, "--latency", "50ms")
+			tf.config(fmt.Sprintf(`
+provider "moka" {
+  base_url        = %q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = "sandbox"
+  max_retries     = %d
+  request_timeout = "2s"
+}
+`, sb.url, tt.maxRetries) + strings.ReplaceAll(customersHCL(customers), "FAULT-", "KILL-"))
+
+			apply := tf.command(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+			var out strings.Builder
+			apply.Stdout, apply.Stderr = &out, &out
+			start := time.Now()
+			if err := apply.Start(); err != nil {
+				t.Fatal(err)
+			}
+			applied := make(chan error, 1)
+			go func() { applied <- apply.Wait() }()
+
+			// Kill the sandbox once it has seen killAfter AddCustomer calls.
+			deadline := time.Now().Add(2 * time.Minute)
+			for {
+				st, err := sb.stats()
+				if err == nil && st.Calls["AddCustomer"] >= killAfter {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the sandbox never saw %d AddCustomer calls (last: %v, %v)\n%s", killAfter, st.Calls, err, out.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			sb.kill()
+			killedAt := time.Since(start)
+			time.Sleep(tt.downFor)
+			sb = startSandboxProcess(t, bin, listen, "--data", data, "--latency", "50ms")
+			restored, _ := sb.contents()
+
+			firstErr := <-applied
+			t.Logf("killed after %v; restarted with %d customers on file; first apply: %v after %v", killedAt.Round(time.Millisecond), len(restored), firstErr, time.Since(start).Round(time.Millisecond))
+			if firstErr != nil {
+				t.Logf("first apply output (tail):\n%s", tail(out.String(), 15))
+			}
+
+			tf.mustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+			stateCustomers, stateCards := stateMaps(t, tf.stateResources())
+			sbCustomers, sbCards := sb.contents()
+			if err := compareSandbox(sbCustomers, sbCards, stateCustomers, stateCards, customers, 0); err != nil {
+				t.Error(err)
+			}
+			if code, plan := tf.run(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+				t.Errorf("the plan after the second apply is not empty (exit %d):\n%s", code, plan)
+			}
+			tf.mustRun(nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+			if left, cards := sb.contents(); len(left) != 0 || len(cards) != 0 {
+				t.Errorf("after destroy the sandbox holds %d customers and %d cards", len(left), len(cards))
+			}
+		})
+	}
+}
+
+func tail(s string, lines int) string {
+	parts := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "\n")
+}
