@@ -1,0 +1,600 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// The examples under examples/ are what users copy and what the docs show, so
+// every one of them is checked against the provider as it is built now:
+// TestAccExamples runs `terraform validate` on each (the provider's own
+// validators included), TestAccExampleCITestEnvironment runs the CI module's
+// `terraform test` against a sandbox. Both build the provider binary and point
+// Terraform at it with a dev_overrides CLI configuration in a temporary
+// directory; the user's ~/.terraformrc is never read.
+
+// providerSource is the provider's address in examples' required_providers.
+const providerSource = "terraform-moka/moka"
+
+// exampleCase is one thing `terraform validate` checks: a set of example files
+// (or a whole example module) copied into an empty directory.
+type exampleCase struct {
+	name  string
+	files []string // absolute paths
+}
+
+func TestAccExamples(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (it builds the provider and runs terraform)")
+	}
+	root := examplesModuleRoot(t)
+	examples := filepath.Join(root, "examples")
+	tf := newExampleTerraform(t, root)
+
+	t.Run("every resource and data source has its examples", func(t *testing.T) {
+		for _, missing := range missingExampleFiles(t, examples) {
+			t.Errorf("missing %s", missing)
+		}
+	})
+
+	t.Run("terraform fmt", func(t *testing.T) {
+		out, err := tf.run(t, examples, "fmt", "-check", "-diff", "-recursive", ".")
+		if err != nil {
+			t.Fatalf("examples are not terraform fmt clean (run make generate):\n%s", out)
+		}
+	})
+
+	t.Run("import.sh names a declared resource", func(t *testing.T) {
+		checkImportScripts(t, examples)
+	})
+
+	cases := exampleCases(t, examples)
+	if len(cases) < 10 {
+		t.Fatalf("found only %d example cases under %s; the walk is broken", len(cases), examples)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if needsWriteOnly(t, c.files) {
+				tf.skipBelowWriteOnly(t)
+			}
+			work := t.TempDir()
+			declared := false
+			for _, f := range c.files {
+				body, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				declared = declared || bytes.Contains(body, []byte("required_providers"))
+				rel := filepath.Base(f)
+				if strings.Contains(f, string(filepath.Separator)+"tests"+string(filepath.Separator)) {
+					rel = filepath.Join("tests", rel)
+				}
+				writeExampleFile(t, filepath.Join(work, rel), body)
+			}
+			if !declared {
+				// Snippets in the docs leave out the terraform block; without it
+				// the moka provider would be looked for as hashicorp/moka.
+				writeExampleFile(t, filepath.Join(work, "zz_required_providers.tf"), []byte(fmt.Sprintf(
+					"terraform {\n  required_providers {\n    moka = {\n      source = %q\n    }\n  }\n}\n", providerSource)))
+			}
+			tf.validate(t, work)
+		})
+	}
+}
+
+// TestAccExampleCITestEnvironment runs examples/ci-test-environment's
+// `terraform test` against a sandbox, the way a user's CI would, and checks
+// that it really provisioned cards there and cleaned up after itself.
+func TestAccExampleCITestEnvironment(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (it builds the provider and runs terraform test)")
+	}
+	root := examplesModuleRoot(t)
+	tf := newExampleTerraform(t, root)
+	tf.skipBelowWriteOnly(t) // the module stores cards, whose number is write-only
+
+	srv := accSandbox(t, sandbox.Options{})
+	work := t.TempDir()
+	copyExampleDir(t, filepath.Join(root, "examples", "ci-test-environment"), work)
+
+	env := []string{
+		"MOKA_BASE_URL=" + srv.URL(),
+		"MOKA_DEALER_CODE=SANDBOX",
+		"MOKA_USERNAME=sandbox",
+		"MOKA_PASSWORD=sandbox",
+	}
+	out, err := tf.runEnv(t, work, env, "test", "-no-color")
+	t.Logf("terraform test:\n%s", out)
+	if err != nil {
+		t.Fatalf("terraform test failed: %v", err)
+	}
+	if !regexp.MustCompile(`Success! [1-9][0-9]* passed, 0 failed`).MatchString(out) {
+		t.Fatalf("terraform test did not report success")
+	}
+
+	calls := srv.Stats().Calls
+	for op, atLeast := range map[string]int{"AddCustomer": 2, "AddCard": 3, "UpdateCard": 1, "RemoveCard": 3, "RemoveCustomer": 2} {
+		if calls[op] < atLeast {
+			t.Errorf("sandbox saw %d %s calls, want at least %d (all calls: %v)", calls[op], op, atLeast, calls)
+		}
+	}
+	if n := len(srv.Customers()); n != 0 {
+		t.Errorf("terraform test left %d customers in the sandbox", n)
+	}
+	if n := len(srv.Cards()); n != 0 {
+		t.Errorf("terraform test left %d cards in the sandbox", n)
+	}
+}
+
+// exampleTerraform runs a terraform binary against a freshly built provider.
+type exampleTerraform struct {
+	owner     *testing.T // the test that owns the built provider's directory
+	bin       string
+	root      string
+	version   [3]int
+	cliConfig string // set by provider
+}
+
+func newExampleTerraform(t *testing.T, root string) *exampleTerraform {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no terraform: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (make terraform builds one)")
+		}
+	}
+	tf := &exampleTerraform{owner: t, bin: bin, root: root}
+
+	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v: %s", bin, err, out)
+	}
+	if tf.version, err = parseTerraformVersion(v.Version); err != nil {
+		t.Fatal(err)
+	}
+
+	return tf
+}
+
+// provider builds the provider once and writes a CLI configuration whose
+// dev_overrides point Terraform at it; it returns that configuration's path.
+func (tf *exampleTerraform) provider(t *testing.T) string {
+	t.Helper()
+	if tf.cliConfig != "" {
+		return tf.cliConfig
+	}
+	plugins := tf.owner.TempDir() // not t's: it outlives the subtest that builds first
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(plugins, "terraform-provider-moka"), ".")
+	build.Dir = tf.root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cliConfig := filepath.Join(plugins, "terraformrc")
+	writeExampleFile(t, cliConfig, []byte(fmt.Sprintf(
+		"provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, plugins)))
+	tf.cliConfig = cliConfig
+	return cliConfig
+}
+
+// skipBelowWriteOnly skips a test that needs write-only attributes (and
+// ephemeral variables), which Terraform has from 1.11 on.
+func (tf *exampleTerraform) skipBelowWriteOnly(t *testing.T) {
+	t.Helper()
+	if !terraformVersionAtLeast(tf.version, [3]int{1, 11, 0}) {
+		t.Skipf("uses write-only attributes, which need Terraform 1.11 or later; this is %d.%d.%d", tf.version[0], tf.version[1], tf.version[2])
+	}
+}
+
+func (tf *exampleTerraform) run(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	return tf.runEnv(t, dir, nil, args...)
+}
+
+func (tf *exampleTerraform) runEnv(t *testing.T, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), tf.bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(exampleEnv(tf.provider(t), filepath.Join(dir, ".terraform")), env...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	return buf.String(), err
+}
+
+// exampleEnv is the process environment without anything that could point
+// Terraform or the provider elsewhere, plus the test's CLI configuration.
+func exampleEnv(cliConfig, dataDir string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "MOKA_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"TF_DATA_DIR="+dataDir,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+	)
+}
+
+func (tf *exampleTerraform) validate(t *testing.T, dir string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), tf.bin, "validate", "-json", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = exampleEnv(tf.provider(t), filepath.Join(dir, ".terraform"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	var result struct {
+		Valid       bool `json:"valid"`
+		Diagnostics []struct {
+			Severity string `json:"severity"`
+			Summary  string `json:"summary"`
+			Detail   string `json:"detail"`
+			Range    *struct {
+				Filename string `json:"filename"`
+				Start    struct {
+					Line int `json:"line"`
+				} `json:"start"`
+			} `json:"range"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal(out, &result); err != nil {
+		t.Fatalf("terraform validate: %v (exit: %v)\nstdout: %s\nstderr: %s", err, runErr, out, stderr.String())
+	}
+	var problems []string
+	for _, d := range result.Diagnostics {
+		if d.Severity != "error" {
+			continue
+		}
+		where := ""
+		if d.Range != nil {
+			where = fmt.Sprintf("%s:%d: ", d.Range.Filename, d.Range.Start.Line)
+		}
+		problems = append(problems, fmt.Sprintf("%s%s: %s", where, d.Summary, d.Detail))
+	}
+	if !result.Valid || runErr != nil || len(problems) > 0 {
+		t.Fatalf("terraform validate: valid=%v exit=%v\n%s\n%s", result.Valid, runErr, strings.Join(problems, "\n"), stderr.String())
+	}
+}
+
+// exampleCases lists what to validate. Docs snippets (provider*.tf,
+// resource*.tf, data-source*.tf) are each validated on their own, as a reader
+// copies them; an import-by-string-id.tf goes with the snippet that declares
+// the resource it imports into. Any other directory of .tf files under
+// examples/ is a module and is validated whole.
+func exampleCases(t *testing.T, examples string) []exampleCase {
+	t.Helper()
+	var cases []exampleCase
+	err := filepath.WalkDir(examples, func(dir string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if d.Name() == ".terraform" {
+			return filepath.SkipDir
+		}
+		if d.Name() == "tests" {
+			return nil // a module's .tftest.hcl files go with the module
+		}
+		tfFiles, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+		if len(tfFiles) == 0 {
+			return nil
+		}
+		rel, _ := filepath.Rel(examples, dir)
+		kind := strings.Split(filepath.ToSlash(rel), "/")[0]
+		if kind != "provider" && kind != "resources" && kind != "data-sources" {
+			tests, _ := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
+			cases = append(cases, exampleCase{name: filepath.ToSlash(rel), files: append(tfFiles, tests...)})
+			return nil
+		}
+		var imports []string
+		var snippets []string
+		for _, f := range tfFiles {
+			base := filepath.Base(f)
+			switch {
+			case strings.HasPrefix(base, "import"):
+				imports = append(imports, f)
+			case strings.HasPrefix(base, "provider"), strings.HasPrefix(base, "resource"), strings.HasPrefix(base, "data-source"):
+				snippets = append(snippets, f)
+			default:
+				t.Errorf("%s: tfplugindocs does not pick up %s; name it provider*.tf, resource*.tf, data-source*.tf or import-by-string-id.tf", rel, base)
+			}
+		}
+		for _, s := range snippets {
+			c := exampleCase{name: filepath.ToSlash(filepath.Join(rel, filepath.Base(s))), files: []string{s}}
+			body, _ := os.ReadFile(s)
+			for _, imp := range imports {
+				if declaresImportTarget(t, body, imp) {
+					c.files = append(c.files, imp)
+				}
+			}
+			cases = append(cases, c)
+		}
+		for _, imp := range imports {
+			found := false
+			for _, s := range snippets {
+				body, _ := os.ReadFile(s)
+				found = found || declaresImportTarget(t, body, imp)
+			}
+			if !found {
+				t.Errorf("%s imports into a resource that no resource*.tf beside it declares", imp)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+var importTo = regexp.MustCompile(`(?m)^\s*to\s*=\s*([a-z0-9_]+)\.([a-zA-Z0-9_-]+)\s*$`)
+
+// declaresImportTarget reports whether body declares the resource that the
+// import block in file imp imports into.
+func declaresImportTarget(t *testing.T, body []byte, imp string) bool {
+	t.Helper()
+	raw, err := os.ReadFile(imp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := importTo.FindSubmatch(raw)
+	if m == nil {
+		t.Fatalf("%s: no `to = <type>.<name>` line", imp)
+	}
+	return declaresResource(body, string(m[1]), string(m[2]))
+}
+
+func declaresResource(body []byte, typ, name string) bool {
+	return regexp.MustCompile(`(?m)^resource\s+"` + regexp.QuoteMeta(typ) + `"\s+"` + regexp.QuoteMeta(name) + `"`).Match(body)
+}
+
+// checkImportScripts checks that each import.sh imports into a resource that a
+// resource*.tf beside it declares, with the command's usual shape.
+func checkImportScripts(t *testing.T, examples string) {
+	t.Helper()
+	scripts, _ := filepath.Glob(filepath.Join(examples, "resources", "*", "import.sh"))
+	if len(scripts) == 0 {
+		t.Fatal("no import.sh found")
+	}
+	command := regexp.MustCompile(`^terraform import ([a-z0-9_]+)\.([a-zA-Z0-9_-]+) (\S+)$`)
+	for _, script := range scripts {
+		raw, err := os.ReadFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var snippets []byte
+		tfFiles, _ := filepath.Glob(filepath.Join(filepath.Dir(script), "resource*.tf"))
+		for _, f := range tfFiles {
+			b, _ := os.ReadFile(f)
+			snippets = append(snippets, b...)
+		}
+		want := filepath.Base(filepath.Dir(script))
+		commands := 0
+		for _, line := range strings.Split(string(raw), "\n") {
+			if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			m := command.FindStringSubmatch(line)
+			if m == nil {
+				t.Errorf("%s: %q is not `terraform import <address> <id>`", script, line)
+				continue
+			}
+			commands++
+			if m[1] != want {
+				t.Errorf("%s imports a %s, want %s", script, m[1], want)
+			}
+			if !declaresResource(snippets, m[1], m[2]) {
+				t.Errorf("%s imports into %s.%s, which no resource*.tf beside it declares", script, m[1], m[2])
+			}
+		}
+		if commands == 0 {
+			t.Errorf("%s has no terraform import command", script)
+		}
+	}
+}
+
+// missingExampleFiles lists the tfplugindocs example files that the provider's
+// resources and data sources lack.
+func missingExampleFiles(t *testing.T, examples string) []string {
+	t.Helper()
+	ctx := t.Context()
+	p := New("test")()
+	var want []string
+	for _, f := range p.Resources(ctx) {
+		var resp resource.MetadataResponse
+		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		for _, name := range []string{"resource.tf", "import.sh", "import-by-string-id.tf"} {
+			want = append(want, filepath.Join("resources", resp.TypeName, name))
+		}
+	}
+	for _, f := range p.DataSources(ctx) {
+		var resp datasource.MetadataResponse
+		f().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		want = append(want, filepath.Join("data-sources", resp.TypeName, "data-source.tf"))
+	}
+	want = append(want, filepath.Join("provider", "provider.tf"))
+	if len(want) < 3*3+3+1 {
+		t.Fatalf("the provider lists fewer resources and data sources than expected: %v", want)
+	}
+	var missing []string
+	for _, rel := range want {
+		if _, err := os.Stat(filepath.Join(examples, rel)); err != nil {
+			missing = append(missing, "examples/"+filepath.ToSlash(rel))
+		}
+	}
+	return missing
+}
+
+var writeOnlyUse = regexp.MustCompile(`(?m)^\s*([a-z0-9_]+_wo\s*=|ephemeral\s*=\s*true)`)
+
+// needsWriteOnly reports whether the files set a write-only attribute or
+// declare an ephemeral variable (Terraform 1.10+, used here only to feed
+// write-only attributes).
+func needsWriteOnly(t *testing.T, files []string) bool {
+	t.Helper()
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if writeOnlyUse.Match(body) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseTerraformVersion(s string) ([3]int, error) {
+	var v [3]int
+	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return v, fmt.Errorf("cannot parse Terraform version %q", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return v, fmt.Errorf("cannot parse Terraform version %q", s)
+		}
+		v[i] = n
+	}
+	return v, nil
+}
+
+func terraformVersionAtLeast(v, minimum [3]int) bool {
+	return slices.Compare(v[:], minimum[:]) >= 0
+}
+
+func TestParseTerraformVersion(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    [3]int
+		wantErr bool
+	}{
+		{"1.11.4", [3]int{1, 11, 4}, false},
+		{"v1.5.7", [3]int{1, 5, 7}, false},
+		{"1.12.0-alpha20250319", [3]int{1, 12, 0}, false},
+		{"1.11", [3]int{}, true},
+		{"one.two.three", [3]int{}, true},
+	}
+	for _, tt := range tests {
+		got, err := parseTerraformVersion(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("parseTerraformVersion(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+	for _, tt := range []struct {
+		v, minimum [3]int
+		want       bool
+	}{
+		{[3]int{1, 11, 0}, [3]int{1, 11, 0}, true},
+		{[3]int{1, 10, 9}, [3]int{1, 11, 0}, false},
+		{[3]int{1, 8, 5}, [3]int{1, 11, 0}, false},
+		{[3]int{2, 0, 0}, [3]int{1, 11, 0}, true},
+	} {
+		if got := terraformVersionAtLeast(tt.v, tt.minimum); got != tt.want {
+			t.Errorf("terraformVersionAtLeast(%v, %v) = %v, want %v", tt.v, tt.minimum, got, tt.want)
+		}
+	}
+}
+
+func TestNeedsWriteOnly(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"resource \"moka_card\" \"a\" {\n  card_number_wo = var.n\n}\n", true},
+		{"variable \"n\" {\n  ephemeral = true\n}\n", true},
+		{"resource \"moka_dealer_customer\" \"a\" {\n  customer_code = \"CUST-1\"\n}\n", false},
+		{"# card_number_wo is write-only\n", false},
+		{"  password_wo_version = 1\n", false},
+	}
+	for i, tt := range tests {
+		f := filepath.Join(dir, strconv.Itoa(i)+".tf")
+		writeExampleFile(t, f, []byte(tt.body))
+		if got := needsWriteOnly(t, []string{f}); got != tt.want {
+			t.Errorf("needsWriteOnly(%q) = %v, want %v", tt.body, got, tt.want)
+		}
+	}
+}
+
+func examplesModuleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+func writeExampleFile(t *testing.T, path string, body []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyDir copies the regular files of src (recursively, without .terraform
+// directories or state) into dst.
+func copyExampleDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".terraform" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || strings.HasSuffix(d.Name(), ".tfstate") || d.Name() == ".terraform.lock.hcl" {
+			return nil
+		}
+		rel, _ := filepath.Rel(src, path)
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		writeExampleFile(t, filepath.Join(dst, rel), body)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
