@@ -108,6 +108,8 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 type providerData struct {
 	client     *moka.Client
 	dealerCode string
+	// customers batches the customer reads of a refresh (customer_reader.go).
+	customers customerReader
 }
 
 // setting is one provider attribute resolved from configuration or environment.
@@ -116,13 +118,15 @@ type setting struct {
 	value     types.String
 }
 
-// resolve gives the attribute's value, falling back on its environment variable.
-// The second result is false when the value is unknown at plan time.
+// resolve gives the attribute's value, falling back on its environment variable
+// when the attribute is unset or empty (so that a diagnostic that says "set it
+// here or in the variable" is true). The second result is false when the value
+// is unknown at plan time.
 func (s setting) resolve() (string, bool) {
 	if s.value.IsUnknown() {
 		return "", false
 	}
-	if !s.value.IsNull() {
+	if !s.value.IsNull() && strings.TrimSpace(s.value.ValueString()) != "" {
 		return s.value.ValueString(), true
 	}
 	return os.Getenv(s.env), true
@@ -230,10 +234,17 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 // resolveBaseURL picks the API's base URL; on a problem it names the attribute
 // to blame and says how to fix it.
 func resolveBaseURL(environment, baseURL string) (string, string, string) {
+	switch environment {
+	case "", "test", "production":
+	default:
+		// Wrong even when base_url overrides it: a typo here should not wait
+		// until base_url is taken away to show.
+		return "", "environment", fmt.Sprintf("environment (or %s) must be \"test\" or \"production\", got %q.", EnvEnvironment, environment)
+	}
 	if baseURL != "" {
 		u, err := url.Parse(baseURL)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return "", "base_url", fmt.Sprintf("base_url (or %s) must be an absolute http(s) URL such as \"https://service.refmokaunited.com\" or \"http://127.0.0.1:8089\", without credentials, query or fragment; got %q.", EnvBaseURL, baseURL)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+			return "", "base_url", fmt.Sprintf("base_url (or %s) must be an absolute http(s) URL such as \"https://service.refmokaunited.com\" or \"http://127.0.0.1:8089\", without credentials, query or fragment; got %q.", EnvBaseURL, redactURL(baseURL))
 		}
 		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 			return "", "base_url", fmt.Sprintf("base_url (or %s) uses plain http:// to %q. Credentials and card numbers would cross the network unencrypted: use https://, or http:// only to a loopback address such as 127.0.0.1 (the local sandbox).", EnvBaseURL, u.Hostname())
@@ -245,11 +256,31 @@ func resolveBaseURL(environment, baseURL string) (string, string, string) {
 		return moka.TestBaseURL, "", ""
 	case "production":
 		return moka.ProductionBaseURL, "", ""
-	case "":
-		return "", "environment", fmt.Sprintf("Set environment = \"test\" or \"production\" (or %s), or base_url (or %s) for the local sandbox or a proxy. The provider never defaults to production.", EnvEnvironment, EnvBaseURL)
 	default:
-		return "", "environment", fmt.Sprintf("environment (or %s) must be \"test\" or \"production\", got %q.", EnvEnvironment, environment)
+		return "", "environment", fmt.Sprintf("Set environment = \"test\" or \"production\" (or %s), or base_url (or %s) for the local sandbox or a proxy. The provider never defaults to production.", EnvEnvironment, EnvBaseURL)
 	}
+}
+
+// redactURL hides the user-info part of a URL (which may hold a password)
+// before the URL goes into a diagnostic, also when the URL does not parse.
+func redactURL(raw string) string {
+	scheme, rest, found := strings.Cut(raw, "://")
+	if !found {
+		scheme, rest = "", raw
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return raw
+	}
+	out := "REDACTED" + rest[at:]
+	if found {
+		out = scheme + "://" + out
+	}
+	return out
 }
 
 func isLoopback(host string) bool {

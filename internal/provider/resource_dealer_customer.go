@@ -139,6 +139,7 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 		resp.Diagnostics.AddAttributeError(path.Root("password_wo_version"), "password_wo_version without password_wo",
 			"password_wo_version only makes sense with password_wo: it says when to send password_wo again.")
 	}
+	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
 }
 
 func (r *dealerCustomerResource) client(diags interface{ AddError(string, string) }) *moka.Client {
@@ -161,6 +162,9 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	customer := plan.toAPI()
 	writeOnly := !passwordWO.IsNull()
@@ -188,6 +192,9 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
@@ -222,12 +229,21 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
+	resp.Diagnostics.Append(diags...)
+	wasWriteOnly := string(flag) == "true"
 
 	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
 	if writeOnly {
-		if plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
+		// password_wo is sent when its version changes, and when it takes over
+		// from password (or from no password): Moka holds another one then.
+		if wasWriteOnly && plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
 			update.KeepPassword = true
 		} else {
 			update.Password = passwordWO.ValueString()
@@ -254,6 +270,9 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	err := client.RemoveCustomer(ctx, state.ref())
 	r.data.customerWritten()
@@ -338,7 +357,12 @@ func (m dealerCustomerModel) toAPI() moka.Customer {
 func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) dealerCustomerModel {
 	m.ID = types.StringValue(strconv.FormatInt(c.DealerCustomerID, 10))
 	m.DealerCustomerID = types.Int64Value(c.DealerCustomerID)
-	m.CustomerCode = types.StringValue(c.CustomerCode)
+	// A code Moka answers in another spelling of white space is the same code:
+	// taking Moka's would plan a replacement that never settles.
+	m.CustomerCode = refreshed(m.CustomerCode, c.CustomerCode, sameText)
+	if m.CustomerCode.IsNull() {
+		m.CustomerCode = types.StringValue("")
+	}
 	m.FirstName = refreshed(m.FirstName, c.FirstName, sameText)
 	m.LastName = refreshed(m.LastName, c.LastName, sameText)
 	m.Gender = refreshed(m.Gender, genderNames[c.Gender], sameText)
@@ -359,14 +383,11 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 // now got: empty means unset (null, unless the configuration said ""), and a
 // value equal to the prior one keeps the prior one's spelling.
 func refreshed(prior types.String, got string, equal func(a, b string) bool) types.String {
-	if got == "" {
-		if !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() == "" {
-			return prior
-		}
-		return types.StringNull()
-	}
 	if !prior.IsNull() && !prior.IsUnknown() && equal(prior.ValueString(), got) {
 		return prior
+	}
+	if got == "" {
+		return types.StringNull()
 	}
 	return types.StringValue(got)
 }

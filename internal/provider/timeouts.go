@@ -2,9 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Default operation timeouts, for when a resource's timeouts block says nothing.
@@ -16,9 +21,41 @@ const (
 	timeoutDelete = 5 * time.Minute
 )
 
-// withTimeout bounds ctx by one of a timeouts block's values.
+// withTimeout bounds ctx by one of a timeouts block's values. A duration that is
+// not positive (which the timeouts block's own validator lets through) is an
+// error, and the returned context is already done, so that no call goes out
+// with it; validateTimeouts reports the same at plan time.
 func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
 	d, diags := get(ctx, def)
+	if d <= 0 {
+		diags.AddError("Invalid timeout", fmt.Sprintf("A timeout must be a positive duration such as \"30s\" or \"5m\"; got %s.", d))
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		return c, cancel, diags
+	}
 	c, cancel := context.WithTimeout(ctx, d)
 	return c, cancel, diags
+}
+
+// validateTimeouts checks, at plan time, that every duration in a resource's
+// timeouts block is positive: "0s" or "-1m" parse, but would make every call
+// fail at once.
+func validateTimeouts(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
+	var block timeouts.Value
+	diags := config.GetAttribute(ctx, path.Root("timeouts"), &block)
+	if diags.HasError() || block.IsNull() || block.IsUnknown() {
+		return diags
+	}
+	for name, v := range block.Attributes() {
+		s, ok := v.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		d, err := time.ParseDuration(s.ValueString())
+		if err == nil && d <= 0 {
+			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+				fmt.Sprintf("timeouts.%s must be a positive duration such as \"30s\" or \"5m\"; got %q.", name, s.ValueString()))
+		}
+	}
+	return diags
 }

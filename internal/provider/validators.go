@@ -67,8 +67,6 @@ func nonEmptyText(maxChars int) validator.String {
 	}
 }
 
-var emailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@.]+$`)
-
 func email() validator.String {
 	return textValidator{
 		description: "an e-mail address, at most 100 characters",
@@ -76,12 +74,40 @@ func email() validator.String {
 			if p := text(100).(textValidator).check(s); p != "" {
 				return p
 			}
-			if !emailPattern.MatchString(s) {
+			if !plausibleEmail(s) {
 				return fmt.Sprintf("must be an e-mail address such as \"elif.y@example.com\"; got %q.", s)
 			}
 			return ""
 		},
 	}
+}
+
+// plausibleEmail is the address form worth sending to Moka: one @, a local part
+// without spaces, quotes, brackets or stray dots, and a domain of at least two
+// labels, none empty or starting or ending with a hyphen, ending in a label of
+// two or more characters. It refuses what Moka's InvalidEmailFormat would
+// refuse at apply time, rather than every address RFC 5322 allows.
+func plausibleEmail(s string) bool {
+	if strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsAny(s, "<>()[],;:\\\"") {
+		return false
+	}
+	local, domain, found := strings.Cut(s, "@")
+	if !found || local == "" || strings.Contains(domain, "@") {
+		return false
+	}
+	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+	}
+	return utf8.RuneCountInString(labels[len(labels)-1]) >= 2
 }
 
 // calendarDate accepts YYYY-MM-DD for a real day between 1900 and today.

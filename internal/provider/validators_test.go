@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// runValidator runs v on value at attribute name and returns the error detail,
+// or "" when v accepts the value.
+func runValidator(t *testing.T, v validator.String, name string, value types.String) string {
+	t.Helper()
+	resp := &validator.StringResponse{}
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(name), ConfigValue: value}, resp)
+	if !resp.Diagnostics.HasError() {
+		return ""
+	}
+	errs := resp.Diagnostics.Errors()
+	if len(errs) != 1 {
+		t.Fatalf("%s: want one error, got %d: %v", name, len(errs), errs)
+	}
+	if got, want := errs[0].Summary(), "Invalid "+name; got != want {
+		t.Errorf("%s: summary %q, want %q", name, got, want)
+	}
+	return errs[0].Detail()
+}
+
+type validatorCase struct {
+	name  string
+	value string
+	// wantErr is a fragment of the error detail, or "" when the value is valid.
+	wantErr string
+}
+
+func checkValidator(t *testing.T, attr string, v validator.String, cases []validatorCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			detail := runValidator(t, v, attr, types.StringValue(tc.value))
+			switch {
+			case tc.wantErr == "" && detail != "":
+				t.Fatalf("%q: unexpected error %q", tc.value, detail)
+			case tc.wantErr != "" && detail == "":
+				t.Fatalf("%q: accepted, want an error containing %q", tc.value, tc.wantErr)
+			case tc.wantErr != "" && !strings.Contains(detail, tc.wantErr):
+				t.Fatalf("%q: error %q does not contain %q", tc.value, detail, tc.wantErr)
+			case detail != "" && !strings.HasPrefix(detail, attr+" "):
+				t.Fatalf("error %q does not start with the attribute's name %q", detail, attr)
+			}
+		})
+	}
+}
+
+func TestValidatorsSkipNullAndUnknown(t *testing.T) {
+	for name, v := range map[string]validator.String{
+		"text": text(1), "nonEmptyText": nonEmptyText(1), "email": email(), "calendarDate": calendarDate(),
+		"expMonth": expMonth(), "expYear": expYear(), "cardNumber": cardNumber(),
+	} {
+		for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
+			if d := runValidator(t, v, "x", value); d != "" {
+				t.Errorf("%s on %v: %q", name, value, d)
+			}
+		}
+		if v.Description(context.Background()) == "" || v.MarkdownDescription(context.Background()) == "" {
+			t.Errorf("%s has no description", name)
+		}
+	}
+}
+
+func TestTextCountsCharacters(t *testing.T) {
+	checkValidator(t, "first_name", text(50), []validatorCase{
+		{"empty", "", ""},
+		{"ascii at limit", strings.Repeat("a", 50), ""},
+		{"ascii over limit", strings.Repeat("a", 51), "at most 50 characters long; this one has 51"},
+		// 50 Turkish letters are 100 bytes in UTF-8: still 50 characters.
+		{"turkish at limit", strings.Repeat("ğ", 50), ""},
+		{"turkish mix at limit", strings.Repeat("ÇçĞğİıÖöŞşÜü", 4) + "ab", ""},
+		{"turkish over limit", strings.Repeat("ş", 51), "this one has 51"},
+		{"dotted capital I", strings.Repeat("İ", 51), "this one has 51"},
+		{"invalid utf-8", "abc\xff", "not valid UTF-8"},
+		{"newline", "Elif\nYılmaz", "control character (U+000A) at byte 4"},
+		{"tab", "Elif\tY", "control character (U+0009)"},
+		{"nul", "a\x00", "control character (U+0000)"},
+		{"spaces are text", "  Elif  ", ""},
+	})
+	checkValidator(t, "address", text(200), []validatorCase{
+		{"200", strings.Repeat("ü", 200), ""},
+		{"201", strings.Repeat("ü", 201), "at most 200 characters long; this one has 201"},
+	})
+}
+
+func TestNonEmptyText(t *testing.T) {
+	checkValidator(t, "customer_code", nonEmptyText(100), []validatorCase{
+		{"code", "cust-1", ""},
+		{"turkish at limit", strings.Repeat("ı", 100), ""},
+		{"over limit", strings.Repeat("ı", 101), "at most 100 characters long; this one has 101"},
+		{"empty", "", "must not be empty"},
+		{"blank", "   ", "must not be empty"},
+		{"control", "a\rb", "control character"},
+	})
+}
+
+func TestEmail(t *testing.T) {
+	long := strings.Repeat("a", 88) + "@example.com" // 100 characters
+	checkValidator(t, "email", email(), []validatorCase{
+		{"simple", "elif.y@example.com", ""},
+		{"mixed case", "Elif.Yilmaz@Example.COM", ""},
+		{"plus and subdomain", "a+b@mail.example.com.tr", ""},
+		{"turkish domain", "şükrü@örnek.com.tr", ""},
+		{"at limit", long, ""},
+		{"over limit", "a" + long, "at most 100 characters long; this one has 101"},
+		{"no at", "elif.example.com", "must be an e-mail address"},
+		{"two ats", "a@b@example.com", "must be an e-mail address"},
+		{"empty local", "@example.com", "must be an e-mail address"},
+		{"no dot in domain", "a@localhost", "must be an e-mail address"},
+		{"empty label", "a@example..com", "must be an e-mail address"},
+		{"trailing dot", "a@example.com.", "must be an e-mail address"},
+		{"one-letter tld", "a@example.c", "must be an e-mail address"},
+		{"hyphen label", "a@-example.com", "must be an e-mail address"},
+		{"leading dot local", ".a@example.com", "must be an e-mail address"},
+		{"double dot local", "a..b@example.com", "must be an e-mail address"},
+		{"space", "a b@example.com", "must be an e-mail address"},
+		{"angle brackets", "<a@example.com>", "must be an e-mail address"},
+		{"comma", "a@example.com,b@example.com", "must be an e-mail address"},
+		{"empty", "", "must be an e-mail address"},
+		{"control", "a@example.com\n", "control character"},
+	})
+}
+
+func TestCalendarDate(t *testing.T) {
+	tomorrow := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+	checkValidator(t, "birth_date", calendarDate(), []validatorCase{
+		{"plain", "1990-12-18", ""},
+		{"leap day", "2024-02-29", ""},
+		{"leap century", "2000-02-29", ""},
+		{"first allowed", "1900-01-01", ""},
+		{"no leap day 2023", "2023-02-29", "must be a real calendar date"},
+		{"no leap day 1900", "1900-02-29", "must be a real calendar date"},
+		{"april 31", "1990-04-31", "must be a real calendar date"},
+		{"month 13", "1990-13-01", "must be a real calendar date"},
+		{"day 0", "1990-01-00", "must be a real calendar date"},
+		{"moka form", "19901218", "must be a real calendar date"},
+		{"turkish form", "18.12.1990", "must be a real calendar date"},
+		{"short parts", "1990-1-2", "must be a real calendar date"},
+		{"with time", "1990-12-18T00:00:00", "must be a real calendar date"},
+		{"spaces", " 1990-12-18", "must be a real calendar date"},
+		{"empty", "", "must be a real calendar date"},
+		{"before 1900", "1899-12-31", "between 1900-01-01 and today"},
+		{"future", tomorrow, "between 1900-01-01 and today"},
+	})
+}
+
+func TestExpiry(t *testing.T) {
+	checkValidator(t, "exp_month", expMonth(), []validatorCase{
+		{"01", "01", ""}, {"09", "09", ""}, {"12", "12", ""},
+		{"00", "00", "must be a month as two digits"},
+		{"13", "13", "must be a month as two digits"},
+		{"one digit", "1", "must be a month as two digits"},
+		{"three digits", "012", "must be a month as two digits"},
+		{"letters", "ab", "must be a month as two digits"},
+	})
+	checkValidator(t, "exp_year", expYear(), []validatorCase{
+		{"2030", "2030", ""},
+		{"two digits", "30", "must be a year as four digits"},
+		{"five digits", "20300", "must be a year as four digits"},
+		{"letters", "20a0", "must be a year as four digits"},
+	})
+}
+
+func TestLuhn(t *testing.T) {
+	// Moka's published test cards (moka-api.md) are all valid.
+	for _, n := range []string{
+		"5127541122223332", "4531441122223338", "4715091122223339", "5269111122223332",
+		"5269551122223339", "4155141122223339", "5406681122223338", "4183441122223339",
+		"4462121122223339", "5136621122223331", "9792061122223337",
+		"79927398713", // the textbook example
+		"0",
+	} {
+		if !luhnValid(n) {
+			t.Errorf("luhnValid(%s) = false, want true", n)
+		}
+	}
+	for _, n := range []string{
+		"5127541122223333", "4531441122223339", "79927398710", "79927398714",
+		// Two adjacent digits swapped: caught by Luhn.
+		"1527541122223332",
+	} {
+		if luhnValid(n) {
+			t.Errorf("luhnValid(%s) = true, want false", n)
+		}
+	}
+}
+
+func TestCardNumberNeverInMessage(t *testing.T) {
+	cases := []validatorCase{
+		{"valid", "5127541122223332", ""},
+		{"troy", "9792061122223337", ""},
+		{"luhn", "5127541122223333", "fails the Luhn check"},
+		{"spaces", "5127 5411 2222 3332", "digits only"},
+		{"dashes", "5127-5411-2222-3332", "digits only"},
+		{"letters", "51275411222233a2", "digits only"},
+		{"short", "51275411222", "12 to 19 digits long; this one has 11"},
+		{"long", "51275411222233321234", "12 to 19 digits long; this one has 20"},
+		{"empty", "", "12 to 19 digits long; this one has 0"},
+	}
+	checkValidator(t, "card_number_wo", cardNumber(), cases)
+	for _, tc := range cases {
+		if tc.value == "" {
+			continue
+		}
+		detail := runValidator(t, cardNumber(), "card_number_wo", types.StringValue(tc.value))
+		for _, part := range []string{tc.value, "5127541122", "2222"} {
+			if strings.Contains(detail, part) {
+				t.Errorf("%s: the error %q shows part of the card number (%q)", tc.name, detail, part)
+			}
+		}
+	}
+}
