@@ -1,0 +1,329 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+func TestResolveBaseURL(t *testing.T) {
+	for _, tc := range []struct {
+		environment, baseURL string
+		want                 string // the URL, or "" for an error
+		attr                 string // the attribute an error names
+		fragment             string // part of the error
+	}{
+		// environment alone
+		{"test", "", moka.TestBaseURL, "", ""},
+		{"production", "", moka.ProductionBaseURL, "", ""},
+		{"", "", "", "environment", "never defaults to production"},
+		{"prod", "", "", "environment", `must be "test" or "production", got "prod"`},
+		{"Test", "", "", "environment", `got "Test"`},
+		{"staging", "https://service.refmokaunited.com", "", "environment", `got "staging"`},
+		// base_url overrides environment
+		{"production", "http://127.0.0.1:8089", "http://127.0.0.1:8089", "", ""},
+		{"test", "https://service.refmoka.com", "https://service.refmoka.com", "", ""},
+		{"", "https://service.testmoka.com/", "https://service.testmoka.com", "", ""},
+		{"", "https://proxy.example.com:8443/moka//", "https://proxy.example.com:8443/moka", "", ""},
+		{"", "HTTPS://Service.MokaUnited.com", "HTTPS://Service.MokaUnited.com", "", ""},
+		// plain http only on loopback
+		{"", "http://127.0.0.1:8089", "http://127.0.0.1:8089", "", ""},
+		{"", "http://127.8.9.10", "http://127.8.9.10", "", ""},
+		{"", "http://localhost:8089", "http://localhost:8089", "", ""},
+		{"", "http://LocalHost", "http://LocalHost", "", ""},
+		{"", "http://[::1]:8089", "http://[::1]:8089", "", ""},
+		{"", "http://service.mokaunited.com", "", "base_url", `plain http:// to "service.mokaunited.com"`},
+		{"", "http://10.0.0.5:8089", "", "base_url", "plain http://"},
+		{"", "http://0.0.0.0:8089", "", "base_url", "plain http://"},
+		{"", "http://[::]:8089", "", "base_url", "plain http://"},
+		{"", "http://localhost.example.com", "", "base_url", "plain http://"},
+		{"", "http://127.0.0.1.nip.io", "", "base_url", "plain http://"},
+		// malformed
+		{"", "service.mokaunited.com", "", "base_url", "must be an absolute http(s) URL"},
+		{"", "//service.mokaunited.com", "", "base_url", "must be an absolute http(s) URL"},
+		{"", "https://", "", "base_url", "must be an absolute http(s) URL"},
+		{"", "ftp://service.mokaunited.com", "", "base_url", "must be an absolute http(s) URL"},
+		{"", "https://service.mokaunited.com?x=1", "", "base_url", "without credentials, query or fragment"},
+		{"", "https://service.mokaunited.com?", "", "base_url", "without credentials, query or fragment"},
+		{"", "https://service.mokaunited.com#top", "", "base_url", "without credentials, query or fragment"},
+		{"", "https://bad host", "", "base_url", "must be an absolute http(s) URL"},
+		{"", "https://host:port", "", "base_url", "must be an absolute http(s) URL"},
+		{"", "https://user:s3cret@service.mokaunited.com", "", "base_url", `got "https://REDACTED@service.mokaunited.com"`},
+		{"", "https://user:s3 cret@bad host", "", "base_url", `got "https://REDACTED@bad host"`},
+	} {
+		t.Run(tc.environment+"|"+tc.baseURL, func(t *testing.T) {
+			got, attr, problem := resolveBaseURL(tc.environment, tc.baseURL)
+			if got != tc.want {
+				t.Errorf("URL %q, want %q (problem %q)", got, tc.want, problem)
+			}
+			if attr != tc.attr {
+				t.Errorf("attribute %q, want %q", attr, tc.attr)
+			}
+			if (problem == "") != (tc.fragment == "") || !strings.Contains(problem, tc.fragment) {
+				t.Errorf("problem %q, want one containing %q", problem, tc.fragment)
+			}
+			if problem != "" {
+				env := map[string]string{"environment": EnvEnvironment, "base_url": EnvBaseURL}[attr]
+				if !strings.Contains(problem, env) {
+					t.Errorf("problem %q does not name %s", problem, env)
+				}
+			}
+			if strings.Contains(problem, "s3cret") || strings.Contains(problem, "s3 cret") {
+				t.Errorf("problem %q shows the URL's password", problem)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://service.mokaunited.com":          "https://service.mokaunited.com",
+		"https://u:p@host/path":                   "https://REDACTED@host/path",
+		"https://u:p@x@host":                      "https://REDACTED@host",
+		"u:p@host":                                "REDACTED@host",
+		"https://host/p@th":                       "https://host/p@th",
+		"https://host?q=a@b":                      "https://host?q=a@b",
+		"http://[::1]:8089":                       "http://[::1]:8089",
+		"https://only-user@host:443/DealerCustom": "https://REDACTED@host:443/DealerCustom",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// mokaEnv lists every variable the provider reads, so that a test can clear them
+// all and not depend on the shell it runs in.
+var mokaEnv = []string{EnvDealerCode, EnvUsername, EnvPassword, EnvEnvironment, EnvBaseURL, EnvMaxRetries, EnvRequestTimeout}
+
+// clearMokaEnv empties every MOKA_* variable for the test (which cannot then be
+// parallel) and gives a PreConfig-style function that sets some of them.
+func clearMokaEnv(t *testing.T) func(kv ...string) func() {
+	for _, k := range mokaEnv {
+		t.Setenv(k, "")
+	}
+	return func(kv ...string) func() {
+		return func() {
+			for _, k := range mokaEnv {
+				os.Setenv(k, "") //nolint:errcheck // t.Setenv restores them
+			}
+			for i := 0; i+1 < len(kv); i += 2 {
+				os.Setenv(kv[i], kv[i+1]) //nolint:errcheck
+			}
+		}
+	}
+}
+
+// customerUnder is a provider block (given whole) and one small customer.
+func customerUnder(providerHCL, code string) string {
+	return providerHCL + fmt.Sprintf(`
+resource "moka_dealer_customer" "test" {
+  customer_code = %q
+}
+`, code)
+}
+
+// TestAccProviderConfig_errors: every configuration mistake is a diagnostic at
+// plan time that names the attribute and its environment variable. It sets
+// environment variables, so it is not parallel; every step is a plan.
+func TestAccProviderConfig_errors(t *testing.T) {
+	env := clearMokaEnv(t)
+	const creds = `
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = "sandbox"
+`
+	sandboxURL := `  base_url = "http://127.0.0.1:1"` + "\n"
+	step := func(pre func(), providerBody string, want string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: pre,
+			Config:    customerUnder("provider \"moka\" {\n"+providerBody+"}\n", "cfg-1"),
+			PlanOnly:  true,
+			// Terraform wraps long lines: any space may be a line break.
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(want, " ", `\s+`)),
+		}
+	}
+	none := env()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// Missing credentials: each named with its variable.
+			step(none, sandboxURL+`username = "sandbox"`+"\n"+`password = "sandbox"`+"\n",
+				`Missing Moka dealer code[\s\S]*"dealer_code"[\s\S]*MOKA_DEALER_CODE`),
+			step(none, sandboxURL+`dealer_code = "SANDBOX"`+"\n"+`password = "sandbox"`+"\n",
+				`Missing Moka username[\s\S]*"username"[\s\S]*MOKA_USERNAME`),
+			step(none, sandboxURL+`dealer_code = "SANDBOX"`+"\n"+`username = "sandbox"`+"\n",
+				`Missing Moka password[\s\S]*"password"[\s\S]*MOKA_PASSWORD`),
+			// An empty attribute is unset, and the message says so truly.
+			step(none, sandboxURL+`dealer_code = "SANDBOX"`+"\n"+`username = "sandbox"`+"\n"+`password = ""`+"\n",
+				`Missing Moka password[\s\S]*MOKA_PASSWORD`),
+			// Environment.
+			step(none, creds+`environment = "staging"`+"\n",
+				`environment \(or MOKA_ENVIRONMENT\) must be "test" or "production", got "staging"`),
+			step(env(EnvEnvironment, "prod"), creds,
+				`environment \(or MOKA_ENVIRONMENT\) must be "test" or "production", got "prod"`),
+			step(none, creds,
+				`Set environment = "test" or "production" \(or MOKA_ENVIRONMENT\), or base_url \(or MOKA_BASE_URL\)[\s\S]*never defaults to production`),
+			// base_url.
+			step(none, creds+`base_url = "service.mokaunited.com"`+"\n",
+				`base_url \(or MOKA_BASE_URL\) must be an absolute http\(s\) URL`),
+			step(env(EnvBaseURL, "https://u:hunter2@service.mokaunited.com?x=1"), creds,
+				`base_url \(or MOKA_BASE_URL\) must be an absolute[\s\S]*REDACTED@service`),
+			step(none, creds+`base_url = "http://service.mokaunited.com"`+"\n",
+				`base_url \(or MOKA_BASE_URL\) uses plain http:// to "service.mokaunited.com"`),
+			step(env(EnvBaseURL, "http://192.0.2.10:8089"), creds,
+				`base_url \(or MOKA_BASE_URL\) uses plain http://`),
+			// max_retries and request_timeout, from the attribute and the variable.
+			step(none, sandboxURL+creds+"max_retries = 51\n",
+				`max_retries \(or MOKA_MAX_RETRIES\) must be between 0 and 50, got 51`),
+			step(none, sandboxURL+creds+"max_retries = -1\n",
+				`max_retries \(or MOKA_MAX_RETRIES\) must be between 0 and 50, got -1`),
+			step(env(EnvMaxRetries, "three"), sandboxURL+creds,
+				`The MOKA_MAX_RETRIES environment variable must be a whole number, got "three"`),
+			step(env(EnvMaxRetries, "99"), sandboxURL+creds,
+				`must be between 0 and 50, got 99`),
+			step(none, sandboxURL+creds+`request_timeout = "fast"`+"\n",
+				`request_timeout \(or MOKA_REQUEST_TIMEOUT\) must be a duration between 100ms and 10m[\s\S]*got "fast"`),
+			step(none, sandboxURL+creds+`request_timeout = "10ms"`+"\n", `must be a duration between 100ms`),
+			step(env(EnvRequestTimeout, "11m"), sandboxURL+creds, `request_timeout \(or MOKA_REQUEST_TIMEOUT\)[\s\S]*got "11m"`),
+			step(env(EnvRequestTimeout, "-5s"), sandboxURL+creds, `must be a duration between 100ms`),
+		},
+	})
+}
+
+// TestAccProviderConfig_fromEnvironment: every attribute can come from its
+// variable, and an attribute wins over its variable. Two sandboxes with
+// different accounts tell which URL and credentials were used. Not parallel:
+// it sets environment variables.
+func TestAccProviderConfig_fromEnvironment(t *testing.T) {
+	env := clearMokaEnv(t)
+	byEnv := accSandbox(t, sandbox.Options{DealerCode: "ENVDEALER", Username: "envuser", Password: "envpass"})
+	byAttr := accSandbox(t, sandbox.Options{DealerCode: "ATTRDEALER", Username: "attruser", Password: "attrpass"})
+	envAccount := []string{EnvDealerCode, "ENVDEALER", EnvUsername, "envuser", EnvPassword, "envpass", EnvBaseURL, byEnv.URL()}
+	attrConfig := fmt.Sprintf(`
+provider "moka" {
+  dealer_code     = "ATTRDEALER"
+  username        = "attruser"
+  password        = "attrpass"
+  environment     = "production"
+  base_url        = %q
+  max_retries     = 2
+  request_timeout = "15s"
+}
+
+resource "moka_dealer_customer" "attr" {
+  customer_code = "attr-1"
+}
+`, byAttr.URL())
+	envConfig := `
+provider "moka" {
+  dealer_code = "" # empty is unset: MOKA_DEALER_CODE is used
+}
+
+resource "moka_dealer_customer" "env" {
+  customer_code = "env-1"
+}
+`
+	codes := func(srv *sandbox.Server, want ...string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			var got []string
+			for _, c := range srv.Customers() {
+				got = append(got, c.CustomerCode)
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				return fmt.Errorf("sandbox at %s has customers %q, want %q", srv.URL(), got, want)
+			}
+			return nil
+		}
+	}
+	// Two test cases, not one configuration with two provider blocks: the
+	// in-process provider server that the tests use is one for all of a
+	// configuration's provider blocks, and the last configured one wins.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(codes(byEnv), codes(byAttr)),
+		Steps: []resource.TestStep{{
+			// Every attribute set, every variable set to something that would
+			// fail here (another account and sandbox, a bad environment,
+			// limits out of range): the attributes win.
+			PreConfig: env(append(envAccount, EnvEnvironment, "staging", EnvMaxRetries, "999", EnvRequestTimeout, "forever")...),
+			Config:    attrConfig,
+			Check:     resource.ComposeAggregateTestCheckFunc(codes(byAttr, "attr-1"), codes(byEnv)),
+		}},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(codes(byEnv), codes(byAttr)),
+		Steps: []resource.TestStep{{
+			// A provider block with nothing set takes everything from the variables.
+			PreConfig: env(append(envAccount, EnvEnvironment, "test", EnvMaxRetries, "0", EnvRequestTimeout, "20s")...),
+			Config:    envConfig,
+			Check:     resource.ComposeAggregateTestCheckFunc(codes(byEnv, "env-1"), codes(byAttr)),
+		}},
+	})
+}
+
+// TestAccProviderConfig_unknownAtPlan: provider settings that come from another
+// resource are unknown at the first plan. The plan of a new customer succeeds
+// (its id unknown), and apply configures the provider once they are known.
+func TestAccProviderConfig_unknownAtPlan(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	config := fmt.Sprintf(`
+resource "terraform_data" "creds" {
+  input = {
+    base_url = %q
+    password = "sandbox"
+  }
+}
+
+provider "moka" {
+  base_url    = terraform_data.creds.output.base_url
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = terraform_data.creds.output.password
+}
+
+resource "moka_dealer_customer" "test" {
+  customer_code = "unknown-1"
+  first_name    = "Elif"
+}
+`, srv.URL())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("id")),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("first_name"), knownvalue.StringExact("Elif")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+				},
+				Check: expectStored(srv, "unknown-1", func(c sandbox.Customer) error {
+					if c.FirstName != "Elif" {
+						return fmt.Errorf("first name %q", c.FirstName)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}

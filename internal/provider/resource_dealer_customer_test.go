@@ -1,0 +1,1050 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+const customerAddr = "moka_dealer_customer.test"
+
+// customerConfig is the provider pointing at srv and one moka_dealer_customer
+// named "test" with the given arguments.
+func customerConfig(srv *sandbox.Server, args string) string {
+	return providerBlock(srv) + "\nresource \"moka_dealer_customer\" \"test\" {\n" + args + "\n}\n"
+}
+
+// callCounter measures the sandbox's calls between a mark (in a step's
+// PreConfig) and a check (in the same step's Check).
+type callCounter struct {
+	srv  *sandbox.Server
+	mu   sync.Mutex
+	base map[string]int
+}
+
+func newCallCounter(srv *sandbox.Server) *callCounter {
+	return &callCounter{srv: srv, base: map[string]int{}}
+}
+
+func (c *callCounter) mark() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.base = c.srv.Stats().Calls
+}
+
+// expect checks that exactly the calls in want were made since the mark.
+func (c *callCounter) expect(want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		got := map[string]int{}
+		for op, n := range c.srv.Stats().Calls {
+			if d := n - c.base[op]; d != 0 {
+				got[op] = d
+			}
+		}
+		if !maps.Equal(got, want) {
+			return fmt.Errorf("API calls since the step began: %v, want %v", got, want)
+		}
+		return nil
+	}
+}
+
+// storedCustomer is the sandbox's customer with code, or an error.
+func storedCustomer(srv *sandbox.Server, code string) (sandbox.Customer, error) {
+	for _, c := range srv.Customers() {
+		if c.CustomerCode == code {
+			return c, nil
+		}
+	}
+	return sandbox.Customer{}, fmt.Errorf("the sandbox has no customer %q (it has %d)", code, len(srv.Customers()))
+}
+
+// expectStored checks the sandbox's customer with code.
+func expectStored(srv *sandbox.Server, code string, check func(sandbox.Customer) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, err := storedCustomer(srv, code)
+		if err != nil {
+			return err
+		}
+		return check(c)
+	}
+}
+
+// expectStoredExactly checks every field of the sandbox's customer.
+func expectStoredExactly(srv *sandbox.Server, want sandbox.Customer) resource.TestCheckFunc {
+	return expectStored(srv, want.CustomerCode, func(got sandbox.Customer) error {
+		if got != want {
+			return fmt.Errorf("the sandbox holds\n  %+v\nwant\n  %+v", got, want)
+		}
+		return nil
+	})
+}
+
+func expectStoredPassword(srv *sandbox.Server, code, want string) resource.TestCheckFunc {
+	return expectStored(srv, code, func(c sandbox.Customer) error {
+		if c.Password != want {
+			// Test passwords only: safe to show.
+			return fmt.Errorf("stored password %q, want %q", c.Password, want)
+		}
+		return nil
+	})
+}
+
+// checkNoCustomers is a CheckDestroy that asks the sandbox itself.
+func checkNoCustomers(srv *sandbox.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := srv.Customers(); len(left) != 0 {
+			return fmt.Errorf("%d customers left in the sandbox after destroy: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+// words is a regexp for the words of s in order, with any white space (Terraform
+// wraps long diagnostics) between them.
+func words(s string) *regexp.Regexp {
+	parts := strings.Fields(s)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+// expectImportNoOp is a plan check: addr is imported, and nothing else changes.
+type expectImportNoOp struct{ addr string }
+
+func (e expectImportNoOp) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != e.addr {
+			continue
+		}
+		switch {
+		case rc.Change.Importing == nil:
+			resp.Error = fmt.Errorf("%s: the plan is not an import (actions %v)", e.addr, rc.Change.Actions)
+		case !rc.Change.Actions.NoOp():
+			resp.Error = fmt.Errorf("%s: the import plans changes too: %v", e.addr, rc.Change.Actions)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", e.addr)
+}
+
+// TestAccDealerCustomer_lifecycle: create, update in place, replace, destroy;
+// one API call per operation; the mapping of gender and birth date as the
+// sandbox stores them; lengths in characters; no diff after any apply.
+func TestAccDealerCustomer_lifecycle(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	calls := newCallCounter(srv)
+	// 50 characters, 100 bytes: at the limit, which is in characters.
+	longName := strings.Repeat("ğ", 50)
+	created := sandbox.Customer{
+		DealerCustomerID: 1033,
+		CustomerCode:     "cust-1",
+		Password:         "1234",
+		FirstName:        longName,
+		LastName:         "Yılmaz",
+		Gender:           2,
+		BirthDate:        "19901218",
+		GsmNumber:        "5551234567",
+		Email:            "Elif.Yilmaz@Example.com",
+		Address:          "Caferağa Mah. Moda Cad. No:1, Kadıköy/İstanbul",
+	}
+	updated := created
+	updated.FirstName = "Şükrü"
+	updated.Gender = 1
+	updated.BirthDate = "19850131"
+	updated.Email = "sukru@example.com.tr"
+	updated.GsmNumber = "" // removed from the configuration: sent empty
+	updated.Address = ""   // likewise
+	replaced := updated
+	replaced.DealerCustomerID = 1034
+	replaced.CustomerCode = "cust-2"
+	replaced.Gender = 0
+	replaced.BirthDate = ""
+	replaced.Password = ""
+
+	emptyAfterApply := resource.ConfigPlanChecks{}
+	emptyAfterApply.PostApplyPostRefresh = []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkNoCustomers(srv),
+			func(*terraform.State) error {
+				// One RemoveCustomer for the replacement, one for the destroy.
+				if n := srv.Stats().Calls["RemoveCustomer"]; n != 2 {
+					return fmt.Errorf("RemoveCustomer called %d times, want 2", n)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: calls.mark,
+				Config: customerConfig(srv, fmt.Sprintf(`
+  customer_code = "cust-1"
+  password      = "1234"
+  first_name    = %q
+  last_name     = "Yılmaz"
+  gender        = "female"
+  birth_date    = "1990-12-18"
+  gsm_number    = "5551234567"
+  email         = "Elif.Yilmaz@Example.com"
+  address       = "Caferağa Mah. Moda Cad. No:1, Kadıköy/İstanbul"
+`, longName)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("id")),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("dealer_customer_id")),
+						plancheck.ExpectSensitiveValue(customerAddr, tfjsonpath.New("password")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("dealer_customer_id"), knownvalue.Int64Exact(1033)),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("gender"), knownvalue.StringExact("female")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("birth_date"), knownvalue.StringExact("1990-12-18")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact("Elif.Yilmaz@Example.com")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.StringExact("1234")),
+					statecheck.ExpectSensitiveValue(customerAddr, tfjsonpath.New("password")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					calls.expect(map[string]int{"AddCustomer": 1}),
+					expectStoredExactly(srv, created),
+				),
+			},
+			{
+				// Every argument but customer_code changes in place.
+				PreConfig: calls.mark,
+				Config: customerConfig(srv, fmt.Sprintf(`
+  customer_code = "cust-1"
+  password      = "1234"
+  first_name    = "Şükrü"
+  last_name     = "Yılmaz"
+  gender        = "male"
+  birth_date    = "1985-01-31"
+  email         = %q
+`, updated.Email)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("dealer_customer_id"), knownvalue.Int64Exact(1033)),
+					},
+					PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh,
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("gender"), knownvalue.StringExact("male")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("address"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("gsm_number"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The refresh of the plan, then the update.
+					calls.expect(map[string]int{"GetCustomer": 1, "UpdateCustomer": 1}),
+					expectStoredExactly(srv, updated),
+				),
+			},
+			{
+				// A new customer_code is a new customer.
+				PreConfig: calls.mark,
+				Config: customerConfig(srv, fmt.Sprintf(`
+  customer_code = "cust-2"
+  first_name    = "Şükrü"
+  last_name     = "Yılmaz"
+  email         = %q
+`, updated.Email)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionReplace),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("id")),
+					},
+					PostApplyPostRefresh: emptyAfterApply.PostApplyPostRefresh,
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1034")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					calls.expect(map[string]int{"GetCustomer": 1, "RemoveCustomer": 1, "AddCustomer": 1}),
+					expectStoredExactly(srv, replaced),
+					func(*terraform.State) error {
+						if n := len(srv.Customers()); n != 1 {
+							return fmt.Errorf("%d customers in the sandbox, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccDealerCustomer_validation: every limit is checked at plan time, in an
+// error that names the attribute. Nothing reaches the API.
+func TestAccDealerCustomer_validation(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	step := func(args, want string) resource.TestStep {
+		return resource.TestStep{
+			Config:      customerConfig(srv, args),
+			PlanOnly:    true,
+			ExpectError: words(want),
+		}
+	}
+	long := func(n int, s string) string { return strings.Repeat(s, n) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if calls := srv.Stats().Calls; len(calls) != 0 {
+				return fmt.Errorf("validation errors still called the API: %v", calls)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			step(`customer_code = ""`, "customer_code must not be empty."),
+			step(`customer_code = "   "`, "customer_code must not be empty."),
+			step(fmt.Sprintf(`customer_code = %q`, long(101, "ç")), "customer_code must be at most 100 characters long; this one has 101."),
+			step(`
+  customer_code = "c"
+  first_name    = "`+long(51, "ğ")+`"`, "first_name must be at most 50 characters long; this one has 51."),
+			step(`
+  customer_code = "c"
+  last_name     = "`+long(51, "İ")+`"`, "last_name must be at most 50 characters long; this one has 51."),
+			step(`
+  customer_code = "c"
+  gsm_number    = "`+long(21, "5")+`"`, "gsm_number must be at most 20 characters long; this one has 21."),
+			step(`
+  customer_code = "c"
+  address       = "`+long(201, "ş")+`"`, "address must be at most 200 characters long; this one has 201."),
+			step(`
+  customer_code = "c"
+  email         = "`+long(89, "ö")+`@example.com"`, "email must be at most 100 characters long; this one has 101."),
+			step(`
+  customer_code = "c"
+  email         = "elif.example.com"`, `email must be an e-mail address such as "elif.y@example.com"; got "elif.example.com".`),
+			step(`
+  customer_code = "c"
+  email         = "elif@example"`, `email must be an e-mail address`),
+			step(`
+  customer_code = "c"
+  password      = "`+long(51, "1")+`"`, "password must be at most 50 characters long; this one has 51."),
+			step(`
+  customer_code = "c"
+  first_name    = "Elif\tSu"`, "first_name contains a control character (U+0009)"),
+			step(`
+  customer_code = "c"
+  gender        = "Male"`, `Attribute gender value must be one of:`),
+			step(`
+  customer_code = "c"
+  gender        = "1"`, `Attribute gender value must be one of:`),
+			step(`
+  customer_code = "c"
+  birth_date    = "2023-02-29"`, `birth_date must be a real calendar date in the form YYYY-MM-DD, such as "1990-12-18"; got "2023-02-29".`),
+			step(`
+  customer_code = "c"
+  birth_date    = "19901218"`, `birth_date must be a real calendar date`),
+			step(`
+  customer_code = "c"
+  birth_date    = "1890-01-01"`, `birth_date must be between 1900-01-01 and today`),
+			step(`
+  customer_code       = "c"
+  password_wo_version = 1`, "password_wo_version only makes sense with password_wo"),
+			step(`
+  customer_code = "c"
+  timeouts {
+    create = "0s"
+  }`, `timeouts.create must be a positive duration`),
+		},
+	})
+}
+
+// TestAccDealerCustomer_drift: changes made in Moka show in the next plan and
+// apply puts the configuration back; a customer deleted in Moka is planned for
+// creation; destroying a customer that is already gone succeeds.
+func TestAccDealerCustomer_drift(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	calls := newCallCounter(srv)
+	config := customerConfig(srv, `
+  customer_code = "drift-1"
+  password      = "1234"
+  first_name    = "Elif"
+  last_name     = "Yılmaz"
+  email         = "elif@example.com"
+  birth_date    = "1990-12-18"
+`)
+	// outOfBand changes the stored customer as Moka's merchant panel would.
+	outOfBand := func(change func(*sandbox.Customer)) func() {
+		return func() {
+			c, err := storedCustomer(srv, "drift-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			change(&c)
+			if _, err := srv.PutCustomer(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	update := plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkNoCustomers(srv),
+			func(*terraform.State) error {
+				// The only RemoveCustomer is the destroy of a customer that
+				// was already gone; it did not fail the destroy.
+				if n := srv.Stats().Calls["RemoveCustomer"]; n != 1 {
+					return fmt.Errorf("RemoveCustomer called %d times, want 1", n)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Two fields changed in Moka: the plan updates, apply restores.
+				PreConfig: outOfBand(func(c *sandbox.Customer) { c.FirstName = "Ayşe"; c.Gender = 2 }),
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						update,
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("first_name"), knownvalue.StringExact("Elif")),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("gender"), knownvalue.Null()),
+					},
+				},
+				Check: expectStored(srv, "drift-1", func(c sandbox.Customer) error {
+					if c.FirstName != "Elif" || c.Gender != 0 {
+						return fmt.Errorf("not restored: %+v", c)
+					}
+					return nil
+				}),
+			},
+			{
+				// The password alone changed in Moka: a (sensitive) diff.
+				PreConfig:          outOfBand(func(c *sandbox.Customer) { c.Password = "9999" }),
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{update, plancheck.ExpectSensitiveValue(customerAddr, tfjsonpath.New("password"))},
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{update}},
+				Check:            expectStoredPassword(srv, "drift-1", "1234"),
+			},
+			{
+				// Moka answers in its own spelling (e-mail in upper case, names
+				// with spaces around): the same values, so no diff.
+				PreConfig: outOfBand(func(c *sandbox.Customer) {
+					c.Email = "ELIF@EXAMPLE.COM"
+					c.FirstName = " Elif "
+					c.LastName = "Yılmaz  "
+				}),
+				Config:   config,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Deleted in Moka: a warning, and the plan creates it again.
+				PreConfig: func() {
+					if !srv.DeleteCustomer(1033) {
+						t.Fatal("customer 1033 was not in the sandbox")
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{
+				PreConfig: calls.mark,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1034")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					calls.expect(map[string]int{"GetCustomer": 1, "AddCustomer": 1}),
+					expectStoredPassword(srv, "drift-1", "1234"),
+					// Last: delete it behind Terraform's back once more. The
+					// plans after this step see it gone (hence
+					// ExpectNonEmptyPlan) but do not save state, and the
+					// test's final destroy does not refresh: Delete then
+					// runs on a customer that no longer exists, and must
+					// succeed (CheckDestroy counts that call).
+					func(*terraform.State) error {
+						if !srv.DeleteCustomer(1034) {
+							return fmt.Errorf("customer 1034 was not in the sandbox")
+						}
+						return nil
+					},
+				),
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// rawStateLacks reads every state file under dir (the test case's working
+// directory) as bytes and fails if one holds any of secrets.
+func rawStateLacks(dir string, secrets ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var files []string
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.Contains(d.Name(), ".tfstate") {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(b, []byte(`"moka_dealer_customer"`)) {
+				found = true
+			}
+			for _, s := range secrets {
+				if bytes.Contains(b, []byte(s)) {
+					return fmt.Errorf("%s holds the write-only password %q", f, s)
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("no state file with a moka_dealer_customer under %s (files: %v)", dir, files)
+		}
+		return nil
+	}
+}
+
+// TestAccDealerCustomer_writeOnlyPassword: password_wo reaches Moka but never
+// the plan or the state; a new password_wo_version sends it again; other
+// updates leave Moka's password alone.
+func TestAccDealerCustomer_writeOnlyPassword(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	calls := newCallCounter(srv)
+	dir := t.TempDir()
+	secrets := []string{"wo-secret-one", "wo-secret-two", "wo-secret-three", "wo-secret-four"}
+	// config sets password_wo_version unless version is 0.
+	config := func(firstName, wo string, version int) string {
+		v := ""
+		if version != 0 {
+			v = fmt.Sprintf("password_wo_version = %d", version)
+		}
+		return customerConfig(srv, fmt.Sprintf(`
+  customer_code       = "wo-1"
+  first_name          = %q
+  password_wo         = %q
+  %s
+`, firstName, wo, v))
+	}
+	nullPasswords := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.Null()),
+	}
+	planNullPasswords := []plancheck.PlanCheck{
+		plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
+		plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.Null()),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		WorkingDir:               dir,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{
+			// Plan-time errors first: the test's final destroy uses the last
+			// step's configuration, which must be valid.
+			{
+				Config: customerConfig(srv, `
+  customer_code = "wo-1"
+  password      = "1234"
+  password_wo   = "1234"
+`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination[\s\S]*Attribute\s+"password(_wo)?"\s+cannot\s+be\s+specified\s+when\s+"password(_wo)?"\s+is\s+specified`),
+			},
+			{
+				Config: customerConfig(srv, `
+  customer_code = "wo-1"
+  password_wo   = "`+strings.Repeat("ş", 51)+`"
+`),
+				PlanOnly:    true,
+				ExpectError: words(`password_wo must be at most 50 characters long; this one has 51.`),
+			},
+			{
+				Config: config("Elif", "wo-secret-one", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate)}, planNullPasswords...),
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: append([]statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password_wo_version"), knownvalue.Int64Exact(1)),
+				}, nullPasswords...),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectStoredPassword(srv, "wo-1", "wo-secret-one"),
+					rawStateLacks(dir, secrets...),
+				),
+			},
+			{
+				// A new version sends the new password.
+				PreConfig: calls.mark,
+				Config:    config("Elif", "wo-secret-two", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)}, planNullPasswords...),
+				},
+				ConfigStateChecks: nullPasswords,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					calls.expect(map[string]int{"GetCustomer": 1, "UpdateCustomer": 1}),
+					expectStoredPassword(srv, "wo-1", "wo-secret-two"),
+					rawStateLacks(dir, secrets...),
+				),
+			},
+			{
+				// Another argument changes, password_wo too but not its
+				// version: Moka keeps the password it has.
+				Config:            config("Ayşe", "wo-secret-three", 2),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: nullPasswords,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectStored(srv, "wo-1", func(c sandbox.Customer) error {
+						if c.FirstName != "Ayşe" || c.Password != "wo-secret-two" {
+							return fmt.Errorf("stored first name %q, password %q; want Ayşe, wo-secret-two", c.FirstName, c.Password)
+						}
+						return nil
+					}),
+					rawStateLacks(dir, secrets...),
+				),
+			},
+			{
+				// A password changed in Moka cannot show: it is not in state.
+				PreConfig: func() {
+					c, err := storedCustomer(srv, "wo-1")
+					if err != nil {
+						t.Fatal(err)
+					}
+					c.Password = "changed-in-panel"
+					if _, err := srv.PutCustomer(c); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config("Ayşe", "wo-secret-three", 2),
+				PlanOnly: true,
+			},
+			{
+				// From password_wo to password: stored, and in state.
+				Config: customerConfig(srv, `
+  customer_code = "wo-1"
+  first_name    = "Ayşe"
+  password      = "plain-pw"
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.StringExact("plain-pw")),
+				},
+				Check: expectStoredPassword(srv, "wo-1", "plain-pw"),
+			},
+			{
+				// From password to password_wo without a version (null before,
+				// null now): Moka holds "plain-pw", so password_wo is sent
+				// although the version did not change.
+				Config:            config("Ayşe", "wo-secret-four", 0),
+				ConfigStateChecks: nullPasswords,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectStoredPassword(srv, "wo-1", "wo-secret-four"),
+					rawStateLacks(dir, secrets...),
+				),
+			},
+		},
+	})
+}
+
+// TestAccDealerCustomer_import: by DealerCustomerId, by "code:<CustomerCode>",
+// with an import block, and the errors of an import that cannot work.
+func TestAccDealerCustomer_import(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: customerConfig(srv, `
+  customer_code = "imp-1"
+  password      = "1234"
+  first_name    = "Elif"
+  last_name     = "Yılmaz"
+  gender        = "female"
+  birth_date    = "1990-12-18"
+  gsm_number    = "5551234567"
+  email         = "Elif@Example.com"
+  address       = "Kadıköy, İstanbul"
+`),
+			},
+			// ImportStateVerify ignores nothing: the import reads every
+			// argument back, the password included (password_wo is null on
+			// both sides, and the configuration has no timeouts block).
+			{
+				ResourceName:      customerAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      customerAddr,
+				ImportState:       true,
+				ImportStateId:     "code:imp-1",
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    customerAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "code:imp-1",
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						expectImportNoOp{customerAddr},
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("dealer_customer_id"), knownvalue.Int64Exact(1033)),
+					},
+				},
+			},
+			{
+				ResourceName:  customerAddr,
+				ImportState:   true,
+				ImportStateId: "imp-1",
+				ExpectError:   words(`Import a moka_dealer_customer by its DealerCustomerId (such as "1033") or by its customer code as "code:<CustomerCode>"; got "imp-1".`),
+			},
+			{
+				ResourceName:  customerAddr,
+				ImportState:   true,
+				ImportStateId: "code:",
+				ExpectError:   words(`Invalid import ID`),
+			},
+			{
+				ResourceName:  customerAddr,
+				ImportState:   true,
+				ImportStateId: "code:nobody",
+				ExpectError:   words(`Cannot import non-existent remote object`),
+			},
+		},
+	})
+}
+
+// TestAccDealerCustomer_conflict: a customer_code that Moka already has is an
+// error that says how to import it; the import block it suggests works, with
+// no changes.
+func TestAccDealerCustomer_conflict(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	existing, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "taken", FirstName: "Mevcut", Email: "mevcut@example.com", Password: "5555"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := `
+  customer_code = "taken"
+  first_name    = "Mevcut"
+  email         = "mevcut@example.com"
+  password      = "5555"
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{
+			{
+				Config:      customerConfig(srv, args),
+				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*import\s+it\s+instead[\s\S]*terraform\s+import\s+<resource\s+address>\s+1033`),
+			},
+			{
+				PreConfig: func() {
+					if got, err := storedCustomer(srv, "taken"); err != nil || got != existing || len(srv.Customers()) != 1 {
+						t.Fatalf("the failed create changed the sandbox: %+v, %v", srv.Customers(), err)
+					}
+				},
+				Config: customerConfig(srv, args) + `
+import {
+  to = moka_dealer_customer.test
+  id = "code:taken"
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectImportNoOp{customerAddr}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+				},
+			},
+		},
+	})
+}
+
+// normalisingProxy serves srv's API through a proxy that answers the way a
+// real server might normalise: e-mail in upper case, text trimmed, dates as
+// YYYY-MM-DD with a time of day.
+func normalisingProxy(t *testing.T, srv *sandbox.Server) string {
+	t.Helper()
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := httputil.NewSingleHostReverseProxy(target)
+	p.ModifyResponse = func(resp *http.Response) error {
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		var envelope map[string]any
+		if json.Unmarshal(body, &envelope) == nil {
+			if data, ok := envelope["Data"].(map[string]any); ok {
+				if c, ok := data["DealerCustomer"].(map[string]any); ok {
+					for k, v := range c {
+						s, ok := v.(string)
+						if !ok {
+							continue
+						}
+						switch {
+						case k == "Email":
+							c[k] = strings.ToUpper(s)
+						case k == "BirthDate" && len(s) == 8:
+							c[k] = s[:4] + "-" + s[4:6] + "-" + s[6:] + "T00:00:00"
+						case k != "Password":
+							c[k] = strings.TrimSpace(s)
+						}
+					}
+				}
+			}
+			if body, err = json.Marshal(envelope); err != nil {
+				return err
+			}
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	ts := httptest.NewServer(p)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// TestAccDealerCustomer_normalisingServer: no perpetual diff when the server
+// answers in another spelling of the same values.
+func TestAccDealerCustomer_normalisingServer(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	provider := fmt.Sprintf(`
+provider "moka" {
+  base_url    = %q
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = "sandbox"
+}
+`, normalisingProxy(t, srv))
+	config := func(lastName string) string {
+		return provider + fmt.Sprintf(`
+resource "moka_dealer_customer" "test" {
+  customer_code = "norm-1 "
+  first_name    = " Elif"
+  last_name     = %q
+  email         = "Elif.Yilmaz@Example.com"
+  birth_date    = "1990-12-18"
+  address       = "Kadıköy, İstanbul  "
+}
+`, lastName)
+	}
+	empty := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{
+			{
+				Config:           config("Yılmaz"),
+				ConfigPlanChecks: empty,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact("Elif.Yilmaz@Example.com")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("birth_date"), knownvalue.StringExact("1990-12-18")),
+					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("customer_code"), knownvalue.StringExact("norm-1 ")),
+				},
+			},
+			{
+				Config: config("Kaya "),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: empty.PostApplyPostRefresh,
+				},
+				Check: expectStored(srv, "norm-1 ", func(c sandbox.Customer) error {
+					if c.LastName != "Kaya " {
+						return fmt.Errorf("last name %q", c.LastName)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// --- the CRUD methods called directly, for what Terraform does not show ---
+
+func directResource(t *testing.T, srv *sandbox.Server) (*dealerCustomerResource, fwresource.SchemaResponse) {
+	t.Helper()
+	client, err := moka.New(moka.Config{BaseURL: srv.URL(), DealerCode: "SANDBOX", Username: "sandbox", Password: "sandbox", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &dealerCustomerResource{data: &providerData{client: client, dealerCode: "SANDBOX"}}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(context.Background(), fwresource.SchemaRequest{}, &schemaResp)
+	if schemaResp.Diagnostics.HasError() {
+		t.Fatal(schemaResp.Diagnostics)
+	}
+	return r, schemaResp
+}
+
+func stateOf(t *testing.T, schemaResp fwresource.SchemaResponse, m dealerCustomerModel) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+	st := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := st.Set(ctx, &m); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return st
+}
+
+func goneCustomerModel() dealerCustomerModel {
+	m := fullModel()
+	m.ID = types.StringValue("4242")
+	m.DealerCustomerID = types.Int64Value(4242)
+	return m
+}
+
+func TestDealerCustomerRead_goneWarnsAndForgets(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	r, schemaResp := directResource(t, srv)
+	st := stateOf(t, schemaResp, goneCustomerModel())
+	resp := &fwresource.ReadResponse{State: st}
+	r.Read(context.Background(), fwresource.ReadRequest{State: st}, resp)
+
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("Read of a gone customer failed: %v", resp.Diagnostics)
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 || warnings[0].Summary() != "Moka customer is gone" ||
+		!strings.Contains(warnings[0].Detail(), "dealer_customer_id 4242") || !strings.Contains(warnings[0].Detail(), "creates it again") {
+		t.Fatalf("want one warning about customer 4242, got %v", resp.Diagnostics)
+	}
+	if !resp.State.Raw.IsNull() {
+		t.Fatalf("the customer is still in state: %v", resp.State.Raw)
+	}
+	if got := srv.Stats().Calls; !maps.Equal(got, map[string]int{"GetCustomer": 1}) {
+		t.Fatalf("calls %v, want one GetCustomer", got)
+	}
+}
+
+func TestDealerCustomerDelete_goneSucceeds(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	r, schemaResp := directResource(t, srv)
+	st := stateOf(t, schemaResp, goneCustomerModel())
+	resp := &fwresource.DeleteResponse{State: st}
+	r.Delete(context.Background(), fwresource.DeleteRequest{State: st}, resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("Delete of a gone customer failed: %v", resp.Diagnostics)
+	}
+	if got := srv.Stats().Calls; !maps.Equal(got, map[string]int{"RemoveCustomer": 1}) {
+		t.Fatalf("calls %v, want one RemoveCustomer", got)
+	}
+}
+
+func TestDealerCustomerDelete_otherErrorsFail(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{sandbox.FaultEX}})
+	r, schemaResp := directResource(t, srv)
+	st := stateOf(t, schemaResp, goneCustomerModel())
+	resp := &fwresource.DeleteResponse{State: st}
+	r.Delete(context.Background(), fwresource.DeleteRequest{State: st}, resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("Delete succeeded although Moka answered EX")
+	}
+	if got := resp.Diagnostics.Errors()[0].Summary(); got != "Cannot remove Moka customer" {
+		t.Fatalf("summary %q", got)
+	}
+}
+
+func TestDealerCustomer_unconfiguredProvider(t *testing.T) {
+	r := &dealerCustomerResource{}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(context.Background(), fwresource.SchemaRequest{}, &schemaResp)
+	st := stateOf(t, schemaResp, goneCustomerModel())
+	resp := &fwresource.ReadResponse{State: st}
+	r.Read(context.Background(), fwresource.ReadRequest{State: st}, resp)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "not configured yet") {
+		t.Fatalf("want a 'not configured' error, got %v", resp.Diagnostics)
+	}
+}
+
+func TestDealerCustomerTimeouts(t *testing.T) {
+	ctx := context.Background()
+	get := func(d time.Duration) func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
+		return func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) { return d, nil }
+	}
+	for _, d := range []time.Duration{0, -time.Minute} {
+		c, cancel, diags := withTimeout(ctx, get(d), timeoutCreate)
+		if !diags.HasError() || c.Err() == nil {
+			t.Errorf("timeout %v: diags %v, context error %v; want an error and a done context", d, diags, c.Err())
+		}
+		cancel()
+	}
+	c, cancel, diags := withTimeout(ctx, get(time.Minute), timeoutCreate)
+	defer cancel()
+	deadline, ok := c.Deadline()
+	if diags.HasError() || !ok || time.Until(deadline) > time.Minute || c.Err() != nil {
+		t.Errorf("1m timeout: diags %v, deadline %v (%t)", diags, deadline, ok)
+	}
+}
