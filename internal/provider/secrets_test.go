@@ -1,0 +1,244 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// TestAccSecretsStayOutOfLogsAndState runs a whole life (apply, plan, update,
+// destroy) of customers with a password and a write-only password, and of
+// cards, through the real terraform binary with TF_LOG=TRACE, against a
+// sandbox that also fails some calls (so that retries and their error lines
+// are logged too). Then it reads every log and the state file looking for the
+// API password, the CheckKey, the customers' passwords and the full card
+// numbers. The one secret the schema stores on purpose, `password` (sensitive),
+// may appear in state in that attribute and nowhere else. The test also checks
+// that the log holds the masked request lines a user needs for debugging, so
+// that a log without provider lines cannot pass.
+func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
+	tf := newTFCLI(t)
+	const (
+		apiPassword = "Api-S3cret-9f2"
+		pinPlain    = "Cust-Pw-7Hq2"  // password: in state (sensitive), nowhere else
+		pinPlain2   = "Cust-Pw-8Rz4"  // password after the update
+		pinWO       = "WoPw-K8x3-aa1" // password_wo: never in state
+		pinWO2      = "WoPw-M2v9-bb2" // password_wo after the version bump
+	)
+	cardA := luhnNumber("453144", 918_273_645, 16)
+	cardB := luhnNumber("979206", 564_738_291, 16)
+	checkKey := moka.CheckKey("SANDBOX", "sandbox", apiPassword)
+
+	srv := accSandbox(t, sandbox.Options{
+		Password:    apiPassword,
+		FaultRate:   0.15,
+		Seed:        9,
+		TimeoutHang: 2 * time.Second,
+	})
+	secrets := map[string]string{
+		"API password":                  apiPassword,
+		"CheckKey":                      checkKey,
+		"CheckKey (upper case)":         strings.ToUpper(checkKey),
+		"customer password":             pinPlain,
+		"customer password (2nd)":       pinPlain2,
+		"write-only customer password":  pinWO,
+		"write-only password (2nd)":     pinWO2,
+		"card number A":                 cardA,
+		"card number B":                 cardB,
+		"card number A, middle digits":  cardA[6:12],
+		"card number B, middle digits":  cardB[6:12],
+		"card number A in groups of 4 ": cardA[:4] + " " + cardA[4:8] + " " + cardA[8:12],
+	}
+
+	config := func(pin, wo string, woVersion int, cardName string) string {
+		return fmt.Sprintf(`
+provider "moka" {
+  base_url        = %[1]q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = %[2]q
+  max_retries     = 10
+  request_timeout = "1s"
+}
+
+resource "moka_dealer_customer" "plain" {
+  customer_code = "SEC-PLAIN"
+  first_name    = "Gizli"
+  password      = %[3]q
+}
+
+resource "moka_dealer_customer" "wo" {
+  customer_code       = "SEC-WO"
+  first_name          = "Saklı"
+  password_wo         = %[4]q
+  password_wo_version = %[5]d
+}
+
+resource "moka_card" "a" {
+  customer_code         = moka_dealer_customer.plain.customer_code
+  card_holder_full_name = "Gizli Kişi"
+  card_number_wo        = %[6]q
+  exp_month             = "12"
+  exp_year              = "2030"
+  card_name             = %[8]q
+}
+
+resource "moka_card" "b" {
+  dealer_customer_id    = moka_dealer_customer.wo.dealer_customer_id
+  card_holder_full_name = "Saklı Kişi"
+  card_number_wo        = %[7]q
+  exp_month             = "12"
+  exp_year              = "2030"
+}
+
+data "moka_dealer_customer" "wo" {
+  customer_code = moka_dealer_customer.wo.customer_code
+  depends_on    = [moka_card.b]
+}
+
+data "moka_dealer_customers" "all" {
+  depends_on = [moka_card.a, moka_card.b]
+}
+`, srv.URL(), apiPassword, pin, wo, woVersion, cardA, cardB, cardName)
+	}
+
+	logs := filepath.Join(t.TempDir(), "logs")
+	if err := os.Mkdir(logs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var outputs strings.Builder
+	run := func(name string, args ...string) {
+		t.Helper()
+		env := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logs, name+".log")}
+		outputs.WriteString(tf.mustRun(env, args...))
+	}
+
+	tf.config(config(pinPlain, pinWO, 1, "Bonus"))
+	run("apply", "apply", "-auto-approve", "-input=false", "-no-color")
+	run("plan", "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	state1, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The secrets were really sent: otherwise finding none of them proves nothing.
+	stored := map[string]sandbox.Customer{}
+	for _, c := range srv.Customers() {
+		stored[c.CustomerCode] = c
+	}
+	if stored["SEC-PLAIN"].Password != pinPlain || stored["SEC-WO"].Password != pinWO {
+		t.Fatalf("the sandbox holds %+v: the passwords did not arrive", stored)
+	}
+	if n := len(srv.Cards()); n != 2 {
+		t.Fatalf("the sandbox holds %d cards, want 2", n)
+	}
+
+	// An update sends both passwords again (UpdateCustomer) and renames a card.
+	tf.config(config(pinPlain2, pinWO2, 2, "Maaş"))
+	run("update", "apply", "-auto-approve", "-input=false", "-no-color")
+	for _, c := range srv.Customers() {
+		stored[c.CustomerCode] = c
+	}
+	if stored["SEC-PLAIN"].Password != pinPlain2 || stored["SEC-WO"].Password != pinWO2 {
+		t.Fatalf("the sandbox holds %+v: the new passwords did not arrive", stored)
+	}
+	run("refresh", "plan", "-refresh-only", "-input=false", "-no-color")
+	run("show", "show", "-no-color")
+	state2, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("destroy", "destroy", "-auto-approve", "-input=false", "-no-color")
+	if n, k := len(srv.Customers()), len(srv.Cards()); n != 0 || k != 0 {
+		t.Errorf("after destroy the sandbox holds %d customers and %d cards", n, k)
+	}
+
+	// The state: `password` of SEC-PLAIN holds its password, as the schema says;
+	// take it out, and nothing secret may be left.
+	stateText := stateWithoutPlainPassword(t, state1, pinPlain) + "\n" + stateWithoutPlainPassword(t, state2, pinPlain2)
+
+	var allLogs strings.Builder
+	entries, err := os.ReadDir(logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(logs, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		allLogs.WriteString("\n=== " + e.Name() + "\n")
+		allLogs.Write(b)
+	}
+	logText := allLogs.String()
+	t.Logf("searched %d log files (%d bytes), the state (%d bytes) and %d bytes of terraform output",
+		len(entries), len(logText), len(stateText), outputs.Len())
+
+	for what, secret := range secrets {
+		for where, text := range map[string]string{"the TRACE log": logText, "the state file": stateText, "terraform's output": outputs.String()} {
+			if i := strings.Index(text, secret); i >= 0 {
+				t.Errorf("the %s is in %s: ...%s...", what, where, around(text, i, len(secret)))
+			}
+		}
+	}
+
+	// The log is useful: every call is there, masked.
+	for _, want := range []string{"Moka API call", `moka_operation=AddCustomer`, "moka_operation=AddCard", "moka_operation=UpdateCustomer", `\"Password\":\"***\"`, `\"CheckKey\":\"***\"`, `\"CardNumber\":\"***\"`, "attempt=2"} {
+		if !strings.Contains(logText, want) {
+			t.Errorf("the TRACE log has no %q: the provider's request lines are missing", want)
+		}
+	}
+	// The first six and last four digits may show (they are in state).
+	if !strings.Contains(stateText, cardA[len(cardA)-4:]) {
+		t.Errorf("the state does not hold the card's last four digits %s", cardA[len(cardA)-4:])
+	}
+}
+
+// stateWithoutPlainPassword is the state file with the one attribute that
+// may hold a customer password (moka_dealer_customer.plain's `password`)
+// removed, after checking that it holds want.
+func stateWithoutPlainPassword(t *testing.T, state []byte, want string) string {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(state, &doc); err != nil {
+		t.Fatalf("state: %v", err)
+	}
+	resources, _ := doc["resources"].([]any)
+	found := false
+	for _, r := range resources {
+		res, _ := r.(map[string]any)
+		if res["type"] != "moka_dealer_customer" || res["name"] != "plain" {
+			continue
+		}
+		instances, _ := res["instances"].([]any)
+		for _, in := range instances {
+			attrs, _ := in.(map[string]any)["attributes"].(map[string]any)
+			if attrs["password"] != want {
+				t.Errorf("moka_dealer_customer.plain: password in state is not the configured one")
+			}
+			delete(attrs, "password")
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("moka_dealer_customer.plain is not in the state")
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// around is the text around a match, with the match itself masked, for an
+// error message that must not repeat the secret it found.
+func around(text string, i, n int) string {
+	start, end := max(i-80, 0), min(i+n+80, len(text))
+	return strings.ReplaceAll(text[start:i]+"<SECRET>"+text[i+n:end], "\n", "\\n")
+}
