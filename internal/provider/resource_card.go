@@ -110,9 +110,12 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: replace,
 		},
 		"card_name": schema.StringAttribute{
-			Description: "A name for the card (for example \"Bonus kartım\"), at most 50 characters. Changing it renames the card in place.",
-			Optional:    true,
-			Validators:  []validator.String{text(50)},
+			Description: "A name for the card (for example \"Bonus kartım\"), at most 50 characters. Changing it renames the card in place. " +
+				"When it is not set, the card is stored without a name and whatever name it gets later (from `moka_card_name`, or in Moka's panel) is kept and shown here, not undone.",
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{text(50)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 	}
 	maps.Copy(attributes, computedCardFacts("dealer_customer_id", "customer_code", "card_holder_full_name", "exp_month", "exp_year"))
@@ -247,9 +250,11 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
 	if plan.CardName.Equal(state.CardName) {
-		// Only bookkeeping changed (card_number_wo_version set after an import).
-		state.CardNumberWOVersion = plan.CardNumberWOVersion
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		// Only Terraform's bookkeeping changed (card_number_wo_version set
+		// after an import, timeouts): nothing to tell Moka. The plan is the
+		// new state; every computed value in it is known from the old state.
+		plan.CardNumberWO = types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
 	token := state.CardToken.ValueString()
@@ -284,12 +289,13 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), token)...)
 }
 
-// fill sets what Moka says of the card; card_name keeps null for an unnamed card
-// when the configuration leaves it out.
+// fill sets what Moka says of the card, its name included: when the
+// configuration leaves card_name out, the name is Moka's (and may be managed by
+// moka_card_name) rather than a diff to undo.
 func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.ID = types.StringValue(c.Card.CardToken)
 	m.CardToken = types.StringValue(c.Card.CardToken)
-	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
+	m.CardName = types.StringValue(c.Card.CardName)
 	m.CardNumberWO = types.StringNull()
 	m.cardFacts = cardFactsFrom(c)
 }
