@@ -276,15 +276,19 @@ resource "moka_dealer_customer" "env" {
 }
 
 // TestAccProviderConfig_unknownAtPlan: provider settings that come from another
-// resource are unknown at the first plan. The plan of a new customer succeeds
-// (its id unknown), and apply configures the provider once they are known.
+// resource are unknown at plan time. The plan of a new customer succeeds (its
+// id unknown), so does the plan of an update, and apply configures the
+// provider once they are known.
 func TestAccProviderConfig_unknownAtPlan(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
-	config := fmt.Sprintf(`
+	calls := newCallCounter(srv)
+	config := func(rotation, firstName string) string {
+		return fmt.Sprintf(`
 resource "terraform_data" "creds" {
   input = {
     base_url = %q
     password = "sandbox"
+    rotation = %q
   }
 }
 
@@ -297,15 +301,16 @@ provider "moka" {
 
 resource "moka_dealer_customer" "test" {
   customer_code = "unknown-1"
-  first_name    = "Elif"
+  first_name    = %q
 }
-`, srv.URL())
+`, srv.URL(), rotation, firstName)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkNoCustomers(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: config,
+				Config: config("1", "Elif"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
@@ -323,6 +328,32 @@ resource "moka_dealer_customer" "test" {
 					}
 					return nil
 				}),
+			},
+			{
+				// The settings are unknown again (their source changes) while
+				// a customer exists: its refresh is skipped with a warning
+				// instead of failing the plan, its update is planned, and
+				// apply makes it with the provider configured.
+				PreConfig: calls.mark,
+				Config:    config("2", "Ayşe"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("terraform_data.creds", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// No GetCustomer before the update: the plan could not read.
+					calls.expect(map[string]int{"UpdateCustomer": 1}),
+					expectStored(srv, "unknown-1", func(c sandbox.Customer) error {
+						if c.FirstName != "Ayşe" {
+							return fmt.Errorf("first name %q", c.FirstName)
+						}
+						return nil
+					}),
+				),
 			},
 		},
 	})

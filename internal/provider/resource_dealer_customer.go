@@ -185,6 +185,19 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state dealerCustomerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if (r.data == nil || r.data.client == nil) && !state.ID.IsNull() && !state.ID.IsUnknown() && !state.CustomerCode.IsNull() {
+		// The provider's settings are unknown until other resources are
+		// applied (and Terraform cannot defer this read). Keep what state
+		// says, so that the plan goes on; apply configures the provider.
+		// An import has no such state to keep, and fails below.
+		resp.Diagnostics.AddWarning("Moka customer not refreshed",
+			fmt.Sprintf("The moka provider's settings depend on values known only after apply, so customer %s was not read from Moka; "+
+				"the plan uses its last known state, and changes made outside Terraform show after the next apply.", state.ref()))
+		return
+	}
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
 		return

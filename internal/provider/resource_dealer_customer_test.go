@@ -1021,11 +1021,37 @@ func TestDealerCustomer_unconfiguredProvider(t *testing.T) {
 	r := &dealerCustomerResource{}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(context.Background(), fwresource.SchemaRequest{}, &schemaResp)
+
+	// A customer in state is kept as it is, with a warning.
 	st := stateOf(t, schemaResp, goneCustomerModel())
 	resp := &fwresource.ReadResponse{State: st}
 	r.Read(context.Background(), fwresource.ReadRequest{State: st}, resp)
-	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "not configured yet") {
-		t.Fatalf("want a 'not configured' error, got %v", resp.Diagnostics)
+	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 ||
+		resp.Diagnostics.Warnings()[0].Summary() != "Moka customer not refreshed" {
+		t.Fatalf("want one 'not refreshed' warning, got %v", resp.Diagnostics)
+	}
+	if !resp.State.Raw.Equal(st.Raw) {
+		t.Fatalf("state changed: %v", resp.State.Raw)
+	}
+
+	// An import (only an id or a code) cannot be read: an error.
+	for name, m := range map[string]dealerCustomerModel{
+		"by id":   {ID: types.StringValue("4242"), DealerCustomerID: types.Int64Value(4242), CustomerCode: types.StringNull()},
+		"by code": {ID: types.StringNull(), DealerCustomerID: types.Int64Null(), CustomerCode: types.StringValue("c")},
+	} {
+		st := stateOf(t, schemaResp, m)
+		resp := &fwresource.ReadResponse{State: st}
+		r.Read(context.Background(), fwresource.ReadRequest{State: st}, resp)
+		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "not configured yet") {
+			t.Errorf("import %s: want a 'not configured' error, got %v", name, resp.Diagnostics)
+		}
+	}
+
+	// Writes need the provider.
+	cresp := &fwresource.DeleteResponse{State: st}
+	r.Delete(context.Background(), fwresource.DeleteRequest{State: st}, cresp)
+	if !cresp.Diagnostics.HasError() {
+		t.Fatal("Delete without a configured provider did not fail")
 	}
 }
 
