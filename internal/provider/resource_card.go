@@ -124,7 +124,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"and removes the old one (RemoveCard). Add `lifecycle { create_before_destroy = true }` to store the new card before the old one goes.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
