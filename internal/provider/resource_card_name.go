@@ -77,7 +77,7 @@ func (r *cardNameResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"Destroy gives the card back the name it had before Terraform took it over; the card itself stays.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
 }
