@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
@@ -93,6 +95,58 @@ func TestAccExamples(t *testing.T) {
 			}
 			tf.validate(t, work)
 		})
+	}
+}
+
+// TestSchemaDescriptions checks that the schema documents itself: the provider,
+// every resource and data source, and every attribute and block in them has a
+// description, which tfplugindocs puts in docs/.
+func TestSchemaDescriptions(t *testing.T) {
+	server := providerserver.NewProtocol6(New("test")())()
+	resp, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range resp.Diagnostics {
+		t.Errorf("GetProviderSchema: %s: %s", d.Summary, d.Detail)
+	}
+	var missing []string
+	checkSchemaBlock(&missing, "provider", resp.Provider.Block)
+	if len(resp.ResourceSchemas) < 3 || len(resp.DataSourceSchemas) < 3 {
+		t.Fatalf("expected at least 3 resources and 3 data sources, got %d and %d", len(resp.ResourceSchemas), len(resp.DataSourceSchemas))
+	}
+	for name, s := range resp.ResourceSchemas {
+		checkSchemaBlock(&missing, "resource "+name, s.Block)
+	}
+	for name, s := range resp.DataSourceSchemas {
+		checkSchemaBlock(&missing, "data source "+name, s.Block)
+	}
+	slices.Sort(missing)
+	for _, m := range missing {
+		t.Errorf("no description: %s", m)
+	}
+}
+
+func checkSchemaBlock(missing *[]string, where string, b *tfprotov6.SchemaBlock) {
+	if strings.TrimSpace(b.Description) == "" {
+		*missing = append(*missing, where)
+	}
+	for _, a := range b.Attributes {
+		checkSchemaAttribute(missing, where+"."+a.Name, a)
+	}
+	for _, nb := range b.BlockTypes {
+		checkSchemaBlock(missing, where+"."+nb.TypeName, nb.Block)
+	}
+}
+
+func checkSchemaAttribute(missing *[]string, where string, a *tfprotov6.SchemaAttribute) {
+	if strings.TrimSpace(a.Description) == "" {
+		*missing = append(*missing, where)
+	}
+	if a.NestedType != nil {
+		for _, na := range a.NestedType.Attributes {
+			checkSchemaAttribute(missing, where+"."+na.Name, na)
+		}
 	}
 }
 
