@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,10 +116,10 @@ func clearMokaEnv(t *testing.T) func(kv ...string) func() {
 	return func(kv ...string) func() {
 		return func() {
 			for _, k := range mokaEnv {
-				os.Setenv(k, "") //nolint:errcheck // t.Setenv restores them
+				t.Setenv(k, "")
 			}
 			for i := 0; i+1 < len(kv); i += 2 {
-				os.Setenv(kv[i], kv[i+1]) //nolint:errcheck
+				t.Setenv(kv[i], kv[i+1])
 			}
 		}
 	}

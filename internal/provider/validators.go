@@ -36,6 +36,10 @@ func (v textValidator) ValidateString(_ context.Context, req validator.StringReq
 // text is Moka's limit on a free-text field: valid UTF-8, no control characters,
 // at most max characters (Moka counts characters, so "ğ" is one, not two bytes).
 func text(maxChars int) validator.String {
+	return textOf(maxChars)
+}
+
+func textOf(maxChars int) textValidator {
 	return textValidator{
 		description: fmt.Sprintf("at most %d characters, no control characters", maxChars),
 		check: func(s string) string {
@@ -55,7 +59,7 @@ func text(maxChars int) validator.String {
 
 // nonEmptyText is text that must not be empty or only spaces.
 func nonEmptyText(maxChars int) validator.String {
-	inner := text(maxChars).(textValidator)
+	inner := textOf(maxChars)
 	return textValidator{
 		description: fmt.Sprintf("1 to %d characters, no control characters", maxChars),
 		check: func(s string) string {
@@ -71,7 +75,7 @@ func email() validator.String {
 	return textValidator{
 		description: "an e-mail address, at most 100 characters",
 		check: func(s string) string {
-			if p := text(100).(textValidator).check(s); p != "" {
+			if p := textOf(100).check(s); p != "" {
 				return p
 			}
 			if !plausibleEmail(s) {
