@@ -47,7 +47,8 @@ func textOf(maxChars int) textValidator {
 				return "is not valid UTF-8 text."
 			}
 			if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
-				return fmt.Sprintf("contains a control character (%U) at byte %d; Moka takes printable text only.", []rune(s[i:])[0], i)
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				return fmt.Sprintf("contains a control character (%U) at byte %d; Moka takes printable text only.", r, i)
 			}
 			if n := utf8.RuneCountInString(s); n > maxChars {
 				return fmt.Sprintf("must be at most %d characters long; this one has %d.", maxChars, n)
@@ -55,6 +56,24 @@ func textOf(maxChars int) textValidator {
 			return ""
 		},
 	}
+}
+
+// shown is s quoted for a message: at most shownChars characters of it, so that
+// a huge value does not make a huge diagnostic; %q keeps the message valid
+// UTF-8 whatever s holds.
+func shown(s string) string {
+	const shownChars = 40
+	if utf8.RuneCountInString(s) <= shownChars {
+		return fmt.Sprintf("%q", s)
+	}
+	i, n := 0, 0
+	for i = range s {
+		if n == shownChars {
+			break
+		}
+		n++
+	}
+	return fmt.Sprintf("%q… (%d characters)", s[:i], utf8.RuneCountInString(s))
 }
 
 // nonEmptyText is text that must not be empty or only spaces.
@@ -79,7 +98,7 @@ func email() validator.String {
 				return p
 			}
 			if !plausibleEmail(s) {
-				return fmt.Sprintf("must be an e-mail address such as \"elif.y@example.com\"; got %q.", s)
+				return fmt.Sprintf("must be an e-mail address such as \"elif.y@example.com\"; got %s.", shown(s))
 			}
 			return ""
 		},
@@ -121,10 +140,10 @@ func calendarDate() validator.String {
 		check: func(s string) string {
 			t, err := time.Parse(time.DateOnly, s)
 			if err != nil || t.Format(time.DateOnly) != s {
-				return fmt.Sprintf("must be a real calendar date in the form YYYY-MM-DD, such as \"1990-12-18\"; got %q.", s)
+				return fmt.Sprintf("must be a real calendar date in the form YYYY-MM-DD, such as \"1990-12-18\"; got %s.", shown(s))
 			}
 			if t.Year() < 1900 || t.After(time.Now()) {
-				return fmt.Sprintf("must be between 1900-01-01 and today; got %q.", s)
+				return fmt.Sprintf("must be between 1900-01-01 and today; got %s.", shown(s))
 			}
 			return ""
 		},
@@ -141,7 +160,7 @@ func expMonth() validator.String {
 		description: "a month in the form MM, 01 to 12",
 		check: func(s string) string {
 			if !monthPattern.MatchString(s) {
-				return fmt.Sprintf("must be a month as two digits, \"01\" to \"12\"; got %q.", s)
+				return fmt.Sprintf("must be a month as two digits, \"01\" to \"12\"; got %s.", shown(s))
 			}
 			return ""
 		},
@@ -153,7 +172,7 @@ func expYear() validator.String {
 		description: "a year in the form YYYY",
 		check: func(s string) string {
 			if !yearPattern.MatchString(s) {
-				return fmt.Sprintf("must be a year as four digits, such as \"2030\"; got %q.", s)
+				return fmt.Sprintf("must be a year as four digits, such as \"2030\"; got %s.", shown(s))
 			}
 			return ""
 		},

@@ -221,3 +221,27 @@ func TestCardNumberNeverInMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestShownKeepsMessagesShort(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                         `""`,
+		"2023-02-29":               `"2023-02-29"`,
+		strings.Repeat("ğ", 40):    `"` + strings.Repeat("ğ", 40) + `"`,
+		strings.Repeat("ğ", 41):    `"` + strings.Repeat("ğ", 40) + `"… (41 characters)`,
+		strings.Repeat("\xff", 50): `"` + strings.Repeat(`\xff`, 40) + `"… (50 characters)`,
+	} {
+		if got := shown(in); got != want {
+			t.Errorf("shown(%.20q) = %q, want %q", in, got, want)
+		}
+	}
+	// A megabyte of input gives a message of a few dozen bytes.
+	huge := strings.Repeat("9", 1<<20)
+	if d := runValidator(t, email(), "email", types.StringValue(strings.Repeat("a", 90)+"@example")); !strings.Contains(d, "… (98 characters)") {
+		t.Errorf("email: %q", d)
+	}
+	for name, v := range map[string]validator.String{"email": email(), "birth_date": calendarDate(), "exp_month": expMonth(), "exp_year": expYear()} {
+		if d := runValidator(t, v, name, types.StringValue(huge)); d == "" || len(d) > 300 || !strings.Contains(d, "1048576") {
+			t.Errorf("%s: message of %d bytes: %.200q", name, len(d), d)
+		}
+	}
+}
