@@ -488,6 +488,36 @@ resource "moka_card" "bonus" {
 					return err
 				},
 			},
+			{
+				// A card removed in Moka's panel is dropped from state on
+				// refresh (with a warning) and stored again by the apply.
+				PreConfig: func() {
+					c, err := onlyCard(srv)
+					if err != nil || !srv.DeleteCard(c.CardToken) {
+						t.Fatalf("removing the card behind Terraform's back: %v", err)
+					}
+					first = c.CardToken
+				},
+				Config:          hcl("Mehmet Öztürk", "  card_number_wo_version = 1\n"),
+				ConfigVariables: cardVars(cardTroy),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: func(s *terraform.State) error {
+					token, err := tokenOf(s, addr)
+					if err != nil {
+						return err
+					}
+					c, err := onlyCard(srv)
+					if err != nil {
+						return err
+					}
+					if token == first || c.CardToken != token || c.CardNumberLastFour != "3337" {
+						return fmt.Errorf("state has card %s (removed: %s), the sandbox %+v", token, first, c)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }
