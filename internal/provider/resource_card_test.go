@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -694,4 +695,27 @@ resource "moka_card" "bonus" {
 			},
 		},
 	})
+}
+
+// TestCardSchema_numberIsWriteOnly: the card number is write-only and
+// sensitive, and nothing else in moka_card can hold it.
+func TestCardSchema_numberIsWriteOnly(t *testing.T) {
+	var resp fwresource.SchemaResponse
+	NewCardResource().Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	for name, a := range resp.Schema.Attributes {
+		switch {
+		case name == "card_number_wo":
+			if !a.IsWriteOnly() || !a.IsSensitive() || !a.IsRequired() {
+				t.Errorf("card_number_wo: write-only %v, sensitive %v, required %v; want all three", a.IsWriteOnly(), a.IsSensitive(), a.IsRequired())
+			}
+		case a.IsWriteOnly():
+			t.Errorf("%s is write-only too", name)
+		}
+	}
+	if _, ok := resp.Schema.Attributes["card_number"]; ok {
+		t.Error("moka_card has a card_number attribute, which would be kept in state")
+	}
 }
