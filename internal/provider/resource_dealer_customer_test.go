@@ -707,6 +707,26 @@ func TestAccDealerCustomer_writeOnlyPassword(t *testing.T) {
 	})
 }
 
+// TestAccDealerCustomer_writeOnlyNeedsTerraform111: Terraform before 1.11
+// would keep a write-only value in state; the provider refuses it there. Runs
+// with an older Terraform (TF_ACC_TERRAFORM_PATH, tools/testmatrix).
+func TestAccDealerCustomer_writeOnlyNeedsTerraform111(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipAbove(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{{
+			Config: customerConfig(srv, `
+  customer_code = "wo-old"
+  password_wo   = "wo-secret-old"
+`),
+			PlanOnly:    true,
+			ExpectError: words("Write-only attributes are only supported in Terraform 1.11 and later."),
+		}},
+	})
+}
+
 // TestAccDealerCustomer_import: by DealerCustomerId, by "code:<CustomerCode>",
 // with an import block, and the errors of an import that cannot work.
 func TestAccDealerCustomer_import(t *testing.T) {
