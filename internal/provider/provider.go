@@ -162,6 +162,10 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		values[s.attr] = strings.TrimSpace(v)
 	}
 	if cfg.MaxRetries.IsUnknown() {
+		tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": "max_retries"})
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
 		return
 	}
 

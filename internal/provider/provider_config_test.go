@@ -1,11 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
 
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -356,4 +361,67 @@ resource "moka_dealer_customer" "test" {
 			},
 		},
 	})
+}
+
+// configureWith runs the provider's Configure on a configuration whose
+// attributes are given as tftypes values (unset ones are null).
+func configureWith(t *testing.T, attrs map[string]tftypes.Value, deferralAllowed bool) *fwprovider.ConfigureResponse {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var schemaResp fwprovider.SchemaResponse
+	p.Schema(ctx, fwprovider.SchemaRequest{}, &schemaResp)
+	objType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the provider schema is not an object: %T", schemaResp.Schema.Type().TerraformType(ctx))
+	}
+	values := map[string]tftypes.Value{}
+	for name, typ := range objType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+		if v, ok := attrs[name]; ok {
+			values[name] = v
+		}
+	}
+	req := fwprovider.ConfigureRequest{
+		Config:             tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objType, values)},
+		ClientCapabilities: fwprovider.ConfigureProviderClientCapabilities{DeferralAllowed: deferralAllowed},
+	}
+	resp := &fwprovider.ConfigureResponse{}
+	p.Configure(ctx, req, resp)
+	return resp
+}
+
+// TestConfigureUnknownValues: a setting unknown at plan time (from another
+// resource) is no error and configures no client; when Terraform allows it,
+// the provider asks to defer. Known settings configure a client.
+func TestConfigureUnknownValues(t *testing.T) {
+	for _, k := range mokaEnv {
+		t.Setenv(k, "")
+	}
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	known := map[string]tftypes.Value{
+		"base_url": str("http://127.0.0.1:8089"), "dealer_code": str("SANDBOX"), "username": str("sandbox"), "password": str("sandbox"),
+		"max_retries": tftypes.NewValue(tftypes.Number, 2), "request_timeout": str("10s"),
+	}
+	resp := configureWith(t, known, false)
+	if resp.Diagnostics.HasError() || resp.ResourceData == nil || resp.DataSourceData == nil || resp.Deferred != nil {
+		t.Fatalf("known settings: diags %v, resource data %v, deferred %v", resp.Diagnostics, resp.ResourceData, resp.Deferred)
+	}
+	for _, name := range []string{"dealer_code", "username", "password", "environment", "base_url", "max_retries", "request_timeout"} {
+		for _, deferral := range []bool{false, true} {
+			attrs := maps.Clone(known)
+			typ := tftypes.Type(tftypes.String)
+			if name == "max_retries" {
+				typ = tftypes.Number
+			}
+			attrs[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
+			resp := configureWith(t, attrs, deferral)
+			if resp.Diagnostics.HasError() || resp.ResourceData != nil || resp.DataSourceData != nil {
+				t.Errorf("unknown %s: diags %v, data %v", name, resp.Diagnostics, resp.ResourceData)
+			}
+			if deferred := resp.Deferred != nil && resp.Deferred.Reason == fwprovider.DeferredReasonProviderConfigUnknown; deferred != deferral {
+				t.Errorf("unknown %s, deferral allowed %t: deferred %v", name, deferral, resp.Deferred)
+			}
+		}
+	}
 }
