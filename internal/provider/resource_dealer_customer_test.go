@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -311,6 +312,65 @@ func TestAccDealerCustomer_lifecycle(t *testing.T) {
 					},
 				),
 			},
+		},
+	})
+}
+
+// TestAccDealerCustomer_inPlace: a change of any one argument but
+// customer_code plans an in-place update that keeps id and
+// dealer_customer_id known; customer_code plans a replacement.
+func TestAccDealerCustomer_inPlace(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	base := map[string]string{
+		"customer_code": `"inplace-1"`, "first_name": `"Elif"`, "last_name": `"Yılmaz"`, "gender": `"female"`,
+		"birth_date": `"1990-12-18"`, "gsm_number": `"5551234567"`, "email": `"elif@example.com"`,
+		"address": `"Kadıköy"`, "password": `"1234"`,
+	}
+	config := func(name, value string) string {
+		args := maps.Clone(base)
+		if value == "" {
+			delete(args, name)
+		} else if name != "" {
+			args[name] = value
+		}
+		var b strings.Builder
+		for _, k := range slices.Sorted(maps.Keys(args)) {
+			fmt.Fprintf(&b, "  %s = %s\n", k, args[k])
+		}
+		return customerConfig(srv, b.String())
+	}
+	planned := func(name, value string, action plancheck.ResourceActionType) resource.TestStep {
+		checks := []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, action)}
+		if action == plancheck.ResourceActionUpdate {
+			checks = append(checks,
+				plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1033")),
+				plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("dealer_customer_id"), knownvalue.Int64Exact(1033)))
+		}
+		return resource.TestStep{
+			Config:             config(name, value),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: checks},
+		}
+	}
+	update := plancheck.ResourceActionUpdate
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkNoCustomers(srv),
+		Steps: []resource.TestStep{
+			{Config: config("", "")},
+			planned("first_name", `"Ayşe"`, update),
+			planned("last_name", "", update),
+			planned("gender", `"male"`, update),
+			planned("birth_date", `"1991-01-01"`, update),
+			planned("gsm_number", `"5550000000"`, update),
+			planned("email", `"ayse@example.com"`, update),
+			planned("address", `"Beşiktaş"`, update),
+			planned("password", `"4321"`, update),
+			planned("password", "", update),
+			planned("customer_code", `"inplace-2"`, plancheck.ResourceActionReplace),
+			// Back to the applied configuration, for the final destroy.
+			{Config: config("", ""), PlanOnly: true},
 		},
 	})
 }
