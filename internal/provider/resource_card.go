@@ -291,11 +291,11 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 
 // fill sets what Moka says of the card, its name included: when the
 // configuration leaves card_name out, the name is Moka's (and may be managed by
-// moka_card_name) rather than a diff to undo.
+// moka_card_name) rather than a diff to undo; no name is null.
 func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.ID = types.StringValue(c.Card.CardToken)
 	m.CardToken = types.StringValue(c.Card.CardToken)
-	m.CardName = types.StringValue(c.Card.CardName)
+	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
 	m.CardNumberWO = types.StringNull()
 	m.cardFacts = cardFactsFrom(c)
 }
