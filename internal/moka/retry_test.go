@@ -361,8 +361,8 @@ func TestAddCustomerConflictIsNotAdopted(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	c := &Client{baseDelay: 100 * time.Millisecond, maxDelay: 2 * time.Second}
 	plain := errors.New("boom")
-	for attempt, ceiling := range []time.Duration{100, 200, 400, 800, 1600, 2000, 2000} {
-		ceiling *= time.Millisecond
+	for attempt, ms := range []int{100, 200, 400, 800, 1600, 2000, 2000} {
+		ceiling := time.Duration(ms) * time.Millisecond
 		seen := map[time.Duration]bool{}
 		for range 200 {
 			d := c.backoff(attempt, plain)

@@ -86,7 +86,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"first_name": optionalText("First name, at most 50 characters.", text(50)),
 			"last_name":  optionalText("Last name, at most 50 characters.", text(50)),
 			"gender": optionalText("`male` or `female` (sent to Moka as 1 or 2).",
-				stringvalidator.OneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
+				oneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
 			"birth_date": optionalText("Date of birth as `YYYY-MM-DD` (sent to Moka as `YYYYMMDD`).", calendarDate()),
 			"gsm_number": optionalText("Mobile phone number, at most 20 characters.", text(20)),
 			"email":      optionalText("E-mail address, at most 100 characters. Compared without regard to case, so Moka's spelling of it causes no diff.", email()),

@@ -216,3 +216,34 @@ func luhnValid(digits string) bool {
 	}
 	return sum%10 == 0
 }
+
+// oneOfValidator is stringvalidator.OneOf with the same diagnostic, except that
+// the refused value is shown cut short: the framework's would repeat a value of
+// a megabyte in full.
+type oneOfValidator struct {
+	values []string
+}
+
+var _ validator.String = oneOfValidator{}
+
+func oneOf(values ...string) validator.String { return oneOfValidator{values: values} }
+
+func (v oneOfValidator) Description(context.Context) string {
+	return fmt.Sprintf("value must be one of: %q", v.values)
+}
+
+func (v oneOfValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v oneOfValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	for _, ok := range v.values {
+		if s == ok {
+			return
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match",
+		fmt.Sprintf("Attribute %s %s, got: %s", req.Path, v.Description(ctx), shown(s)))
+}
