@@ -1,0 +1,15 @@
+package sandbox_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
+)
+
+// TestMain fails the run when a test leaves a goroutine behind: a server not
+// closed, a held request never ended, a connection never closed.
+func TestMain(m *testing.M) {
+	os.Exit(testsupport.RunChecked(m, 5*time.Second))
+}
