@@ -109,3 +109,29 @@ func IsAlreadyExists(err error) bool {
 func IsInvalidEmail(err error) bool {
 	return Reason(err) == ReasonInvalidEmailFormat
 }
+
+// UncertainError is the error of a write that failed after an attempt whose
+// fate is unknown (its answer was lost, or Moka said EX) and that could not be
+// settled afterwards: Moka may hold what was sent.
+type UncertainError struct {
+	Err error
+}
+
+func (e *UncertainError) Error() string { return e.Err.Error() }
+
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// MayHaveTakenEffect reports whether err comes from a write that Moka may have
+// carried out although the call failed.
+func MayHaveTakenEffect(err error) bool {
+	var u *UncertainError
+	return errors.As(err, &u)
+}
+
+// uncertainIf wraps err in an UncertainError when uncertain is set.
+func uncertainIf(uncertain bool, err error) error {
+	if !uncertain || err == nil {
+		return err
+	}
+	return &UncertainError{Err: err}
+}

@@ -18,7 +18,7 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 		return out.value()
 	}
 	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
-		return nil, err
+		return nil, uncertainIf(res.uncertain, err)
 	}
 	return c.adoptOrConflict(ctx, cust, res.uncertain)
 }
@@ -30,7 +30,7 @@ func (c *Client) adoptOrConflict(ctx context.Context, sent Customer, uncertain b
 		if IsNotFound(gerr) {
 			return nil, &ConflictError{CustomerCode: sent.CustomerCode}
 		}
-		return nil, fmt.Errorf("moka AddCustomer: customer_code %q is taken; reading it back failed: %w", sent.CustomerCode, gerr)
+		return nil, uncertainIf(uncertain, fmt.Errorf("moka AddCustomer: customer_code %q is taken; reading it back failed: %w", sent.CustomerCode, gerr))
 	}
 	if uncertain && sameCustomer(existing.Customer, sent) {
 		return existing, nil
@@ -61,7 +61,7 @@ func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card Ne
 		return pickNewCard(out, card)
 	}
 	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
-		return nil, err
+		return nil, uncertainIf(res.uncertain, err)
 	}
 	existing, err := c.adoptOrConflict(ctx, cust, res.uncertain)
 	if err != nil {
@@ -146,7 +146,7 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		if res.uncertain && ctx.Err() == nil {
 			found, ferr := c.findCard(ctx, card)
 			if ferr != nil {
-				return nil, fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)
+				return nil, &UncertainError{Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)}
 			}
 			if found != nil {
 				return found, nil
@@ -154,7 +154,8 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		}
 		retryable, _ := classify(err)
 		if !retryable || ctx.Err() != nil || round >= c.maxRetries {
-			return nil, err
+			// Uncertain only when the context ended before the cards were listed.
+			return nil, uncertainIf(res.uncertain && ctx.Err() != nil, err)
 		}
 		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
 			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err)

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -494,5 +497,93 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 	}
 	if stored := srv.Customers(); len(stored) != 1 || stored[0].FirstName != ok.FirstName || stored[0].LastName != ok.LastName || stored[0].Address != ok.Address {
 		t.Errorf("stored %+v", stored)
+	}
+}
+
+// rtFront serves srv and, for the named operations, answers with fault
+// instead: "lost" carries the call out and closes the connection without an
+// answer, "reset" closes it without carrying the call out.
+func rtFront(t *testing.T, srv *sandbox.Server, fault string, ops ...string) string {
+	t.Helper()
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !slices.Contains(ops, path.Base(r.URL.Path)) {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		if fault == "lost" {
+			srv.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		_ = conn.Close()
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+// TestMayHaveTakenEffect: a failed AddCustomer or AddCard says whether Moka
+// may hold what was sent, so that the provider can keep track of it; a
+// failure that is known to have changed nothing says it did not.
+func TestMayHaveTakenEffect(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     string   // for rtFront
+		ops       []string // the operations that fail
+		call      string   // AddCustomer or AddCard
+		existing  bool     // the customer code is taken before the call
+		want      bool
+		wantStore int // customers (AddCustomer) or cards (AddCard) stored afterwards
+	}{
+		{name: "customer: every answer lost", fault: "lost", ops: []string{"AddCustomer"}, call: "AddCustomer", want: true, wantStore: 1},
+		{name: "customer: connection reset every time", fault: "reset", ops: []string{"AddCustomer"}, call: "AddCustomer", want: true, wantStore: 0},
+		{name: "customer: lost, and the code's read-back lost too", fault: "lost", ops: []string{"AddCustomer", "GetCustomer"}, call: "AddCustomer", want: true, wantStore: 1},
+		{name: "customer: taken before the call", call: "AddCustomer", existing: true, want: false, wantStore: 1},
+		{name: "card: every answer lost, the listing too", fault: "lost", ops: []string{"AddCard", "GetCardList"}, call: "AddCard", want: true, wantStore: 1},
+		{name: "card: reset, and the listing shows no card", fault: "reset", ops: []string{"AddCard"}, call: "AddCard", want: false, wantStore: 0},
+		{name: "card: no such customer", call: "AddCard", existing: false, want: false, wantStore: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := testsupport.StartSandbox(t, sandbox.Options{})
+			if tt.existing || tt.call == "AddCard" && tt.fault != "" {
+				if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "RT-001", FirstName: "Önce"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			url := srv.URL()
+			if tt.fault != "" {
+				url = rtFront(t, srv, tt.fault, tt.ops...)
+			}
+			hc := NewHTTPClient()
+			t.Cleanup(hc.CloseIdleConnections)
+			c, err := New(Config{BaseURL: url, DealerCode: "SANDBOX", Username: "sandbox", Password: "sandbox", HTTPClient: hc,
+				MaxRetries: 2, RequestTimeout: time.Second, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stored int
+			if tt.call == "AddCustomer" {
+				_, err = c.AddCustomer(context.Background(), rtCustomer(1))
+				stored = len(srv.Customers())
+			} else {
+				_, err = c.AddCard(context.Background(), rtCard(1))
+				stored = len(srv.Cards())
+			}
+			if err == nil {
+				t.Fatal("the call succeeded")
+			}
+			if got := MayHaveTakenEffect(err); got != tt.want {
+				t.Errorf("MayHaveTakenEffect(%v) = %v, want %v", err, got, tt.want)
+			}
+			if stored != tt.wantStore {
+				t.Errorf("%d stored, want %d", stored, tt.wantStore)
+			}
+			var te *TransportError
+			if tt.fault != "" && !errors.As(err, &te) {
+				t.Errorf("err = %v: the TransportError is no longer in the chain", err)
+			}
+		})
 	}
 }
