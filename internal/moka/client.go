@@ -92,7 +92,7 @@ func CheckKey(dealerCode, username, password string) string {
 // NewHTTPClient is the transport the provider shares between all resources:
 // one connection pool, kept alive, sized for Terraform's default parallelism.
 func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // net/http declares DefaultTransport a *Transport
 	t.MaxIdleConns = 64
 	t.MaxIdleConnsPerHost = 32
 	t.IdleConnTimeout = 90 * time.Second
@@ -196,7 +196,7 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation str
 			return res, err
 		}
 		if serr := sleep(ctx, c.backoff(attempt, err)); serr != nil {
-			return res, fmt.Errorf("moka %s: %w while waiting to retry after: %v", operation, serr, err)
+			return res, fmt.Errorf("moka %s: %w while waiting to retry after: %v", operation, serr, err) //nolint:errorlint // the wait's end is the cause; the earlier failure is context only
 		}
 	}
 }
