@@ -146,7 +146,7 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		if res.uncertain && ctx.Err() == nil {
 			found, ferr := c.findCard(ctx, card)
 			if ferr != nil {
-				return nil, &UncertainError{Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)}
+				return nil, &UncertainError{Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)} //nolint:errorlint // the failed listing is the cause; err is context only
 			}
 			if found != nil {
 				return found, nil
@@ -158,7 +158,7 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 			return nil, uncertainIf(res.uncertain && ctx.Err() != nil, err)
 		}
 		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
-			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err)
+			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err) //nolint:errorlint // the wait's end is the cause; the earlier failure is context only
 		}
 	}
 }
