@@ -16,7 +16,7 @@ const (
 	ReasonCustomerCodeOrDealerCustomerIDMustBeGiven = "CustomerCodeOrDealerCustomerIdMustBeGiven"
 	ReasonDealerCustomerNotFound                    = "DealerCustomerNotFound"
 	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
-	ReasonCardTokenIsRequired                       = "CardTokenIsRequired"
+	ReasonCardTokenIsRequired                       = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
 	ReasonCardNotFound                              = "CardNotFound"
 	// ResultCodeEX is Moka's "unexpected error"; it has no prefix.
 	ResultCodeEX = "EX"
