@@ -419,7 +419,10 @@ func TestSeedSamples(t *testing.T) {
 			writeJSON(w, string(body))
 		})
 		_, sample := requestBlock(t, readSeed(t, "seed_updatecard_request.json"))
-		sentToken := sample["CardToken"].(string)
+		sentToken, ok := sample["CardToken"].(string)
+		if !ok {
+			t.Fatalf("seed request CardToken is %T, want a string", sample["CardToken"])
+		}
 		got, err := newTestClient(t, f.URL()).UpdateCard(context.Background(), sentToken, "Bonus kartım")
 		if err != nil {
 			t.Fatal(err)
