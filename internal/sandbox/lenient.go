@@ -35,7 +35,7 @@ func (s *lstr) UnmarshalJSON(b []byte) error {
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			s.Err = "must be a string"
-			return nil
+			return nil //nolint:nilerr // recorded in s.Err; the request is answered with InvalidRequest, as Moka does
 		}
 		s.Present, s.V = true, v
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -69,7 +69,7 @@ func (i *lint) UnmarshalJSON(b []byte) error {
 	if b[0] == '"' {
 		if err := json.Unmarshal(b, &text); err != nil {
 			i.Err = "must be an integer"
-			return nil
+			return nil //nolint:nilerr // recorded in i.Err; the request is answered with InvalidRequest, as Moka does
 		}
 		if text == "" {
 			i.Present = true
@@ -82,7 +82,7 @@ func (i *lint) UnmarshalJSON(b []byte) error {
 	v, err := strconv.ParseInt(text, 10, 64)
 	if err != nil {
 		i.Err = "must be an integer"
-		return nil
+		return nil //nolint:nilerr // recorded in i.Err; the request is answered with InvalidRequest, as Moka does
 	}
 	i.Present, i.V = true, v
 	return nil
