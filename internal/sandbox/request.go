@@ -22,7 +22,7 @@ const (
 	reasonCodeOrIDMustBeGiven   = "CustomerCodeOrDealerCustomerIdMustBeGiven"
 	reasonCodeDoesntMatchID     = "CustomerCodeDoesntMatchDealerCustomerId"
 	reasonDealerCustomerMissing = "DealerCustomerNotFound"
-	reasonCardTokenIsRequired   = "CardTokenIsRequired"
+	reasonCardTokenIsRequired   = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
 	reasonCardNotFound          = "CardNotFound"
 	codeEX                      = "EX"
 	codeSuccess                 = "Success"
@@ -213,13 +213,13 @@ func (s *Server) authOK(a authBlock) bool {
 
 // --- field checks ---
 
-func checkText(name string, f lstr, max int) *result {
+func checkText(name string, f lstr, maxChars int) *result {
 	if f.Err != "" {
 		r := invalid("%s %s", name, f.Err)
 		return &r
 	}
-	if n := utf8.RuneCountInString(f.V); n > max {
-		r := invalid("%s max %d characters", name, max)
+	if n := utf8.RuneCountInString(f.V); n > maxChars {
+		r := invalid("%s max %d characters", name, maxChars)
 		return &r
 	}
 	return nil
