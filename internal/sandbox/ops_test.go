@@ -100,11 +100,15 @@ func withFields(m map[string]any, kv ...any) map[string]any {
 		out[k] = v
 	}
 	for i := 0; i < len(kv); i += 2 {
+		key, ok := kv[i].(string)
+		if !ok {
+			panic("withFields: keys must be strings")
+		}
 		if kv[i+1] == deleteField {
-			delete(out, kv[i].(string))
+			delete(out, key)
 			continue
 		}
-		out[kv[i].(string)] = kv[i+1]
+		out[key] = kv[i+1]
 	}
 	return out
 }
@@ -460,7 +464,6 @@ func TestCardTokenOps(t *testing.T) {
 			if tk.want != "" {
 				want = prefix + tk.want
 			}
-			tk := tk
 			cases = append(cases, opCase{name: tk.name, op: op, want: want,
 				req: func(w world) any { return withFields(map[string]any{"CardName": "Yeni ad"}, "CardToken", tk.token(w)) },
 				check: func(t *testing.T, h *harness, w world, a answer) {
