@@ -82,7 +82,11 @@ func TestSeedUpdateCardFailure(t *testing.T) {
 		if err := json.Unmarshal(readTestdata(t, "seed_updatecard_request.json"), &m); err != nil {
 			t.Fatal(err)
 		}
-		m["DealerCustomerRequest"].(map[string]any)["CardToken"] = token
+		request, ok := m["DealerCustomerRequest"].(map[string]any)
+		if !ok {
+			t.Fatalf("seed request has no DealerCustomerRequest object")
+		}
+		request["CardToken"] = token
 		a := h.raw("UpdateCard", body(m["DealerCustomerRequest"]))
 		if got := compact(t, a.Raw); got != want {
 			t.Errorf("%s token:\n got %s\nwant %s", name, got, want)
@@ -113,7 +117,11 @@ func shape(t testing.TB, b []byte) string {
 				sb.WriteString("{")
 				for dec.More() {
 					k, _ := dec.Token()
-					sb.WriteString(k.(string) + ":")
+					key, ok := k.(string)
+					if !ok {
+						t.Fatalf("object key %v is not a string", k)
+					}
+					sb.WriteString(key + ":")
 					walk()
 					sb.WriteString(",")
 				}
