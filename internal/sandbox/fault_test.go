@@ -112,7 +112,11 @@ func TestTimeoutEndsWithRequestContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	r, _ := http.NewRequestWithContext(ctx, "POST", h.url+"/DealerCustomer/GetCustomerList", bytes.NewReader(body(nil)))
-	if _, err := h.client.Do(r); !errors.Is(err, context.DeadlineExceeded) {
+	resp, err := h.client.Do(r)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error %v", err)
 	}
 	// The handler notices the closed connection and returns: Close is quick.
@@ -164,7 +168,8 @@ func TestLatency(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	r, _ := http.NewRequestWithContext(ctx, "POST", h.url+"/DealerCustomer/AddCustomer", bytes.NewReader(body(map[string]any{"CustomerCode": "x"})))
-	if _, err := h.client.Do(r); err == nil {
+	if resp, err := h.client.Do(r); err == nil {
+		_ = resp.Body.Close()
 		t.Fatal("no error")
 	}
 	time.Sleep(300 * time.Millisecond)
