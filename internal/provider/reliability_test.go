@@ -8,14 +8,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -190,7 +193,7 @@ func checkSandboxMatchesState(srv *sandbox.Server, wantCustomers, wantCards int)
 			case "moka_dealer_customer":
 				id, err := strconv.ParseInt(rs.Primary.Attributes["dealer_customer_id"], 10, 64)
 				if err != nil {
-					return fmt.Errorf("%s: dealer_customer_id %q: %v", addr, rs.Primary.Attributes["dealer_customer_id"], err)
+					return fmt.Errorf("%s: dealer_customer_id %q: %w", addr, rs.Primary.Attributes["dealer_customer_id"], err)
 				}
 				if prev, dup := stateCustomers[id]; dup {
 					return fmt.Errorf("%s: dealer_customer_id %d is in state twice (also as %s)", addr, id, prev)
@@ -199,7 +202,7 @@ func checkSandboxMatchesState(srv *sandbox.Server, wantCustomers, wantCards int)
 			case "moka_card":
 				id, err := strconv.ParseInt(rs.Primary.Attributes["dealer_customer_id"], 10, 64)
 				if err != nil {
-					return fmt.Errorf("%s: dealer_customer_id %q: %v", addr, rs.Primary.Attributes["dealer_customer_id"], err)
+					return fmt.Errorf("%s: dealer_customer_id %q: %w", addr, rs.Primary.Attributes["dealer_customer_id"], err)
 				}
 				token := rs.Primary.Attributes["card_token"]
 				if _, dup := stateCards[token]; dup {
@@ -606,7 +609,7 @@ func startSandboxProcess(t *testing.T, bin, listen string, args ...string) *sand
 		}
 		// The port may still be held for a moment after a kill: try again.
 		_ = cmd.Wait()
-		lastErr = fmt.Errorf("%v: %q", err, line)
+		lastErr = fmt.Errorf("first line %q (read error: %v)", line, err) //nolint:errorlint // err may be nil
 		time.Sleep(100 * time.Millisecond)
 	}
 	b, _ := os.ReadFile(stderr.Name())
@@ -771,4 +774,185 @@ func tail(s string, lines int) string {
 		parts = parts[len(parts)-lines:]
 	}
 	return strings.Join(parts, "\n")
+}
+
+// TestAccFaults_LostCreateConverges: every answer is lost after its write
+// (max_retries 1), so the create fails although Moka stored the customer and
+// the card. The next apply, with the faults gone, must converge on exactly one
+// of each, without an error telling the user to import what Terraform itself
+// made, and without a second card.
+func TestAccFaults_LostCreateConverges(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 3})
+	provider := fmt.Sprintf(`
+provider "moka" {
+  base_url        = %q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = "sandbox"
+  max_retries     = 1
+  request_timeout = "1s"
+}
+`, srv.URL())
+	customer := `
+resource "moka_dealer_customer" "c" {
+  customer_code = "LOST-1"
+  first_name    = "Kayıp"
+  password      = "PIN-1"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { srv.SetFaultRate(1) },
+				Config:      provider + customer,
+				ExpectError: regexp.MustCompile(`Cannot create Moka customer`),
+			},
+			{
+				PreConfig: func() {
+					srv.SetFaultRate(0)
+					if n := len(srv.Customers()); n != 1 {
+						t.Errorf("the failed create left %d customers in the sandbox, want the 1 it stored", n)
+					}
+				},
+				Config: provider + customer,
+				// The failed create left a tainted record, which the refresh
+				// matched with the stored customer: it is replaced.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("moka_dealer_customer.c", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: checkSandboxMatchesState(srv, 1, 0),
+			},
+		},
+		CheckDestroy: checkSandboxEmpty(srv),
+	})
+}
+
+// TestAccFaults_LostCreateOfATakenCode: a customer_code that belongs to a
+// customer Terraform did not make, and a create whose every answer is lost.
+// The record the failed create keeps must never make that customer
+// Terraform's: the next apply reports the conflict with the import hint, and
+// the customer is left as it was.
+func TestAccFaults_LostCreateOfATakenCode(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 5})
+	theirs, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "TAKEN-1", FirstName: "Başkası"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+provider "moka" {
+  base_url        = %q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = "sandbox"
+  max_retries     = 1
+  request_timeout = "1s"
+}
+
+resource "moka_dealer_customer" "c" {
+  customer_code = "TAKEN-1"
+  first_name    = "Kayıp"
+}
+`, srv.URL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { srv.SetFaultRate(1) },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`Cannot create Moka customer`),
+			},
+			{
+				PreConfig:   func() { srv.SetFaultRate(0) },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)customer_code "TAKEN-1" already exists.*terraform import`),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if got := srv.Customers(); len(got) != 1 || got[0] != theirs {
+				return fmt.Errorf("the sandbox holds %+v, want only the customer that was there before, %+v", got, theirs)
+			}
+			return nil
+		},
+	})
+}
+
+// lossyFront serves srv on its own loopback port and, while lose is set,
+// carries out every call of the named operations and then closes the
+// connection without an answer: a lost reply for those operations only.
+func lossyFront(t *testing.T, srv *sandbox.Server, lose *atomic.Bool, ops ...string) string {
+	t.Helper()
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := path.Base(r.URL.Path)
+		if !lose.Load() || !slices.Contains(ops, op) {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		srv.ServeHTTP(httptest.NewRecorder(), r)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		_ = conn.Close()
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+// TestAccFaults_LostCardConverges is TestAccFaults_LostCreateConverges for a
+// card (card_number_wo needs Terraform 1.11): AddCard and the listing of the
+// customer's cards that would find the card lose every answer.
+func TestAccFaults_LostCardConverges(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	var lose atomic.Bool
+	url := lossyFront(t, srv, &lose, "AddCard", "GetCardList")
+	provider := fmt.Sprintf(`
+provider "moka" {
+  base_url        = %q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = "sandbox"
+  max_retries     = 1
+  request_timeout = "1s"
+}
+`, url)
+	config := provider + `
+resource "moka_dealer_customer" "c" {
+  customer_code = "LOST-2"
+}
+
+resource "moka_card" "k" {
+  customer_code         = moka_dealer_customer.c.customer_code
+  card_holder_full_name = "Kayıp Kart"
+  card_number_wo        = "5127541122223332"
+  exp_month             = "12"
+  exp_year              = "2030"
+  card_name             = "Kayıp"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { lose.Store(true) },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`Cannot store Moka card`),
+			},
+			{
+				PreConfig: func() {
+					lose.Store(false)
+					if n := len(srv.Cards()); n != 1 {
+						t.Errorf("the failed create left %d cards in the sandbox, want the 1 it stored", n)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("moka_card.k", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: checkSandboxMatchesState(srv, 1, 1),
+			},
+		},
+		CheckDestroy: checkSandboxEmpty(srv),
+	})
 }

@@ -206,6 +206,9 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 			return
 		}
 		resp.Diagnostics.AddError("Cannot store Moka card", fmt.Sprintf("For %s: %v", customer, err))
+		if moka.MayHaveTakenEffect(err) {
+			keepUncertainCard(ctx, resp, plan, number.ValueString())
+		}
 		return
 	}
 	plan.fill(*added)
@@ -222,6 +225,26 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	flag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
+	resp.Diagnostics.Append(diags...)
+	if string(flag) == "true" && state.CardToken.IsNull() {
+		found, err := findUncertainCard(ctx, client, state)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create lost its answer: %v", err))
+			return
+		}
+		if found == nil {
+			resp.Diagnostics.AddWarning("Moka card was not stored",
+				"The card whose create lost its answer is not among the customer's cards. It is dropped from state and the next apply stores it.")
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		// Found: from now on it is addressed by its token like any other.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, nil)...)
+		state.fill(*found)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	token := state.CardToken.ValueString()
 	got, err := client.GetCard(ctx, token)
 	if moka.IsNotFound(err) {
@@ -277,6 +300,18 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if state.CardToken.IsNull() {
+		// A create whose answer was lost, never refreshed since (destroy
+		// -refresh=false): remove the card it may have stored, if any.
+		found, err := findUncertainCard(ctx, client, state)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot remove Moka card", fmt.Sprintf("Looking for the card whose create lost its answer: %v", err))
+		}
+		if found == nil {
+			return
+		}
+		state.CardToken = types.StringValue(found.Card.CardToken)
+	}
 	token := state.CardToken.ValueString()
 	if err := client.RemoveCard(ctx, token); err != nil && !moka.IsNotFound(err) {
 		addCardError(&resp.Diagnostics, "remove", token, err)
@@ -287,6 +322,62 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 	token := moka.NormalizeCardToken(req.ID)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), token)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), token)...)
+}
+
+// keepUncertainCard records a create that failed although Moka may have stored
+// the card: Terraform keeps the resource without a token (marked tainted, as
+// after any failed create) but with the first six and last four digits, and
+// the next refresh looks for the card among the customer's cards (see
+// findUncertainCard). Found, it is Terraform's (and, tainted, replaced); not
+// found, the record is dropped and the next apply stores the card. Without
+// this record the next apply would store a second card.
+func keepUncertainCard(ctx context.Context, resp *resource.CreateResponse, plan cardModel, number string) {
+	plan.ID, plan.CardToken, plan.CardNumberWO, plan.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	if plan.CustomerCode.IsUnknown() {
+		plan.CustomerCode = types.StringNull()
+	}
+	if plan.DealerCustomerID.IsUnknown() {
+		plan.DealerCustomerID = types.Int64Null()
+	}
+	if plan.CardName.IsUnknown() {
+		plan.CardName = types.StringNull()
+	}
+	plan.CardNumberFirstSix, plan.CardNumberLastFour = types.StringNull(), types.StringNull()
+	if len(number) >= 10 {
+		plan.CardNumberFirstSix, plan.CardNumberLastFour = types.StringValue(number[:6]), types.StringValue(number[len(number)-4:])
+	}
+	resp.Diagnostics.AddWarning("The Moka card may exist",
+		"Moka may have stored the card although no answer said so. Terraform keeps a record of it: the next plan looks for it among the customer's cards "+
+			"and replaces it if it is there, or stores it if it is not.")
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, boolJSON(true))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// findUncertainCard looks among the customer's cards for the one a create
+// whose answer was lost may have stored: the newest with the same first six
+// and last four digits, expiry, holder and name. It returns nil when there is
+// none, or no such customer.
+func findUncertainCard(ctx context.Context, client *moka.Client, m cardModel) (*moka.CardWithCustomer, error) {
+	ref := moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
+	if ref.DealerCustomerID != 0 {
+		ref.CustomerCode = ""
+	}
+	list, err := client.GetCardList(ctx, ref)
+	if moka.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := len(list.Cards) - 1; i >= 0; i-- {
+		c := list.Cards[i]
+		if c.CardNumberFirstSix == m.CardNumberFirstSix.ValueString() && c.CardNumberLastFour == m.CardNumberLastFour.ValueString() &&
+			c.ExpMonth == m.ExpMonth.ValueString() && c.ExpYear == m.ExpYear.ValueString() &&
+			c.CardHolderFullName == m.CardHolderFullName.ValueString() && c.CardName == m.CardName.ValueString() {
+			return &moka.CardWithCustomer{Customer: list.Customer, Card: c}, nil
+		}
+	}
+	return nil, nil
 }
 
 // fill sets what Moka says of the card, its name included: when the

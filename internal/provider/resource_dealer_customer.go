@@ -32,6 +32,11 @@ var (
 // managed through password_wo: Read must then not copy Moka's password to state.
 const privatePasswordWriteOnly = "password_write_only"
 
+// privateCreateUncertain marks, in private state, a customer whose create failed
+// after Moka may have stored it (its answers were lost): it has no id yet, and
+// the next Read looks it up by its code (see keepUncertainCreate).
+const privateCreateUncertain = "create_uncertain"
+
 // NewDealerCustomerResource is moka_dealer_customer.
 func NewDealerCustomerResource() resource.Resource {
 	return &dealerCustomerResource{}
@@ -174,6 +179,10 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	created, err := client.AddCustomer(ctx, customer)
 	if err != nil {
 		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
+		if moka.MayHaveTakenEffect(err) {
+			r.data.customerWritten()
+			keepUncertainCreate(ctx, resp, plan, writeOnly)
+		}
 		return
 	}
 	r.data.customerWritten()
@@ -212,18 +221,38 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
 	writeOnly := string(flag) == "true"
+	uncertainFlag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
+	resp.Diagnostics.Append(diags...)
+	uncertain := string(uncertainFlag) == "true"
 
 	ref := state.ref()
 	customer, err := r.data.readCustomer(ctx, ref)
 	if moka.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Moka customer is gone",
-			fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
+		if uncertain {
+			resp.Diagnostics.AddWarning("Moka customer was not created",
+				fmt.Sprintf("The create of customer_code %q whose answer was lost did not store it. It is dropped from state and the next apply creates it.", state.CustomerCode.ValueString()))
+		} else {
+			resp.Diagnostics.AddWarning("Moka customer is gone",
+				fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("Reading %s: %v", ref, err))
 		return
+	}
+	if uncertain {
+		if !state.sameAs(*customer, writeOnly) {
+			resp.Diagnostics.AddWarning("Moka customer is not the one Terraform tried to create",
+				fmt.Sprintf("customer_code %q belongs to customer %d, which does not hold what the create whose answer was lost sent: it is not Terraform's. "+
+					"It is dropped from state (and left alone in Moka); the next apply reports the conflict and how to import it.",
+					state.CustomerCode.ValueString(), customer.DealerCustomerID))
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		// Found: from now on it is addressed by its id like any other.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, nil)...)
 	}
 	state = state.withAPI(*customer, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -287,6 +316,24 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 
+	if state.DealerCustomerID.IsNull() {
+		// A create whose answer was lost, never refreshed since (destroy
+		// -refresh=false): remove the customer only if it is the one sent.
+		flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
+		resp.Diagnostics.Append(diags...)
+		found, err := client.GetCustomer(ctx, state.ref())
+		if moka.IsNotFound(err) {
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot remove Moka customer", fmt.Sprintf("Looking up %s: %v", state.ref(), err))
+			return
+		}
+		if !state.sameAs(found.Customer, string(flag) == "true") {
+			return // not Terraform's
+		}
+		state.DealerCustomerID = types.Int64Value(found.Customer.DealerCustomerID)
+	}
 	err := client.RemoveCustomer(ctx, state.ref())
 	r.data.customerWritten()
 	if err != nil && !moka.IsNotFound(err) {
@@ -334,6 +381,35 @@ func addCustomerError(diags interface {
 	default:
 		diags.AddError("Cannot "+action+" Moka customer", fmt.Sprintf("customer_code %q: %v", code, err))
 	}
+}
+
+// keepUncertainCreate records a create that failed although Moka may have
+// stored the customer: Terraform keeps the resource without an id (marked
+// tainted, as after any failed create), and the next refresh looks it up by
+// its code. If Moka holds it as sent, it is Terraform's (the tainted customer is
+// then replaced: removed and created again); if Moka has no such customer, the
+// record is dropped and the next apply creates it; if the code belongs to a
+// customer that differs, it is not Terraform's: dropped, and left alone.
+// Without this record the next apply would report, for a customer Terraform
+// itself created, a conflict telling the user to import it.
+func keepUncertainCreate(ctx context.Context, resp *resource.CreateResponse, plan dealerCustomerModel, writeOnly bool) {
+	plan.ID, plan.DealerCustomerID, plan.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
+	resp.Diagnostics.AddWarning("The Moka customer may exist",
+		fmt.Sprintf("Moka may have stored customer_code %q although no answer said so. Terraform keeps a record of it: the next plan looks it up by its code "+
+			"and replaces it if Moka holds it as sent, or creates it if Moka does not.", plan.CustomerCode.ValueString()))
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, boolJSON(writeOnly))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, boolJSON(true))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// sameAs reports whether Moka's customer c holds what m says: a refresh from c
+// would change none of m's attributes (another spelling of the same value, such
+// as an e-mail address in other case, counts as the same).
+func (m dealerCustomerModel) sameAs(c moka.Customer, passwordWriteOnly bool) bool {
+	got := m.withAPI(c, passwordWriteOnly)
+	return got.CustomerCode.Equal(m.CustomerCode) && got.FirstName.Equal(m.FirstName) && got.LastName.Equal(m.LastName) &&
+		got.Gender.Equal(m.Gender) && got.BirthDate.Equal(m.BirthDate) && got.GsmNumber.Equal(m.GsmNumber) &&
+		got.Email.Equal(m.Email) && got.Address.Equal(m.Address) && got.Password.Equal(m.Password)
 }
 
 func boolJSON(b bool) []byte {
