@@ -956,3 +956,66 @@ resource "moka_card" "k" {
 		CheckDestroy: checkSandboxEmpty(srv),
 	})
 }
+
+// TestAccInterruptStopsAtOnce: Ctrl-C during an apply whose calls Moka holds
+// (and whose request_timeout is five minutes) ends the apply in seconds:
+// Terraform's StopProvider cancels the provider's contexts, and the client
+// stops waiting at once, with nothing stored.
+func TestAccInterruptStopsAtOnce(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{sandbox.FaultTimeout}, TimeoutHang: 10 * time.Minute})
+	tf.config(fmt.Sprintf(`
+provider "moka" {
+  base_url        = %q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = "sandbox"
+  max_retries     = 10
+  request_timeout = "5m"
+}
+`, srv.URL()) + strings.ReplaceAll(customersHCL(3), "FAULT-", "INT-"))
+	apply := tf.command(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	var out strings.Builder
+	apply.Stdout, apply.Stderr = &out, &out
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- apply.Wait() }()
+	deadline := time.Now().Add(time.Minute)
+	for srv.Stats().Calls["AddCustomer"] < 3 {
+		if time.Now().After(deadline) {
+			_ = apply.Process.Kill()
+			t.Fatalf("the sandbox never held 3 AddCustomer calls: %v\n%s", srv.Stats().Calls, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	interrupted := time.Now()
+	if err := apply.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		took := time.Since(interrupted)
+		t.Logf("terraform exited %v after the interrupt (%v)", took.Round(time.Millisecond), err)
+		if err == nil {
+			t.Errorf("the interrupted apply succeeded:\n%s", out.String())
+		}
+		if took > 10*time.Second {
+			t.Errorf("terraform took %v to stop after the interrupt", took)
+		}
+	case <-time.After(time.Minute):
+		_ = apply.Process.Kill()
+		<-done
+		t.Fatalf("terraform did not stop within a minute of the interrupt:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "context canceled") && !strings.Contains(out.String(), "Interrupt received") {
+		t.Errorf("the output does not say the apply was interrupted:\n%s", tail(out.String(), 30))
+	}
+	if n := len(srv.Customers()); n != 0 {
+		t.Errorf("%d customers stored by held calls", n)
+	}
+	if n := srv.Stats().Calls["AddCustomer"]; n != 3 {
+		t.Errorf("%d AddCustomer calls, want the 3 held ones: the client retried after the interrupt", n)
+	}
+}
