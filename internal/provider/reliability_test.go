@@ -1006,7 +1006,9 @@ provider "moka" {
 		}
 	case <-time.After(time.Minute):
 		_ = apply.Process.Kill()
-		<-done
+		if err := <-done; err != nil {
+			t.Logf("killed: %v", err)
+		}
 		t.Fatalf("terraform did not stop within a minute of the interrupt:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "context canceled") && !strings.Contains(out.String(), "Interrupt received") {
