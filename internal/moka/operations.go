@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // AddCustomer registers a customer. If an earlier attempt of this call may have
@@ -38,9 +39,28 @@ func (c *Client) adoptOrConflict(ctx context.Context, sent Customer, uncertain b
 	return nil, &ConflictError{CustomerCode: sent.CustomerCode, DealerCustomerID: existing.Customer.DealerCustomerID}
 }
 
-func sameCustomer(a, b Customer) bool {
-	a.DealerCustomerID, b.DealerCustomerID = 0, 0
-	return a == b
+// sameCustomer reports whether a customer Moka holds is the one sent. Moka may
+// give a value back in another spelling of the same thing (white space around
+// it, an e-mail address in other case, a date as YYYY-MM-DD): that is still
+// the customer sent, as it is for the provider's refresh. The password is
+// compared exactly.
+func sameCustomer(held, sent Customer) bool {
+	text := func(a, b string) bool { return strings.TrimSpace(a) == strings.TrimSpace(b) }
+	return text(held.CustomerCode, sent.CustomerCode) && held.Password == sent.Password &&
+		text(held.FirstName, sent.FirstName) && text(held.LastName, sent.LastName) &&
+		held.Gender == sent.Gender && dateDigits(held.BirthDate) == dateDigits(sent.BirthDate) &&
+		text(held.GsmNumber, sent.GsmNumber) && strings.EqualFold(strings.TrimSpace(held.Email), strings.TrimSpace(sent.Email)) &&
+		text(held.Address, sent.Address)
+}
+
+// dateDigits is the YYYYMMDD of a date Moka may write as YYYYMMDD, YYYY-MM-DD or
+// YYYY-MM-DDT00:00:00.
+func dateDigits(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		return s[:4] + s[5:7] + s[8:10]
+	}
+	return s
 }
 
 // AddCustomerWithCard registers a customer and its first card in one call, with

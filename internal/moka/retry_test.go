@@ -587,3 +587,88 @@ func TestMayHaveTakenEffect(t *testing.T) {
 		})
 	}
 }
+
+// TestAdoptionToleratesMokaSpelling: after an AddCustomer whose answer was
+// lost, Moka may give the customer back in another spelling of what was sent
+// (white space trimmed, the e-mail address lower-cased; the date with dashes,
+// which the sandbox does not produce, is checked on sameCustomer directly).
+// That is still the customer sent, and is adopted; any other difference, the
+// password's case included, is a conflict.
+func TestAdoptionToleratesMokaSpelling(t *testing.T) {
+	sent := rtCustomer(7)
+	sent.FirstName, sent.Email = " Şükrü ", "Sukru.7@Example.COM.tr"
+	tests := []struct {
+		name  string
+		held  func(c *sandbox.Customer)
+		adopt bool
+	}{
+		{"as sent", func(*sandbox.Customer) {}, true},
+		{"trimmed, e-mail in lower case", func(c *sandbox.Customer) {
+			c.FirstName, c.Email = "Şükrü", strings.ToLower(c.Email)
+		}, true},
+		{"another first name", func(c *sandbox.Customer) { c.FirstName = "Şükran" }, false},
+		{"password in other case", func(c *sandbox.Customer) { c.Password = strings.ToLower(c.Password) }, false},
+		{"another gender", func(c *sandbox.Customer) { c.Gender = 2 }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := testsupport.StartSandbox(t, sandbox.Options{})
+			var once sync.Once
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				lose := false
+				if path.Base(r.URL.Path) == "AddCustomer" {
+					once.Do(func() { lose = true })
+				}
+				if !lose {
+					srv.ServeHTTP(w, r)
+					return
+				}
+				// Moka stores the customer in its own spelling; the answer is lost.
+				held := sandbox.Customer{CustomerCode: sent.CustomerCode, Password: sent.Password, FirstName: sent.FirstName,
+					LastName: sent.LastName, Gender: int(sent.Gender), BirthDate: sent.BirthDate, GsmNumber: sent.GsmNumber,
+					Email: sent.Email, Address: sent.Address}
+				tt.held(&held)
+				if _, err := srv.PutCustomer(held); err != nil {
+					t.Error(err)
+				}
+				conn, _, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					panic(http.ErrAbortHandler)
+				}
+				_ = conn.Close()
+			}))
+			t.Cleanup(front.Close)
+			hc := NewHTTPClient()
+			t.Cleanup(hc.CloseIdleConnections)
+			c, err := New(Config{BaseURL: front.URL, DealerCode: "SANDBOX", Username: "sandbox", Password: "sandbox", HTTPClient: hc,
+				MaxRetries: 3, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.AddCustomer(context.Background(), sent)
+			var conflict *ConflictError
+			switch {
+			case tt.adopt && err != nil:
+				t.Errorf("not adopted: %v", err)
+			case tt.adopt && got.Customer.DealerCustomerID != srv.Customers()[0].DealerCustomerID:
+				t.Errorf("adopted %+v, want the stored customer", got.Customer)
+			case !tt.adopt && !errors.As(err, &conflict):
+				t.Errorf("err = %v, want a ConflictError", err)
+			}
+			if n := len(srv.Customers()); n != 1 {
+				t.Errorf("%d customers stored, want 1", n)
+			}
+		})
+	}
+}
+
+func TestSameCustomerDates(t *testing.T) {
+	sent := rtCustomer(1)
+	for held, want := range map[string]bool{"19851231": true, "1985-12-31": true, "1985-12-31T00:00:00": true, " 19851231 ": true, "19851230": false, "": false} {
+		h := sent
+		h.BirthDate = held
+		if got := sameCustomer(h, sent); got != want {
+			t.Errorf("held BirthDate %q: sameCustomer = %v, want %v", held, got, want)
+		}
+	}
+}
