@@ -3,12 +3,9 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/provider"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
@@ -33,11 +30,9 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/terraform-moka/moka",
-		Debug:   debug,
-	})
-	if err != nil {
+	// provider.Serve is providerserver.Serve with a fix for a memory leak of
+	// the framework's (see provider.NewServer).
+	if err := provider.Serve(version, debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/terraform-moka/moka"
+
+// Serve serves the provider to Terraform (or, with debug, for a debugger such
+// as delve, printing the TF_REATTACH_PROVIDERS value to use), like
+// providerserver.Serve does, through NewServer.
+func Serve(version string, debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	return tf6server.Serve(Address, NewServer(version), opts...)
+}
+
+// NewServer is the provider's protocol 6 server: the plugin framework's, with
+// one change. The framework (v1.19, proto6server.registerContext) keeps a
+// cancel function for the context of every call it has served until Terraform
+// sends StopProvider, which it does not do at the end of a normal command. Each
+// such function holds its call's whole context: the gRPC stream, the loggers
+// terraform-plugin-go hangs on it, the request. Over a plan of 1000 resources
+// (4000 calls) that is 50-60 MiB that can never be freed, and 150 MiB of
+// resident memory once the garbage collector's headroom is added; every
+// framework provider has it (hashicorp/time as well).
+//
+// So the calls Terraform makes once per resource get a context that forwards
+// to theirs while the call runs and is cut loose from it when the call
+// returns: what the framework keeps is then a few hundred bytes per call.
+func NewServer(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return releasingServer{providerserver.NewProtocol6(New(version)())()}
+	}
+}
+
+// releasingServer passes every call to the framework's server, with a
+// detachable context for the per-resource calls. The framework's optional
+// list-resource, action and state-store interfaces are not passed on: this
+// provider has none of those.
+type releasingServer struct {
+	tfprotov6.ProviderServer
+}
+
+var _ tfprotov6.ProviderServer = releasingServer{}
+
+// ended is the context a detached call context stands for once its call has
+// returned: canceled, without values.
+var ended = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
+// ctxRef boxes a context for an atomic pointer.
+type ctxRef struct{ ctx context.Context }
+
+// detachableContext forwards to a call's context until release, and to ended
+// after.
+type detachableContext struct {
+	to atomic.Pointer[ctxRef]
+}
+
+func (d *detachableContext) current() context.Context    { return d.to.Load().ctx }
+func (d *detachableContext) Deadline() (time.Time, bool) { return d.current().Deadline() }
+func (d *detachableContext) Done() <-chan struct{}       { return d.current().Done() }
+func (d *detachableContext) Err() error                  { return d.current().Err() }
+func (d *detachableContext) Value(key any) any           { return d.current().Value(key) }
+
+// detach gives a context that stands for ctx until release is called.
+func detach(ctx context.Context) (detached context.Context, release func()) {
+	d := &detachableContext{}
+	d.to.Store(&ctxRef{ctx})
+	return d, func() { d.to.Store(&ctxRef{ended}) }
+}
+
+func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.ValidateResourceConfig(ctx, req)
+}
+
+func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
+
+func (s releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.UpgradeResourceIdentity(ctx, req)
+}
+
+func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.ReadResource(ctx, req)
+}
+
+func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.PlanResourceChange(ctx, req)
+}
+
+func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.ImportResourceState(ctx, req)
+}
+
+func (s releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.MoveResourceState(ctx, req)
+}
+
+func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+}
+
+func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	ctx, release := detach(ctx)
+	defer release()
+	return s.ProviderServer.ReadDataSource(ctx, req)
+}
