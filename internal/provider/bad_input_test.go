@@ -184,12 +184,12 @@ func TestAccBadInputValidate(t *testing.T) {
 	version := tf.version()
 	cases := badInputCases()
 	if !version.atLeast(1, 11) {
-		// moka_card's card_number_wo is write-only, which Terraform before 1.11
-		// refuses outright; the customer and card name cases still run.
-		t.Logf("Terraform %s is older than 1.11: leaving out the moka_card cases", version)
+		// moka_card's card_number_wo and password_wo are write-only, which
+		// Terraform before 1.11 refuses outright; the other cases still run.
+		t.Logf("Terraform %s is older than 1.11: leaving out the moka_card and password_wo cases", version)
 		kept := cases[:0]
 		for _, c := range cases {
-			if c.kind != "moka_card" {
+			if _, wo := c.attrs["password_wo"]; c.kind != "moka_card" && !wo {
 				kept = append(kept, c)
 			}
 		}
@@ -552,4 +552,42 @@ func (c *tfCLI) version() tfVersion {
 // difference in composed and decomposed letters is visible.
 func quoteFields(c sandbox.Customer) string {
 	return fmt.Sprintf("%+q", []string{c.CustomerCode, c.Password, c.FirstName, c.LastName, c.GsmNumber, c.Email, c.Address, c.BirthDate, fmt.Sprint(c.Gender)})
+}
+
+// TestAccBadInputProviderSettings: a megabyte in a provider setting is refused
+// with a short error that quotes only its start (the settings are checked when
+// the provider is configured, at plan time).
+func TestAccBadInputProviderSettings(t *testing.T) {
+	long := strings.Repeat("1", megabyte)
+	refused := func(attr, value, env string) resource.TestStep {
+		settings := map[string]string{"base_url": "http://127.0.0.1:1", "dealer_code": "SANDBOX", "username": "sandbox", "password": "sandbox"}
+		if value != "" {
+			settings[attr] = value
+		}
+		var block strings.Builder
+		block.WriteString("provider \"moka\" {\n")
+		for k, v := range settings {
+			fmt.Fprintf(&block, "  %s = %s\n", k, hclQuote(v))
+		}
+		block.WriteString("}\n")
+		return resource.TestStep{
+			PreConfig: func() {
+				if env != "" {
+					t.Setenv(env, long)
+				}
+			},
+			Config:      block.String() + "\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"C-1\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)` + attr + `.*got\s+"1{40}"…\s+\(1048576\s+characters\)`),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			refused("request_timeout", long, ""),
+			refused("environment", long, ""),
+			refused("base_url", "https://"+long, ""),
+			refused("MOKA_MAX_RETRIES", "", "MOKA_MAX_RETRIES"),
+		},
+	})
 }
