@@ -559,7 +559,7 @@ func quoteFields(c sandbox.Customer) string {
 // the provider is configured, at plan time).
 func TestAccBadInputProviderSettings(t *testing.T) {
 	long := strings.Repeat("1", megabyte)
-	refused := func(attr, value, env string) resource.TestStep {
+	refused := func(attr, value, env, shownAs string) resource.TestStep {
 		settings := map[string]string{"base_url": "http://127.0.0.1:1", "dealer_code": "SANDBOX", "username": "sandbox", "password": "sandbox"}
 		if value != "" {
 			settings[attr] = value
@@ -573,21 +573,23 @@ func TestAccBadInputProviderSettings(t *testing.T) {
 		return resource.TestStep{
 			PreConfig: func() {
 				if env != "" {
-					t.Setenv(env, long)
+					// 100 000 characters: a megabyte is more than one
+					// environment variable may hold for terraform's exec.
+					t.Setenv(env, long[:100_000])
 				}
 			},
 			Config:      block.String() + "\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"C-1\"\n}\n",
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)` + attr + `.*got\s+"1{40}"…\s+\(1048576\s+characters\)`),
+			ExpectError: regexp.MustCompile(`(?s)` + attr + `.*got\s+` + shownAs),
 		}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			refused("request_timeout", long, ""),
-			refused("environment", long, ""),
-			refused("base_url", "https://"+long, ""),
-			refused("MOKA_MAX_RETRIES", "", "MOKA_MAX_RETRIES"),
+			refused("request_timeout", long, "", `"1{40}"…\s+\(1048576\s+characters\)`),
+			refused("environment", long, "", `"1{40}"…\s+\(1048576\s+characters\)`),
+			refused("base_url", "ftp://"+long, "", `"ftp://1{34}"…\s+\(1048582\s+characters\)`),
+			refused("MOKA_MAX_RETRIES", "", "MOKA_MAX_RETRIES", `"1{40}"…\s+\(100000\s+characters\)`),
 		},
 	})
 }

@@ -189,7 +189,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		n, err := strconv.Atoi(strings.TrimSpace(os.Getenv(EnvMaxRetries)))
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-				fmt.Sprintf("The %s environment variable must be a whole number, got %q.", EnvMaxRetries, os.Getenv(EnvMaxRetries)))
+				fmt.Sprintf("The %s environment variable must be a whole number, got %s.", EnvMaxRetries, shown(os.Getenv(EnvMaxRetries))))
 		}
 		maxRetries = n
 	}
@@ -203,7 +203,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
 			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout (or %s) must be a duration between 100ms and 10m such as \"30s\", got %q.", EnvRequestTimeout, v))
+				fmt.Sprintf("request_timeout (or %s) must be a duration between 100ms and 10m such as \"30s\", got %s.", EnvRequestTimeout, shown(v)))
 		}
 		timeout = d
 	}
@@ -243,15 +243,15 @@ func resolveBaseURL(environment, baseURL string) (string, string, string) {
 	default:
 		// Wrong even when base_url overrides it: a typo here should not wait
 		// until base_url is taken away to show.
-		return "", "environment", fmt.Sprintf("environment (or %s) must be \"test\" or \"production\", got %q.", EnvEnvironment, environment)
+		return "", "environment", fmt.Sprintf("environment (or %s) must be \"test\" or \"production\", got %s.", EnvEnvironment, shown(environment))
 	}
 	if baseURL != "" {
 		u, err := url.Parse(baseURL)
 		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-			return "", "base_url", fmt.Sprintf("base_url (or %s) must be an absolute http(s) URL such as \"https://service.refmokaunited.com\" or \"http://127.0.0.1:8089\", without credentials, query or fragment; got %q.", EnvBaseURL, redactURL(baseURL))
+			return "", "base_url", fmt.Sprintf("base_url (or %s) must be an absolute http(s) URL such as \"https://service.refmokaunited.com\" or \"http://127.0.0.1:8089\", without credentials, query or fragment; got %s.", EnvBaseURL, shown(redactURL(baseURL)))
 		}
 		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-			return "", "base_url", fmt.Sprintf("base_url (or %s) uses plain http:// to %q. Credentials and card numbers would cross the network unencrypted: use https://, or http:// only to a loopback address such as 127.0.0.1 (the local sandbox).", EnvBaseURL, u.Hostname())
+			return "", "base_url", fmt.Sprintf("base_url (or %s) uses plain http:// to %s. Credentials and card numbers would cross the network unencrypted: use https://, or http:// only to a loopback address such as 127.0.0.1 (the local sandbox).", EnvBaseURL, shown(u.Hostname()))
 		}
 		return strings.TrimRight(baseURL, "/"), "", ""
 	}
