@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +26,11 @@ import (
 // that a log without provider lines cannot pass.
 func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
 	tf := newTFCLI(t)
-	if v := tf.version(); !v.atLeast(1, 11) {
-		t.Skipf("password_wo and card_number_wo are write-only attributes, which need Terraform 1.11 or later; this is %s", v)
+	// password_wo and card_number_wo are write-only attributes, which need
+	// Terraform 1.11: before it, the test runs with the plain password only.
+	writeOnly := tf.version().atLeast(1, 11)
+	if !writeOnly {
+		t.Logf("Terraform %s is older than 1.11: no password_wo and no cards (card_number_wo) in this run", tf.version())
 	}
 	const (
 		apiPassword = "Api-S3cret-9f2"
@@ -59,8 +63,38 @@ func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
 		"card number B, middle digits":  cardB[6:12],
 		"card number A in groups of 4 ": cardA[:4] + " " + cardA[4:8] + " " + cardA[8:12],
 	}
+	if !writeOnly {
+		for what := range secrets {
+			if strings.Contains(what, "write-only") || strings.Contains(what, "card number") {
+				delete(secrets, what)
+			}
+		}
+	}
 
 	config := func(pin, wo string, woVersion int, cardName string) string {
+		plain := fmt.Sprintf(`
+provider "moka" {
+  base_url        = %[1]q
+  dealer_code     = "SANDBOX"
+  username        = "sandbox"
+  password        = %[2]q
+  max_retries     = 10
+  request_timeout = "1s"
+}
+
+resource "moka_dealer_customer" "plain" {
+  customer_code = "SEC-PLAIN"
+  first_name    = "Gizli"
+  password      = %[3]q
+}
+
+data "moka_dealer_customers" "all" {
+  depends_on = [moka_dealer_customer.plain]
+}
+`, srv.URL(), apiPassword, pin)
+		if !writeOnly {
+			return plain
+		}
 		return fmt.Sprintf(`
 provider "moka" {
   base_url        = %[1]q
@@ -135,11 +169,11 @@ data "moka_dealer_customers" "all" {
 	for _, c := range srv.Customers() {
 		stored[c.CustomerCode] = c
 	}
-	if stored["SEC-PLAIN"].Password != pinPlain || stored["SEC-WO"].Password != pinWO {
+	if stored["SEC-PLAIN"].Password != pinPlain || writeOnly && stored["SEC-WO"].Password != pinWO {
 		t.Fatalf("the sandbox holds %+v: the passwords did not arrive", stored)
 	}
-	if n := len(srv.Cards()); n != 2 {
-		t.Fatalf("the sandbox holds %d cards, want 2", n)
+	if n, want := len(srv.Cards()), map[bool]int{true: 2, false: 0}[writeOnly]; n != want {
+		t.Fatalf("the sandbox holds %d cards, want %d", n, want)
 	}
 
 	// An update sends both passwords again (UpdateCustomer) and renames a card.
@@ -148,7 +182,7 @@ data "moka_dealer_customers" "all" {
 	for _, c := range srv.Customers() {
 		stored[c.CustomerCode] = c
 	}
-	if stored["SEC-PLAIN"].Password != pinPlain2 || stored["SEC-WO"].Password != pinWO2 {
+	if stored["SEC-PLAIN"].Password != pinPlain2 || writeOnly && stored["SEC-WO"].Password != pinWO2 {
 		t.Fatalf("the sandbox holds %+v: the new passwords did not arrive", stored)
 	}
 	run("refresh", "plan", "-refresh-only", "-input=false", "-no-color")
@@ -192,13 +226,19 @@ data "moka_dealer_customers" "all" {
 	}
 
 	// The log is useful: every call is there, masked.
-	for _, want := range []string{"Moka API call", `moka_operation=AddCustomer`, "moka_operation=AddCard", "moka_operation=UpdateCustomer", `\"Password\":\"***\"`, `\"CheckKey\":\"***\"`, `\"CardNumber\":\"***\"`, "attempt=2"} {
-		if !strings.Contains(logText, want) {
-			t.Errorf("the TRACE log has no %q: the provider's request lines are missing", want)
+	// (Terraform 1.11 quotes a log value that holds quotes, 1.5 does not.)
+	masked := func(field string) string { return `\\?"` + field + `\\?":\\?"\*\*\*\\?"` }
+	wantLines := []string{"Moka API call", `moka_operation=AddCustomer`, "moka_operation=UpdateCustomer", masked("Password"), masked("CheckKey"), "attempt=2"}
+	if writeOnly {
+		wantLines = append(wantLines, "moka_operation=AddCard", masked("CardNumber"))
+	}
+	for _, want := range wantLines {
+		if !regexp.MustCompile(want).MatchString(logText) {
+			t.Errorf("the TRACE log has no %s: the provider's request lines are missing", want)
 		}
 	}
 	// The first six and last four digits may show (they are in state).
-	if !strings.Contains(stateText, cardA[len(cardA)-4:]) {
+	if writeOnly && !strings.Contains(stateText, cardA[len(cardA)-4:]) {
 		t.Errorf("the state does not hold the card's last four digits %s", cardA[len(cardA)-4:])
 	}
 }
