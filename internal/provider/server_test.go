@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"testing"
 	"weak"
@@ -142,5 +143,31 @@ resource "moka_dealer_customer" "c" {
 	})
 	if left := len(srv.Customers()); left != 0 {
 		t.Errorf("%d customers left in the sandbox after destroy", left)
+	}
+}
+
+func TestQuietLogsTerraformDiscards(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want map[string]string // variables after; unlisted ones stay unset
+	}{
+		{"no logging asked for: every plugin logger off", map[string]string{},
+			map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER_MOKA": "OFF"}},
+		{"TF_LOG set: untouched", map[string]string{"TF_LOG": "DEBUG"}, map[string]string{"TF_LOG": "DEBUG"}},
+		{"TF_LOG_PROVIDER set: untouched", map[string]string{"TF_LOG_PROVIDER": "TRACE"}, map[string]string{"TF_LOG_PROVIDER": "TRACE"}},
+		{"TF_LOG_PATH alone shows no provider log: off", map[string]string{"TF_LOG_PATH": "tf.log"},
+			map[string]string{"TF_LOG_PATH": "tf.log", "TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER_MOKA": "OFF"}},
+		{"a level the user chose is kept", map[string]string{"TF_LOG_SDK_FRAMEWORK": "DEBUG"},
+			map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "DEBUG", "TF_LOG_PROVIDER_MOKA": "OFF"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := maps.Clone(tt.env)
+			quietLogsTerraformDiscards(func(k string) string { return env[k] }, func(k, v string) error { env[k] = v; return nil })
+			if !maps.Equal(env, tt.want) {
+				t.Errorf("environment = %v, want %v", env, tt.want)
+			}
+		})
 	}
 }
