@@ -1,0 +1,695 @@
+// Command bench measures moka_dealer_customer against its floors: the same
+// number of time_static resources (hashicorp/time, on the same plugin framework,
+// no network) and of Terraform's built-in terraform_data (no plugin at all).
+//
+// For each added latency and each N it runs, side by side and interleaved, the
+// phases apply (create N), plan (no changes: a refresh of N), update (change
+// every resource and apply) and destroy, each with Terraform's defaults
+// (-parallelism=10, refresh on). It reports the wall times (median of the
+// runs), the ratios moka/time and moka/terraform_data, the API calls per
+// resource and per operation and the TCP connections the sandbox accepted (from
+// its /sandbox/stats deltas), and the providers' peak resident memory.
+//
+// Peak memory: Terraform is pointed (dev_overrides) at a directory whose
+// terraform-provider-* is this program itself. Started under that name it
+// runs the real provider as its child, with the same standard streams,
+// arguments and environment, waits for it, and appends the child's peak
+// resident set size (wait4's ru_maxrss, the same figure as /proc VmHWM) to a
+// file. So every provider process Terraform starts is measured exactly, however
+// short it lives.
+//
+//	go run ./tools/bench -n 100,1000 -runs 3,1 -latency 0,100ms
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const timeProviderVersion = "v0.14.2"
+
+func main() {
+	if name := filepath.Base(os.Args[0]); strings.HasPrefix(name, "terraform-provider-") {
+		os.Exit(wrap(name))
+	}
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// wrap runs the real provider named name from $BENCH_REAL_DIR and records its
+// peak memory in $BENCH_RSS_FILE as "name kilobytes".
+func wrap(name string) int {
+	cmd := exec.Command(filepath.Join(os.Getenv("BENCH_REAL_DIR"), name), os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// A debugging aid: BENCH_CHILD_STDERR=file sends the provider's standard
+	// error (its log, GODEBUG=gctrace=1 output) there instead of to Terraform.
+	if file := os.Getenv("BENCH_CHILD_STDERR"); file != "" {
+		if f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+			defer f.Close()
+			cmd.Stderr = f
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench wrapper:", err)
+		return 1
+	}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		for s := range sigs {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	err := cmd.Wait()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
+		if f, ferr := os.OpenFile(os.Getenv("BENCH_RSS_FILE"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); ferr == nil {
+			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			fmt.Fprintf(f, "%s %d %d\n", name, ru.Maxrss, cpu.Milliseconds())
+			_ = f.Close()
+		}
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+type options struct {
+	sizes     []int
+	runs      []int
+	latencies []time.Duration
+	out       string
+	terraform string
+}
+
+func parseOptions() (options, error) {
+	var o options
+	sizes := flag.String("n", "100,1000", "comma-separated numbers of resources")
+	runs := flag.String("runs", "3,1", "runs of every phase for each -n (the median is reported)")
+	lat := flag.String("latency", "0,100ms", "comma-separated latencies the sandbox adds to every answer")
+	flag.StringVar(&o.out, "out", "", "also write the Markdown report to this file")
+	flag.StringVar(&o.terraform, "terraform", "terraform", "the terraform binary")
+	flag.Parse()
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-n: bad size %q", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	for _, s := range strings.Split(*runs, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-runs: bad count %q", s)
+		}
+		o.runs = append(o.runs, n)
+	}
+	for len(o.runs) < len(o.sizes) {
+		o.runs = append(o.runs, o.runs[len(o.runs)-1])
+	}
+	for _, s := range strings.Split(*lat, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil || d < 0 {
+			return o, fmt.Errorf("-latency: bad duration %q", s)
+		}
+		o.latencies = append(o.latencies, d)
+	}
+	return o, nil
+}
+
+// bench is one run of the whole program.
+type bench struct {
+	opts    options
+	root    string // the module
+	work    string // .bench under the module
+	rssFile string
+	env     []string
+}
+
+func run() error {
+	opts, err := parseOptions()
+	if err != nil {
+		return err
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	b := &bench{opts: opts, root: root, work: filepath.Join(root, ".bench")}
+	if err := os.RemoveAll(b.work); err != nil {
+		return err
+	}
+	if err := b.setup(); err != nil {
+		return err
+	}
+	var report bytes.Buffer
+	fmt.Fprintf(&report, "Machine: %s; %s; terraform-provider-time %s; Terraform's default -parallelism=10.\n",
+		machine(), terraformVersion(opts.terraform), timeProviderVersion)
+	for _, lat := range opts.latencies {
+		section, err := b.latencySection(lat)
+		if err != nil {
+			return err
+		}
+		report.WriteString(section)
+	}
+	fmt.Print("\n" + report.String())
+	if opts.out != "" {
+		return os.WriteFile(opts.out, report.Bytes(), 0o644)
+	}
+	return nil
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run me inside the module (no go.mod found)")
+		}
+		dir = parent
+	}
+}
+
+// setup builds the provider, installs the time provider into ./bin, and lays
+// out the wrapper directories and the Terraform CLI configuration.
+func (b *bench) setup() error {
+	realDir := filepath.Join(b.work, "real")
+	over := filepath.Join(b.work, "override")
+	for _, d := range []string{realDir, over} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	logf("building the provider")
+	if err := sh(b.root, nil, "", "go", "build", "-trimpath", "-o", filepath.Join(realDir, "terraform-provider-moka"), "."); err != nil {
+		return err
+	}
+	timeBin := filepath.Join(b.root, "bin", "terraform-provider-time")
+	if _, err := os.Stat(timeBin); err != nil {
+		logf("installing terraform-provider-time %s into ./bin", timeProviderVersion)
+		env := []string{"GOBIN=" + filepath.Join(b.root, "bin")}
+		if err := sh(b.root, env, "", "go", "install", "github.com/hashicorp/terraform-provider-time@"+timeProviderVersion); err != nil {
+			return err
+		}
+	}
+	if err := os.Symlink(timeBin, filepath.Join(realDir, "terraform-provider-time")); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"terraform-provider-moka", "terraform-provider-time"} {
+		if err := os.Symlink(self, filepath.Join(over, name)); err != nil {
+			return err
+		}
+	}
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "terraform-moka/moka" = %q
+    "hashicorp/time"      = %q
+  }
+  direct {}
+}
+`, over, over)
+	rcFile := filepath.Join(b.work, "terraformrc")
+	if err := os.WriteFile(rcFile, []byte(rc), 0o644); err != nil {
+		return err
+	}
+	b.rssFile = filepath.Join(b.work, "rss.txt")
+	b.env = []string{
+		"TF_CLI_CONFIG_FILE=" + rcFile,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"TF_LOG=",
+		"BENCH_REAL_DIR=" + realDir,
+		"BENCH_RSS_FILE=" + b.rssFile,
+		"MOKA_DEALER_CODE=SANDBOX", "MOKA_USERNAME=sandbox", "MOKA_PASSWORD=sandbox",
+	}
+	return nil
+}
+
+// kinds of resources, in the order they run in each phase.
+var kinds = []struct{ name, title, hcl string }{
+	{"moka", "moka_dealer_customer", `
+terraform {
+  required_providers {
+    moka = { source = "terraform-moka/moka" }
+  }
+}
+variable "rev" { type = string }
+resource "moka_dealer_customer" "c" {
+  count         = %d
+  customer_code = format("BENCH-%%05d", count.index)
+  first_name    = "Ayşe"
+  last_name     = "Yılmaz ${var.rev}"
+  gender        = "female"
+  birth_date    = "1990-12-18"
+  gsm_number    = format("53011%%05d", count.index)
+  email         = format("ayse.%%d@example.com", count.index)
+  address       = "Taşdelen Mah. Çekmeköy, İstanbul"
+  password      = format("PIN-%%04d", count.index)
+}
+`},
+	{"time", "time_static", `
+terraform {
+  required_providers {
+    time = { source = "hashicorp/time" }
+  }
+}
+variable "rev" { type = string }
+resource "time_static" "t" {
+  count    = %d
+  triggers = { rev = var.rev }
+}
+`},
+	{"data", "terraform_data", `
+variable "rev" { type = string }
+resource "terraform_data" "d" {
+  count = %d
+  input = var.rev
+}
+`},
+}
+
+var phases = []struct{ name, rev string }{
+	{"apply", "1"},
+	{"plan", "1"},
+	{"update", "2"},
+	{"destroy", "2"},
+}
+
+// measurement is one phase of one kind in one run.
+type measurement struct {
+	took  time.Duration
+	calls map[string]int
+	conns int
+	rssKB int64         // the largest provider process of the phase
+	cpu   time.Duration // CPU time of the phase's provider processes
+}
+
+func (b *bench) latencySection(lat time.Duration) (string, error) {
+	logf("starting the sandbox with --latency %v", lat)
+	sb, err := startSandbox(filepath.Join(b.work, "real", "terraform-provider-moka"), lat)
+	if err != nil {
+		return "", err
+	}
+	defer sb.stop()
+	env := append(slices.Clone(b.env), "MOKA_BASE_URL="+sb.url)
+
+	var out strings.Builder
+	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
+	load := loadAverage()
+	var rows strings.Builder
+	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | API calls per resource (total) | connections | peak RSS a / b |\n")
+	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
+
+	// One small untimed cycle first, so that no kind pays for cold caches.
+	if _, err := b.cycles(sb, env, lat, 2, 1, true); err != nil {
+		return "", err
+	}
+	for i, n := range b.opts.sizes {
+		results, err := b.cycles(sb, env, lat, n, b.opts.runs[i], false)
+		if err != nil {
+			return "", err
+		}
+		for _, ph := range phases {
+			a, bb, c := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name]
+			ma, mb, mc := median(a), median(bb), median(c)
+			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s | %s | %s / %s |\n",
+				n, ph.name, len(a), secs(ma), secs(mb), secs(mc),
+				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(),
+				secs(medianCPU(a)), secs(medianCPU(bb)),
+				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb))
+		}
+	}
+	fmt.Fprintf(&out, "Load average (1 min) %s at the start, %s at the end of this section.\n\n", load, loadAverage())
+	out.WriteString(rows.String())
+	return out.String(), nil
+}
+
+// cycles runs every phase for every kind runs times, interleaved, and
+// returns kind -> phase -> measurements.
+func (b *bench) cycles(sb *sandbox, env []string, lat time.Duration, n, runs int, warmup bool) (map[string]map[string][]measurement, error) {
+	results := map[string]map[string][]measurement{}
+	dirs := map[string]string{}
+	for _, k := range kinds {
+		results[k.name] = map[string][]measurement{}
+		dir := filepath.Join(b.work, fmt.Sprintf("lat%v-n%d-%s", latencyName(lat), n, k.name))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(k.hcl, n)), 0o644); err != nil {
+			return nil, err
+		}
+		dirs[k.name] = dir
+	}
+	for r := 0; r < runs; r++ {
+		for _, ph := range phases {
+			for _, k := range kinds {
+				if !warmup {
+					logf("latency %v, N=%d, run %d/%d: %s %s", latencyName(lat), n, r+1, runs, k.title, ph.name)
+				}
+				m, err := b.phase(sb, env, dirs[k.name], ph.name, ph.rev)
+				if err != nil {
+					return nil, fmt.Errorf("%s, N=%d, %s: %w", k.title, n, ph.name, err)
+				}
+				if k.name != "moka" && len(m.calls) > 0 {
+					return nil, fmt.Errorf("%s made Moka calls %v", k.title, m.calls)
+				}
+				results[k.name][ph.name] = append(results[k.name][ph.name], m)
+			}
+		}
+		left, err := sb.customers()
+		if err != nil {
+			return nil, err
+		}
+		if left != 0 {
+			return nil, fmt.Errorf("after destroy the sandbox holds %d customers", left)
+		}
+	}
+	return results, nil
+}
+
+// phase runs one Terraform command and measures it.
+func (b *bench) phase(sb *sandbox, env []string, dir, phase, rev string) (measurement, error) {
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-var", "rev=" + rev}
+	switch phase {
+	case "plan":
+		args = []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-var", "rev=" + rev}
+	case "destroy":
+		args = []string{"destroy", "-auto-approve", "-input=false", "-no-color", "-var", "rev=" + rev}
+	}
+	if err := os.Remove(b.rssFile); err != nil && !os.IsNotExist(err) {
+		return measurement{}, err
+	}
+	before, err := sb.stats()
+	if err != nil {
+		return measurement{}, err
+	}
+	logFile := filepath.Join(dir, phase+".log")
+	start := time.Now()
+	err = sh(dir, env, logFile, b.opts.terraform, args...)
+	took := time.Since(start)
+	if err != nil {
+		return measurement{}, fmt.Errorf("terraform %s: %w (see %s)", strings.Join(args, " "), err, logFile)
+	}
+	after, err := sb.stats()
+	if err != nil {
+		return measurement{}, err
+	}
+	m := measurement{took: took, calls: map[string]int{}, conns: after.Connections - before.Connections - 1}
+	for op, v := range after.Calls {
+		if d := v - before.Calls[op]; d != 0 {
+			m.calls[op] = d
+		}
+	}
+	m.rssKB, m.cpu, err = readUsage(b.rssFile)
+	return m, err
+}
+
+// readUsage is the largest peak RSS, in KiB, and the CPU time, summed, of
+// the provider processes the wrappers recorded.
+func readUsage(file string) (peakKB int64, cpu time.Duration, err error) {
+	data, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) != 3 {
+			continue
+		}
+		kb, err1 := strconv.ParseInt(fields[1], 10, 64)
+		ms, err2 := strconv.ParseInt(fields[2], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		peakKB = max(peakKB, kb)
+		cpu += time.Duration(ms) * time.Millisecond
+	}
+	return peakKB, cpu, nil
+}
+
+// sandbox is the sandbox process, on a free loopback port.
+type sandbox struct {
+	cmd *exec.Cmd
+	url string
+}
+
+func startSandbox(bin string, lat time.Duration) (*sandbox, error) {
+	cmd := exec.Command(bin, "sandbox", "--listen", "127.0.0.1:0", "--latency", lat.String())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	lines := bufio.NewScanner(stdout)
+	first := make(chan string, 1)
+	go func() {
+		if lines.Scan() {
+			first <- lines.Text()
+		}
+		close(first)
+		for lines.Scan() { // keep draining
+		}
+	}()
+	select {
+	case line := <-first:
+		if u, ok := strings.CutPrefix(line, "listening on "); ok {
+			return &sandbox{cmd: cmd, url: u}, nil
+		}
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("the sandbox said %q", line)
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, errors.New("the sandbox did not start in 20s")
+	}
+}
+
+func (s *sandbox) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+type stats struct {
+	Calls       map[string]int `json:"calls"`
+	Connections int            `json:"connections"`
+}
+
+func (s *sandbox) get(path string, out any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url+path, nil)
+	if err != nil {
+		return err
+	}
+	// A connection of its own, closed after: the statistics' own connection is
+	// then exactly one per look (subtracted in phase).
+	req.Close = true
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func (s *sandbox) stats() (stats, error) {
+	var st stats
+	err := s.get("/sandbox/stats", &st)
+	return st, err
+}
+
+func (s *sandbox) customers() (int, error) {
+	var st struct {
+		Customers []json.RawMessage `json:"customers"`
+	}
+	err := s.get("/sandbox/state", &st)
+	return len(st.Customers), err
+}
+
+// sh runs a command in dir. Its output goes to logFile, or, when there is
+// none, to stderr if the command fails.
+func sh(dir string, env []string, logFile, name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	if logFile != "" {
+		if werr := os.WriteFile(logFile, buf.Bytes(), 0o644); werr != nil && err == nil {
+			err = werr
+		}
+	} else if err != nil {
+		_, _ = os.Stderr.Write(buf.Bytes())
+	}
+	return err
+}
+
+func median(ms []measurement) time.Duration {
+	return medianOf(ms, func(m measurement) time.Duration { return m.took })
+}
+
+func medianCPU(ms []measurement) time.Duration {
+	return medianOf(ms, func(m measurement) time.Duration { return m.cpu })
+}
+
+func medianOf(ms []measurement, of func(measurement) time.Duration) time.Duration {
+	d := make([]time.Duration, len(ms))
+	for i, m := range ms {
+		d[i] = of(m)
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	if len(d)%2 == 1 {
+		return d[len(d)/2]
+	}
+	return (d[len(d)/2-1] + d[len(d)/2]) / 2
+}
+
+// perResource is the calls per resource of each operation, from the run with
+// the most calls (they do not vary between runs unless something is wrong).
+func perResource(ms []measurement, n int) string {
+	worst := ms[0]
+	for _, m := range ms[1:] {
+		if total(m.calls) > total(worst.calls) {
+			worst = m
+		}
+	}
+	ops := make([]string, 0, len(worst.calls))
+	for op := range worst.calls {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	parts := make([]string, 0, len(ops))
+	for _, op := range ops {
+		parts = append(parts, fmt.Sprintf("%s %s (%d)", op, strconv.FormatFloat(float64(worst.calls[op])/float64(n), 'g', 3, 64), worst.calls[op]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func total(calls map[string]int) int {
+	t := 0
+	for _, v := range calls {
+		t += v
+	}
+	return t
+}
+
+func connections(ms []measurement) string {
+	lo, hi := ms[0].conns, ms[0].conns
+	for _, m := range ms[1:] {
+		lo, hi = min(lo, m.conns), max(hi, m.conns)
+	}
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
+func maxRSS(ms []measurement) string {
+	var peak int64
+	for _, m := range ms {
+		peak = max(peak, m.rssKB)
+	}
+	if peak == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(peak)/1024)
+}
+
+func secs(d time.Duration) string {
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func latencyName(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	return d.String()
+}
+
+func machine() string {
+	cpu := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	out, _ := exec.Command("nproc").Output()
+	return fmt.Sprintf("%s cores of %s", strings.TrimSpace(string(out)), cpu)
+}
+
+func terraformVersion(tf string) string {
+	out, err := exec.Command(tf, "version").Output()
+	if err != nil {
+		return "terraform (version unknown)"
+	}
+	return strings.SplitN(strings.TrimSpace(string(out)), "\n", 2)[0]
+}
+
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(data))[0]
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s bench: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
