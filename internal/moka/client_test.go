@@ -131,6 +131,7 @@ func TestRequestShape(t *testing.T) {
 		call   func(ctx context.Context, c *Client) error
 		want   map[string]any // nil: no DealerCustomerRequest at all
 		absent []string       // keys that must not be sent
+		before []string       // operations sent before this one
 	}{
 		{
 			name: "AddCustomer", op: "AddCustomer", data: withCards(tCustomer),
@@ -236,6 +237,9 @@ func TestRequestShape(t *testing.T) {
 				return err
 			},
 			want: merge(map[string]any{"DealerCustomerId": float64(1033)}, cardFields), absent: []string{"CustomerCode"},
+			// The customer's cards are listed first, to tell a card a lost answer
+			// stored from the ones that were there before.
+			before: []string{"GetCardList"},
 		},
 		{
 			name: "UpdateCard", op: "UpdateCard", data: full,
@@ -282,10 +286,15 @@ func TestRequestShape(t *testing.T) {
 				t.Fatalf("%s: %v", tt.op, err)
 			}
 			reqs := f.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("%d requests, want 1", len(reqs))
+			if len(reqs) != 1+len(tt.before) {
+				t.Fatalf("%d requests, want %d", len(reqs), 1+len(tt.before))
 			}
-			r := reqs[0]
+			for i, op := range tt.before {
+				if reqs[i].Op != op {
+					t.Errorf("request %d is %s, want %s", i, reqs[i].Op, op)
+				}
+			}
+			r := reqs[len(tt.before)]
 			if r.Method != http.MethodPost {
 				t.Errorf("method %s, want POST", r.Method)
 			}
@@ -1160,6 +1169,10 @@ func TestRemoveAfterALostAnswer(t *testing.T) {
 func TestAddCardAfterALostAnswer(t *testing.T) {
 	otherName := tCard
 	otherName.CardName = "Başka kart"
+	otherName.CardToken = "0f5d7c1e-4c1b-4a8e-9a55-2b1d6a1c9e01"
+	// The same card stored before the call (the old card of a create_before_destroy).
+	twin := tCard
+	twin.CardToken = "7b6e2a90-1d3c-4f5e-8a7b-9c0d1e2f3a4b"
 	tests := []struct {
 		name       string
 		first      firstAttempt
@@ -1170,16 +1183,17 @@ func TestAddCardAfterALostAnswer(t *testing.T) {
 		wantLists  int
 		wantErr    bool
 	}{
-		{name: "lost, stored: adopted without a second AddCard", first: firstLost, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 1},
-		{name: "EX, stored: adopted", first: firstEX, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 1},
-		{name: "truncated 200, stored: adopted", first: firstTruncated, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 1},
-		{name: "lost, not stored: added again", first: firstLost, commit: false, maxRetries: 3, wantAdds: 2, wantLists: 1},
-		{name: "lost, only a card with another name: added again", first: firstLost, commit: false, listed: []Card{otherName}, maxRetries: 3, wantAdds: 2, wantLists: 1},
-		{name: "refused: retried without listing", first: firstRefused, maxRetries: 3, wantAdds: 1, wantLists: 0},
+		{name: "lost, stored: adopted without a second AddCard", first: firstLost, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 2},
+		{name: "EX, stored: adopted", first: firstEX, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 2},
+		{name: "truncated 200, stored: adopted", first: firstTruncated, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 2},
+		{name: "lost, not stored: added again", first: firstLost, commit: false, maxRetries: 3, wantAdds: 2, wantLists: 2},
+		{name: "lost, only a card with another name: added again", first: firstLost, commit: false, listed: []Card{otherName}, maxRetries: 3, wantAdds: 2, wantLists: 2},
+		{name: "lost, an identical card was there before: not adopted, added again", first: firstLost, commit: false, listed: []Card{twin}, maxRetries: 3, wantAdds: 2, wantLists: 2},
+		{name: "refused: retried without listing again", first: firstRefused, maxRetries: 3, wantAdds: 1, wantLists: 1},
 		// With no retry left, the card the lost attempt stored must still be found,
 		// not left behind as an orphan while the call reports failure.
-		{name: "lost on the last attempt, stored: adopted", first: firstLost, commit: true, maxRetries: -1, wantAdds: 1, wantLists: 1},
-		{name: "lost on the last attempt, not stored: error", first: firstLost, commit: false, maxRetries: -1, wantAdds: 1, wantLists: 1, wantErr: true},
+		{name: "lost on the last attempt, stored: adopted", first: firstLost, commit: true, maxRetries: -1, wantAdds: 1, wantLists: 2},
+		{name: "lost on the last attempt, not stored: error", first: firstLost, commit: false, maxRetries: -1, wantAdds: 1, wantLists: 2, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,11 +115,23 @@ func IsInvalidEmail(err error) bool {
 // settled afterwards: Moka may hold what was sent.
 type UncertainError struct {
 	Err error
+	// ExistingCardTokens, for AddCard, are the customer's cards from before the
+	// call: whatever else matches the card sent is the one it may have stored.
+	ExistingCardTokens []string
 }
 
 func (e *UncertainError) Error() string { return e.Err.Error() }
 
 func (e *UncertainError) Unwrap() error { return e.Err }
+
+// CardsBefore returns the ExistingCardTokens of an UncertainError in err's chain.
+func CardsBefore(err error) []string {
+	var u *UncertainError
+	if errors.As(err, &u) {
+		return u.ExistingCardTokens
+	}
+	return nil
+}
 
 // MayHaveTakenEffect reports whether err comes from a write that Moka may have
 // carried out although the call failed.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -78,7 +80,7 @@ func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card Ne
 	var out wireCustomerWithCards
 	res, err := c.call(ctx, "AddCustomerWithCard", req, &out, cust.Password, card.CardNumber)
 	if err == nil {
-		return pickNewCard(out, card)
+		return pickNewCard(out, card, nil)
 	}
 	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
 		return nil, uncertainIf(res.uncertain, err)
@@ -87,10 +89,8 @@ func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card Ne
 	if err != nil {
 		return nil, err
 	}
-	for _, have := range existing.Cards {
-		if cardMatches(have, card) {
-			return &CardWithCustomer{Customer: existing.Customer, Card: have}, nil
-		}
+	if have := NewestMatchingCard(existing.Cards, card.Fingerprint(), nil); have != nil {
+		return &CardWithCustomer{Customer: existing.Customer, Card: *have}, nil
 	}
 	return nil, &ConflictError{CustomerCode: cust.CustomerCode, DealerCustomerID: existing.Customer.DealerCustomerID}
 }
@@ -141,10 +141,24 @@ func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
 	return err
 }
 
-// AddCard stores a card for a customer. When an attempt fails in a way that may
-// have stored the card anyway, the customer's cards are listed before trying
-// again, and a card matching the one sent is adopted instead of adding another.
+// AddCard stores a card for a customer. The customer's cards are listed first,
+// so that when an attempt fails in a way that may have stored the card anyway,
+// the card can be told apart from the ones that were there before (an
+// identical old card during create_before_destroy, say): a new card matching
+// what was sent is adopted instead of adding another. That listing is one more
+// call per card; it is what makes "no second card for one apply" hold.
 func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
+	if field := invalidUTF8Field(reflect.ValueOf(card), ""); field != "" {
+		return nil, fmt.Errorf("moka AddCard: %s is not valid UTF-8 text; it was not sent, because Moka would store it mangled", field)
+	}
+	before, err := c.GetCardList(ctx, card.Customer)
+	if err != nil {
+		return nil, err
+	}
+	existing := make([]string, 0, len(before.Cards))
+	for _, have := range before.Cards {
+		existing = append(existing, have.CardToken)
+	}
 	req := addCardRequest{
 		DealerCustomerID:   card.Customer.DealerCustomerID,
 		CustomerCode:       card.Customer.CustomerCode,
@@ -159,23 +173,26 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		// Each round is one attempt: between rounds we must look before retrying.
 		res, err := c.callRetrying(ctx, 0, "AddCard", req, &out, card.CardNumber)
 		if err == nil {
-			return pickNewCard(out, card)
+			return pickNewCard(out, card, existing)
 		}
 		// Look whether the card was stored even when no retry is left: a card
 		// stored by a lost last attempt must not be left behind unknown.
 		if res.uncertain && ctx.Err() == nil {
-			found, ferr := c.findCard(ctx, card)
+			list, ferr := c.GetCardList(ctx, card.Customer)
 			if ferr != nil {
-				return nil, &UncertainError{Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)} //nolint:errorlint // the failed listing is the cause; err is context only
+				return nil, &UncertainError{ExistingCardTokens: existing, Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)} //nolint:errorlint // the failed listing is the cause; err is context only
 			}
-			if found != nil {
-				return found, nil
+			if found := NewestMatchingCard(list.Cards, card.Fingerprint(), existing); found != nil {
+				return &CardWithCustomer{Customer: list.Customer, Card: *found}, nil
 			}
 		}
 		retryable, _ := classify(err)
 		if !retryable || ctx.Err() != nil || round >= c.maxRetries {
 			// Uncertain only when the context ended before the cards were listed.
-			return nil, uncertainIf(res.uncertain && ctx.Err() != nil, err)
+			if res.uncertain && ctx.Err() != nil {
+				return nil, &UncertainError{ExistingCardTokens: existing, Err: err}
+			}
+			return nil, err
 		}
 		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
 			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err) //nolint:errorlint // the wait's end is the cause; the earlier failure is context only
@@ -183,34 +200,40 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 	}
 }
 
-// findCard looks for a stored card of the customer that matches card.
-func (c *Client) findCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
-	list, err := c.GetCardList(ctx, card.Customer)
-	if err != nil {
-		return nil, err
+// Fingerprint is what Moka shows of the card once stored: no full number.
+func (n NewCard) Fingerprint() Card {
+	fp := Card{CardName: n.CardName, CardHolderFullName: n.CardHolderFullName, ExpMonth: n.ExpMonth, ExpYear: n.ExpYear}
+	if len(n.CardNumber) >= 10 {
+		fp.CardNumberFirstSix, fp.CardNumberLastFour = n.CardNumber[:6], n.CardNumber[len(n.CardNumber)-4:]
 	}
-	for i := len(list.Cards) - 1; i >= 0; i-- {
-		if cardMatches(list.Cards[i], card) {
-			return &CardWithCustomer{Customer: list.Customer, Card: list.Cards[i]}, nil
-		}
-	}
-	return nil, nil
+	return fp
 }
 
-func cardMatches(have Card, sent NewCard) bool {
-	n := sent.CardNumber
-	return len(n) >= 10 &&
-		have.CardNumberFirstSix == n[:6] &&
-		have.CardNumberLastFour == n[len(n)-4:] &&
-		have.ExpMonth == sent.ExpMonth &&
-		have.ExpYear == sent.ExpYear &&
-		have.CardHolderFullName == sent.CardHolderFullName &&
-		have.CardName == sent.CardName
+// NewestMatchingCard is the last card in cards that looks like want (same
+// visible digits, expiry, holder and name) and is not one of the tokens in
+// exclude, or nil.
+func NewestMatchingCard(cards []Card, want Card, exclude []string) *Card {
+	for i := len(cards) - 1; i >= 0; i-- {
+		have := cards[i]
+		if slices.ContainsFunc(exclude, func(t string) bool { return SameCardToken(t, have.CardToken) }) {
+			continue
+		}
+		if want.CardNumberFirstSix != "" &&
+			have.CardNumberFirstSix == want.CardNumberFirstSix &&
+			have.CardNumberLastFour == want.CardNumberLastFour &&
+			have.ExpMonth == want.ExpMonth &&
+			have.ExpYear == want.ExpYear &&
+			have.CardHolderFullName == want.CardHolderFullName &&
+			have.CardName == want.CardName {
+			return &cards[i]
+		}
+	}
+	return nil
 }
 
 // pickNewCard finds the card just added in an AddCard answer, which may carry
 // only the new card or all of the customer's cards.
-func pickNewCard(out wireCustomerWithCards, sent NewCard) (*CardWithCustomer, error) {
+func pickNewCard(out wireCustomerWithCards, sent NewCard, existing []string) (*CardWithCustomer, error) {
 	v, err := out.value()
 	if err != nil {
 		return nil, err
@@ -218,10 +241,8 @@ func pickNewCard(out wireCustomerWithCards, sent NewCard) (*CardWithCustomer, er
 	if len(v.Cards) == 1 {
 		return &CardWithCustomer{Customer: v.Customer, Card: v.Cards[0]}, nil
 	}
-	for i := len(v.Cards) - 1; i >= 0; i-- {
-		if cardMatches(v.Cards[i], sent) {
-			return &CardWithCustomer{Customer: v.Customer, Card: v.Cards[i]}, nil
-		}
+	if have := NewestMatchingCard(v.Cards, sent.Fingerprint(), existing); have != nil {
+		return &CardWithCustomer{Customer: v.Customer, Card: *have}, nil
 	}
 	return nil, errors.New("moka: the AddCard answer does not include the card that was added")
 }

@@ -503,10 +503,18 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 // rtFront serves srv and, for the named operations, answers with fault
 // instead: "lost" carries the call out and closes the connection without an
 // answer, "reset" closes it without carrying the call out.
+// An op written "Op>1" passes its first call and fails the later ones.
 func rtFront(t *testing.T, srv *sandbox.Server, fault string, ops ...string) string {
 	t.Helper()
+	var mu sync.Mutex
+	seen := map[string]int{}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !slices.Contains(ops, path.Base(r.URL.Path)) {
+		op := path.Base(r.URL.Path)
+		mu.Lock()
+		seen[op]++
+		n := seen[op]
+		mu.Unlock()
+		if !slices.Contains(ops, op) && (!slices.Contains(ops, op+">1") || n == 1) {
 			srv.ServeHTTP(w, r)
 			return
 		}
@@ -540,7 +548,8 @@ func TestMayHaveTakenEffect(t *testing.T) {
 		{name: "customer: connection reset every time", fault: "reset", ops: []string{"AddCustomer"}, call: "AddCustomer", want: true, wantStore: 0},
 		{name: "customer: lost, and the code's read-back lost too", fault: "lost", ops: []string{"AddCustomer", "GetCustomer"}, call: "AddCustomer", want: true, wantStore: 1},
 		{name: "customer: taken before the call", call: "AddCustomer", existing: true, want: false, wantStore: 1},
-		{name: "card: every answer lost, the listing too", fault: "lost", ops: []string{"AddCard", "GetCardList"}, call: "AddCard", want: true, wantStore: 1},
+		{name: "card: every answer lost, the listing after it too", fault: "lost", ops: []string{"AddCard", "GetCardList>1"}, call: "AddCard", want: true, wantStore: 1},
+		{name: "card: the listing before it fails, nothing sent", fault: "lost", ops: []string{"GetCardList"}, call: "AddCard", want: false, wantStore: 0},
 		{name: "card: reset, and the listing shows no card", fault: "reset", ops: []string{"AddCard"}, call: "AddCard", want: false, wantStore: 0},
 		{name: "card: no such customer", call: "AddCard", existing: false, want: false, wantStore: 0},
 	}

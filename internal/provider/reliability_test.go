@@ -882,16 +882,32 @@ resource "moka_dealer_customer" "c" {
 
 // lossyFront serves srv on its own loopback port and, while lose is set,
 // carries out every call of the named operations and then closes the
-// connection without an answer: a lost reply for those operations only.
+// connection without an answer: a lost reply for those operations only. An
+// operation named "X after Y" loses its answers only once a Y answer was lost
+// (the listing that looks for a card after a lost AddCard, not the one before).
 func lossyFront(t *testing.T, srv *sandbox.Server, lose *atomic.Bool, ops ...string) string {
 	t.Helper()
+	var lostOnce sync.Map
+	loses := func(op string) bool {
+		for _, o := range ops {
+			name, after, conditional := strings.Cut(o, " after ")
+			if name != op {
+				continue
+			}
+			if _, seen := lostOnce.Load(after); !conditional || seen {
+				return true
+			}
+		}
+		return false
+	}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := path.Base(r.URL.Path)
-		if !lose.Load() || !slices.Contains(ops, op) {
+		if !lose.Load() || !loses(op) {
 			srv.ServeHTTP(w, r)
 			return
 		}
 		srv.ServeHTTP(httptest.NewRecorder(), r)
+		lostOnce.Store(op, true)
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			panic(http.ErrAbortHandler)
@@ -908,7 +924,7 @@ func lossyFront(t *testing.T, srv *sandbox.Server, lose *atomic.Bool, ops ...str
 func TestAccFaults_LostCardConverges(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
 	var lose atomic.Bool
-	url := lossyFront(t, srv, &lose, "AddCard", "GetCardList")
+	url := lossyFront(t, srv, &lose, "AddCard", "GetCardList after AddCard")
 	provider := fmt.Sprintf(`
 provider "moka" {
   base_url        = %q
@@ -1023,4 +1039,91 @@ provider "moka" {
 	if n := srv.Stats().Calls["AddCustomer"]; n != 3 {
 		t.Errorf("%d AddCustomer calls, want the 3 held ones: the client retried after the interrupt", n)
 	}
+}
+
+// TestAccFaults_LostAddOfAnIdenticalCard: a card replaced with
+// create_before_destroy by an identical one (only card_number_wo_version
+// changes) while AddCard's answer is lost. The listing that looks for the new
+// card sees two identical cards; the provider must adopt the new one, not the
+// old one that is about to be removed, or state would end up on a deleted card.
+// (The sandbox lists cards oldest first, which a newest-match alone would also
+// get right; TestAddCardAfterALostAnswer in internal/moka pins the exclusion
+// of the cards that existed before, whatever the order.)
+func TestAccFaults_LostAddOfAnIdenticalCard(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	var lose atomic.Bool
+	url := lossyFront(t, srv, &lose, "AddCard")
+	config := func(version int) string {
+		return fmt.Sprintf(`
+provider "moka" {
+  base_url    = %q
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = "sandbox"
+  max_retries = 2
+}
+
+resource "moka_dealer_customer" "c" {
+  customer_code = "TWIN-1"
+}
+
+resource "moka_card" "k" {
+  customer_code          = moka_dealer_customer.c.customer_code
+  card_holder_full_name  = "Ayşe Çiftçi"
+  card_number_wo         = "4531441122223338"
+  card_number_wo_version = %d
+  exp_month              = "12"
+  exp_year               = "2030"
+  card_name              = "İkiz"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, url, version)
+	}
+	var oldToken string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: config(1),
+				Check: func(*terraform.State) error {
+					cards := srv.Cards()
+					if len(cards) != 1 {
+						return fmt.Errorf("%d cards after create, want 1", len(cards))
+					}
+					oldToken = cards[0].CardToken
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { lose.Store(true) },
+				Config:    config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("moka_card.k", plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				Check: func(s *terraform.State) error {
+					lose.Store(false)
+					cards := srv.Cards()
+					if len(cards) != 1 {
+						return fmt.Errorf("%d cards after the replacement, want 1", len(cards))
+					}
+					got := s.RootModule().Resources["moka_card.k"].Primary.Attributes["card_token"]
+					if got == oldToken {
+						return fmt.Errorf("state adopted the old card %s, which the replacement removed", oldToken)
+					}
+					if got != cards[0].CardToken {
+						return fmt.Errorf("state has card %s, the sandbox has %s", got, cards[0].CardToken)
+					}
+					if n := srv.Stats().Calls["AddCard"]; n != 2 {
+						return fmt.Errorf("%d AddCard calls in all, want 2 (one per card, no retry after the lost answer)", n)
+					}
+					return nil
+				},
+			},
+		},
+		CheckDestroy: checkSandboxEmpty(srv),
+	})
 }

@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -207,7 +209,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 		resp.Diagnostics.AddError("Cannot store Moka card", fmt.Sprintf("For %s: %v", customer, err))
 		if moka.MayHaveTakenEffect(err) {
-			keepUncertainCard(ctx, resp, plan, number.ValueString())
+			keepUncertainCard(ctx, resp, plan, number.ValueString(), moka.CardsBefore(err))
 		}
 		return
 	}
@@ -228,7 +230,9 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	flag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
 	resp.Diagnostics.Append(diags...)
 	if string(flag) == "true" && state.CardToken.IsNull() {
-		found, err := findUncertainCard(ctx, client, state)
+		exclude, diags := cardsBefore(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		found, err := findUncertainCard(ctx, client, state, exclude)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create lost its answer: %v", err))
 			return
@@ -241,6 +245,7 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		}
 		// Found: from now on it is addressed by its token like any other.
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, nil)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCardsBefore, nil)...)
 		state.fill(*found)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -303,7 +308,9 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if state.CardToken.IsNull() {
 		// A create whose answer was lost, never refreshed since (destroy
 		// -refresh=false): remove the card it may have stored, if any.
-		found, err := findUncertainCard(ctx, client, state)
+		exclude, diags := cardsBefore(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		found, err := findUncertainCard(ctx, client, state, exclude)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot remove Moka card", fmt.Sprintf("Looking for the card whose create lost its answer: %v", err))
 		}
@@ -331,7 +338,7 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 // findUncertainCard). Found, it is Terraform's (and, tainted, replaced); not
 // found, the record is dropped and the next apply stores the card. Without
 // this record the next apply would store a second card.
-func keepUncertainCard(ctx context.Context, resp *resource.CreateResponse, plan cardModel, number string) {
+func keepUncertainCard(ctx context.Context, resp *resource.CreateResponse, plan cardModel, number string, cardsBefore []string) {
 	plan.ID, plan.CardToken, plan.CardNumberWO, plan.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
 	if plan.CustomerCode.IsUnknown() {
 		plan.CustomerCode = types.StringNull()
@@ -350,14 +357,34 @@ func keepUncertainCard(ctx context.Context, resp *resource.CreateResponse, plan 
 		"Moka may have stored the card although no answer said so. Terraform keeps a record of it: the next plan looks for it among the customer's cards "+
 			"and replaces it if it is there, or stores it if it is not.")
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, boolJSON(true))...)
+	before, err := json.Marshal(cardsBefore)
+	if err == nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCardsBefore, before)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// privateCardsBefore keeps, with an uncertain create, the tokens of the cards
+// the customer had before it: none of them can be the card it stored.
+const privateCardsBefore = "cards_before_create"
+
+// cardsBefore reads privateCardsBefore.
+func cardsBefore(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) ([]string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateCardsBefore)
+	var tokens []string
+	if len(raw) > 0 && json.Unmarshal(raw, &tokens) != nil {
+		diags.AddWarning("Unreadable private state", "The list of cards from before a failed create could not be read; every matching card is considered.")
+	}
+	return tokens, diags
 }
 
 // findUncertainCard looks among the customer's cards for the one a create
 // whose answer was lost may have stored: the newest with the same first six
 // and last four digits, expiry, holder and name. It returns nil when there is
 // none, or no such customer.
-func findUncertainCard(ctx context.Context, client *moka.Client, m cardModel) (*moka.CardWithCustomer, error) {
+func findUncertainCard(ctx context.Context, client *moka.Client, m cardModel, exclude []string) (*moka.CardWithCustomer, error) {
 	ref := moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
 	if ref.DealerCustomerID != 0 {
 		ref.CustomerCode = ""
@@ -369,13 +396,13 @@ func findUncertainCard(ctx context.Context, client *moka.Client, m cardModel) (*
 	if err != nil {
 		return nil, err
 	}
-	for i := len(list.Cards) - 1; i >= 0; i-- {
-		c := list.Cards[i]
-		if c.CardNumberFirstSix == m.CardNumberFirstSix.ValueString() && c.CardNumberLastFour == m.CardNumberLastFour.ValueString() &&
-			c.ExpMonth == m.ExpMonth.ValueString() && c.ExpYear == m.ExpYear.ValueString() &&
-			c.CardHolderFullName == m.CardHolderFullName.ValueString() && c.CardName == m.CardName.ValueString() {
-			return &moka.CardWithCustomer{Customer: list.Customer, Card: c}, nil
-		}
+	want := moka.Card{
+		CardNumberFirstSix: m.CardNumberFirstSix.ValueString(), CardNumberLastFour: m.CardNumberLastFour.ValueString(),
+		ExpMonth: m.ExpMonth.ValueString(), ExpYear: m.ExpYear.ValueString(),
+		CardHolderFullName: m.CardHolderFullName.ValueString(), CardName: m.CardName.ValueString(),
+	}
+	if found := moka.NewestMatchingCard(list.Cards, want, exclude); found != nil {
+		return &moka.CardWithCustomer{Customer: list.Customer, Card: *found}, nil
 	}
 	return nil, nil
 }
