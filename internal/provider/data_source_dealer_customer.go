@@ -172,25 +172,3 @@ func (d *dealerCustomerDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
-
-// dataSourceBase is the Configure step every data source shares.
-type dataSourceBase struct {
-	data *providerData
-}
-
-func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	b.data = data
-}
-
-func (b *dataSourceBase) client(diags interface{ AddError(string, string) }) *moka.Client {
-	if b.data == nil || b.data.client == nil {
-		diags.AddError("Provider not configured", notConfigured)
-		return nil
-	}
-	return b.data.client
-}

@@ -34,7 +34,7 @@ func NewCardResource() resource.Resource {
 }
 
 type cardResource struct {
-	data *providerData
+	resourceBase
 }
 
 type cardModel struct {
@@ -162,23 +162,6 @@ func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValida
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("customer_code"), path.MatchRoot("dealer_customer_id")),
 	}
-}
-
-func (r *cardResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.data = data
-}
-
-func (r *cardResource) client(diags interface{ AddError(string, string) }) *moka.Client {
-	if r.data == nil || r.data.client == nil {
-		diags.AddError("Provider not configured", notConfigured)
-		return nil
-	}
-	return r.data.client
 }
 
 func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

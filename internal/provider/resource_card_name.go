@@ -35,7 +35,7 @@ func NewCardNameResource() resource.Resource {
 }
 
 type cardNameResource struct {
-	data *providerData
+	resourceBase
 }
 
 type cardNameModel struct {
@@ -92,23 +92,6 @@ func replaceWhenOtherCard() planmodifier.String {
 		"Replaced when the token names another card.",
 		"Replaced when the token names another card.",
 	)
-}
-
-func (r *cardNameResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.data = data
-}
-
-func (r *cardNameResource) client(diags interface{ AddError(string, string) }) *moka.Client {
-	if r.data == nil || r.data.client == nil {
-		diags.AddError("Provider not configured", notConfigured)
-		return nil
-	}
-	return r.data.client
 }
 
 func (r *cardNameResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -243,7 +243,7 @@ func cardNameRead(t *testing.T, srv *sandbox.Server, token string) (diags []stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &cardNameResource{data: &providerData{client: client}}
+	r := &cardNameResource{resourceBase{data: &providerData{client: client}}}
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}

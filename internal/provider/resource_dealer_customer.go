@@ -43,7 +43,7 @@ func NewDealerCustomerResource() resource.Resource {
 }
 
 type dealerCustomerResource struct {
-	data *providerData
+	resourceBase
 }
 
 type dealerCustomerModel struct {
@@ -126,15 +126,6 @@ func optionalText(description string, validators ...validator.String) schema.Str
 	return schema.StringAttribute{Description: description, Optional: true, Validators: validators}
 }
 
-func (r *dealerCustomerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, err := providerDataFrom(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.data = data
-}
-
 func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var version types.Int64
 	var wo types.String
@@ -145,14 +136,6 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 			"password_wo_version only makes sense with password_wo: it says when to send password_wo again.")
 	}
 	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
-}
-
-func (r *dealerCustomerResource) client(diags interface{ AddError(string, string) }) *moka.Client {
-	if r.data == nil || r.data.client == nil {
-		diags.AddError("Provider not configured", notConfigured)
-		return nil
-	}
-	return r.data.client
 }
 
 func (r *dealerCustomerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

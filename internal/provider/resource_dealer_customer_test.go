@@ -1017,7 +1017,7 @@ func directResource(t *testing.T, srv *sandbox.Server) (*dealerCustomerResource,
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &dealerCustomerResource{data: &providerData{client: client, dealerCode: "SANDBOX"}}
+	r := &dealerCustomerResource{resourceBase{data: &providerData{client: client, dealerCode: "SANDBOX"}}}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(context.Background(), fwresource.SchemaRequest{}, &schemaResp)
 	if schemaResp.Diagnostics.HasError() {
