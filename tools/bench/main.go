@@ -210,14 +210,14 @@ func (b *bench) setup() error {
 		}
 	}
 	logf("building the provider")
-	if err := sh(b.root, nil, "", "go", "build", "-trimpath", "-o", filepath.Join(realDir, "terraform-provider-moka"), "."); err != nil {
+	if _, err := sh(b.root, nil, "", "go", "build", "-trimpath", "-o", filepath.Join(realDir, "terraform-provider-moka"), "."); err != nil {
 		return err
 	}
 	timeBin := filepath.Join(b.root, "bin", "terraform-provider-time")
 	if _, err := os.Stat(timeBin); err != nil {
 		logf("installing terraform-provider-time %s into ./bin", timeProviderVersion)
 		env := []string{"GOBIN=" + filepath.Join(b.root, "bin")}
-		if err := sh(b.root, env, "", "go", "install", "github.com/hashicorp/terraform-provider-time@"+timeProviderVersion); err != nil {
+		if _, err := sh(b.root, env, "", "go", "install", "github.com/hashicorp/terraform-provider-time@"+timeProviderVersion); err != nil {
 			return err
 		}
 	}
@@ -315,6 +315,7 @@ type measurement struct {
 	conns int
 	rssKB int64         // the largest provider process of the phase
 	cpu   time.Duration // CPU time of the phase's provider processes
+	tfCPU time.Duration // CPU time of Terraform itself
 }
 
 func (b *bench) latencySection(lat time.Duration) (string, error) {
@@ -330,8 +331,8 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
 	load := loadAverage()
 	var rows strings.Builder
-	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | API calls per resource (total) | connections | peak RSS a / b |\n")
-	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
+	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b |\n")
+	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
 
 	// One small untimed cycle first, so that no kind pays for cold caches.
 	if _, err := b.cycles(sb, env, lat, 2, 1, true); err != nil {
@@ -345,10 +346,11 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 		for _, ph := range phases {
 			a, bb, c := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name]
 			ma, mb, mc := median(a), median(bb), median(c)
-			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s | %s | %s / %s |\n",
+			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s |\n",
 				n, ph.name, len(a), secs(ma), secs(mb), secs(mc),
 				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(),
 				secs(medianCPU(a)), secs(medianCPU(bb)),
+				secs(medianTFCPU(a)), secs(medianTFCPU(bb)), secs(medianTFCPU(c)),
 				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb))
 		}
 	}
@@ -418,7 +420,7 @@ func (b *bench) phase(sb *sandbox, env []string, dir, phase, rev string) (measur
 	}
 	logFile := filepath.Join(dir, phase+".log")
 	start := time.Now()
-	err = sh(dir, env, logFile, b.opts.terraform, args...)
+	total, err := sh(dir, env, logFile, b.opts.terraform, args...)
 	took := time.Since(start)
 	if err != nil {
 		return measurement{}, fmt.Errorf("terraform %s: %w (see %s)", strings.Join(args, " "), err, logFile)
@@ -434,6 +436,9 @@ func (b *bench) phase(sb *sandbox, env []string, dir, phase, rev string) (measur
 		}
 	}
 	m.rssKB, m.cpu, err = readUsage(b.rssFile)
+	// The wrappers and the providers are Terraform's children: what is left
+	// is Terraform's own work.
+	m.tfCPU = max(total-m.cpu, 0)
 	return m, err
 }
 
@@ -557,14 +562,19 @@ func (s *sandbox) customers() (int, error) {
 }
 
 // sh runs a command in dir. Its output goes to logFile, or, when there is
-// none, to stderr if the command fails.
-func sh(dir string, env []string, logFile, name string, args ...string) error {
+// none, to stderr if the command fails. It returns the CPU time the command
+// and the children it waited for (Terraform's providers) used.
+func sh(dir string, env []string, logFile, name string, args ...string) (time.Duration, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	err := cmd.Run()
+	var cpu time.Duration
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if logFile != "" {
 		if werr := os.WriteFile(logFile, buf.Bytes(), 0o644); werr != nil && err == nil {
 			err = werr
@@ -572,7 +582,7 @@ func sh(dir string, env []string, logFile, name string, args ...string) error {
 	} else if err != nil {
 		_, _ = os.Stderr.Write(buf.Bytes())
 	}
-	return err
+	return cpu, err
 }
 
 func median(ms []measurement) time.Duration {
@@ -581,6 +591,10 @@ func median(ms []measurement) time.Duration {
 
 func medianCPU(ms []measurement) time.Duration {
 	return medianOf(ms, func(m measurement) time.Duration { return m.cpu })
+}
+
+func medianTFCPU(ms []measurement) time.Duration {
+	return medianOf(ms, func(m measurement) time.Duration { return m.tfCPU })
 }
 
 func medianOf(ms []measurement, of func(measurement) time.Duration) time.Duration {
