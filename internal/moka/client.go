@@ -17,7 +17,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -165,8 +164,8 @@ func (c *Client) call(ctx context.Context, operation string, request any, out an
 
 // callRetrying is call with its own retry budget.
 func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation string, request any, out any, secrets ...string) (callResult, error) {
-	if field := invalidUTF8Field(reflect.ValueOf(request), ""); field != "" {
-		return callResult{}, fmt.Errorf("moka %s: %s is not valid UTF-8 text; it was not sent, because Moka would store it mangled", operation, field)
+	if err := checkUTF8(operation, request); err != nil {
+		return callResult{}, err
 	}
 	body := map[string]any{"DealerCustomerAuthentication": c.auth}
 	if request != nil {
@@ -294,7 +293,13 @@ func (c *Client) attempt(ctx context.Context, operation string, attempt int, pay
 		return nil, terr
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err == nil && len(raw) > maxBodyBytes {
+		// Not retried: a second try would download as much again, and fail alike.
+		err = fmt.Errorf("moka %s: the answer is larger than %d MiB, more than any Moka answer should be; it was not read", operation, maxBodyBytes>>20)
+		c.log(ctx, operation, attempt, payload, nil, resp.StatusCode, time.Since(start), err, secrets)
+		return nil, err
+	}
 	if err != nil {
 		terr := &TransportError{Operation: operation, HTTPStatus: resp.StatusCode, Err: c.transportCause(ctx, actx, "reading the answer: ", err, secrets)}
 		c.log(ctx, operation, attempt, payload, nil, resp.StatusCode, time.Since(start), terr, secrets)
@@ -308,14 +313,20 @@ func (c *Client) attempt(ctx context.Context, operation string, attempt int, pay
 // decodeEnvelope turns one HTTP answer into the Data of a Success, an APIError or
 // a TransportError.
 func decodeEnvelope(operation string, status int, retryAfter string, raw []byte, secrets []string) (json.RawMessage, error) {
+	// IIS may start a UTF-8 answer with a byte order mark, which JSON does not allow.
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	var env envelope
 	if jerr := json.Unmarshal(raw, &env); jerr != nil || env.ResultCode == "" {
+		cause := http.StatusText(status)
+		if len(bytes.TrimSpace(raw)) == 0 {
+			cause = "an empty body"
+		}
 		return nil, &TransportError{
 			Operation:  operation,
 			HTTPStatus: status,
 			Excerpt:    excerpt(raw, secrets),
 			RetryAfter: retryAfter,
-			Err:        errors.New(http.StatusText(status)),
+			Err:        errors.New(cause),
 		}
 	}
 	if status != http.StatusOK && env.ResultCode == "Success" {
@@ -365,6 +376,9 @@ func unwrapURLError(err error) error {
 func excerpt(raw []byte, secrets []string) string {
 	s := strings.ToValidUTF8(string(raw), "")
 	s = redact(s, secrets)
+	// A cut-off JSON answer carries secrets this call did not send (a read's
+	// customer password): mask them by field name, to the end if cut there.
+	s = secretField.ReplaceAllString(s, `"$1":"***"`)
 	if looksLikeHTML(s) {
 		// Quote the page's text, not its DOCTYPE and markup, which would fill
 		// the excerpt before the words that say what happened. Redact again:
@@ -383,6 +397,10 @@ func excerpt(raw []byte, secrets []string) string {
 	}
 	return s
 }
+
+// secretField matches a sensitive JSON field and its string value, which may
+// be cut short by the end of the body.
+var secretField = regexp.MustCompile(`"(Password|CheckKey|CardNumber)"\s*:\s*"(?:[^"\\]|\\.)*"?`)
 
 // htmlTag matches a tag, comment or declaration of an HTML page.
 var htmlTag = regexp.MustCompile(`(?s)<!--.*?-->|<[!/?]?[A-Za-z][^<>]*>`)

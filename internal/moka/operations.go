@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 )
@@ -148,8 +147,8 @@ func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
 // what was sent is adopted instead of adding another. That listing is one more
 // call per card; it is what makes "no second card for one apply" hold.
 func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
-	if field := invalidUTF8Field(reflect.ValueOf(card), ""); field != "" {
-		return nil, fmt.Errorf("moka AddCard: %s is not valid UTF-8 text; it was not sent, because Moka would store it mangled", field)
+	if err := checkUTF8("AddCard", card); err != nil {
+		return nil, err
 	}
 	before, err := c.GetCardList(ctx, card.Customer)
 	if err != nil {
@@ -178,12 +177,12 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		// Look whether the card was stored even when no retry is left: a card
 		// stored by a lost last attempt must not be left behind unknown.
 		if res.uncertain && ctx.Err() == nil {
-			list, ferr := c.GetCardList(ctx, card.Customer)
+			found, ferr := c.findNewCard(ctx, card, existing, err)
 			if ferr != nil {
 				return nil, &UncertainError{ExistingCardTokens: existing, Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)} //nolint:errorlint // the failed listing is the cause; err is context only
 			}
-			if found := NewestMatchingCard(list.Cards, card.Fingerprint(), existing); found != nil {
-				return &CardWithCustomer{Customer: list.Customer, Card: *found}, nil
+			if found != nil {
+				return found, nil
 			}
 		}
 		retryable, _ := classify(err)
@@ -196,6 +195,36 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		}
 		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
 			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err) //nolint:errorlint // the wait's end is the cause; the earlier failure is context only
+		}
+	}
+}
+
+// findNewCard looks, after an attempt that failed with err and may have stored
+// the card, for a card matching it that is not one of existing. An attempt that
+// timed out may still be running at Moka, so the first look waits a little,
+// and an empty first look is repeated once after a further request_timeout:
+// only a write landing later than that could still give a second card.
+func (c *Client) findNewCard(ctx context.Context, card NewCard, existing []string, err error) (*CardWithCustomer, error) {
+	looks := 1
+	if errors.Is(err, context.DeadlineExceeded) {
+		looks = 2
+		if serr := sleep(ctx, c.backoff(0, err)); serr != nil {
+			return nil, serr
+		}
+	}
+	for look := 1; ; look++ {
+		list, lerr := c.GetCardList(ctx, card.Customer)
+		if lerr != nil {
+			return nil, lerr
+		}
+		if found := NewestMatchingCard(list.Cards, card.Fingerprint(), existing); found != nil {
+			return &CardWithCustomer{Customer: list.Customer, Card: *found}, nil
+		}
+		if look >= looks {
+			return nil, nil
+		}
+		if serr := sleep(ctx, c.timeout); serr != nil {
+			return nil, serr
 		}
 	}
 }
@@ -224,7 +253,8 @@ func NewestMatchingCard(cards []Card, want Card, exclude []string) *Card {
 			have.ExpMonth == want.ExpMonth &&
 			have.ExpYear == want.ExpYear &&
 			have.CardHolderFullName == want.CardHolderFullName &&
-			have.CardName == want.CardName {
+			// A card sent without a name may have been given one by Moka.
+			(want.CardName == "" || have.CardName == want.CardName) {
 			return &cards[i]
 		}
 	}

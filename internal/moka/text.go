@@ -1,6 +1,7 @@
 package moka
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -38,4 +39,13 @@ func invalidUTF8Field(v reflect.Value, name string) string {
 		}
 	}
 	return ""
+}
+
+// checkUTF8 refuses a request with text that is not UTF-8, naming the field
+// but never its value.
+func checkUTF8(operation string, request any) error {
+	if field := invalidUTF8Field(reflect.ValueOf(request), ""); field != "" {
+		return fmt.Errorf("moka %s: %s is not valid UTF-8 text; it was not sent, because Moka would store it mangled", operation, field)
+	}
+	return nil
 }
