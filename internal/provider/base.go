@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,6 +23,22 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 		return
 	}
 	b.data = data
+}
+
+// keepStateWhileUnconfigured is a refresh while the provider's settings are
+// unknown until other resources are applied (Terraform cannot defer the read):
+// it keeps what state says, with a warning, so that the plan goes on; apply
+// configures the provider. It does nothing, and returns false, once the
+// provider is configured, or for an import (no state to keep), which then
+// fails with the client's "not configured" error.
+func (b *resourceBase) keepStateWhileUnconfigured(resp *resource.ReadResponse, haveState bool, kind, what string) bool {
+	if (b.data != nil && b.data.client != nil) || !haveState {
+		return false
+	}
+	resp.Diagnostics.AddWarning("Moka "+kind+" not refreshed",
+		fmt.Sprintf("The moka provider's settings depend on values known only after apply, so %s was not read from Moka; "+
+			"the plan uses its last known state, and changes made outside Terraform show after the next apply.", what))
+	return true
 }
 
 // client is the configured client, or nil after adding an error saying the

@@ -5,10 +5,12 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -107,6 +109,7 @@ func (d *dealerCustomerDataSource) Schema(_ context.Context, _ datasource.Schema
 		"dealer_customer_id": schema.Int64Attribute{
 			Description: "Look the customer up by Moka's id. Exactly one of `dealer_customer_id` and `customer_code` is required.",
 			Optional:    true, Computed: true,
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		"customer_code": schema.StringAttribute{
 			Description: "Look the customer up by the dealer's customer code. Exactly one of `dealer_customer_id` and `customer_code` is required.",

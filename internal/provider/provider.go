@@ -132,6 +132,12 @@ func (s setting) resolve() (string, bool) {
 	return os.Getenv(s.env), true
 }
 
+// secretOrCredential says whether the setting is one of the three that make the
+// CheckKey, which Moka compares character for character.
+func (s setting) secretOrCredential() bool {
+	return s.attr == "dealer_code" || s.attr == "username" || s.attr == "password"
+}
+
 func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -158,6 +164,11 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 			}
 			return
+		}
+		if s.secretOrCredential() {
+			// Sent as given: a space may be part of a password.
+			values[s.attr] = v
+			continue
 		}
 		values[s.attr] = strings.TrimSpace(v)
 	}

@@ -425,3 +425,28 @@ func TestConfigureUnknownValues(t *testing.T) {
 		}
 	}
 }
+
+// TestAccProviderConfig_credentialsAsGiven: the dealer code, username and
+// password make the CheckKey character for character, so a space that is part
+// of a password reaches Moka as it is (the other settings are trimmed).
+func TestAccProviderConfig_credentialsAsGiven(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{Password: " pass word "})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "moka" {
+  base_url    = "  %s  "
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = " pass word "
+}
+
+data "moka_dealer_customers" "all" {}
+`, srv.URL()),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.moka_dealer_customers.all", tfjsonpath.New("customers"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -26,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*cardResource)(nil)
 	_ resource.ResourceWithImportState      = (*cardResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*cardResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*cardResource)(nil)
 )
 
 // NewCardResource is moka_card.
@@ -47,6 +50,10 @@ type cardModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (r *cardResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
+}
+
 func (r *cardResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_card"
 }
@@ -66,7 +73,8 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		},
 		"customer_code": schema.StringAttribute{
 			Description: "The customer to store the card for, by customer code. Exactly one of `customer_code` and `dealer_customer_id` is required; " +
-				"the other is filled in from Moka. Changing the customer replaces the card.",
+				"the other is filled in from Moka. Changing the customer replaces the card. To have the card replaced whenever its customer is " +
+				"(also by `terraform apply -replace`), refer to the customer by `dealer_customer_id` instead.",
 			Optional:      true,
 			Computed:      true,
 			Validators:    []validator.String{nonEmptyText(100)},
@@ -76,6 +84,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			Description:   "The customer to store the card for, by Moka's id. Exactly one of `customer_code` and `dealer_customer_id` is required.",
 			Optional:      true,
 			Computed:      true,
+			Validators:    []validator.Int64{int64validator.AtLeast(1)},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIfConfigured(), int64planmodifier.UseStateForUnknown()},
 		},
 		"card_holder_full_name": schema.StringAttribute{
@@ -132,7 +141,9 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 }
 
 // customerChangeReplaces replaces the card when the configured customer code
-// changes, or becomes unknown because the customer itself is being replaced.
+// changes (as it does when a change of code replaces the customer). A customer
+// replaced under the same code (terraform apply -replace) keeps its code, so
+// only a dealer_customer_id reference, which is then unknown, replaces the card.
 func customerChangeReplaces() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(
 		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -176,6 +187,9 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
 	added, err := client.AddCard(ctx, moka.NewCard{
 		Customer:           customer,
@@ -203,6 +217,9 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cardModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.keepStateWhileUnconfigured(resp, !state.CardHolderFullName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
+		return
+	}
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
 		return
@@ -210,6 +227,9 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	flag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
 	resp.Diagnostics.Append(diags...)
 	if string(flag) == "true" && state.CardToken.IsNull() {
@@ -260,6 +280,9 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if plan.CardName.Equal(state.CardName) {
 		// Only Terraform's bookkeeping changed (card_number_wo_version set
 		// after an import, timeouts): nothing to tell Moka. The plan is the
@@ -288,6 +311,9 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if state.CardToken.IsNull() {
 		// A create whose answer was lost, never refreshed since (destroy
 		// -refresh=false): remove the card it may have stored, if any.
@@ -398,5 +424,16 @@ func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.CardToken = types.StringValue(c.Card.CardToken)
 	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
 	m.CardNumberWO = types.StringNull()
+	prior := m.cardFacts
 	m.cardFacts = cardFactsFrom(c)
+	// The facts the configuration sets keep its spelling where Moka's means the
+	// same, or every apply would end in "inconsistent result" and a replacement.
+	m.CustomerCode = refreshed(prior.CustomerCode, c.Customer.CustomerCode, sameText)
+	m.CardHolderFullName = refreshed(prior.CardHolderFullName, c.Card.CardHolderFullName, sameTextIgnoringCase)
+	m.ExpMonth = refreshed(prior.ExpMonth, c.Card.ExpMonth, sameText)
+	m.ExpYear = refreshed(prior.ExpYear, c.Card.ExpYear, sameText)
+}
+
+func sameTextIgnoringCase(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }

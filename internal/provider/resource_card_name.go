@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -20,9 +21,10 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*cardNameResource)(nil)
-	_ resource.ResourceWithConfigure   = (*cardNameResource)(nil)
-	_ resource.ResourceWithImportState = (*cardNameResource)(nil)
+	_ resource.Resource                   = (*cardNameResource)(nil)
+	_ resource.ResourceWithConfigure      = (*cardNameResource)(nil)
+	_ resource.ResourceWithImportState    = (*cardNameResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*cardNameResource)(nil)
 )
 
 // privateOriginalCardName keeps, in private state, the name a card had before
@@ -44,6 +46,10 @@ type cardNameModel struct {
 	CardName  types.String `tfsdk:"card_name"`
 	cardFacts
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *cardNameResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
 }
 
 func (r *cardNameResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -104,6 +110,9 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	token := plan.CardToken.ValueString()
 	before, err := client.GetCard(ctx, token)
 	if err != nil {
@@ -123,6 +132,9 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cardNameModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if r.keepStateWhileUnconfigured(resp, !state.CardName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
+		return
+	}
 	client := r.client(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() || client == nil {
 		return
@@ -130,6 +142,9 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	token := state.CardToken.ValueString()
 	got, err := client.GetCard(ctx, token)
 	if moka.IsNotFound(err) {
@@ -156,6 +171,9 @@ func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateReques
 	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	token := plan.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
@@ -176,6 +194,9 @@ func (r *cardNameResource) Delete(ctx context.Context, req resource.DeleteReques
 	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
 	resp.Diagnostics.Append(diags...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	raw, diags := req.Private.GetKey(ctx, privateOriginalCardName)
 	resp.Diagnostics.Append(diags...)
 	var original string
@@ -202,7 +223,10 @@ func (r *cardNameResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, got.Card.CardName)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), got.Card.CardToken)...)
+	// The ID as written, so that a configuration spelling the token the same
+	// way (the seed's {UPPER-CASE} form, say) plans no change; Read's semantic
+	// equality keeps this spelling.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), strings.TrimSpace(req.ID))...)
 }
 
 func (m *cardNameModel) fill(c moka.CardWithCustomer) {

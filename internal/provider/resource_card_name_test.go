@@ -337,13 +337,15 @@ func TestAccCardName_removedOutsideTerraform(t *testing.T) {
 }
 
 // TestAccCardName_importAndRestore: a card imported by its token (in any
-// spelling) gets back, on destroy, the name it had at import; ImportStateVerify
-// finds the same state as the apply made.
+// spelling, kept as written so that a configuration spelling it the same way
+// plans only the rename) gets back, on destroy, the name it had at import;
+// ImportStateVerify finds the same state as the apply made.
 func TestAccCardName_importAndRestore(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
 	cust, card := seedCard(t, srv, "CUST-elif", "Elif", "Yetimoğlu", cardAkbank, "Akbank Axess")
 	const addr = "moka_card_name.maas"
-	config := cardNameHCL(srv, card.CardToken, "Aile kartı")
+	sealed := sealedToken(card.CardToken)
+	config := cardNameHCL(srv, sealed, "Aile kartı")
 
 	acc.ParallelTest(t, acc.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -356,14 +358,14 @@ func TestAccCardName_importAndRestore(t *testing.T) {
 				Config:             config,
 				ResourceName:       addr,
 				ImportState:        true,
-				ImportStateId:      sealedToken(card.CardToken),
+				ImportStateId:      sealed,
 				ImportStatePersist: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					if len(states) != 1 {
 						return fmt.Errorf("import made %d instances, want 1", len(states))
 					}
 					a := states[0].Attributes
-					if a["card_token"] != card.CardToken || a["card_name"] != "Akbank Axess" || a["customer_code"] != cust.CustomerCode {
+					if a["card_token"] != sealed || a["id"] != card.CardToken || a["card_name"] != "Akbank Axess" || a["customer_code"] != cust.CustomerCode {
 						return fmt.Errorf("imported %v", a)
 					}
 					return nil
@@ -372,7 +374,10 @@ func TestAccCardName_importAndRestore(t *testing.T) {
 			{
 				Config: config,
 				ConfigPlanChecks: acc.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error { return expectCardName(srv, card.CardToken, "Aile kartı") },
 			},
@@ -380,7 +385,7 @@ func TestAccCardName_importAndRestore(t *testing.T) {
 				Config:            config,
 				ResourceName:      addr,
 				ImportState:       true,
-				ImportStateId:     card.CardToken,
+				ImportStateId:     sealed,
 				ImportStateVerify: true,
 			},
 		},
@@ -501,4 +506,50 @@ resource "moka_card_name" "maas" {
 			},
 		},
 	})
+}
+
+// TestCardName_unconfiguredProvider: while the provider's settings are unknown
+// until apply, a refresh keeps the card's state with a warning (as
+// moka_dealer_customer does) instead of failing the whole plan; an import,
+// with nothing in state to keep, fails.
+func TestCardName_unconfiguredProvider(t *testing.T) {
+	ctx := context.Background()
+	r := &cardNameResource{}
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	state := func(name types.String) tfsdk.State {
+		m := cardNameModel{
+			ID: types.StringValue("51937236-82e0-4637-a8f5-2e1ec56ec870"), CardToken: newCardToken("51937236-82e0-4637-a8f5-2e1ec56ec870"), CardName: name,
+			cardFacts: cardFacts{
+				DealerCustomerID: types.Int64Value(1034), CustomerCode: types.StringValue("Customer"), BankName: types.StringValue("BANKAADI"),
+				CardNumberFirstSix: types.StringValue("112233"), CardNumberLastFour: types.StringValue("7788"),
+				CardHolderFullName: types.StringValue("elif y"), ExpMonth: types.StringValue("01"), ExpYear: types.StringValue("2018"),
+			},
+			Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+				"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+			})},
+		}
+		st := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := st.Set(ctx, &m); diags.HasError() {
+			t.Fatal(diags)
+		}
+		return st
+	}
+
+	st := state(types.StringValue("Bonus kartım"))
+	resp := &resource.ReadResponse{State: st}
+	r.Read(ctx, resource.ReadRequest{State: st}, resp)
+	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 || resp.Diagnostics.Warnings()[0].Summary() != "Moka card not refreshed" {
+		t.Fatalf("want one 'not refreshed' warning, got %v", resp.Diagnostics)
+	}
+	if !resp.State.Raw.Equal(st.Raw) {
+		t.Fatalf("state changed: %v", resp.State.Raw)
+	}
+
+	imported := state(types.StringNull())
+	resp = &resource.ReadResponse{State: imported}
+	r.Read(ctx, resource.ReadRequest{State: imported}, resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatalf("an import read without a configured provider did not fail: %v", resp.Diagnostics)
+	}
 }

@@ -180,14 +180,7 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if (r.data == nil || r.data.client == nil) && !state.ID.IsNull() && !state.ID.IsUnknown() && !state.CustomerCode.IsNull() {
-		// The provider's settings are unknown until other resources are
-		// applied (and Terraform cannot defer this read). Keep what state
-		// says, so that the plan goes on; apply configures the provider.
-		// An import has no such state to keep, and fails below.
-		resp.Diagnostics.AddWarning("Moka customer not refreshed",
-			fmt.Sprintf("The moka provider's settings depend on values known only after apply, so customer %s was not read from Moka; "+
-				"the plan uses its last known state, and changes made outside Terraform show after the next apply.", state.ref()))
+	if r.keepStateWhileUnconfigured(resp, !state.ID.IsNull() && !state.ID.IsUnknown() && !state.CustomerCode.IsNull(), "customer", "customer "+state.ref().String()) {
 		return
 	}
 	client := r.client(&resp.Diagnostics)
@@ -275,11 +268,12 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		}
 	}
 	updated, err := client.UpdateCustomer(ctx, update)
+	// Also after a failure: the update may have landed all the same.
+	r.data.customerWritten()
 	if err != nil {
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
 		return
 	}
-	r.data.customerWritten()
 	plan = plan.withAPI(updated.Customer, writeOnly)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, boolJSON(writeOnly))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
