@@ -211,10 +211,14 @@ func TestCustomerReaderWriteInvalidates(t *testing.T) {
 // gate holds the answer to GetCustomerList (computed by the sandbox before the
 // hold) until release is closed.
 type gate struct {
-	started chan struct{}
-	release chan struct{}
-	once    sync.Once
+	started     chan struct{}
+	release     chan struct{}
+	once        sync.Once
+	releaseOnce sync.Once
 }
+
+// open lets the held answer go; it may be called more than once.
+func (g *gate) open() { g.releaseOnce.Do(func() { close(g.release) }) }
 
 func (g *gate) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -242,6 +246,7 @@ func copyRecorded(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []
 func TestCustomerReaderWriteDuringListing(t *testing.T) {
 	g := &gate{started: make(chan struct{}), release: make(chan struct{})}
 	f := newReaderFixture(t, 40, g.wrap)
+	t.Cleanup(g.open) // runs before the server's Close, which waits for the held answer
 	f.readAll(t, f.customers[:snapshotAfterReads], 1, byID)
 
 	// Read number threshold+1 starts the list, whose answer (the account as it
@@ -261,7 +266,7 @@ func TestCustomerReaderWriteDuringListing(t *testing.T) {
 	f.data.customerWritten()
 	// A read after the write must not wait for, nor use, the older list.
 	f.read(t, byID(changed), changed)
-	close(g.release)
+	g.open()
 	<-leader
 	f.read(t, byID(changed), changed)
 	if got := f.calls("GetCustomerList"); got != 1 {
