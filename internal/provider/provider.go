@@ -233,7 +233,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		Password:       values["password"],
 		HTTPClient:     sharedHTTPClient(),
 		UserAgent:      fmt.Sprintf("terraform-provider-moka/%s Terraform/%s", p.version, req.TerraformVersion),
-		Logger:         tflogLogger{},
+		Logger:         callLogger(),
 		MaxRetries:     retries,
 		RequestTimeout: timeout,
 	})
@@ -320,6 +320,17 @@ func (p *mokaProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewDealerCustomersDataSource,
 		NewCardDataSource,
 	}
+}
+
+// callLogger is the client's per-call logger, or nil when this provider's log
+// is off (as Serve sets it when Terraform would discard it): masking a call's
+// bodies for the log costs a parse and an encode of each, GetCustomerList's
+// whole account included.
+func callLogger() moka.Logger {
+	if strings.EqualFold(os.Getenv("TF_LOG_PROVIDER_MOKA"), "OFF") {
+		return nil
+	}
+	return tflogLogger{}
 }
 
 // tflogLogger sends the client's per-call lines to Terraform's log at DEBUG; the

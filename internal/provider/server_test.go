@@ -171,3 +171,16 @@ func TestQuietLogsTerraformDiscards(t *testing.T) {
 		})
 	}
 }
+
+// TestCallLogger: the client logs each call (masked) unless this provider's
+// log is off, when masking the bodies would be work thrown away.
+func TestCallLogger(t *testing.T) {
+	for value, wantLogger := range map[string]bool{"": true, "DEBUG": true, "OFF": false, "off": false} {
+		t.Run(value, func(t *testing.T) {
+			t.Setenv("TF_LOG_PROVIDER_MOKA", value)
+			if got := callLogger() != nil; got != wantLogger {
+				t.Errorf("TF_LOG_PROVIDER_MOKA=%q: logger %v, want %v", value, got, wantLogger)
+			}
+		})
+	}
+}
