@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -39,6 +41,23 @@ func (b *resourceBase) keepStateWhileUnconfigured(resp *resource.ReadResponse, h
 		fmt.Sprintf("The moka provider's settings depend on values known only after apply, so %s was not read from Moka; "+
 			"the plan uses its last known state, and changes made outside Terraform show after the next apply.", what))
 	return true
+}
+
+// begin starts a create, read, update or delete: unless diags already has an
+// error, it gives the client and ctx bounded by the resource's timeout (def
+// when its timeouts block says nothing). The client is nil when the operation
+// must stop, with the reason in diags; cancel is always to be called.
+func (b *resourceBase) begin(ctx context.Context, diags *diag.Diagnostics, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, *moka.Client) {
+	client := b.client(diags)
+	if diags.HasError() || client == nil {
+		return ctx, func() {}, nil
+	}
+	ctx, cancel, timeoutDiags := withTimeout(ctx, timeout, def)
+	diags.Append(timeoutDiags...)
+	if diags.HasError() {
+		return ctx, cancel, nil
+	}
+	return ctx, cancel, client
 }
 
 // client is the configured client, or nil after adding an error saying the

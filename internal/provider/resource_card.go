@@ -180,14 +180,9 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var number types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
@@ -220,14 +215,9 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if r.keepStateWhileUnconfigured(resp, !state.CardHolderFullName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
 		return
 	}
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Read, timeoutRead)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	flag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
@@ -273,14 +263,9 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	var plan, state cardModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	if plan.CardName.Equal(state.CardName) {
@@ -304,14 +289,9 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cardModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Delete, timeoutDelete)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	if state.CardToken.IsNull() {

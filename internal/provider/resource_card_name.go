@@ -103,14 +103,9 @@ func replaceWhenOtherCard() planmodifier.String {
 func (r *cardNameResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan cardNameModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	token := plan.CardToken.ValueString()
@@ -135,14 +130,9 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if r.keepStateWhileUnconfigured(resp, !state.CardName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
 		return
 	}
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Read, timeoutRead)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	token := state.CardToken.ValueString()
@@ -164,14 +154,9 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan cardNameModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	token := plan.CardToken.ValueString()
@@ -187,14 +172,9 @@ func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateReques
 func (r *cardNameResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cardNameModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Delete, timeoutDelete)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 	raw, diags := req.Private.GetKey(ctx, privateOriginalCardName)

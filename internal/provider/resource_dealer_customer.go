@@ -143,14 +143,9 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var passwordWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Create, timeoutCreate)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 
@@ -183,14 +178,9 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	if r.keepStateWhileUnconfigured(resp, !state.ID.IsNull() && !state.ID.IsUnknown() && !state.CustomerCode.IsNull(), "customer", "customer "+state.ref().String()) {
 		return
 	}
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Read, timeoutRead)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Read, timeoutRead)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 
@@ -240,14 +230,9 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	var passwordWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, plan.Timeouts.Update, timeoutUpdate)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 
@@ -282,14 +267,9 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state dealerCustomerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
-		return
-	}
-	ctx, cancel, diags := withTimeout(ctx, state.Timeouts.Delete, timeoutDelete)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Delete, timeoutDelete)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if client == nil {
 		return
 	}
 
