@@ -243,16 +243,8 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
-	token := state.CardToken.ValueString()
-	got, err := client.GetCard(ctx, token)
-	if moka.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Moka card is gone",
-			fmt.Sprintf("The card %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply stores it again.", token))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addCardError(&resp.Diagnostics, "read", token, err)
+	got := readCard(ctx, client, state.CardToken.ValueString(), resp, "the next apply stores it again")
+	if got == nil {
 		return
 	}
 	state.fill(*got)

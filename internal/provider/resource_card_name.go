@@ -135,16 +135,9 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if client == nil {
 		return
 	}
-	token := state.CardToken.ValueString()
-	got, err := client.GetCard(ctx, token)
-	if moka.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Moka card is gone",
-			fmt.Sprintf("The card %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state; moka_card_name cannot create a card, so the next apply fails until the configuration names a card that exists.", token))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addCardError(&resp.Diagnostics, "read", token, err)
+	got := readCard(ctx, client, state.CardToken.ValueString(), resp,
+		"moka_card_name cannot create a card, so the next apply fails until the configuration names a card that exists")
+	if got == nil {
 		return
 	}
 	state.fill(*got)
@@ -229,6 +222,24 @@ func rememberOriginalName(ctx context.Context, private privateSetter, name strin
 		return diags
 	}
 	return private.SetKey(ctx, privateOriginalCardName, raw)
+}
+
+// readCard is GetCard for a refresh. A card removed outside Terraform is
+// dropped from state with a warning that ends with what follows from that;
+// nil means the refresh is over (gone, or an error in resp).
+func readCard(ctx context.Context, client *moka.Client, token string, resp *resource.ReadResponse, whatFollows string) *moka.CardWithCustomer {
+	got, err := client.GetCard(ctx, token)
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Moka card is gone",
+			fmt.Sprintf("The card %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state; %s.", token, whatFollows))
+		resp.State.RemoveResource(ctx)
+		return nil
+	}
+	if err != nil {
+		addCardError(&resp.Diagnostics, "read", token, err)
+		return nil
+	}
+	return got
 }
 
 // addCardError turns a client error about a card into a diagnostic.
