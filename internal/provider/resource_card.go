@@ -97,8 +97,9 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			Description: "The full card number, digits only, with a valid Luhn check digit. Write-only (Terraform 1.11 and later): " +
 				"sent to Moka once and never stored in plan or state, nor logged. Moka keeps only the first six and last four digits. " +
 				"Terraform cannot see a change to it: change `card_number_wo_version` to store a new number.",
-			Required:   true,
-			Sensitive:  true,
+			Required: true,
+			// Not also Sensitive, for the reason given at moka_dealer_customer's
+			// password_wo: write-only is already stronger.
 			WriteOnly:  true,
 			Validators: []validator.String{cardNumber()},
 		},
@@ -337,7 +338,7 @@ func keepUncertainCard(ctx context.Context, resp *resource.CreateResponse, plan 
 	resp.Diagnostics.AddWarning("The Moka card may exist",
 		"Moka may have stored the card although no answer said so. Terraform keeps a record of it: the next plan looks for it among the customer's cards "+
 			"and replaces it if it is there, or stores it if it is not.")
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, boolJSON(true))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, privateFlag(true))...)
 	before, err := json.Marshal(cardsBefore)
 	if err == nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCardsBefore, before)...)

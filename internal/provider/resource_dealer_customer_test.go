@@ -1154,3 +1154,138 @@ func TestDealerCustomerTimeouts(t *testing.T) {
 		t.Errorf("1m timeout: diags %v, deadline %v (%t)", diags, deadline, ok)
 	}
 }
+
+// TestAccDealerCustomerStateIsLean reads the state file Terraform writes.
+// Terraform rewrites that whole file after each resource it applies, and
+// decodes each instance's sensitive paths on the way, so what every customer
+// carries costs a large state time on every write (BENCHMARKS.md): a customer
+// with a plain password has no private state and one sensitive path
+// (`password`); one with password_wo has its flag and that same one path.
+// A state written before the flag was left out for false (it said "false")
+// still plans no change, and its next update drops the key.
+func TestAccDealerCustomerStateIsLean(t *testing.T) {
+	tf := newTFCLI(t)
+	writeOnly := tf.version().atLeast(1, 11)
+	srv := accSandbox(t, sandbox.Options{})
+	config := func(lastName string) string {
+		hcl := providerBlock(srv) + fmt.Sprintf(`
+resource "moka_dealer_customer" "plain" {
+  customer_code = "LEAN-PLAIN"
+  first_name    = "Sade"
+  last_name     = %q
+  password      = "PIN-1"
+}
+`, lastName)
+		if writeOnly {
+			hcl += `
+resource "moka_dealer_customer" "wo" {
+  customer_code       = "LEAN-WO"
+  first_name          = "Sade"
+  password_wo         = "PIN-2"
+  password_wo_version = 1
+}
+`
+		}
+		return hcl
+	}
+	type instance struct {
+		Private             []byte            `json:"private"` // base64 in the file
+		SensitiveAttributes []json.RawMessage `json:"sensitive_attributes"`
+	}
+	stateFile := filepath.Join(tf.dir, "terraform.tfstate")
+	readState := func() (doc map[string]any, instances map[string]instance) {
+		t.Helper()
+		raw, err := os.ReadFile(stateFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parsed struct {
+			Resources []struct {
+				Name      string     `json:"name"`
+				Instances []instance `json:"instances"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(raw, &parsed); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		instances = map[string]instance{}
+		for _, r := range parsed.Resources {
+			if len(r.Instances) != 1 {
+				t.Fatalf("%s has %d instances", r.Name, len(r.Instances))
+			}
+			instances[r.Name] = r.Instances[0]
+		}
+		return doc, instances
+	}
+	privateKeys := func(in instance) map[string]string {
+		t.Helper()
+		if len(in.Private) == 0 {
+			return nil
+		}
+		var keys map[string][]byte
+		if err := json.Unmarshal(in.Private, &keys); err != nil {
+			t.Fatalf("private state %q: %v", in.Private, err)
+		}
+		out := map[string]string{}
+		for k, v := range keys {
+			out[k] = string(v)
+		}
+		return out
+	}
+	onlyPasswordSensitive := func(name string, in instance) {
+		t.Helper()
+		if len(in.SensitiveAttributes) != 1 || !strings.Contains(string(in.SensitiveAttributes[0]), `"password"`) {
+			t.Errorf("%s: sensitive_attributes %s, want only password", name, in.SensitiveAttributes)
+		}
+	}
+
+	tf.config(config("Bir"))
+	tf.mustRun(nil, "apply", "-auto-approve", "-no-color")
+	_, instances := readState()
+	if keys := privateKeys(instances["plain"]); keys != nil {
+		t.Errorf("plain: private state %v, want none", keys)
+	}
+	onlyPasswordSensitive("plain", instances["plain"])
+	if writeOnly {
+		if keys := privateKeys(instances["wo"]); !maps.Equal(keys, map[string]string{privatePasswordWriteOnly: "true"}) {
+			t.Errorf("wo: private state %v, want only %s=true", keys, privatePasswordWriteOnly)
+		}
+		onlyPasswordSensitive("wo", instances["wo"])
+	}
+
+	// As the previous release wrote it: an explicit "false".
+	doc, _ := readState()
+	for _, r := range doc["resources"].([]any) {
+		res := r.(map[string]any)
+		if res["name"] == "plain" {
+			legacy, _ := json.Marshal(map[string][]byte{privatePasswordWriteOnly: []byte("false")})
+			res["instances"].([]any)[0].(map[string]any)["private"] = legacy
+		}
+	}
+	doc["serial"] = doc["serial"].(float64) + 1
+	edited, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, stateFile, string(edited))
+	if _, instances := readState(); privateKeys(instances["plain"])[privatePasswordWriteOnly] != "false" {
+		t.Fatalf("the edited state has no legacy flag: %v", privateKeys(instances["plain"]))
+	}
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-no-color"); code != 0 {
+		t.Fatalf("plan after the legacy flag: exit %d, want 0 (no changes)\n%s", code, out)
+	}
+	tf.config(config("İki"))
+	tf.mustRun(nil, "apply", "-auto-approve", "-no-color")
+	if _, instances := readState(); privateKeys(instances["plain"]) != nil {
+		t.Errorf("plain after an update: private state %v, want none", privateKeys(instances["plain"]))
+	}
+	for _, c := range srv.Customers() {
+		if c.CustomerCode == "LEAN-PLAIN" && (c.Password != "PIN-1" || c.LastName != "İki") {
+			t.Errorf("the sandbox holds %+v, want the update with password PIN-1", c)
+		}
+	}
+	tf.mustRun(nil, "destroy", "-auto-approve", "-no-color")
+}
