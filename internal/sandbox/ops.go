@@ -65,6 +65,12 @@ var operations = map[string]opFunc{
 	"RemoveCard":          (*Server).opRemoveCard,
 }
 
+// readOperations change nothing: they run on the state itself, never on a
+// copy of it (see Server.handle).
+var readOperations = map[string]bool{
+	"GetCustomer": true, "GetCustomerList": true, "GetCard": true, "GetCardList": true,
+}
+
 // opByFold maps a lower-case operation name to its proper name: IIS routes
 // match case-insensitively.
 var opByFold = func() map[string]string {

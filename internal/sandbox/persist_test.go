@@ -3,8 +3,10 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -289,5 +291,44 @@ func TestDirectChanges(t *testing.T) {
 	}
 	if r := h.call("GetCard", map[string]any{"CardToken": w.card3.CardToken}); r.ResultCode != "DealerCustomer.GetCard.CardNotFound" {
 		t.Errorf("card of a deleted customer: %s", r.ResultCode)
+	}
+}
+
+// TestReadsDoNotCopyTheState: with a DataFile a write works on a copy of the
+// state, but a read must not, or each GetCustomer costs as much as the whole
+// account (measured in bytes allocated per call, which do not depend on the
+// machine's speed).
+func TestReadsDoNotCopyTheState(t *testing.T) {
+	s, err := New(Options{DataFile: filepath.Join(t.TempDir(), "moka.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	put := func(from, to int) {
+		for i := from; i < to; i++ {
+			if _, err := s.PutCustomer(Customer{CustomerCode: fmt.Sprintf("c-%04d", i), FirstName: "Ayşe"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	get := body(map[string]any{"CustomerCode": "c-0000"})
+	bytesPerRead := func() uint64 {
+		const reads = 50
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range reads {
+			if res := s.handle("GetCustomer", get); res.reason != "" {
+				t.Fatalf("GetCustomer: %s %s", res.reason, res.msg)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / reads
+	}
+	put(0, 10)
+	small := bytesPerRead()
+	put(10, 500)
+	large := bytesPerRead()
+	if large > 2*small+4096 {
+		t.Errorf("a GetCustomer allocates %d bytes with 500 customers, %d with 10: reads copy the state", large, small)
 	}
 }
