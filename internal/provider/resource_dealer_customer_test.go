@@ -1235,10 +1235,12 @@ resource "moka_dealer_customer" "wo" {
 		}
 		return out
 	}
+	// Terraform 1.8 and later list the schema's sensitive attributes there,
+	// 1.5 lists none of them.
 	onlyPasswordSensitive := func(name string, in instance) {
 		t.Helper()
-		if len(in.SensitiveAttributes) != 1 || !strings.Contains(string(in.SensitiveAttributes[0]), `"password"`) {
-			t.Errorf("%s: sensitive_attributes %s, want only password", name, in.SensitiveAttributes)
+		if len(in.SensitiveAttributes) > 1 || len(in.SensitiveAttributes) == 1 && !strings.Contains(string(in.SensitiveAttributes[0]), `"password"`) {
+			t.Errorf("%s: sensitive_attributes %s, want password at most", name, in.SensitiveAttributes)
 		}
 	}
 
