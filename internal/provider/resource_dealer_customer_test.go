@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -1193,7 +1194,7 @@ resource "moka_dealer_customer" "wo" {
 		SensitiveAttributes []json.RawMessage `json:"sensitive_attributes"`
 	}
 	stateFile := filepath.Join(tf.dir, "terraform.tfstate")
-	readState := func() (doc map[string]any, instances map[string]instance) {
+	readState := func() (instances map[string]instance) {
 		t.Helper()
 		raw, err := os.ReadFile(stateFile)
 		if err != nil {
@@ -1208,9 +1209,6 @@ resource "moka_dealer_customer" "wo" {
 		if err := json.Unmarshal(raw, &parsed); err != nil {
 			t.Fatal(err)
 		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			t.Fatal(err)
-		}
 		instances = map[string]instance{}
 		for _, r := range parsed.Resources {
 			if len(r.Instances) != 1 {
@@ -1218,7 +1216,7 @@ resource "moka_dealer_customer" "wo" {
 			}
 			instances[r.Name] = r.Instances[0]
 		}
-		return doc, instances
+		return instances
 	}
 	privateKeys := func(in instance) map[string]string {
 		t.Helper()
@@ -1246,7 +1244,7 @@ resource "moka_dealer_customer" "wo" {
 
 	tf.config(config("Bir"))
 	tf.mustRun(nil, "apply", "-auto-approve", "-no-color")
-	_, instances := readState()
+	instances := readState()
 	if keys := privateKeys(instances["plain"]); keys != nil {
 		t.Errorf("plain: private state %v, want none", keys)
 	}
@@ -1259,21 +1257,12 @@ resource "moka_dealer_customer" "wo" {
 	}
 
 	// As the previous release wrote it: an explicit "false".
-	doc, _ := readState()
-	for _, r := range doc["resources"].([]any) {
-		res := r.(map[string]any)
-		if res["name"] == "plain" {
-			legacy, _ := json.Marshal(map[string][]byte{privatePasswordWriteOnly: []byte("false")})
-			res["instances"].([]any)[0].(map[string]any)["private"] = legacy
-		}
-	}
-	doc["serial"] = doc["serial"].(float64) + 1
-	edited, err := json.MarshalIndent(doc, "", "  ")
+	legacy, err := json.Marshal(map[string][]byte{privatePasswordWriteOnly: []byte("false")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, stateFile, string(edited))
-	if _, instances := readState(); privateKeys(instances["plain"])[privatePasswordWriteOnly] != "false" {
+	setPrivateState(t, stateFile, "plain", legacy)
+	if instances := readState(); privateKeys(instances["plain"])[privatePasswordWriteOnly] != "false" {
 		t.Fatalf("the edited state has no legacy flag: %v", privateKeys(instances["plain"]))
 	}
 	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-no-color"); code != 0 {
@@ -1281,7 +1270,7 @@ resource "moka_dealer_customer" "wo" {
 	}
 	tf.config(config("İki"))
 	tf.mustRun(nil, "apply", "-auto-approve", "-no-color")
-	if _, instances := readState(); privateKeys(instances["plain"]) != nil {
+	if instances := readState(); privateKeys(instances["plain"]) != nil {
 		t.Errorf("plain after an update: private state %v, want none", privateKeys(instances["plain"]))
 	}
 	for _, c := range srv.Customers() {
@@ -1290,4 +1279,56 @@ resource "moka_dealer_customer" "wo" {
 		}
 	}
 	tf.mustRun(nil, "destroy", "-auto-approve", "-no-color")
+}
+
+// setPrivateState edits a state file as an older provider would have written
+// it: the one instance of resource name gets private as its private state,
+// and the serial goes up so that Terraform takes the file as it is.
+func setPrivateState(t *testing.T, file, name string, private []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	var serial int
+	var resources []map[string]json.RawMessage
+	if err := errors.Join(json.Unmarshal(raw, &doc), json.Unmarshal(doc["serial"], &serial), json.Unmarshal(doc["resources"], &resources)); err != nil {
+		t.Fatalf("state file: %v", err)
+	}
+	found := false
+	for _, res := range resources {
+		var resName string
+		var instances []map[string]json.RawMessage
+		if err := errors.Join(json.Unmarshal(res["name"], &resName), json.Unmarshal(res["instances"], &instances)); err != nil {
+			t.Fatalf("state file: %v", err)
+		}
+		if resName != name {
+			continue
+		}
+		found = true
+		for _, in := range instances {
+			in["private"] = mustJSON(t, private) // []byte: base64, as Terraform writes it
+		}
+		res["instances"] = mustJSON(t, instances)
+	}
+	if !found {
+		t.Fatalf("no resource %q in the state", name)
+	}
+	doc["serial"] = mustJSON(t, serial+1)
+	doc["resources"] = mustJSON(t, resources)
+	edited, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, file, string(edited))
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
