@@ -79,9 +79,15 @@ type ConflictError struct {
 	// create's claim: a create of this provider made it, lost its answers, and
 	// has not been settled by the state that made it (see create.go).
 	ClaimedByAnotherCreate bool
+	// Retired is set when no customer holds the code: Moka keeps the codes of
+	// removed customers and does not let them be registered again.
+	Retired bool
 }
 
 func (e *ConflictError) Error() string {
+	if e.Retired {
+		return fmt.Sprintf("Moka refuses customer_code %q as already used, yet no customer holds it: Moka does not let the code of a removed customer be registered again, so this code cannot be used any more", e.CustomerCode)
+	}
 	msg := fmt.Sprintf("a Moka customer with customer_code %q already exists", e.CustomerCode)
 	if e.DealerCustomerID != 0 {
 		msg += fmt.Sprintf(" (dealer_customer_id %d)", e.DealerCustomerID)

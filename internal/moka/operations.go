@@ -50,12 +50,11 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 			}
 		},
 		taken: func(ctx context.Context, _ error) error {
-			if holder == nil {
-				if held, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: cust.CustomerCode}); err == nil {
-					holder = held
-				}
-			}
 			conflict := &ConflictError{CustomerCode: cust.CustomerCode}
+			if holder == nil {
+				held, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: cust.CustomerCode})
+				holder, conflict.Retired = held, IsNotFound(err)
+			}
 			if holder != nil {
 				conflict.DealerCustomerID = holder.Customer.DealerCustomerID
 				conflict.ClaimedByAnotherCreate = IsClaim(holder.Customer.Address)

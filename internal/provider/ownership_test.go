@@ -121,8 +121,7 @@ func TestAccOwnership_preexistingNeverAdopted(t *testing.T) {
 				}
 			}
 			before := srv.Customers()
-			dir.config(providerHCL(srv, `max_retries = 8
-  request_timeout = "500ms"`) + `
+			dir.config(providerHCL(srv, "max_retries = 8") + `
 resource "moka_dealer_customer" "c" {
   count         = 20
   customer_code = "PRE-${count.index}"

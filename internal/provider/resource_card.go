@@ -285,6 +285,19 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	if state.CardToken.IsNull() {
+		// A pending record, planned without a refresh (-refresh=false).
+		pending, diags := pendingCreateOf(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
+		if err != nil || !ours {
+			resp.Diagnostics.AddError("Moka card not confirmed",
+				fmt.Sprintf("The card whose create got no answer could not be found (%v). Run terraform apply with a refresh (without -refresh=false): it settles the record first.", err))
+			return
+		}
+		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		state.CardToken = types.StringValue(found.Card.CardToken)
+	}
 	token := state.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -216,6 +217,30 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// ownPendingCustomer is the id of the customer a pending record's create
+// made, for an update or destroy that comes before any refresh settled it;
+// ok is false, with the reason in diags, when nothing proves there is one.
+func ownPendingCustomer(ctx context.Context, client *moka.Client, state dealerCustomerModel, private privateGetter, diags *diag.Diagnostics) (int64, bool) {
+	pending, more := pendingCreateOf(ctx, private)
+	diags.Append(more...)
+	code := state.CustomerCode.ValueString()
+	held, ours, err := client.FindClaimedCustomer(ctx, code, pending.claim)
+	switch {
+	case err != nil:
+		diags.AddError("Cannot read Moka customer", fmt.Sprintf("Looking up customer_code %q, whose create got no answer: %v", code, err))
+	case held == nil:
+		diags.AddError("Moka customer was not created",
+			fmt.Sprintf("The create of customer_code %q that got no answer did not store it, so there is nothing to change. Run terraform apply with a refresh (without -refresh=false) to create it.", code))
+	case !ours:
+		diags.AddError("Moka customer is not the one Terraform created",
+			fmt.Sprintf("customer_code %q belongs to customer %d, which does not carry the mark of the create that got no answer; Terraform leaves it alone. "+
+				"Run terraform apply with a refresh (without -refresh=false): it drops the record and reports the conflict.", code, held.Customer.DealerCustomerID))
+	default:
+		return held.Customer.DealerCustomerID, true
+	}
+	return 0, false
+}
+
 // settlePendingCustomer is the refresh of a pending record (pending_create.go):
 // the customer holding the code is adopted only if it carries the claim.
 func settlePendingCustomer(ctx context.Context, client *moka.Client, state dealerCustomerModel, pending pendingCreate, writeOnly bool, resp *resource.ReadResponse) {
@@ -261,6 +286,16 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 
+	if state.DealerCustomerID.IsNull() {
+		// A pending record, planned without a refresh (-refresh=false): the
+		// customer under its code is changed only if it carries the claim.
+		id, ok := ownPendingCustomer(ctx, client, state, req.Private, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		state.DealerCustomerID = types.Int64Value(id)
+	}
 	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
@@ -342,6 +377,8 @@ func addCustomerError(diags interface {
 }, action, code string, err error) {
 	var conflict *moka.ConflictError
 	switch {
+	case errors.As(err, &conflict) && conflict.Retired:
+		diags.AddAttributeError(path.Root("customer_code"), "Customer code cannot be used again", conflict.Error()+".")
 	case errors.As(err, &conflict):
 		id := "code:" + code
 		if conflict.DealerCustomerID != 0 {
