@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -135,29 +134,11 @@ func newSimulation(t *testing.T, seed uint64) *simulation {
 	s.startSandbox()
 	t.Cleanup(func() { _ = s.srv.Close() })
 
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.server = server
-	schema, err := server.GetProviderSchema(s.ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.typ = schema.ResourceSchemas["moka_dealer_customer"].ValueType().(tftypes.Object) //nolint:forcetypeassert // a resource schema's type is an object
-	providerType := schema.Provider.ValueType().(tftypes.Object)                      //nolint:forcetypeassert // so is the provider's
-	config := objectOf(providerType, map[string]tftypes.Value{
-		"base_url":        tftypes.NewValue(tftypes.String, "http://"+s.listen),
-		"dealer_code":     tftypes.NewValue(tftypes.String, "SANDBOX"),
-		"username":        tftypes.NewValue(tftypes.String, "sandbox"),
-		"password":        tftypes.NewValue(tftypes.String, "sandbox"),
+	f := newProtocolFixtureAt(t, "http://"+s.listen, map[string]tftypes.Value{
 		"max_retries":     tftypes.NewValue(tftypes.Number, int64(s.rng.IntN(3))),
 		"request_timeout": tftypes.NewValue(tftypes.String, "250ms"),
 	})
-	resp, err := server.ConfigureProvider(s.ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: dynamic(t, providerType, config)})
-	if err != nil || hasError(resp.Diagnostics) {
-		t.Fatalf("ConfigureProvider: %v %v", err, resp.Diagnostics)
-	}
+	s.server, s.typ = f.server, f.types["moka_dealer_customer"]
 	return s
 }
 

@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// protocolFixture is the provider behind its protocol server, configured for
+// srv, as Terraform drives it.
+type protocolFixture struct {
+	t      *testing.T
+	server tfprotov6.ProviderServer
+	types  map[string]tftypes.Object
+}
+
+func newProtocolFixture(t *testing.T, srv *sandbox.Server) *protocolFixture {
+	t.Helper()
+	return newProtocolFixtureAt(t, srv.URL(), nil)
+}
+
+// newProtocolFixtureAt configures the provider for baseURL with the sandbox's
+// account and settings (max_retries, request_timeout, ...).
+func newProtocolFixtureAt(t *testing.T, baseURL string, settings map[string]tftypes.Value) *protocolFixture {
+	t.Helper()
+	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &protocolFixture{t: t, server: server, types: map[string]tftypes.Object{}}
+	for name, s := range schema.ResourceSchemas {
+		f.types[name] = s.ValueType().(tftypes.Object) //nolint:forcetypeassert // a resource schema's type is an object
+	}
+	providerType := schema.Provider.ValueType().(tftypes.Object) //nolint:forcetypeassert // so is the provider's
+	vals := map[string]tftypes.Value{
+		"base_url":    tftypes.NewValue(tftypes.String, baseURL),
+		"dealer_code": tftypes.NewValue(tftypes.String, "SANDBOX"),
+		"username":    tftypes.NewValue(tftypes.String, "sandbox"),
+		"password":    tftypes.NewValue(tftypes.String, "sandbox"),
+	}
+	maps.Copy(vals, settings)
+	config := objectOf(providerType, vals)
+	resp, err := server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: dynamic(t, providerType, config)})
+	if err != nil || hasError(resp.Diagnostics) {
+		t.Fatalf("ConfigureProvider: %v %v", err, resp.Diagnostics)
+	}
+	return f
+}
+
+// read is ReadResource of typ with state vals and private state keys.
+func (f *protocolFixture) read(typ string, vals map[string]tftypes.Value, private map[string]string) (tftypes.Value, []*tfprotov6.Diagnostic) {
+	f.t.Helper()
+	resp, err := f.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
+		TypeName: typ, CurrentState: dynamic(f.t, f.types[typ], objectOf(f.types[typ], vals)), Private: privateBytes(f.t, private),
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return unmarshal(f.t, f.types[typ], resp.NewState), resp.Diagnostics
+}
+
+// privateBytes is private state as the framework writes it: a JSON object of
+// keys and base64 values.
+func privateBytes(t *testing.T, keys map[string]string) []byte {
+	t.Helper()
+	if len(keys) == 0 {
+		return nil
+	}
+	encoded := map[string]string{}
+	for k, v := range keys {
+		encoded[k] = base64.StdEncoding.EncodeToString([]byte(v))
+	}
+	b, err := json.Marshal(encoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func warningsOf(diags []*tfprotov6.Diagnostic) string {
+	var out []string
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			out = append(out, d.Summary+": "+d.Detail)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestLegacyPendingRecordsAreNeverAdopted: states written by version 0.1 keep
+// an unconfirmed create as a record marked create_uncertain, without a claim.
+// After the upgrade, a refresh must not adopt the customer or card that looks
+// like it (0.1 did): it drops the record and names what it found, and Moka is
+// left as it was.
+func TestLegacyPendingRecordsAreNeverAdopted(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	held, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "LEG-1", FirstName: "Eski"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := srv.AddCardDirect(held.DealerCustomerID, "Eski Kart", "5127541122223332", "12", "2030", "eski")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newProtocolFixture(t, srv)
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+	for _, tt := range []struct {
+		name    string
+		typ     string
+		vals    map[string]tftypes.Value
+		private map[string]string
+		warns   []string
+	}{
+		{
+			name: "customer", typ: "moka_dealer_customer",
+			vals:    map[string]tftypes.Value{"customer_code": str("LEG-1"), "first_name": str("Eski")},
+			private: map[string]string{"create_uncertain": "true", "password_write_only": "false"},
+			warns:   []string{"not the one Terraform created", "customer 1033", "import"},
+		},
+		{
+			name: "card", typ: "moka_card",
+			vals: map[string]tftypes.Value{
+				"customer_code": str("LEG-1"), "card_holder_full_name": str("Eski Kart"), "exp_month": str("12"), "exp_year": str("2030"),
+				"card_name": str("eski"), "card_number_first_six": str("512754"), "card_number_last_four": str("3332"),
+			},
+			private: map[string]string{"create_uncertain": "true", "cards_before_create": "[]"},
+			warns:   []string{"dropped from state", card.CardToken, "nothing proves"},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, diags := f.read(tt.typ, tt.vals, tt.private)
+			if hasError(diags) {
+				t.Fatalf("errors: %v", errorsOf(diags))
+			}
+			if !got.IsNull() {
+				t.Errorf("the 0.1 record was kept: %v", got)
+			}
+			w := warningsOf(diags)
+			for _, want := range tt.warns {
+				if !strings.Contains(w, want) {
+					t.Errorf("warning %q lacks %q", w, want)
+				}
+			}
+		})
+	}
+	if c := srv.Customers(); len(c) != 1 || c[0] != held {
+		t.Errorf("the sandbox's customers changed: %+v", c)
+	}
+	if c := srv.Cards(); !slices.Equal(c, []sandbox.Card{card}) {
+		t.Errorf("the sandbox's cards changed: %+v", c)
+	}
+}
