@@ -52,8 +52,10 @@ export MOKA_BASE_URL="$base_url" MOKA_DEALER_CODE=SANDBOX MOKA_USERNAME=sandbox 
 
 cp -r "$root/examples/quickstart" "$work/quickstart"
 cd "$work/quickstart"
-version=$("$terraform" version | head -n 1 | sed -E 's/^Terraform v([0-9]+\.[0-9]+).*/\1/')
-if [ "$(printf '%s\n1.11\n' "$version" | sort -V | head -n 1)" != "1.11" ]; then
+# No `| head` under pipefail: head exits after one line, and a writer that has
+# more to say then dies of SIGPIPE, failing the demo at random. sed reads all.
+version=$("$terraform" version -json | sed -n -E 's/.*"terraform_version": *"([0-9]+\.[0-9]+).*/\1/p')
+if [ "$(printf '%s\n1.11\n' "$version" | sort -V | sed -n 1p)" != "1.11" ]; then
   # Write-only attributes (card_number_wo) need Terraform 1.11; show the customers anyway.
   echo "Terraform $version is older than 1.11: leaving out cards.tf, whose card number is a write-only attribute."
   rm cards.tf

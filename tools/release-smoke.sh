@@ -6,7 +6,7 @@
 set -euo pipefail
 
 dist=${1:-dist}
-bin=$(find "$dist" -type f -name 'terraform-provider-moka_v*' -path '*linux_amd64*' | head -n 1)
+bin=$(find "$dist" -type f -name 'terraform-provider-moka_v*' -path '*linux_amd64*' | sed -n 1p)
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then
   echo "release-smoke: no linux/amd64 terraform-provider-moka_v* binary under $dist" >&2
   exit 1
@@ -14,8 +14,8 @@ fi
 echo "release-smoke: $bin"
 
 # goreleaser's metadata.json names the version it built, such as 0.1.0-SNAPSHOT-1a2b3c4.
-want=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$dist/metadata.json" | head -n 1)
-commit=$(sed -n 's/.*"commit": *"\([^"]*\)".*/\1/p' "$dist/metadata.json" | head -n 1)
+want=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$dist/metadata.json" | sed -n 1p)
+commit=$(sed -n 's/.*"commit": *"\([^"]*\)".*/\1/p' "$dist/metadata.json" | sed -n 1p)
 if [ -z "$want" ]; then
   echo "release-smoke: no version in $dist/metadata.json" >&2
   exit 1
