@@ -418,3 +418,6 @@ func redact(s string, secrets []string) string {
 	}
 	return s
 }
+
+// BaseURL is the endpoint the client calls.
+func (c *Client) BaseURL() string { return c.baseURL }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -138,6 +139,28 @@ func (s setting) resolve() (string, bool) {
 	return os.Getenv(s.env), true
 }
 
+// configured reports whether a provider attribute is set, to something other
+// than blanks, in the provider block.
+func configured(v types.String) bool {
+	return !v.IsNull() && !v.IsUnknown() && strings.TrimSpace(v.ValueString()) != ""
+}
+
+// warnIfEnvironmentDiffers warns when a setting's environment variable is set
+// to something other than the provider block says: the block wins, and a
+// user who exported the variable should know it is ignored.
+func warnIfEnvironmentDiffers(diags *diag.Diagnostics, s setting) {
+	env, ok := os.LookupEnv(s.env)
+	if !ok || strings.TrimSpace(env) == "" || !configured(s.value) || env == s.value.ValueString() {
+		return
+	}
+	shownValues := fmt.Sprintf(" (%s in the block, %s in the environment)", shown(s.value.ValueString()), shown(env))
+	if s.secretOrCredential() {
+		shownValues = ""
+	}
+	diags.AddAttributeWarning(path.Root(s.attr), "Provider block overrides "+s.env,
+		fmt.Sprintf("%q is set in the provider block and the %s environment variable says otherwise%s. The provider block wins; the environment variable is ignored.", s.attr, s.env, shownValues))
+}
+
 // secretOrCredential says whether the setting is one of the three that make the
 // CheckKey, which Moka compares character for character.
 func (s setting) secretOrCredential() bool {
@@ -159,8 +182,17 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		{"base_url", EnvBaseURL, cfg.BaseURL},
 		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
 	}
+	// The provider block wins over the environment, for the endpoint as a
+	// whole: environment = "test" in the block is not overridden by an
+	// exported MOKA_BASE_URL, which would send every call elsewhere.
+	endpointInBlock := configured(cfg.Environment) || configured(cfg.BaseURL)
 	values := map[string]string{}
 	for _, s := range settings {
+		warnIfEnvironmentDiffers(&resp.Diagnostics, s)
+		if endpointInBlock && (s.attr == "environment" || s.attr == "base_url") && !s.value.IsUnknown() {
+			values[s.attr] = strings.TrimSpace(s.value.ValueString())
+			continue
+		}
 		v, known := s.resolve()
 		if !known {
 			// A value from another resource: resources report that the provider is
