@@ -106,7 +106,7 @@ func fullModel() dealerCustomerModel {
 		Gender:            types.StringValue("female"),
 		BirthDate:         types.StringValue("1990-12-18"),
 		GsmNumber:         types.StringValue("5551234567"),
-		Email:             types.StringValue("Elif@Example.com"),
+		Email:             newEmail(types.StringValue("Elif@Example.com")),
 		Address:           types.StringValue("Kadıköy, İstanbul"),
 		Password:          types.StringValue("1234"),
 		PasswordWO:        types.StringNull(),
@@ -172,7 +172,7 @@ func TestWithAPI(t *testing.T) {
 			ID: types.StringNull(), DealerCustomerID: types.Int64Null(),
 			CustomerCode: types.StringValue("cust-1"),
 			FirstName:    types.StringNull(), LastName: types.StringNull(), Gender: types.StringNull(),
-			BirthDate: types.StringNull(), GsmNumber: types.StringNull(), Email: types.StringNull(),
+			BirthDate: types.StringNull(), GsmNumber: types.StringNull(), Email: newEmail(types.StringNull()),
 			Address: types.StringNull(), Password: types.StringNull(), PasswordWO: types.StringNull(),
 			PasswordWOVersion: types.Int64Null(),
 		}
@@ -180,7 +180,7 @@ func TestWithAPI(t *testing.T) {
 		want := fullModel()
 		want.ID = types.StringValue("1033")
 		want.DealerCustomerID = types.Int64Value(1033)
-		want.Email = types.StringValue("ELIF@EXAMPLE.COM")
+		want.Email = newEmail(types.StringValue("ELIF@EXAMPLE.COM"))
 		if !modelsEqual(got, want) {
 			t.Fatalf("withAPI:\n got %s\nwant %s", modelString(got), modelString(want))
 		}
@@ -199,7 +199,7 @@ func TestWithAPI(t *testing.T) {
 			"first_name": {got.FirstName, types.StringValue("Ayşe")},
 			"gender":     {got.Gender, types.StringValue("male")},
 			"birth_date": {got.BirthDate, types.StringValue("1985-01-31")},
-			"email":      {got.Email, types.StringValue("ayse@example.com")},
+			"email":      {got.Email.StringValue, types.StringValue("ayse@example.com")},
 			"password":   {got.Password, types.StringValue("9999")},
 			"address":    {got.Address, types.StringNull()},
 		} {

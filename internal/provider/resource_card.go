@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -27,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*cardResource)(nil)
 	_ resource.ResourceWithImportState      = (*cardResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*cardResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*cardResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*cardResource)(nil)
 )
 
@@ -197,6 +200,45 @@ func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValida
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("customer_code"), path.MatchRoot("dealer_customer_id")),
 	}
+}
+
+// ModifyPlan refuses, at plan time, to store a card that has expired: Moka
+// would refuse it halfway through the apply. Only a card to be stored is
+// checked: a card in state that expires since is no configuration error.
+func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var token types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
+	if !token.IsUnknown() && !req.State.Raw.IsNull() {
+		return // kept, not stored anew
+	}
+	var month, year types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_month"), &month)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_year"), &year)...)
+	if month.IsUnknown() || year.IsUnknown() || month.IsNull() || year.IsNull() {
+		return
+	}
+	if expired(month.ValueString(), year.ValueString(), clock()) {
+		resp.Diagnostics.AddAttributeError(path.Root("exp_year"), "Card has expired",
+			fmt.Sprintf("exp_month %q and exp_year %q: the card expired at the end of %s/%s, and Moka does not store an expired card.",
+				month.ValueString(), year.ValueString(), month.ValueString(), year.ValueString()))
+	}
+}
+
+// clock is the time a card's expiry is checked against; tests set it.
+var clock = time.Now
+
+// expired reports whether a card valid through month/year is past its last
+// day at now. A value that does not parse is left to the validators.
+func expired(month, year string, now time.Time) bool {
+	m, errM := strconv.Atoi(month)
+	y, errY := strconv.Atoi(year)
+	if errM != nil || errY != nil {
+		return false
+	}
+	return y < now.Year() || (y == now.Year() && m < int(now.Month()))
 }
 
 func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*cardNameResource)(nil)
 	_ resource.ResourceWithImportState    = (*cardNameResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*cardNameResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*cardNameResource)(nil)
 )
 
 // privateOriginalCardName keeps, in private state, the name a card had before
@@ -98,6 +99,27 @@ func replaceWhenOtherCard() planmodifier.String {
 		"Replaced when the token names another card.",
 		"Replaced when the token names another card.",
 	)
+}
+
+// ModifyPlan refuses, at plan time, to name a card Moka does not have: the
+// apply could only fail, since moka_card_name cannot create a card.
+func (r *cardNameResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
+		return
+	}
+	var planned, prior cardToken
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &planned)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("card_token"), &prior)...)
+	}
+	if planned.IsUnknown() || planned.IsNull() || (!prior.IsNull() && moka.SameCardToken(prior.ValueString(), planned.ValueString())) {
+		return
+	}
+	_, err := r.data.client.GetCard(ctx, planned.ValueString())
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("card_token"), "No such Moka card",
+			fmt.Sprintf("Moka has no card with token %s. moka_card_name names a card that exists (saved at checkout, or stored by moka_card); it cannot create one.", planned.ValueString()))
+	}
 }
 
 func (r *cardNameResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*dealerCustomerResource)(nil)
 	_ resource.ResourceWithImportState    = (*dealerCustomerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*dealerCustomerResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*dealerCustomerResource)(nil)
 )
 
 // privatePasswordWriteOnly marks, in private state, a customer whose password is
@@ -43,20 +43,20 @@ type dealerCustomerResource struct {
 }
 
 type dealerCustomerModel struct {
-	ID                types.String   `tfsdk:"id"`
-	DealerCustomerID  types.Int64    `tfsdk:"dealer_customer_id"`
-	CustomerCode      types.String   `tfsdk:"customer_code"`
-	FirstName         types.String   `tfsdk:"first_name"`
-	LastName          types.String   `tfsdk:"last_name"`
-	Gender            types.String   `tfsdk:"gender"`
-	BirthDate         types.String   `tfsdk:"birth_date"`
-	GsmNumber         types.String   `tfsdk:"gsm_number"`
-	Email             types.String   `tfsdk:"email"`
-	Address           types.String   `tfsdk:"address"`
-	Password          types.String   `tfsdk:"password"`
-	PasswordWO        types.String   `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	ID                types.String     `tfsdk:"id"`
+	DealerCustomerID  types.Int64      `tfsdk:"dealer_customer_id"`
+	CustomerCode      types.String     `tfsdk:"customer_code"`
+	FirstName         types.String     `tfsdk:"first_name"`
+	LastName          types.String     `tfsdk:"last_name"`
+	Gender            types.String     `tfsdk:"gender"`
+	BirthDate         types.String     `tfsdk:"birth_date"`
+	GsmNumber         types.String     `tfsdk:"gsm_number"`
+	Email             equivalentString `tfsdk:"email"`
+	Address           types.String     `tfsdk:"address"`
+	Password          types.String     `tfsdk:"password"`
+	PasswordWO        types.String     `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64      `tfsdk:"password_wo_version"`
+	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
 }
 
 func (r *dealerCustomerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -90,14 +90,20 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				oneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
 			"birth_date": optionalText("Date of birth as `YYYY-MM-DD` (sent to Moka as `YYYYMMDD`).", calendarDate()),
 			"gsm_number": optionalText("Mobile phone number, at most 20 characters.", text(20)),
-			"email":      optionalText("E-mail address, at most 100 characters. Compared without regard to case, so Moka's spelling of it causes no diff.", email()),
-			"address":    optionalText("Postal address, at most 200 characters.", text(200)),
+			"email": schema.StringAttribute{
+				Description: "E-mail address, at most 100 characters. Compared without regard to case, so Moka's spelling of it causes no diff, after an import too.",
+				Optional:    true,
+				CustomType:  emailType,
+				Validators:  []validator.String{email()},
+			},
+			"address": optionalText("Postal address, at most 200 characters.", text(200)),
 			"password": schema.StringAttribute{
 				Description: "The customer's own password (PIN), asked when a stored card is charged, at most 50 characters. " +
-					"Stored in state (marked sensitive) so that a change made in Moka shows as drift. Conflicts with `password_wo`, which keeps it out of state.",
+					"Stored in state (marked sensitive) so that a change made in Moka shows as drift. Conflicts with `password_wo`, which keeps it out of state. " +
+					"Left out (and no `password_wo`), the password is not managed: Moka keeps whatever it holds, and it is neither read into state nor changed. Set `password = \"\"` to clear it.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{text(50), stringvalidator.ConflictsWith(path.MatchRoot("password_wo"))},
+				Validators: []validator.String{text(50)},
 			},
 			"password_wo": schema.StringAttribute{
 				Description: "The customer's password as a write-only value (Terraform 1.11 and later): sent to Moka, never stored in plan or state. " +
@@ -131,11 +137,72 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 	var wo types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo_version"), &version)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
+	var password types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password"), &password)...)
+	// Both written in the configuration is an error even while their values
+	// are unknown (terraform validate knows no variable's value).
+	if !password.IsNull() && !wo.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "password and password_wo together",
+			"Set the customer's password with password or with password_wo, not both: password keeps it in state, password_wo keeps it out.")
+	}
 	if !version.IsNull() && !version.IsUnknown() && wo.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("password_wo_version"), "password_wo_version without password_wo",
 			"password_wo_version only makes sense with password_wo: it says when to send password_wo again.")
 	}
 	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
+}
+
+// ModifyPlan says in warnings what the plan's rendering cannot: a password
+// that a write-only value replaces or that stops being managed, and the cards
+// that go with a customer its replacement removes.
+func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state dealerCustomerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var passwordWO types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
+	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	wasWriteOnly := string(flag) == "true"
+	switch {
+	case !passwordWO.IsNull() && !wasWriteOnly:
+		resp.Diagnostics.AddAttributeWarning(path.Root("password_wo"), "The customer's password will be set from password_wo",
+			fmt.Sprintf("customer_code %q: this apply sets the password Moka holds to the value of password_wo, which the plan cannot show (a write-only value). "+
+				"Where the plan shows password going to null, that is Terraform no longer keeping it in state, not a password being cleared.", plan.CustomerCode.ValueString()))
+	case passwordWO.IsNull() && plan.Password.IsNull() && (wasWriteOnly || !state.Password.IsNull()):
+		resp.Diagnostics.AddAttributeWarning(path.Root("password"), "The customer's password is no longer managed",
+			fmt.Sprintf("customer_code %q: with neither password nor password_wo in the configuration, Terraform stops managing the password. "+
+				"Moka keeps the one it holds; nothing is cleared. To clear it, set password = \"\".", plan.CustomerCode.ValueString()))
+	}
+	if !plan.CustomerCode.IsUnknown() && !plan.CustomerCode.Equal(state.CustomerCode) {
+		r.warnCardsGoWithReplacement(ctx, state, resp)
+	}
+}
+
+// warnCardsGoWithReplacement names the customer a replacement removes and how
+// many cards Moka holds for it: RemoveCustomer takes them along, and the plan
+// shows only the customer.
+func (r *dealerCustomerResource) warnCardsGoWithReplacement(ctx context.Context, state dealerCustomerModel, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || r.data.client == nil || state.DealerCustomerID.IsNull() {
+		return
+	}
+	held := "Moka holds no stored card for it."
+	list, err := r.data.client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: state.DealerCustomerID.ValueInt64()})
+	switch {
+	case err != nil && !moka.IsNotFound(err):
+		held = fmt.Sprintf("How many cards Moka holds for it could not be read (%v).", err)
+	case err == nil && len(list.Cards) > 0:
+		held = fmt.Sprintf("Moka holds %d stored card(s) for it, which RemoveCustomer removes too (unless this Moka keeps cards of removed customers); cards this configuration manages are stored again, others are gone for good.", len(list.Cards))
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("customer_code"), "Replacing a customer removes it from Moka",
+		fmt.Sprintf("Changing customer_code replaces customer %d (customer_code %q): it is removed from Moka and a new customer is created. %s",
+			state.DealerCustomerID.ValueInt64(), state.CustomerCode.ValueString(), held))
 }
 
 func (r *dealerCustomerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -299,7 +366,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
-	if writeOnly {
+	switch {
+	case writeOnly:
 		// password_wo is sent when its version changes, and when it takes over
 		// from password (or from no password): Moka holds another one then.
 		if wasWriteOnly && plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
@@ -307,6 +375,10 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		} else {
 			update.Password = passwordWO.ValueString()
 		}
+	case plan.Password.IsNull():
+		// No password in the configuration (or password_wo just left it):
+		// not managed, so Moka keeps the one it has. password = "" clears it.
+		update.KeepPassword = true
 	}
 	updated, err := client.UpdateCustomer(ctx, update)
 	// Also after a failure: the update may have landed all the same.
@@ -466,10 +538,12 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 	m.Gender = refreshed(m.Gender, genderNames[c.Gender], sameText)
 	m.BirthDate = refreshed(m.BirthDate, isoDate(c.BirthDate), sameText)
 	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, sameText)
-	m.Email = refreshed(m.Email, c.Email, strings.EqualFold)
+	m.Email = newEmail(refreshed(m.Email.StringValue, c.Email, sameEmail.same))
 	m.Address = refreshed(m.Address, c.Address, sameText)
 	m.PasswordWO = types.StringNull()
-	if passwordWriteOnly {
+	if passwordWriteOnly || m.Password.IsNull() {
+		// Not managed here (left out of the configuration, or write-only):
+		// Moka's password stays out of state, and updates leave it as it is.
 		m.Password = types.StringNull()
 	} else {
 		m.Password = refreshed(m.Password, c.Password, func(a, b string) bool { return a == b })
