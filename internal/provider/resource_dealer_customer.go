@@ -170,6 +170,12 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	wasWriteOnly := string(flag) == "true"
+	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
+		sameEmail.same(plan.Email.ValueString(), state.Email.ValueString()) {
+		// The same address in another spelling (Moka's, after an import):
+		// Terraform takes the prior value as the configuration's equivalent.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("email"), state.Email)...)
+	}
 	switch {
 	case !passwordWO.IsNull() && !wasWriteOnly:
 		resp.Diagnostics.AddAttributeWarning(path.Root("password_wo"), "The customer's password will be set from password_wo",

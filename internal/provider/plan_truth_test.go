@@ -1,0 +1,225 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// The plan shows what the apply does. Each test applies what a user would,
+// reads the plan (its text, its warnings, `terraform show -json`) and then
+// Moka's own data.
+
+// expectPassword fails unless Moka holds password for code.
+func expectPassword(t *testing.T, srv *sandbox.Server, code, password string) {
+	t.Helper()
+	c, err := storedCustomer(srv, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Password != password {
+		t.Errorf("Moka holds password %q for %s, want %q", c.Password, code, password)
+	}
+}
+
+// TestAccPlanTruth_generatedConfigKeepsThePIN: terraform plan
+// -generate-config-out on a customer with a PIN and an e-mail in Moka's own
+// spelling; applying the generated file changes nothing in Moka, and the next
+// plan is empty.
+func TestAccPlanTruth_generatedConfigKeepsThePIN(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "GEN-1", FirstName: "İlker", Email: "Ilker@Example.com", Password: "4321"}); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Customers()
+	tf.config(providerBlock(srv) + `
+import {
+  to = moka_dealer_customer.gen
+  id = "code:GEN-1"
+}
+`)
+	tf.mustRun(nil, "plan", "-input=false", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("generated:\n%s", generated)
+	for _, a := range tf.plannedActions(nil) {
+		if !strings.HasSuffix(a, ": no-op") {
+			t.Errorf("the import plans %s, want no change", a)
+		}
+	}
+	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	if after := srv.Customers(); len(after) != 1 || after[0] != before[0] {
+		t.Errorf("applying generated configuration changed Moka: %+v, was %+v", after, before)
+	}
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the plan after the import is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}
+
+// TestAccPlanTruth_emailSpellingAfterImport: Moka spells the address
+// differently from the configuration; an import plans no change.
+func TestAccPlanTruth_emailSpellingAfterImport(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MAIL-1", Email: "Ilker@Example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	tf.config(providerBlock(srv) + `
+import {
+  to = moka_dealer_customer.c
+  id = "code:MAIL-1"
+}
+
+resource "moka_dealer_customer" "c" {
+  customer_code = "MAIL-1"
+  email         = "ilker@example.com"
+}
+`)
+	for _, a := range tf.plannedActions(nil) {
+		t.Errorf("the import plans %s, want no change", a)
+	}
+}
+
+// TestAccPlanTruth_passwordLeftOutIsNotManaged: a customer whose password
+// goes from password to nothing keeps its PIN in Moka, and the plan says so in
+// a warning; password = "" clears it.
+func TestAccPlanTruth_passwordLeftOutIsNotManaged(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	customer := func(extra string) string {
+		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"PIN-1\"\n  %s\n}\n", extra)
+	}
+	tf.config(customer(`password = "1111"`))
+	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	expectPassword(t, srv, "PIN-1", "1111")
+
+	tf.config(customer(""))
+	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "no longer managed") {
+		t.Errorf("no warning that the password is no longer managed:\n%s", tail(out, 30))
+	}
+	expectPassword(t, srv, "PIN-1", "1111")
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the plan after letting the password go is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+
+	tf.config(customer(`password = ""`))
+	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	expectPassword(t, srv, "PIN-1", "")
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the plan after clearing the password is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}
+
+// TestAccPlanTruth_writeOnlyPassword: moving from password to password_wo
+// warns that the apply sets the PIN, and sets it; dropping password_wo and its
+// version warns and leaves the PIN as it is.
+func TestAccPlanTruth_writeOnlyPassword(t *testing.T) {
+	tf := newTFCLI(t)
+	if !tf.version().atLeast(1, 11) {
+		t.Skip("password_wo is write-only: need Terraform 1.11 or later")
+	}
+	srv := accSandbox(t, sandbox.Options{})
+	customer := func(extra string) string {
+		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"WO-1\"\n  %s\n}\n", extra)
+	}
+	tf.config(customer(`password = "1111"`))
+	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+
+	tf.config(customer("password_wo = \"2222\"\n  password_wo_version = 1"))
+	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "will be set from password_wo") {
+		t.Errorf("no warning that password_wo sets the password:\n%s", tail(out, 30))
+	}
+	expectPassword(t, srv, "WO-1", "2222")
+
+	tf.config(customer(""))
+	out = tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "no longer managed") {
+		t.Errorf("no warning that the password is no longer managed:\n%s", tail(out, 30))
+	}
+	expectPassword(t, srv, "WO-1", "2222")
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the plan after dropping password_wo is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}
+
+// TestAccPlanTruth_replacementNamesTheCards: changing customer_code warns,
+// naming the customer and how many cards Moka holds for it.
+func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	customer := func(code string) string {
+		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = %q\n}\n", code)
+	}
+	tf.config(customer("OLD-1"))
+	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	held, err := storedCustomer(srv, "OLD-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, number := range []string{"5127541122223332", "4531441122223338"} {
+		if _, err := srv.AddCardDirect(held.DealerCustomerID, "Uygulama", number, "12", "2030", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tf.config(customer("NEW-1"))
+	code, out := tf.run(nil, "plan", "-input=false", "-no-color")
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	want := fmt.Sprintf("replaces customer %d", held.DealerCustomerID)
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, want) || !strings.Contains(flat, "Moka holds 2 stored card(s)") {
+		t.Errorf("the plan does not warn that customer %d and its 2 cards go:\n%s", held.DealerCustomerID, tail(out, 30))
+	}
+}
+
+// TestAccPlanTruth_refusedAtPlan: what the apply would certainly fail on is
+// an error of the plan: naming a card Moka does not have, storing a card that
+// has expired.
+func TestAccPlanTruth_refusedAtPlan(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "CARDS-1"}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, hcl, want string }{
+		{"moka_card_name of a missing card", `
+resource "moka_card_name" "n" {
+  card_token = "51937236-82e0-4637-a8f5-2e1ec56ec870"
+  card_name  = "Yok"
+}
+`, "No such Moka card"},
+	}
+	if tf.version().atLeast(1, 11) {
+		cases = append(cases, struct{ name, hcl, want string }{"an expired card", `
+resource "moka_card" "k" {
+  customer_code         = "CARDS-1"
+  card_holder_full_name = "Eski Kart"
+  card_number_wo        = "5127541122223332"
+  exp_month             = "01"
+  exp_year              = "2020"
+}
+`, "Card has expired"})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tf.sibling(t)
+			dir.config(providerBlock(srv) + tc.hcl)
+			code, out := dir.run(nil, "plan", "-input=false", "-no-color")
+			if code == 0 || !strings.Contains(out, tc.want) {
+				t.Errorf("plan exit %d, want an error %q:\n%s", code, tc.want, tail(out, 30))
+			}
+			if n := srv.Stats().Calls["AddCard"] + srv.Stats().Calls["UpdateCard"]; n != 0 {
+				t.Errorf("%d writes reached the sandbox", n)
+			}
+		})
+	}
+}
