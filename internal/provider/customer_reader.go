@@ -30,10 +30,14 @@ import (
 //     answered from data older than the write.
 //   - A customer that is not in the list is never called deleted on the list's
 //     word: it is read with GetCustomer, which finds it (created after the list)
-//     or confirms that it is gone. The same goes for a customer the list gives
-//     no password for when the list carries no passwords at all (an API whose
-//     list leaves the field out), a customer code the list has twice, and a
-//     reference whose id and code disagree with the list.
+//     or confirms that it is gone. The same goes for a customer code the list
+//     has twice, and a reference whose id and code disagree with the list.
+//   - The list is trusted for every field it carries. Only a customer whose
+//     password the configuration manages (needPassword) is read one by one
+//     when the list gives it no password and carries no passwords at all (an
+//     API whose list leaves the field out): a list without passwords proves
+//     nothing of them. Customers without a managed password, the common case,
+//     never need that read.
 //   - A list that fails is not retried until the next write: reads fall back to
 //     GetCustomer, as if there were no list.
 
@@ -71,8 +75,8 @@ type customerSnapshot struct {
 // process's snapshot of the account when it has one that knows the customer,
 // else with GetCustomer (whose not-found error is the only proof that a
 // customer is gone).
-func (d *providerData) readCustomer(ctx context.Context, ref moka.CustomerRef) (*moka.Customer, error) {
-	if c, ok := d.customers.lookup(ctx, d.client, ref); ok {
+func (d *providerData) readCustomer(ctx context.Context, ref moka.CustomerRef, needPassword bool) (*moka.Customer, error) {
+	if c, ok := d.customers.lookup(ctx, d.client, ref, needPassword); ok {
 		return c, nil
 	}
 	got, err := d.client.GetCustomer(ctx, ref)
@@ -99,7 +103,7 @@ func (r *customerReader) invalidate() {
 
 // lookup answers a read from the snapshot, fetching it first when this read is
 // the one past the threshold. ok is false when the read must go to GetCustomer.
-func (r *customerReader) lookup(ctx context.Context, client *moka.Client, ref moka.CustomerRef) (*moka.Customer, bool) {
+func (r *customerReader) lookup(ctx context.Context, client *moka.Client, ref moka.CustomerRef, needPassword bool) (*moka.Customer, bool) {
 	snap, fetch := r.snapshotFor()
 	if snap == nil {
 		return nil, false
@@ -116,7 +120,7 @@ func (r *customerReader) lookup(ctx context.Context, client *moka.Client, ref mo
 	if snap.err != nil {
 		return nil, false
 	}
-	return snap.find(ref)
+	return snap.find(ref, needPassword)
 }
 
 // snapshotFor counts a read and gives the snapshot it may use, if any; fetch is
@@ -173,7 +177,7 @@ func (s *customerSnapshot) fill(ctx context.Context, client *moka.Client) {
 }
 
 // find is the customer ref names, if the snapshot can vouch for it.
-func (s *customerSnapshot) find(ref moka.CustomerRef) (*moka.Customer, bool) {
+func (s *customerSnapshot) find(ref moka.CustomerRef, needPassword bool) (*moka.Customer, bool) {
 	var c *moka.Customer
 	switch {
 	case ref.DealerCustomerID > 0:
@@ -184,7 +188,7 @@ func (s *customerSnapshot) find(ref moka.CustomerRef) (*moka.Customer, bool) {
 	case ref.CustomerCode != "":
 		c = s.byCode[ref.CustomerCode]
 	}
-	if c == nil || (c.Password == "" && !s.passwords) {
+	if c == nil || (needPassword && c.Password == "" && !s.passwords) {
 		return nil, false
 	}
 	out := *c

@@ -29,6 +29,8 @@ type readerFixture struct {
 	srv       *sandbox.Server
 	data      *providerData
 	customers []sandbox.Customer
+	// needPassword is what reads tell readCustomer (true unless a test says).
+	needPassword bool
 }
 
 func newReaderFixture(t *testing.T, customers int, wrap func(http.Handler) http.Handler) *readerFixture {
@@ -45,7 +47,7 @@ func newReaderFixture(t *testing.T, customers int, wrap func(http.Handler) http.
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 
-	f := &readerFixture{srv: srv}
+	f := &readerFixture{srv: srv, needPassword: true}
 	for i := 0; i < customers; i++ {
 		c, err := srv.PutCustomer(sandbox.Customer{
 			CustomerCode: fmt.Sprintf("R-%04d", i),
@@ -81,13 +83,13 @@ func (f *readerFixture) calls(op string) int {
 // the sandbox holds now (or held when want is given).
 func (f *readerFixture) read(t *testing.T, ref moka.CustomerRef, want sandbox.Customer) {
 	t.Helper()
-	got, err := f.data.readCustomer(t.Context(), ref)
+	got, err := f.data.readCustomer(t.Context(), ref, f.needPassword)
 	if err != nil {
 		t.Errorf("readCustomer(%v): %v", ref, err)
 		return
 	}
 	if got.DealerCustomerID != want.DealerCustomerID || got.CustomerCode != want.CustomerCode ||
-		got.Password != want.Password || got.FirstName != want.FirstName || got.LastName != want.LastName ||
+		(f.needPassword && got.Password != want.Password) || got.FirstName != want.FirstName || got.LastName != want.LastName ||
 		int(got.Gender) != want.Gender || got.BirthDate != want.BirthDate || got.Email != want.Email {
 		t.Errorf("readCustomer(%v) = %+v, want %+v", ref, *got, want)
 	}
@@ -291,13 +293,13 @@ func TestCustomerReaderNotInListAsksGetCustomer(t *testing.T) {
 	f.read(t, byCode(late), late)
 	// Never existed: GetCustomer is what says it is gone.
 	for _, ref := range []moka.CustomerRef{{DealerCustomerID: 999999}, {CustomerCode: "NO-SUCH-CODE"}} {
-		if _, err := f.data.readCustomer(t.Context(), ref); !moka.IsNotFound(err) {
+		if _, err := f.data.readCustomer(t.Context(), ref, f.needPassword); !moka.IsNotFound(err) {
 			t.Errorf("readCustomer(%v) error = %v, want not found", ref, err)
 		}
 	}
 	// An id and a code that name different customers: Moka decides.
 	mixed := moka.CustomerRef{DealerCustomerID: f.customers[1].DealerCustomerID, CustomerCode: f.customers[2].CustomerCode}
-	_, _ = f.data.readCustomer(t.Context(), mixed)
+	_, _ = f.data.readCustomer(t.Context(), mixed, f.needPassword)
 	if got := f.calls("GetCustomer") - get; got != 5 {
 		t.Errorf("GetCustomer calls after the list = %d, want 5 (one per read the list cannot answer)", got)
 	}
@@ -342,13 +344,16 @@ func TestCustomerReaderPasswords(t *testing.T) {
 		name string
 		edit func(map[string]any)
 		// some: customers R-0000..R-0009 have no password in the sandbox
-		some    bool
-		wantGet int // GetCustomer calls for the reads after the list
+		some bool
+		// unmanaged: no read needs the password (no password in the configuration)
+		unmanaged bool
+		wantGet   int // GetCustomer calls for the reads after the list
 	}{
-		{"list carries passwords", nil, false, 0},
-		{"list without the Password field", func(c map[string]any) { delete(c, "Password") }, false, 30},
-		{"list with null passwords", func(c map[string]any) { c["Password"] = nil }, false, 30},
-		{"some customers have no password", nil, true, 0},
+		{"list carries passwords", nil, false, false, 0},
+		{"list without the Password field", func(c map[string]any) { delete(c, "Password") }, false, false, 30},
+		{"list with null passwords", func(c map[string]any) { c["Password"] = nil }, false, false, 30},
+		{"some customers have no password", nil, true, false, 0},
+		{"list without the Password field, no password managed", func(c map[string]any) { delete(c, "Password") }, false, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -357,6 +362,7 @@ func TestCustomerReaderPasswords(t *testing.T) {
 				wrap = editList(tt.edit)
 			}
 			f := newReaderFixture(t, 60, wrap)
+			f.needPassword = !tt.unmanaged
 			if tt.some {
 				for i := range 10 {
 					f.customers[i].Password = ""
@@ -419,15 +425,27 @@ func TestCustomerReaderListFails(t *testing.T) {
 // removed behind Terraform's back, and counts the calls: at most the reads made
 // before the threshold, one list, and one GetCustomer that confirms the removal.
 func TestAccCustomerRefreshBatches(t *testing.T) {
+	// With PINs, and without (the common case, whose list carries no
+	// password at all): both batched.
+	for _, pins := range []bool{true, false} {
+		t.Run(fmt.Sprintf("pins=%t", pins), func(t *testing.T) { testRefreshBatches(t, pins) })
+	}
+}
+
+func testRefreshBatches(t *testing.T, pins bool) {
 	const n = 60
 	srv := accSandbox(t, sandbox.Options{})
+	password := ""
+	if pins {
+		password = `password      = format("PIN-%%04d", count.index)`
+	}
 	cfg := providerBlock(srv) + fmt.Sprintf(`
 resource "moka_dealer_customer" "c" {
   count         = %d
   customer_code = format("BATCH-%%03d", count.index)
   first_name    = "Ayşe"
   last_name     = format("Yılmaz %%d", count.index)
-  password      = format("PIN-%%04d", count.index)
+  `+password+`
 }
 `, n)
 	var before map[string]int
@@ -442,7 +460,10 @@ resource "moka_dealer_customer" "c" {
 					for _, c := range srv.Customers() {
 						switch c.CustomerCode {
 						case "BATCH-007":
-							c.FirstName, c.Password = "Changed", "NEWPIN"
+							c.FirstName = "Changed"
+							if pins {
+								c.Password = "NEWPIN"
+							}
 							changedID = c.DealerCustomerID
 							if _, err := srv.PutCustomer(c); err != nil {
 								t.Fatal(err)
@@ -480,7 +501,7 @@ resource "moka_dealer_customer" "c" {
 						case fmt.Sprint(removedID):
 							return fmt.Errorf("customer %s was removed from Moka but is still in state", id)
 						case fmt.Sprint(changedID):
-							if rs.Primary.Attributes["first_name"] != "Changed" || rs.Primary.Attributes["password"] != "NEWPIN" {
+							if rs.Primary.Attributes["first_name"] != "Changed" || (pins && rs.Primary.Attributes["password"] != "NEWPIN") {
 								return fmt.Errorf("customer %s changed in Moka, state has first_name %q and a password that is not Moka's",
 									id, rs.Primary.Attributes["first_name"])
 							}

@@ -275,7 +275,7 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 
 	ref := state.ref()
-	customer, err := r.data.readCustomer(ctx, ref)
+	customer, err := r.data.readCustomer(ctx, ref, !writeOnly && !state.Password.IsNull())
 	if moka.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Moka customer is gone",
 			fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))

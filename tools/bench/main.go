@@ -280,6 +280,24 @@ resource "moka_dealer_customer" "c" {
   password      = format("PIN-%%04d", count.index)
 }
 `},
+	// The common account: no customer has a PIN, so GetCustomerList carries
+	// no password at all, and a refresh must stay batched all the same.
+	{"mokanopin", "moka_dealer_customer without PINs", `
+terraform {
+  required_providers {
+    moka = { source = "terraform-moka/moka" }
+  }
+}
+variable "rev" { type = string }
+resource "moka_dealer_customer" "c" {
+  count         = %d
+  customer_code = format("NOPIN-%%05d", count.index)
+  first_name    = "Ayşe"
+  last_name     = "Yılmaz ${var.rev}"
+  gsm_number    = format("53011%%05d", count.index)
+  email         = format("ayse.%%d@example.com", count.index)
+}
+`},
 	{"time", "time_static", `
 terraform {
   required_providers {
@@ -331,8 +349,8 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
 	load := loadAverage()
 	var rows strings.Builder
-	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b |\n")
-	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
+	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b | moka, no PINs (d) | d/b | d: API calls per resource |\n")
+	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
 
 	// One small untimed cycle first, so that no kind pays for cold caches.
 	if _, err := b.cycles(sb, env, lat, 2, 1, true); err != nil {
@@ -344,14 +362,15 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 			return "", err
 		}
 		for _, ph := range phases {
-			a, bb, c := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name]
-			ma, mb, mc := median(a), median(bb), median(c)
-			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s |\n",
+			a, bb, c, d := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name], results["mokanopin"][ph.name]
+			ma, mb, mc, md := median(a), median(bb), median(c), median(d)
+			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s | %s | %.2f | %s |\n",
 				n, ph.name, len(a), secs(ma), secs(mb), secs(mc),
 				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(),
 				secs(medianCPU(a)), secs(medianCPU(bb)),
 				secs(medianTFCPU(a)), secs(medianTFCPU(bb)), secs(medianTFCPU(c)),
-				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb))
+				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb),
+				secs(md), md.Seconds()/mb.Seconds(), perResource(d, n))
 		}
 	}
 	fmt.Fprintf(&out, "Load average (1 min) %s at the start, %s at the end of this section.\n\n", load, loadAverage())
@@ -385,7 +404,7 @@ func (b *bench) cycles(sb *sandbox, env []string, lat time.Duration, n, runs int
 				if err != nil {
 					return nil, fmt.Errorf("%s, N=%d, %s: %w", k.title, n, ph.name, err)
 				}
-				if k.name != "moka" && len(m.calls) > 0 {
+				if !strings.HasPrefix(k.name, "moka") && len(m.calls) > 0 {
 					return nil, fmt.Errorf("%s made Moka calls %v", k.title, m.calls)
 				}
 				results[k.name][ph.name] = append(results[k.name][ph.name], m)
