@@ -223,3 +223,36 @@ resource "moka_card" "k" {
 		})
 	}
 }
+
+// TestAccPlanTruth_emptyAndUnset: first_name = "" taken out of the
+// configuration is a change Terraform's plan does not render. The plan says
+// in a warning that only the record changes, and the apply calls Moka for
+// nothing.
+func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	customer := func(extra string) string {
+		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"EMPTY-1\"\n  last_name     = \"Boş\"\n  %s\n}\n", extra)
+	}
+	tf.config(customer(`first_name = ""`))
+	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	before := srv.Stats().Calls
+	stored, err := storedCustomer(srv, "EMPTY-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.config(customer(""))
+	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Only Terraform's record changes") || !strings.Contains(flat, "first_name goes between") {
+		t.Errorf("no warning naming first_name:\n%s", tail(out, 30))
+	}
+	if n := srv.Stats().Calls["UpdateCustomer"] - before["UpdateCustomer"]; n != 0 {
+		t.Errorf("%d UpdateCustomer calls for a change Moka cannot see", n)
+	}
+	if after, _ := storedCustomer(srv, "EMPTY-1"); after != stored {
+		t.Errorf("Moka changed: %+v, was %+v", after, stored)
+	}
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the next plan is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}

@@ -176,6 +176,11 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		// Terraform takes the prior value as the configuration's equivalent.
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("email"), state.Email)...)
 	}
+	if names := emptyOrUnset(plan, state); len(names) > 0 {
+		resp.Diagnostics.AddWarning("Only Terraform's record changes",
+			fmt.Sprintf("customer_code %q: %s goes between \"\" and unset, which Terraform shows as no change. Both mean an empty field in Moka, "+
+				"so Moka is not called for it; only the state records the new spelling.", plan.CustomerCode.ValueString(), strings.Join(names, ", ")))
+	}
 	switch {
 	case !passwordWO.IsNull() && !wasWriteOnly:
 		resp.Diagnostics.AddAttributeWarning(path.Root("password_wo"), "The customer's password will be set from password_wo",
@@ -189,6 +194,29 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.CustomerCode.IsUnknown() && !plan.CustomerCode.Equal(state.CustomerCode) {
 		r.warnCardsGoWithReplacement(ctx, state, resp)
 	}
+}
+
+// emptyOrUnset names the text attributes that go between "" and null from
+// state to plan, a change Terraform's plan does not render.
+func emptyOrUnset(plan, state dealerCustomerModel) []string {
+	var names []string
+	for _, a := range []struct {
+		name          string
+		planned, prior types.String
+	}{
+		{"first_name", plan.FirstName, state.FirstName}, {"last_name", plan.LastName, state.LastName},
+		{"gender", plan.Gender, state.Gender}, {"birth_date", plan.BirthDate, state.BirthDate},
+		{"gsm_number", plan.GsmNumber, state.GsmNumber}, {"email", plan.Email.StringValue, state.Email.StringValue},
+		{"address", plan.Address, state.Address}, {"password", plan.Password, state.Password},
+	} {
+		if a.planned.IsUnknown() || a.prior.IsUnknown() || a.planned.Equal(a.prior) {
+			continue
+		}
+		if a.planned.ValueString() == "" && a.prior.ValueString() == "" {
+			names = append(names, a.name)
+		}
+	}
+	return names
 }
 
 // warnCardsGoWithReplacement names the customer a replacement removes and how
@@ -385,6 +413,19 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		// No password in the configuration (or password_wo just left it):
 		// not managed, so Moka keeps the one it has. password = "" clears it.
 		update.KeepPassword = true
+	}
+	prior := state.toAPI()
+	prior.DealerCustomerID = update.DealerCustomerID
+	if update.KeepPassword {
+		prior.Password = update.Password
+	}
+	if prior == update.Customer && (update.KeepPassword || !writeOnly) {
+		// Nothing Moka holds changes (a field between "" and unset, a
+		// password no longer managed, timeouts): no call, only the record.
+		plan.PasswordWO = types.StringNull()
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
 	}
 	updated, err := client.UpdateCustomer(ctx, update)
 	// Also after a failure: the update may have landed all the same.
