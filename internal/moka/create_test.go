@@ -299,3 +299,28 @@ func TestClaims(t *testing.T) {
 		t.Error("holdsClaim compares wrongly")
 	}
 }
+
+func TestCheckCredentials(t *testing.T) {
+	srv := testsupport.StartSandbox(t, sandbox.Options{})
+	for _, tt := range []struct {
+		name, url, password string
+		want                error
+	}{
+		{"taken", srv.URL(), "sandbox", nil},
+		{"refused", srv.URL(), "wrong", ErrCredentialsRejected},
+		{"no answer proves nothing", "http://127.0.0.1:9", "sandbox", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(Config{BaseURL: tt.url, DealerCode: "SANDBOX", Username: "sandbox", Password: tt.password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.CheckCredentials(context.Background()); !errors.Is(err, tt.want) {
+				t.Errorf("CheckCredentials = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if n := srv.Stats().Calls["GetCustomer"]; n != 2 {
+		t.Errorf("%d GetCustomer calls, want one per check", n)
+	}
+}

@@ -256,3 +256,35 @@ func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
 		t.Errorf("the next plan is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }
+
+// TestAccWrongCredentialsOneError: a wrong password gives one error that
+// names the settings to check, not one per resource.
+func TestAccWrongCredentialsOneError(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	tf.config(fmt.Sprintf(`
+provider "moka" {
+  base_url    = %q
+  dealer_code = "SANDBOX"
+  username    = "sandbox"
+  password    = "not-the-password"
+}
+
+resource "moka_dealer_customer" "c" {
+  count         = 3
+  customer_code = "CRED-${count.index}"
+}
+`, srv.URL()))
+	code, out := tf.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	flat := strings.Join(strings.Fields(out), " ")
+	if code == 0 || strings.Count(out, "Error: ") != 1 || !strings.Contains(flat, "Moka refused the provider's credentials") ||
+		!strings.Contains(flat, "dealer_code, username and password") || !strings.Contains(flat, "MOKA_PASSWORD") {
+		t.Errorf("exit %d, want exactly one error naming the settings:\n%s", code, tail(out, 40))
+	}
+	if strings.Contains(out, "not-the-password") {
+		t.Errorf("the error shows the password:\n%s", out)
+	}
+	if n := len(srv.Customers()); n != 0 {
+		t.Errorf("%d customers created", n)
+	}
+}

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -139,6 +140,48 @@ func (s setting) resolve() (string, bool) {
 	return os.Getenv(s.env), true
 }
 
+// settingsOf is every string setting of cfg with its environment variable;
+// the credentials first.
+func settingsOf(cfg providerModel) []setting {
+	return []setting{
+		{"dealer_code", EnvDealerCode, cfg.DealerCode},
+		{"username", EnvUsername, cfg.Username},
+		{"password", EnvPassword, cfg.Password},
+		{"environment", EnvEnvironment, cfg.Environment},
+		{"base_url", EnvBaseURL, cfg.BaseURL},
+		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
+	}
+}
+
+// resolveSettings gives every string setting's value, from the provider block
+// or else its environment variable, warning in diags where the two disagree.
+// unknown names a setting whose value is not known yet ("" when all are).
+func resolveSettings(cfg providerModel, diags *diag.Diagnostics) (values map[string]string, unknown string) {
+	// The provider block wins over the environment, for the endpoint as a
+	// whole: environment = "test" in the block is not overridden by an
+	// exported MOKA_BASE_URL, which would send every call elsewhere.
+	endpointInBlock := configured(cfg.Environment) || configured(cfg.BaseURL)
+	values = map[string]string{}
+	for _, s := range settingsOf(cfg) {
+		warnIfEnvironmentDiffers(diags, s)
+		if endpointInBlock && (s.attr == "environment" || s.attr == "base_url") && !s.value.IsUnknown() {
+			values[s.attr] = strings.TrimSpace(s.value.ValueString())
+			continue
+		}
+		v, known := s.resolve()
+		switch {
+		case !known:
+			return nil, s.attr
+		case s.secretOrCredential():
+			// Sent as given: a space may be part of a password.
+			values[s.attr] = v
+		default:
+			values[s.attr] = strings.TrimSpace(v)
+		}
+	}
+	return values, ""
+}
+
 // configured reports whether a provider attribute is set, to something other
 // than blanks, in the provider block.
 func configured(v types.String) bool {
@@ -174,41 +217,15 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	settings := []setting{
-		{"dealer_code", EnvDealerCode, cfg.DealerCode},
-		{"username", EnvUsername, cfg.Username},
-		{"password", EnvPassword, cfg.Password},
-		{"environment", EnvEnvironment, cfg.Environment},
-		{"base_url", EnvBaseURL, cfg.BaseURL},
-		{"request_timeout", EnvRequestTimeout, cfg.RequestTimeout},
-	}
-	// The provider block wins over the environment, for the endpoint as a
-	// whole: environment = "test" in the block is not overridden by an
-	// exported MOKA_BASE_URL, which would send every call elsewhere.
-	endpointInBlock := configured(cfg.Environment) || configured(cfg.BaseURL)
-	values := map[string]string{}
-	for _, s := range settings {
-		warnIfEnvironmentDiffers(&resp.Diagnostics, s)
-		if endpointInBlock && (s.attr == "environment" || s.attr == "base_url") && !s.value.IsUnknown() {
-			values[s.attr] = strings.TrimSpace(s.value.ValueString())
-			continue
+	values, unknown := resolveSettings(cfg, &resp.Diagnostics)
+	if unknown != "" {
+		// A value from another resource: resources report that the provider is
+		// not configured yet if they need it before apply.
+		tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": unknown})
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
-		v, known := s.resolve()
-		if !known {
-			// A value from another resource: resources report that the provider is
-			// not configured yet if they need it before apply.
-			tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": s.attr})
-			if req.ClientCapabilities.DeferralAllowed {
-				resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
-			}
-			return
-		}
-		if s.secretOrCredential() {
-			// Sent as given: a space may be part of a password.
-			values[s.attr] = v
-			continue
-		}
-		values[s.attr] = strings.TrimSpace(v)
+		return
 	}
 	if cfg.MaxRetries.IsUnknown() {
 		tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": "max_retries"})
@@ -218,7 +235,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	for _, s := range settings[:3] {
+	for _, s := range settingsOf(cfg)[:3] {
 		if values[s.attr] == "" {
 			resp.Diagnostics.AddAttributeError(path.Root(s.attr), "Missing Moka "+strings.ReplaceAll(s.attr, "_", " "),
 				fmt.Sprintf("The provider needs %q to call Moka. Set it in the provider block, or set the %s environment variable.", s.attr, s.env))
@@ -279,6 +296,15 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Moka client", err.Error())
+		return
+	}
+	// One error for the whole run, naming the settings, rather than the same
+	// refusal once for every resource: one call per provider process.
+	if errors.Is(client.CheckCredentials(ctx), moka.ErrCredentialsRejected) {
+		resp.Diagnostics.AddError("Moka refused the provider's credentials",
+			fmt.Sprintf("Moka at %s answered InvalidRequest to a request that any account may make: it does not take the dealer code, username and password given. "+
+				"Check dealer_code, username and password in the provider block, or the %s, %s and %s environment variables (a value in the block wins), "+
+				"and that environment or base_url points at the Moka that issued them.", redactURL(baseURL), EnvDealerCode, EnvUsername, EnvPassword))
 		return
 	}
 	data := &providerData{client: client, dealerCode: values["dealer_code"]}

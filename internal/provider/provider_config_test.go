@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"maps"
 	"regexp"
 	"strings"
@@ -451,33 +453,32 @@ data "moka_dealer_customers" "all" {}
 	})
 }
 
-// TestConfigureBlockWinsOverEnvironment: a setting in the provider block beats
-// its environment variable, and the endpoint does as a whole: environment =
+// TestBlockWinsOverEnvironment: a setting in the provider block beats its
+// environment variable, and the endpoint does as a whole: environment =
 // "test" in the block is not overridden by an exported MOKA_BASE_URL. Where a
 // variable disagrees with the block, a warning names both (never a secret's
-// value).
-func TestConfigureBlockWinsOverEnvironment(t *testing.T) {
-	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	account := map[string]tftypes.Value{"dealer_code": str("SANDBOX"), "username": str("sandbox"), "password": str("sandbox")}
+// value). Resolved without Configure, which would call the endpoint.
+func TestBlockWinsOverEnvironment(t *testing.T) {
+	str := types.StringValue
 	for _, tt := range []struct {
 		name     string
-		block    map[string]tftypes.Value
+		block    providerModel
 		env      map[string]string
 		wantURL  string
-		warnings []string // attributes warned about
+		warnings []string // variables warned about
 	}{
-		{"environment in the block, MOKA_BASE_URL exported", map[string]tftypes.Value{"environment": str("test")},
+		{"environment in the block, MOKA_BASE_URL exported", providerModel{Environment: str("test")},
 			map[string]string{EnvBaseURL: "http://127.0.0.1:9"}, moka.TestBaseURL, nil},
-		{"base_url in the block, MOKA_BASE_URL exported", map[string]tftypes.Value{"base_url": str("http://127.0.0.1:8089")},
-			map[string]string{EnvBaseURL: "http://127.0.0.1:9"}, "http://127.0.0.1:8089", []string{"base_url"}},
-		{"base_url in the block, MOKA_ENVIRONMENT exported", map[string]tftypes.Value{"base_url": str("http://127.0.0.1:8089")},
+		{"base_url in the block, MOKA_BASE_URL exported", providerModel{BaseURL: str("http://127.0.0.1:8089")},
+			map[string]string{EnvBaseURL: "http://127.0.0.1:9"}, "http://127.0.0.1:8089", []string{EnvBaseURL}},
+		{"base_url in the block, MOKA_ENVIRONMENT exported", providerModel{BaseURL: str("http://127.0.0.1:8089")},
 			map[string]string{EnvEnvironment: "production"}, "http://127.0.0.1:8089", nil},
-		{"nothing in the block: the environment", nil,
+		{"nothing in the block: the environment", providerModel{},
 			map[string]string{EnvBaseURL: "http://127.0.0.1:9", EnvEnvironment: "production"}, "http://127.0.0.1:9", nil},
-		{"environment in both, differing", map[string]tftypes.Value{"environment": str("test")},
-			map[string]string{EnvEnvironment: "production"}, moka.TestBaseURL, []string{"environment"}},
-		{"password in both, differing", map[string]tftypes.Value{"base_url": str("http://127.0.0.1:8089")},
-			map[string]string{EnvPassword: "s3cret-env"}, "http://127.0.0.1:8089", []string{"password"}},
+		{"environment in both, differing", providerModel{Environment: str("test")},
+			map[string]string{EnvEnvironment: "production"}, moka.TestBaseURL, []string{EnvEnvironment}},
+		{"password in both, differing", providerModel{BaseURL: str("http://127.0.0.1:8089"), Password: str("s3cret-block")},
+			map[string]string{EnvPassword: "s3cret-env"}, "http://127.0.0.1:8089", []string{EnvPassword}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, k := range mokaEnv {
@@ -486,29 +487,33 @@ func TestConfigureBlockWinsOverEnvironment(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			attrs := maps.Clone(account)
-			maps.Copy(attrs, tt.block)
-			resp := configureWith(t, attrs, false)
-			if resp.Diagnostics.HasError() {
-				t.Fatalf("diags %v", resp.Diagnostics)
+			for _, v := range []*types.String{&tt.block.DealerCode, &tt.block.Username, &tt.block.Password, &tt.block.Environment, &tt.block.BaseURL, &tt.block.RequestTimeout} {
+				if v.IsNull() || v.ValueString() == "" {
+					*v = types.StringNull()
+				}
 			}
-			data, ok := resp.ResourceData.(*providerData)
-			if !ok || data.client.BaseURL() != tt.wantURL {
-				t.Errorf("calls go to %v, want %s", resp.ResourceData, tt.wantURL)
+			var diags diag.Diagnostics
+			values, unknown := resolveSettings(tt.block, &diags)
+			if unknown != "" || diags.HasError() {
+				t.Fatalf("unknown %q, diags %v", unknown, diags)
+			}
+			url, _, problem := resolveBaseURL(values["environment"], values["base_url"])
+			if problem != "" || url != tt.wantURL {
+				t.Errorf("calls go to %q (%s), want %s", url, problem, tt.wantURL)
 			}
 			var warned []string
-			for _, w := range resp.Diagnostics.Warnings() {
+			for _, w := range diags.Warnings() {
 				warned = append(warned, w.Summary())
-				if strings.Contains(w.Detail(), "s3cret-env") || strings.Contains(w.Detail(), `"sandbox"`) && strings.Contains(w.Summary(), "PASSWORD") {
+				if strings.Contains(w.Detail(), "s3cret") {
 					t.Errorf("a warning shows a secret: %s", w.Detail())
 				}
 			}
 			if len(warned) != len(tt.warnings) {
 				t.Errorf("warnings %q, want one for each of %q", warned, tt.warnings)
 			}
-			for i, attr := range tt.warnings {
-				if i < len(warned) && !strings.Contains(warned[i], "MOKA_"+strings.ToUpper(attr)) {
-					t.Errorf("warning %q does not name MOKA_%s", warned[i], strings.ToUpper(attr))
+			for i, env := range tt.warnings {
+				if i < len(warned) && !strings.Contains(warned[i], env) {
+					t.Errorf("warning %q does not name %s", warned[i], env)
 				}
 			}
 		})
