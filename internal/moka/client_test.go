@@ -951,7 +951,9 @@ func TestDeadline(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: 1})
-	if took := time.Since(start); took > 400*time.Millisecond {
+	// The answer never comes: anything but an early return hangs until the
+	// test's end. The bound is loose on purpose, for a loaded machine.
+	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("returned after %v", took)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
