@@ -354,3 +354,107 @@ resource "moka_card" "k" {
 		})
 	}
 }
+
+// TestAccOwnership_noCardOnAnUnconfirmedCustomer: state A owns customer X1.
+// State B's create of X1 gets no answer, and B's card refers to the customer
+// by customer_code. The card must not be stored on A's customer, in that
+// apply or the next.
+func TestAccOwnership_noCardOnAnUnconfirmedCustomer(t *testing.T) {
+	a := newTFCLI(t)
+	if !a.version().atLeast(1, 11) {
+		t.Skip("moka_card's card_number_wo is write-only: need Terraform 1.11 or later")
+	}
+	b := a.sibling(t)
+	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 14})
+	customer := providerHCL(srv, "") + `
+resource "moka_dealer_customer" "c" {
+  customer_code = "X1"
+  first_name    = "Aynı"
+}
+`
+	a.config(customer)
+	a.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	owned := a.ownedIDs()["X1"]
+	b.config(customer + `
+resource "moka_card" "k" {
+  customer_code         = moka_dealer_customer.c.customer_code
+  card_holder_full_name = "B Kartı"
+  card_number_wo        = "5127541122223332"
+  exp_month             = "12"
+  exp_year              = "2030"
+}
+`)
+	srv.SetFaultRate(1)
+	code, out := b.run([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false", "-no-color")
+	srv.SetFaultRate(0)
+	if flat := strings.Join(strings.Fields(out), " "); code == 0 || !strings.Contains(flat, "Customer not confirmed") {
+		t.Errorf("B's first apply (exit %d) did not refuse the card:\n%s", code, tail(out, 30))
+	}
+	if cards := srv.Cards(); len(cards) != 0 {
+		t.Fatalf("a card was stored on A's customer %d: %+v", owned, cards)
+	}
+	code, out = b.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	if code == 0 || !strings.Contains(out, "already in use") {
+		t.Errorf("B's second apply (exit %d) did not report the conflict:\n%s", code, tail(out, 30))
+	}
+	if cards := srv.Cards(); len(cards) != 0 {
+		t.Errorf("a card was stored on A's customer %d: %+v", owned, cards)
+	}
+	if got := b.ownedIDs(); len(got) != 0 {
+		t.Errorf("B owns %v", got)
+	}
+}
+
+// TestAccOwnership_importRefusesAnotherCreate: a customer whose address
+// still holds a create's claim belongs to the state whose create made it;
+// importing it elsewhere would give it two owners.
+func TestAccOwnership_importRefusesAnotherCreate(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{})
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MID-1", Address: "terraform-provider-moka create 0123456789abcdef"}); err != nil {
+		t.Fatal(err)
+	}
+	tf.config(providerBlock(srv) + `
+resource "moka_dealer_customer" "c" {
+  customer_code = "MID-1"
+}
+`)
+	code, out := tf.run(nil, "import", "-input=false", "moka_dealer_customer.c", "code:MID-1")
+	if code == 0 || !strings.Contains(out, "being created by another Terraform state") {
+		t.Errorf("import (exit %d) did not refuse:\n%s", code, tail(out, 30))
+	}
+	if got := tf.ownedIDs(); len(got) != 0 {
+		t.Errorf("imported %v", got)
+	}
+}
+
+// TestAccOwnership_settledWithoutRefresh: after an unconfirmed create,
+// terraform apply -refresh=false must not say "No changes": it settles the
+// record (adopting the customer only because it carries the claim).
+func TestAccOwnership_settledWithoutRefresh(t *testing.T) {
+	tf := newTFCLI(t)
+	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 15})
+	tf.config(providerHCL(srv, "") + `
+resource "moka_dealer_customer" "c" {
+  customer_code = "NOREF-1"
+  address       = "Bağdat Cd. 5"
+}
+`)
+	srv.SetFaultRate(1)
+	tf.mustRun([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false")
+	srv.SetFaultRate(0)
+	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false", "-refresh=false", "-no-color")
+	if strings.Contains(out, "No changes") || !strings.Contains(out, "Unconfirmed Moka customer to be settled") {
+		t.Errorf("apply -refresh=false did not settle the record:\n%s", tail(out, 30))
+	}
+	stored, err := storedCustomer(srv, "NOREF-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owned := tf.ownedIDs(); owned["NOREF-1"] != stored.DealerCustomerID || stored.Address != "Bağdat Cd. 5" {
+		t.Errorf("state %v, Moka %+v", owned, stored)
+	}
+	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the next plan is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}

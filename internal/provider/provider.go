@@ -118,6 +118,10 @@ type providerData struct {
 	dealerCode string
 	// customers batches the customer reads of a refresh (customer_reader.go).
 	customers customerReader
+	// pendingCodes are the customer codes whose create in this process could
+	// not be confirmed (pending_create.go): whoever holds such a code may be
+	// another's customer, so nothing is stored under it in this apply.
+	pendingCodes sync.Map
 }
 
 // setting is one provider attribute resolved from configuration or environment.

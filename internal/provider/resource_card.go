@@ -211,6 +211,15 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
+	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && !req.State.Raw.IsNull() && token.IsNull() {
+		// An unconfirmed create that no refresh settled (-refresh=false).
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("card_token"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		resp.Diagnostics.AddWarning("Unconfirmed Moka card to be settled",
+			"A card was stored without an answer and has not been looked for since (this plan did not refresh). The apply looks for it and adopts it only if it carries that create's mark.")
+		return
+	}
 	if !token.IsUnknown() && !req.State.Raw.IsNull() {
 		return // kept, not stored anew
 	}
@@ -252,6 +261,14 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
+	if _, pending := r.data.pendingCodes.Load(customer.CustomerCode); pending && customer.CustomerCode != "" {
+		// The customer's create in this apply was not confirmed: the code may
+		// be held by another's customer, and AddCard would store the card there.
+		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer not confirmed",
+			fmt.Sprintf("The create of customer_code %q in this apply got no answer, so nothing proves that the customer holding that code is this configuration's. "+
+				"The card is not stored; the next apply stores it once the customer is settled.", customer.CustomerCode))
+		return
+	}
 	added, err := client.AddCard(ctx, moka.NewCard{
 		Customer:           customer,
 		CardHolderFullName: plan.CardHolderFullName.ValueString(),
@@ -319,7 +336,7 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if client == nil {
 		return
 	}
-	if plan.CardName.Equal(state.CardName) {
+	if plan.CardName.Equal(state.CardName) && !state.CardToken.IsNull() {
 		// Only Terraform's bookkeeping changed (card_number_wo_version set
 		// after an import, timeouts): nothing to tell Moka. The plan is the
 		// new state; every computed value in it is known from the old state.
@@ -332,9 +349,13 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		pending, diags := pendingCreateOf(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
 		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
-		if err != nil || !ours {
-			resp.Diagnostics.AddError("Moka card not confirmed",
-				fmt.Sprintf("The card whose create got no answer could not be found (%v). Run terraform apply with a refresh (without -refresh=false): it settles the record first.", err))
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
+			return
+		}
+		if !ours {
+			resp.Diagnostics.AddError("Moka card was not stored",
+				"The card whose create got no answer is not among the customer's cards. Run terraform apply with a refresh (without -refresh=false): it drops the record, and the apply stores the card.")
 			return
 		}
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)

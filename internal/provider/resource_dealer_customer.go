@@ -170,6 +170,15 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	wasWriteOnly := string(flag) == "true"
+	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && state.DealerCustomerID.IsNull() {
+		// An unconfirmed create that no refresh settled (-refresh=false):
+		// the apply settles it, so the plan must not say "no changes".
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("dealer_customer_id"), types.Int64Unknown())...)
+		resp.Diagnostics.AddWarning("Unconfirmed Moka customer to be settled",
+			fmt.Sprintf("customer_code %q was created without an answer and has not been looked up since (this plan did not refresh). The apply looks for it and adopts it only if it carries that create's mark.", plan.CustomerCode.ValueString()))
+	}
 	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
 		sameEmail.same(plan.Email.ValueString(), state.Email.ValueString()) {
 		// The same address in another spelling (Moka's, after an import):
@@ -272,6 +281,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	case claim != "":
 		state := plan.withID(0)
 		recordPendingCreate(ctx, resp, claim, "customer", &state)
+		r.data.pendingCodes.Store(plan.CustomerCode.ValueString(), true)
 	default:
 		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
 	}
@@ -396,6 +406,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		}
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		state.DealerCustomerID = types.Int64Value(id)
+		state.ID = types.StringValue(strconv.FormatInt(id, 10))
+		state.Address = types.StringUnknown() // Moka holds the claim there: always write the real one
 	}
 	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
@@ -475,18 +487,38 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ref := moka.CustomerRef{}
 	if code, ok := strings.CutPrefix(req.ID, "code:"); ok && code != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), code)...)
+		ref.CustomerCode = code
+	} else {
+		id, err := strconv.ParseInt(req.ID, 10, 64)
+		if err != nil || id <= 0 {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("Import a moka_dealer_customer by its DealerCustomerId (such as \"1033\") or by its customer code as \"code:<CustomerCode>\"; got %q.", req.ID))
+			return
+		}
+		ref.DealerCustomerID = id
+	}
+	client := r.client(&resp.Diagnostics)
+	if client == nil {
 		return
 	}
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a moka_dealer_customer by its DealerCustomerId (such as \"1033\") or by its customer code as \"code:<CustomerCode>\"; got %q.", req.ID))
+	got, err := client.GetCustomer(ctx, ref)
+	if err == nil && moka.IsClaim(got.Customer.Address) {
+		// Another state's create made it and will adopt it on its next
+		// refresh: importing it here too would give it two owners.
+		resp.Diagnostics.AddError("Moka customer is being created by another Terraform state",
+			fmt.Sprintf("Customer %d (customer_code %q) still holds, as its address, the mark of a create of terraform-provider-moka whose answers were lost: "+
+				"the state that made it adopts it on its next plan or apply, so run that first. If no state will (its record was lost), "+
+				"give the customer its real address in Moka, then import it.", got.Customer.DealerCustomerID, got.Customer.CustomerCode))
+		return
+	}
+	if ref.CustomerCode != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), ref.CustomerCode)...)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("dealer_customer_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("dealer_customer_id"), ref.DealerCustomerID)...)
 }
 
 // addCustomerError turns a client error into a diagnostic that says what to do.
@@ -498,6 +530,9 @@ func addCustomerError(diags interface {
 	switch {
 	case errors.As(err, &conflict) && conflict.Retired:
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code cannot be used again", conflict.Error()+".")
+	case errors.As(err, &conflict) && conflict.ClaimedByAnotherCreate:
+		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
+			fmt.Sprintf("%v. That state adopts it on its next plan or apply; this configuration cannot create it. Choose another customer_code, or remove it from one of the two configurations.", conflict))
 	case errors.As(err, &conflict):
 		id := "code:" + code
 		if conflict.DealerCustomerID != 0 {
