@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -506,27 +504,10 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 // An op written "Op>1" passes its first call and fails the later ones.
 func rtFront(t *testing.T, srv *sandbox.Server, fault string, ops ...string) string {
 	t.Helper()
-	var mu sync.Mutex
-	seen := map[string]int{}
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := path.Base(r.URL.Path)
-		mu.Lock()
-		seen[op]++
-		n := seen[op]
-		mu.Unlock()
-		if !slices.Contains(ops, op) && (!slices.Contains(ops, op+">1") || n == 1) {
-			srv.ServeHTTP(w, r)
-			return
+	return scriptedFront(t, srv, func(op string, n int) string {
+		if slices.Contains(ops, op) || (slices.Contains(ops, op+">1") && n > 1) {
+			return fault
 		}
-		if fault == "lost" {
-			srv.ServeHTTP(httptest.NewRecorder(), r)
-		}
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			panic(http.ErrAbortHandler)
-		}
-		_ = conn.Close()
-	}))
-	t.Cleanup(front.Close)
-	return front.URL
+		return ""
+	}, nil)
 }
