@@ -136,7 +136,7 @@ func badInputCases() []badInputCase {
 		customer("last_c1", "last_name", "Öz\u0085", "last_name contains a control character (U+0085)"),
 		customer("gsm_bell", "gsm_number", "530\a", "gsm_number contains a control character (U+0007)"),
 		customer("email_crlf", "email", "a@example.com\r\nBcc: b@example.com", "email contains a control character (U+000D)"),
-		customer("address_tab", "address", "Güneşli\tSk.", "address contains a control character (U+0009)"),
+		customer("address_vt", "address", "Güneşli\vSk.", "address contains a control character (U+000B)"),
 		secret(customer("password_nul", "password", "SECRETPW\x00", "password contains a control character (U+0000) at byte 8"), "SECRETPW"),
 		secret(customer("password_wo_cr", "password_wo", "SECRETWO\r", "password_wo contains a control character (U+000D) at byte 8"), "SECRETWO"),
 		card("holder_newline", "card_holder_full_name", "Ayşe\nYılmaz", "card_holder_full_name contains a control character (U+000A)"),

@@ -111,7 +111,10 @@ func TestAccPlanTruth_passwordLeftOutIsNotManaged(t *testing.T) {
 	}
 
 	tf.config(customer(`password = ""`))
-	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	out = tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "will be cleared") {
+		t.Errorf("no warning that password = \"\" clears the password:\n%s", tail(out, 30))
+	}
 	expectPassword(t, srv, "PIN-1", "")
 	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the plan after clearing the password is not empty (exit %d):\n%s", code, tail(out, 30))
@@ -178,6 +181,19 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 	want := fmt.Sprintf("replaces customer %d", held.DealerCustomerID)
 	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, want) || !strings.Contains(flat, "Moka holds 2 stored card(s)") {
 		t.Errorf("the plan does not warn that customer %d and its 2 cards go:\n%s", held.DealerCustomerID, tail(out, 30))
+	}
+	// Onto a code another customer holds: the apply would remove this one,
+	// with its cards, and then fail. The plan refuses.
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "TAKEN-2"}); err != nil {
+		t.Fatal(err)
+	}
+	tf.config(customer("TAKEN-2"))
+	code, out = tf.run(nil, "plan", "-input=false", "-no-color")
+	if code == 0 || !strings.Contains(out, "Customer code already in use") {
+		t.Errorf("a replacement onto a taken code planned (exit %d):\n%s", code, tail(out, 30))
+	}
+	if _, err := storedCustomer(srv, "OLD-1"); err != nil || len(srv.Cards()) != 2 {
+		t.Errorf("the plan changed Moka: %v, %d cards", err, len(srv.Cards()))
 	}
 }
 

@@ -168,6 +168,11 @@ func resolveSettings(cfg providerModel, diags *diag.Diagnostics) (values map[str
 	values = map[string]string{}
 	for _, s := range settingsOf(cfg) {
 		warnIfEnvironmentDiffers(diags, s)
+		if endpointInBlock && !configured(s.value) && (s.attr == "environment" || s.attr == "base_url") && strings.TrimSpace(os.Getenv(s.env)) != "" {
+			diags.AddAttributeWarning(path.Root(s.attr), "Provider block overrides "+s.env,
+				fmt.Sprintf("%s is set to %s, but the provider block sets the endpoint (environment or base_url), which wins as a whole: %s is ignored.",
+					s.env, shown(os.Getenv(s.env)), s.env))
+		}
 		if endpointInBlock && (s.attr == "environment" || s.attr == "base_url") && !s.value.IsUnknown() {
 			values[s.attr] = strings.TrimSpace(s.value.ValueString())
 			continue

@@ -468,11 +468,11 @@ func TestBlockWinsOverEnvironment(t *testing.T) {
 		warnings []string // variables warned about
 	}{
 		{"environment in the block, MOKA_BASE_URL exported", providerModel{Environment: str("test")},
-			map[string]string{EnvBaseURL: "http://127.0.0.1:9"}, moka.TestBaseURL, nil},
+			map[string]string{EnvBaseURL: "http://127.0.0.1:9"}, moka.TestBaseURL, []string{EnvBaseURL}},
 		{"base_url in the block, MOKA_BASE_URL exported", providerModel{BaseURL: str("http://127.0.0.1:8089")},
 			map[string]string{EnvBaseURL: "http://127.0.0.1:9"}, "http://127.0.0.1:8089", []string{EnvBaseURL}},
 		{"base_url in the block, MOKA_ENVIRONMENT exported", providerModel{BaseURL: str("http://127.0.0.1:8089")},
-			map[string]string{EnvEnvironment: "production"}, "http://127.0.0.1:8089", nil},
+			map[string]string{EnvEnvironment: "production"}, "http://127.0.0.1:8089", []string{EnvEnvironment}},
 		{"nothing in the block: the environment", providerModel{},
 			map[string]string{EnvBaseURL: "http://127.0.0.1:9", EnvEnvironment: "production"}, "http://127.0.0.1:9", nil},
 		{"environment in both, differing", providerModel{Environment: str("test")},

@@ -221,7 +221,8 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if !token.IsUnknown() && !req.State.Raw.IsNull() {
-		return // kept, not stored anew
+		warnIfNumberDiffers(ctx, req, resp) // kept, not stored anew
+		return
 	}
 	var month, year types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_month"), &month)...)
@@ -233,6 +234,25 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.AddAttributeError(path.Root("exp_year"), "Card has expired",
 			fmt.Sprintf("exp_month %q and exp_year %q: the card expired at the end of %s/%s, and Moka does not store an expired card.",
 				month.ValueString(), year.ValueString(), month.ValueString(), year.ValueString()))
+	}
+}
+
+// warnIfNumberDiffers warns when card_number_wo is not the number of the card
+// kept (its first six and last four digits differ): Terraform cannot see a
+// write-only value change, so nothing is planned for it.
+func warnIfNumberDiffers(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var number, firstSix, lastFour types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("card_number_first_six"), &firstSix)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("card_number_last_four"), &lastFour)...)
+	n := number.ValueString()
+	if number.IsUnknown() || len(n) < 10 || firstSix.IsNull() || lastFour.IsNull() {
+		return
+	}
+	if n[:6] != firstSix.ValueString() || n[len(n)-4:] != lastFour.ValueString() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("card_number_wo"), "card_number_wo is not the stored card's number",
+			fmt.Sprintf("The card kept is %s…%s; card_number_wo begins and ends otherwise. Terraform cannot see a change to a write-only value, so nothing is planned for it: "+
+				"change card_number_wo_version to store the new number.", firstSix.ValueString(), lastFour.ValueString()))
 	}
 }
 
@@ -481,7 +501,7 @@ func dropLegacyPendingCard(ctx context.Context, client *moka.Client, state cardM
 		}
 		if alike := moka.NewestMatchingCard(list.Cards, want, before); alike != nil {
 			detail = fmt.Sprintf("Card %s looks like it, but nothing proves that the lost create stored it, so it is left alone. "+
-				"If it is this configuration's card, import it: %s", alike.CardToken, importHint(alike.CardToken))
+				"If it is this configuration's card, %s", alike.CardToken, importHint(alike.CardToken))
 		}
 	}
 	resp.Diagnostics.AddWarning("Unconfirmed Moka card dropped from state",

@@ -266,7 +266,7 @@ func readCard(ctx context.Context, client *moka.Client, token string, resp *reso
 	got, err := client.GetCard(ctx, token)
 	if moka.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Moka card is gone",
-			fmt.Sprintf("The card %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state; %s.", token, whatFollows))
+			fmt.Sprintf("The card %s no longer exists in Moka: it was removed in Moka, or went with its customer when that was removed or replaced. It is dropped from state; %s.", token, whatFollows))
 		resp.State.RemoveResource(ctx)
 		return nil
 	}

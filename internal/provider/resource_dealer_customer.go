@@ -84,8 +84,8 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators:    []validator.String{nonEmptyText(100)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"first_name": optionalText("First name, at most 50 characters.", text(50)),
-			"last_name":  optionalText("Last name, at most 50 characters.", text(50)),
+			"first_name": optionalText("First name, at most 50 characters.", freeText(50)),
+			"last_name":  optionalText("Last name, at most 50 characters.", freeText(50)),
 			"gender": optionalText("`male` or `female` (sent to Moka as 1 or 2).",
 				oneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
 			"birth_date": optionalText("Date of birth as `YYYY-MM-DD` (sent to Moka as `YYYYMMDD`).", calendarDate()),
@@ -96,7 +96,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				CustomType:  emailType,
 				Validators:  []validator.String{email()},
 			},
-			"address": optionalText("Postal address, at most 200 characters.", text(200)),
+			"address": optionalText("Postal address, at most 200 characters; it may span lines.", freeText(200)),
 			"password": schema.StringAttribute{
 				Description: "The customer's own password (PIN), asked when a stored card is charged, at most 50 characters. " +
 					"Stored in state (marked sensitive) so that a change made in Moka shows as drift. Conflicts with `password_wo`, which keeps it out of state. " +
@@ -191,22 +191,27 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 				"so Moka is not called for it; only the state records the new spelling.", plan.CustomerCode.ValueString(), strings.Join(names, ", ")))
 	}
 	switch {
-	case !passwordWO.IsNull() && !wasWriteOnly:
+	case !passwordWO.IsNull() && (!wasWriteOnly || !plan.PasswordWOVersion.Equal(state.PasswordWOVersion)):
 		resp.Diagnostics.AddAttributeWarning(path.Root("password_wo"), "The customer's password will be set from password_wo",
-			fmt.Sprintf("customer_code %q: this apply sets the password Moka holds to the value of password_wo, which the plan cannot show (a write-only value). "+
+			fmt.Sprintf("customer_code %q: this apply sets the password Moka holds to the value of password_wo (it is sent whenever password_wo takes over or password_wo_version changes, "+
+				"also to or from unset), which the plan cannot show (a write-only value). "+
 				"Where the plan shows password going to null, that is Terraform no longer keeping it in state, not a password being cleared.", plan.CustomerCode.ValueString()))
+	case !plan.Password.IsUnknown() && !plan.Password.IsNull() && plan.Password.ValueString() == "" && (state.Password.IsNull() || wasWriteOnly):
+		resp.Diagnostics.AddAttributeWarning(path.Root("password"), "The customer's password will be cleared",
+			fmt.Sprintf("customer_code %q: password = \"\" clears the password Moka holds, whatever it is; Terraform did not manage it before, so the plan cannot show the change.", plan.CustomerCode.ValueString()))
 	case passwordWO.IsNull() && plan.Password.IsNull() && (wasWriteOnly || !state.Password.IsNull()):
 		resp.Diagnostics.AddAttributeWarning(path.Root("password"), "The customer's password is no longer managed",
 			fmt.Sprintf("customer_code %q: with neither password nor password_wo in the configuration, Terraform stops managing the password. "+
 				"Moka keeps the one it holds; nothing is cleared. To clear it, set password = \"\".", plan.CustomerCode.ValueString()))
 	}
 	if !plan.CustomerCode.IsUnknown() && !plan.CustomerCode.Equal(state.CustomerCode) {
-		r.warnCardsGoWithReplacement(ctx, state, resp)
+		r.checkReplacement(ctx, plan, state, resp)
 	}
 }
 
 // emptyOrUnset names the text attributes that go between "" and null from
-// state to plan, a change Terraform's plan does not render.
+// state to plan, a change Terraform's plan does not render. Not the password:
+// unset means "not managed" there, and "" means "clear it".
 func emptyOrUnset(plan, state dealerCustomerModel) []string {
 	var names []string
 	for _, a := range []struct {
@@ -216,7 +221,7 @@ func emptyOrUnset(plan, state dealerCustomerModel) []string {
 		{"first_name", plan.FirstName, state.FirstName}, {"last_name", plan.LastName, state.LastName},
 		{"gender", plan.Gender, state.Gender}, {"birth_date", plan.BirthDate, state.BirthDate},
 		{"gsm_number", plan.GsmNumber, state.GsmNumber}, {"email", plan.Email.StringValue, state.Email.StringValue},
-		{"address", plan.Address, state.Address}, {"password", plan.Password, state.Password},
+		{"address", plan.Address, state.Address},
 	} {
 		if a.planned.IsUnknown() || a.prior.IsUnknown() || a.planned.Equal(a.prior) {
 			continue
@@ -228,15 +233,24 @@ func emptyOrUnset(plan, state dealerCustomerModel) []string {
 	return names
 }
 
-// warnCardsGoWithReplacement names the customer a replacement removes and how
-// many cards Moka holds for it: RemoveCustomer takes them along, and the plan
-// shows only the customer.
-func (r *dealerCustomerResource) warnCardsGoWithReplacement(ctx context.Context, state dealerCustomerModel, resp *resource.ModifyPlanResponse) {
+// checkReplacement is the plan of a new customer_code, which removes the
+// customer and creates another: an error if the new code is taken (the apply
+// would remove the customer, and its cards, and then fail), else a warning
+// naming the customer and how many cards Moka holds for it (RemoveCustomer
+// takes them along, and the plan shows only the customer).
+func (r *dealerCustomerResource) checkReplacement(ctx context.Context, plan, state dealerCustomerModel, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || r.data.client == nil || state.DealerCustomerID.IsNull() {
 		return
 	}
+	client := r.data.client
+	if taken, err := client.GetCustomer(ctx, moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString()}); err == nil {
+		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
+			fmt.Sprintf("customer_code %q belongs to customer %d already. Applying this would remove customer %d (customer_code %q), with its cards, and then fail to create the new one. "+
+				"Choose another code.", plan.CustomerCode.ValueString(), taken.Customer.DealerCustomerID, state.DealerCustomerID.ValueInt64(), state.CustomerCode.ValueString()))
+		return
+	}
 	held := "Moka holds no stored card for it."
-	list, err := r.data.client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: state.DealerCustomerID.ValueInt64()})
+	list, err := client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: state.DealerCustomerID.ValueInt64()})
 	switch {
 	case err != nil && !moka.IsNotFound(err):
 		held = fmt.Sprintf("How many cards Moka holds for it could not be read (%v).", err)
@@ -375,7 +389,7 @@ func settlePendingCustomer(ctx context.Context, client *moka.Client, state deale
 		resp.Diagnostics.AddWarning("Moka customer is not the one Terraform created",
 			fmt.Sprintf("customer_code %q belongs to customer %d, which does not carry the mark of the create that got no answer, so nothing proves it is Terraform's "+
 				"(another configuration or application may have created it, or its address was changed before this refresh). It is dropped from state and left alone in Moka; "+
-				"the next apply reports the conflict. If it is this configuration's customer, import it: %s",
+				"the next apply reports the conflict. If it is this configuration's customer, %s",
 				code, held.Customer.DealerCustomerID, importHint(strconv.FormatInt(held.Customer.DealerCustomerID, 10))))
 		resp.State.RemoveResource(ctx)
 	}
@@ -431,7 +445,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	if update.KeepPassword {
 		prior.Password = update.Password
 	}
-	if prior == update.Customer && (update.KeepPassword || !writeOnly) {
+	becomesManaged := !plan.Password.IsNull() && (state.Password.IsNull() || wasWriteOnly)
+	if prior == update.Customer && !becomesManaged && (update.KeepPassword || !writeOnly) {
 		// Nothing Moka holds changes (a field between "" and unset, a
 		// password no longer managed, timeouts): no call, only the record.
 		plan.PasswordWO = types.StringNull()
@@ -555,7 +570,7 @@ func addCustomerError(diags interface {
 // importHint is how to import an existing customer (or card) with id, in a
 // form a user can paste: the framework does not tell a resource its address.
 func importHint(id string) string {
-	return fmt.Sprintf("add an import block whose \"to\" is this resource's address and whose id is %q, or run terraform import with that address and %q.", id, id)
+	return fmt.Sprintf("import it. Add this block, with this resource's address after \"to =\":\n\n  import {\n    to = \n    id = %q\n  }\n\nor run: terraform import ADDRESS %q  (ADDRESS: this resource's address)", id, id)
 }
 
 // withID is m as created, with Moka's id (0: none yet, null).

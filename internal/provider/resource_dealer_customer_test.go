@@ -879,7 +879,7 @@ func TestAccDealerCustomer_conflict(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      customerConfig(srv, args),
-				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*not\s+create\s+it[\s\S]*import\s+block\s+whose\s+"to"\s+is\s+this\s+resource's\s+address\s+and\s+whose\s+id\s+is\s+"1033"`),
+				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*not\s+create\s+it[\s\S]*import\s+\{\s+to\s+=\s+id\s+=\s+"1033"\s+\}`),
 			},
 			{
 				PreConfig: func() {

@@ -112,3 +112,19 @@ func TestCardTokenType(t *testing.T) {
 		t.Errorf("ValueFromString = %#v", v)
 	}
 }
+
+func TestSameEmail(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Ilker@Example.com", "ilker@example.com", true},
+		{"ELİF@EXAMPLE.COM", "elif@example.com", true},
+		{" elif@example.com ", "ELIF@example.com", true},
+		{"elif@example.com", "elif@example.org", false},
+	} {
+		if got := sameEmail.same(tc.a, tc.b); got != tc.want {
+			t.Errorf("same(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

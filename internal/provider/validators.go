@@ -36,17 +36,24 @@ func (v textValidator) ValidateString(_ context.Context, req validator.StringReq
 // text is Moka's limit on a free-text field: valid UTF-8, no control characters,
 // at most max characters (Moka counts characters, so "ğ" is one, not two bytes).
 func text(maxChars int) validator.String {
-	return textOf(maxChars)
+	return textOf(maxChars, unicode.IsControl, "no control characters")
 }
 
-func textOf(maxChars int) textValidator {
+// freeText is text for a customer's names and address, which may also hold
+// tabs and line breaks: Moka stores them (a postal address on several lines),
+// and a configuration generated from what Moka holds must validate.
+func freeText(maxChars int) validator.String {
+	return textOf(maxChars, forbiddenControl, "no control characters but tabs and line breaks")
+}
+
+func textOf(maxChars int, control func(rune) bool, controls string) textValidator {
 	return textValidator{
-		description: fmt.Sprintf("at most %d characters, no control characters", maxChars),
+		description: fmt.Sprintf("at most %d characters, %s", maxChars, controls),
 		check: func(s string) string {
 			if !utf8.ValidString(s) {
 				return "is not valid UTF-8 text."
 			}
-			if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+			if i := strings.IndexFunc(s, control); i >= 0 {
 				r, _ := utf8.DecodeRuneInString(s[i:])
 				return fmt.Sprintf("contains a control character (%U) at byte %d; Moka takes printable text only.", r, i)
 			}
@@ -56,6 +63,11 @@ func textOf(maxChars int) textValidator {
 			return ""
 		},
 	}
+}
+
+// forbiddenControl is a control character that free text may not hold.
+func forbiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 // shown is s quoted for a message: at most shownChars characters of it, so that
@@ -78,7 +90,7 @@ func shown(s string) string {
 
 // nonEmptyText is text that must not be empty or only spaces.
 func nonEmptyText(maxChars int) validator.String {
-	inner := textOf(maxChars)
+	inner := textOf(maxChars, unicode.IsControl, "no control characters")
 	return textValidator{
 		description: fmt.Sprintf("1 to %d characters, no control characters", maxChars),
 		check: func(s string) string {
@@ -94,7 +106,7 @@ func email() validator.String {
 	return textValidator{
 		description: "an e-mail address, at most 100 characters",
 		check: func(s string) string {
-			if p := textOf(100).check(s); p != "" {
+			if p := textOf(100, unicode.IsControl, "no control characters").check(s); p != "" {
 				return p
 			}
 			if !plausibleEmail(s) {

@@ -245,3 +245,20 @@ func TestShownKeepsMessagesShort(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeText: a customer's names and address may hold tabs and line breaks
+// (Moka stores them, and generated configuration must validate), and nothing
+// else that is a control character.
+func TestFreeText(t *testing.T) {
+	ctx := context.Background()
+	for value, wantOK := range map[string]bool{
+		"Satır 1\nSatır 2": true, "Ad\tSoyad": true, "a\r\nb": true,
+		"a\x00": false, "a\x1b[0m": false, "a\v": false, "a\u0085": false,
+	} {
+		resp := &validator.StringResponse{}
+		freeText(200).ValidateString(ctx, validator.StringRequest{Path: path.Root("address"), ConfigValue: types.StringValue(value)}, resp)
+		if ok := !resp.Diagnostics.HasError(); ok != wantOK {
+			t.Errorf("%q: valid %v, want %v (%v)", value, ok, wantOK, resp.Diagnostics)
+		}
+	}
+}
