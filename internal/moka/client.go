@@ -422,17 +422,24 @@ func redact(s string, secrets []string) string {
 // BaseURL is the endpoint the client calls.
 func (c *Client) BaseURL() string { return c.baseURL }
 
+// credentialsCheckTimeout bounds CheckCredentials: a Moka that does not answer
+// delays every command no longer than this, and the calls that follow report it.
+const credentialsCheckTimeout = 5 * time.Second
+
 // ErrCredentialsRejected is CheckCredentials' answer when Moka refuses the
 // dealer code, username and password.
 var ErrCredentialsRejected = errors.New("moka: the dealer code, username and password were refused")
 
-// CheckCredentials asks Moka something that any account may ask (a
-// GetCustomer that names no customer) to learn whether it takes the
-// credentials: Moka answers a bad CheckKey with InvalidRequest, and a good one
-// with what the request lacks. It returns ErrCredentialsRejected only when
-// Moka said so; a call that got no answer proves nothing and returns nil.
+// CheckCredentials asks Moka something that any account may ask (a GetCard
+// without a token) to learn whether it takes the credentials: Moka answers a
+// bad CheckKey with InvalidRequest, and a good one with what the request lacks
+// (CardTokenIsRequired, as the UpdateCard page documents). It returns
+// ErrCredentialsRejected only when Moka said so; a call that got no answer
+// within credentialsCheckTimeout proves nothing and returns nil.
 func (c *Client) CheckCredentials(ctx context.Context) error {
-	_, err := c.callRetrying(ctx, 0, "GetCustomer", refRequest{}, nil)
+	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
+	defer cancel()
+	_, err := c.callRetrying(ctx, 0, "GetCard", cardTokenRequest{}, nil)
 	if Reason(err) == ReasonInvalidRequest {
 		return ErrCredentialsRejected
 	}

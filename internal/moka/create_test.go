@@ -320,7 +320,7 @@ func TestCheckCredentials(t *testing.T) {
 			}
 		})
 	}
-	if n := srv.Stats().Calls["GetCustomer"]; n != 2 {
-		t.Errorf("%d GetCustomer calls, want one per check", n)
+	if n := srv.Stats().Calls["GetCard"]; n != 2 {
+		t.Errorf("%d GetCard calls, want one per check", n)
 	}
 }

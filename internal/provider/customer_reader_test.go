@@ -487,7 +487,7 @@ resource "moka_dealer_customer" "c" {
 						}
 					}
 					t.Logf("refresh of %d customers: %d calls %v", n, total, delta)
-					if delta["GetCustomerList"] != 1 || delta["GetCustomer"] > snapshotAfterReads+1 || total != delta["GetCustomerList"]+delta["GetCustomer"] {
+					if delta["GetCustomerList"] != 1 || delta["GetCustomer"] > snapshotAfterReads+1 || total != delta["GetCustomerList"]+delta["GetCustomer"]+delta[credentialsCheck] {
 						return fmt.Errorf("refresh of %d customers made calls %v; want one GetCustomerList and at most %d GetCustomer", n, delta, snapshotAfterReads+1)
 					}
 					left := 0

@@ -112,6 +112,10 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 // failing calls, and real backoff would take it hours.
 var testRetryBaseDelay atomic.Int64
 
+// credentialsCheck is the operation of the credentials check Configure makes
+// (moka.Client.CheckCredentials), for tests that count calls.
+const credentialsCheck = "GetCard"
+
 // providerData is what resources and data sources get from Configure.
 type providerData struct {
 	client     *moka.Client
