@@ -198,22 +198,26 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 }
 
 // TestAccPlanTruth_refusedAtPlan: what the apply would certainly fail on is
-// an error of the plan: naming a card Moka does not have, storing a card that
-// has expired.
+// said at plan: naming a card Moka does not have (a warning), storing a card
+// that has expired (an error).
 func TestAccPlanTruth_refusedAtPlan(t *testing.T) {
 	tf := newTFCLI(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "CARDS-1"}); err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct{ name, hcl, want string }{
-		{"moka_card_name of a missing card", `
+	// A missing card is a warning (an error would stop apply -refresh-only too).
+	dir := tf.sibling(t)
+	dir.config(providerBlock(srv) + `
 resource "moka_card_name" "n" {
   card_token = "51937236-82e0-4637-a8f5-2e1ec56ec870"
   card_name  = "Yok"
 }
-`, "No such Moka card"},
+`)
+	if code, out := dir.run(nil, "plan", "-input=false", "-no-color"); code != 0 || !strings.Contains(out, "No such Moka card: the apply will fail") {
+		t.Errorf("plan of moka_card_name for a missing card (exit %d) does not warn:\n%s", code, tail(out, 30))
 	}
+	var cases []struct{ name, hcl, want string }
 	if tf.version().atLeast(1, 11) {
 		cases = append(cases, struct{ name, hcl, want string }{"an expired card", `
 resource "moka_card" "k" {

@@ -101,8 +101,8 @@ func replaceWhenOtherCard() planmodifier.String {
 	)
 }
 
-// ModifyPlan refuses, at plan time, to name a card Moka does not have: the
-// apply could only fail, since moka_card_name cannot create a card.
+// ModifyPlan says at plan time that naming a card Moka does not have will
+// fail: moka_card_name cannot create a card.
 func (r *cardNameResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
 		return
@@ -117,8 +117,10 @@ func (r *cardNameResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	_, err := r.data.client.GetCard(ctx, planned.ValueString())
 	if moka.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("card_token"), "No such Moka card",
-			fmt.Sprintf("Moka has no card with token %s. moka_card_name names a card that exists (saved at checkout, or stored by moka_card); it cannot create one.", planned.ValueString()))
+		// A warning, not an error: an error would also stop terraform apply
+		// -refresh-only, which is how a user drops a card that is gone.
+		resp.Diagnostics.AddAttributeWarning(path.Root("card_token"), "No such Moka card: the apply will fail",
+			fmt.Sprintf("Moka has no card with token %s. moka_card_name names a card that exists (saved at checkout, or stored by moka_card); it cannot create one, so applying this plan fails.", planned.ValueString()))
 	}
 }
 

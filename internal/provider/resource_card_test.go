@@ -689,7 +689,7 @@ resource "moka_card" "bonus" {
 				`timeouts.create must be a positive duration`),
 			refused(with(`  customer_code = "CUST-YOK"`, "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),
 				`Moka customer not found.*customer_code "CUST-YOK"`),
-			refused(with(byCode, "Zeynep Şahin", "12", "2020", "Bonus", cardAkbank), `Cannot store Moka card.*card expired 12/2020`),
+			refused(with(byCode, "Zeynep Şahin", "12", "2020", "Bonus", cardAkbank), `Card has expired.*end of 12/2020`),
 			{
 				// Fifty and a hundred characters fit, counted as characters.
 				Config:          hcl(byCode, strings.Repeat("Ö", 100), "12", "2030", strings.Repeat("ı", 50)),
