@@ -411,17 +411,17 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 
-	if state.DealerCustomerID.IsNull() {
-		// A pending record, planned without a refresh (-refresh=false): the
-		// customer under its code is changed only if it carries the claim.
+	// settling is an update of a pending record, planned without a refresh
+	// (-refresh=false): the customer under its code is changed only if it
+	// carries the claim, and its address (the claim) is always written.
+	settling := state.DealerCustomerID.IsNull()
+	if settling {
 		id, ok := ownPendingCustomer(ctx, client, state, req.Private, &resp.Diagnostics)
 		if !ok {
 			return
 		}
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		state.DealerCustomerID = types.Int64Value(id)
-		state.ID = types.StringValue(strconv.FormatInt(id, 10))
-		state.Address = types.StringUnknown() // Moka holds the claim there: always write the real one
 	}
 	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
@@ -446,7 +446,7 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		prior.Password = update.Password
 	}
 	becomesManaged := !plan.Password.IsNull() && (state.Password.IsNull() || wasWriteOnly)
-	if prior == update.Customer && !becomesManaged && (update.KeepPassword || !writeOnly) {
+	if prior == update.Customer && !settling && !becomesManaged && (update.KeepPassword || !writeOnly) {
 		// Nothing Moka holds changes (a field between "" and unset, a
 		// password no longer managed, timeouts): no call, only the record.
 		plan.PasswordWO = types.StringNull()
