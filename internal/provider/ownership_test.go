@@ -439,6 +439,10 @@ resource "moka_dealer_customer" "c" {
   customer_code = "NOREF-1"
   address       = "Bağdat Cd. 5"
 }
+
+resource "moka_dealer_customer" "bare" {
+  customer_code = "NOREF-2"
+}
 `)
 	srv.SetFaultRate(1)
 	tf.mustRun([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false")
@@ -453,6 +457,10 @@ resource "moka_dealer_customer" "c" {
 	}
 	if owned := tf.ownedIDs(); owned["NOREF-1"] != stored.DealerCustomerID || stored.Address != "Bağdat Cd. 5" {
 		t.Errorf("state %v, Moka %+v", owned, stored)
+	}
+	// Without an address in the configuration the claim must go all the same.
+	if bare, err := storedCustomer(srv, "NOREF-2"); err != nil || bare.Address != "" {
+		t.Errorf("NOREF-2 in Moka: %+v (%v), want no address", bare, err)
 	}
 	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the next plan is not empty (exit %d):\n%s", code, tail(out, 30))
