@@ -142,7 +142,9 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 	// Both written in the configuration is an error even while their values
 	// are unknown (terraform validate knows no variable's value).
 	if !password.IsNull() && !wo.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "password and password_wo together",
+		// Not an attribute error: Terraform would quote the configuration's
+		// line, and with it a password written there.
+		resp.Diagnostics.AddError("password and password_wo together",
 			"Set the customer's password with password or with password_wo, not both: password keeps it in state, password_wo keeps it out.")
 	}
 	if !version.IsNull() && !version.IsUnknown() && wo.IsNull() {
@@ -192,15 +194,17 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	switch {
 	case !passwordWO.IsNull() && (!wasWriteOnly || !plan.PasswordWOVersion.Equal(state.PasswordWOVersion)):
-		resp.Diagnostics.AddAttributeWarning(path.Root("password_wo"), "The customer's password will be set from password_wo",
+		// Not an attribute warning: Terraform would quote the configuration's
+		// line, and with it a password written there.
+		resp.Diagnostics.AddWarning("The customer's password will be set from password_wo",
 			fmt.Sprintf("customer_code %q: this apply sets the password Moka holds to the value of password_wo (it is sent whenever password_wo takes over or password_wo_version changes, "+
 				"also to or from unset), which the plan cannot show (a write-only value). "+
 				"Where the plan shows password going to null, that is Terraform no longer keeping it in state, not a password being cleared.", plan.CustomerCode.ValueString()))
 	case !plan.Password.IsUnknown() && !plan.Password.IsNull() && plan.Password.ValueString() == "" && (state.Password.IsNull() || wasWriteOnly):
-		resp.Diagnostics.AddAttributeWarning(path.Root("password"), "The customer's password will be cleared",
+		resp.Diagnostics.AddWarning("The customer's password will be cleared",
 			fmt.Sprintf("customer_code %q: password = \"\" clears the password Moka holds, whatever it is; Terraform did not manage it before, so the plan cannot show the change.", plan.CustomerCode.ValueString()))
 	case passwordWO.IsNull() && plan.Password.IsNull() && (wasWriteOnly || !state.Password.IsNull()):
-		resp.Diagnostics.AddAttributeWarning(path.Root("password"), "The customer's password is no longer managed",
+		resp.Diagnostics.AddWarning("The customer's password is no longer managed",
 			fmt.Sprintf("customer_code %q: with neither password nor password_wo in the configuration, Terraform stops managing the password. "+
 				"Moka keeps the one it holds; nothing is cleared. To clear it, set password = \"\".", plan.CustomerCode.ValueString()))
 	}
