@@ -70,7 +70,7 @@ func (r *dealerCustomerResource) Metadata(_ context.Context, req resource.Metada
 func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A customer of the dealer account (Moka's DealerCustomer), under which cards are stored. " +
-			"Create is AddCustomer, read is GetCustomer, update is UpdateCustomer (every field is sent), destroy is RemoveCustomer.",
+			"Create is AddCustomer, read is GetCustomer, update is UpdateCustomer (every field with a value is sent, and \"\" for each field removed from the configuration), destroy is RemoveCustomer.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "The DealerCustomerId, as a string.",
@@ -244,7 +244,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 
-	update := moka.CustomerUpdate{Customer: plan.toAPI()}
+	previous := state.toAPI()
+	update := moka.CustomerUpdate{Customer: plan.toAPI(), Previous: &previous}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
 	if writeOnly {
