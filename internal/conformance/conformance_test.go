@@ -44,6 +44,16 @@ func env(srv *sandbox.Server) func(string) string {
 	return func(name string) string { return vars[name] }
 }
 
+// envVia is the environment of a run against srv through a proxy at baseURL.
+func envVia(srv *sandbox.Server, baseURL string) func(string) string {
+	return func(name string) string {
+		if name == "MOKA_BASE_URL" {
+			return baseURL
+		}
+		return env(srv)(name)
+	}
+}
+
 type account struct {
 	customers []sandbox.Customer
 	cards     []sandbox.Card
@@ -184,13 +194,7 @@ func TestConformanceDifferenceWithoutSwitch(t *testing.T) {
 		_, _ = w.Write(body)
 	}))
 	defer proxy.Close()
-	getenv := func(name string) string {
-		if name == "MOKA_BASE_URL" {
-			return proxy.URL
-		}
-		return env(srv)(name)
-	}
-	code, out, _ := runAgainst(t, getenv)
+	code, out, _ := runAgainst(t, envVia(srv, proxy.URL))
 	if code != ExitDiffers || !strings.Contains(out, "No sandbox switch plays exactly this (the nearest is --update-card-own-codes)") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -242,13 +246,7 @@ func TestConformanceLeftBehind(t *testing.T) {
 		srv.ServeHTTP(w, r)
 	}))
 	defer proxy.Close()
-	getenv := func(name string) string {
-		if name == "MOKA_BASE_URL" {
-			return proxy.URL
-		}
-		return env(srv)(name)
-	}
-	code, out, _ := runAgainst(t, getenv)
+	code, out, _ := runAgainst(t, envVia(srv, proxy.URL))
 	if code != ExitCouldNot {
 		t.Fatalf("exit %d, want %d:\n%s", code, ExitCouldNot, out)
 	}
