@@ -2,6 +2,7 @@ package moka
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -80,7 +81,7 @@ func (c *capture) Debug(_ context.Context, msg string, fields map[string]any) {
 func TestAddCardSlowCommit(t *testing.T) {
 	var mu sync.Mutex
 	var cards []Card
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
 		switch op {
 		case "AddCard":
 			if n == 1 {
@@ -88,10 +89,17 @@ func TestAddCardSlowCommit(t *testing.T) {
 				// before a second request_timeout has passed.
 				time.Sleep(160 * time.Millisecond)
 			}
+			stored := tCard
+			stored.CardName = sentCardName(t, body)
 			mu.Lock()
-			cards = append(cards, tCard)
+			cards = append(cards, stored)
 			mu.Unlock()
-			writeJSON(w, success(withCards(tCustomer, tCard)))
+			writeJSON(w, success(withCards(tCustomer, stored)))
+		case "UpdateCard":
+			mu.Lock()
+			defer mu.Unlock()
+			cards[len(cards)-1].CardName = sentCardName(t, body)
+			writeJSON(w, success(withCards(tCustomer, cards[len(cards)-1])))
 		case "GetCardList":
 			mu.Lock()
 			defer mu.Unlock()
@@ -114,4 +122,16 @@ func TestAddCardSlowCommit(t *testing.T) {
 	if len(cards) != 1 {
 		t.Errorf("%d cards stored, want 1", len(cards))
 	}
+}
+
+// sentCardName is the CardName of a request body.
+func sentCardName(t *testing.T, body []byte) string {
+	t.Helper()
+	var req struct {
+		DealerCustomerRequest struct{ CardName string }
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		t.Errorf("request body: %v", err)
+	}
+	return req.DealerCustomerRequest.CardName
 }

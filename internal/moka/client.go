@@ -207,7 +207,7 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation str
 		retryable, uncertain := classify(err)
 		res.uncertain = res.uncertain || uncertain
 		if !retryable || attempt >= maxRetries || ctx.Err() != nil {
-			return res, err
+			return res, attemptsError(err, attempt+1)
 		}
 		if serr := sleep(ctx, c.backoff(attempt, err)); serr != nil {
 			return res, fmt.Errorf("moka %s: %w while waiting to retry after: %v", operation, serr, err) //nolint:errorlint // the wait's end is the cause; the earlier failure is context only

@@ -132,6 +132,9 @@ func TestRequestShape(t *testing.T) {
 		want   map[string]any // nil: no DealerCustomerRequest at all
 		absent []string       // keys that must not be sent
 		before []string       // operations sent before this one
+		after  []string       // operations sent after it
+		// claimed is a field sent with a create's claim instead of want's value.
+		claimed string
 	}{
 		{
 			name: "AddCustomer", op: "AddCustomer", data: withCards(tCustomer),
@@ -143,6 +146,8 @@ func TestRequestShape(t *testing.T) {
 				return err
 			},
 			want: custFields(false, true), absent: []string{"DealerCustomerId"},
+			// Stored under the create's claim, then given its address (create.go).
+			claimed: "Address", after: []string{"UpdateCustomer"},
 		},
 		{
 			name: "AddCustomer without gender", op: "AddCustomer", data: withCards(tCustomer),
@@ -152,7 +157,7 @@ func TestRequestShape(t *testing.T) {
 				_, err := c.AddCustomer(ctx, cust)
 				return err
 			},
-			want: noGender,
+			want: noGender, claimed: "Address", after: []string{"UpdateCustomer"},
 		},
 		{
 			name: "AddCustomerWithCard", op: "AddCustomerWithCard", data: full,
@@ -231,20 +236,23 @@ func TestRequestShape(t *testing.T) {
 				_, err := c.AddCustomer(ctx, Customer{CustomerCode: "C-1"})
 				return err
 			},
-			want:   map[string]any{"CustomerCode": "C-1"},
-			absent: []string{"DealerCustomerId", "Password", "FirstName", "LastName", "Gender", "BirthDate", "GsmNumber", "Email", "Address"},
+			want:   map[string]any{"CustomerCode": "C-1", "Address": "(the create's claim)"},
+			absent: []string{"DealerCustomerId", "Password", "FirstName", "LastName", "Gender", "BirthDate", "GsmNumber", "Email"},
+			// Stored under the create's claim, then given its (empty) address.
+			claimed: "Address", after: []string{"UpdateCustomer"},
 		},
 		{
-			name: "AddCard leaves out an empty holder and card name", op: "AddCard", data: full,
+			name: "AddCard leaves out an empty holder name", op: "AddCard", data: full,
 			call: func(ctx context.Context, c *Client) error {
 				card := tNewCard
 				card.CardHolderFullName, card.CardName = "", ""
 				_, err := c.AddCard(ctx, card)
 				return err
 			},
-			want:   map[string]any{"DealerCustomerId": float64(1033), "CardNumber": tCardNo, "ExpMonth": "12", "ExpYear": "2030"},
-			absent: []string{"CustomerCode", "CardHolderFullName", "CardName"},
-			before: []string{"GetCardList"},
+			want:   map[string]any{"DealerCustomerId": float64(1033), "CardNumber": tCardNo, "ExpMonth": "12", "ExpYear": "2030", "CardName": "(the create's claim)"},
+			absent: []string{"CustomerCode", "CardHolderFullName"},
+			// Stored under the create's claim, then given its (empty) name.
+			claimed: "CardName", after: []string{"UpdateCard"},
 		},
 		{
 			name: "GetCustomer by id", op: "GetCustomer", data: full,
@@ -294,9 +302,8 @@ func TestRequestShape(t *testing.T) {
 				return err
 			},
 			want: merge(map[string]any{"DealerCustomerId": float64(1033)}, cardFields), absent: []string{"CustomerCode"},
-			// The customer's cards are listed first, to tell a card a lost answer
-			// stored from the ones that were there before.
-			before: []string{"GetCardList"},
+			// Stored under the create's claim, then renamed (create.go).
+			claimed: "CardName", after: []string{"UpdateCard"},
 		},
 		{
 			name: "UpdateCard", op: "UpdateCard", data: full,
@@ -343,8 +350,13 @@ func TestRequestShape(t *testing.T) {
 				t.Fatalf("%s: %v", tt.op, err)
 			}
 			reqs := f.requests()
-			if len(reqs) != 1+len(tt.before) {
-				t.Fatalf("%d requests, want %d", len(reqs), 1+len(tt.before))
+			if len(reqs) != 1+len(tt.before)+len(tt.after) {
+				t.Fatalf("%d requests, want %d", len(reqs), 1+len(tt.before)+len(tt.after))
+			}
+			for i, op := range tt.after {
+				if got := reqs[1+len(tt.before)+i].Op; got != op {
+					t.Errorf("request %d is %s, want %s", 1+len(tt.before)+i, got, op)
+				}
 			}
 			for i, op := range tt.before {
 				if reqs[i].Op != op {
@@ -385,6 +397,12 @@ func TestRequestShape(t *testing.T) {
 			}
 			if len(top) != wantTop {
 				t.Errorf("top-level keys %v, want %d", keys(top), wantTop)
+			}
+			if tt.claimed != "" {
+				if claim, _ := req[tt.claimed].(string); !IsClaim(claim) {
+					t.Errorf("%s sent %s %q, want a claim", tt.op, tt.claimed, claim)
+				}
+				req[tt.claimed] = tt.want[tt.claimed]
 			}
 			if tt.want != nil && !reflect.DeepEqual(req, tt.want) {
 				t.Errorf("DealerCustomerRequest\n got %v\nwant %v", req, tt.want)
@@ -1053,129 +1071,6 @@ func failFirst(t *testing.T, kind firstAttempt, w http.ResponseWriter) bool {
 	return true
 }
 
-func TestAddCustomerAfterALostAnswer(t *testing.T) {
-	different := tCustomer
-	different.FirstName = "Ayşe"
-	tests := []struct {
-		name      string
-		first     firstAttempt
-		existing  *Customer // what GetCustomer finds under the code; nil: not found
-		adopt     bool
-		wantID    int64 // for a ConflictError
-		wantAdds  int
-		wantReads int
-	}{
-		{name: "lost, same customer: adopted", first: firstLost, existing: &tCustomer, adopt: true, wantAdds: 2, wantReads: 1},
-		{name: "EX, same customer: adopted", first: firstEX, existing: &tCustomer, adopt: true, wantAdds: 2, wantReads: 1},
-		{name: "truncated 200, same customer: adopted", first: firstTruncated, existing: &tCustomer, adopt: true, wantAdds: 2, wantReads: 1},
-		{name: "lost, another customer: conflict", first: firstLost, existing: &different, wantID: 1033, wantAdds: 2, wantReads: 1},
-		{name: "no earlier failure, same data: conflict", first: firstNone, existing: &tCustomer, wantID: 1033, wantAdds: 1, wantReads: 1},
-		{name: "no earlier failure, another customer: conflict", first: firstNone, existing: &different, wantID: 1033, wantAdds: 1, wantReads: 1},
-		{name: "taken but not readable: conflict without id", first: firstNone, existing: nil, wantAdds: 1, wantReads: 1},
-		// A refused connection never reached the server: the code was taken
-		// before this call, so the customer is not ours to adopt.
-		{name: "refused, same data: conflict", first: firstRefused, existing: &tCustomer, wantID: 1033, wantAdds: 1, wantReads: 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-				switch op {
-				case "AddCustomer":
-					if n == 1 && failFirst(t, tt.first, w) {
-						return
-					}
-					writeJSON(w, failure("DealerCustomer.AddCustomer.CustomerCodeAlreadyUsing", ""))
-				case "GetCustomer":
-					if tt.existing == nil {
-						writeJSON(w, failure("DealerCustomer.GetCustomer.DealerCustomerNotFound", ""))
-						return
-					}
-					writeJSON(w, success(withCards(*tt.existing)))
-				default:
-					t.Errorf("unexpected %s", op)
-				}
-			})
-			c := newTestClient(t, f.URL(), func(cfg *Config) {
-				if tt.first == firstRefused {
-					cfg.HTTPClient = refusingDialer(t, 1)
-				}
-			})
-			sent := tCustomer
-			sent.DealerCustomerID = 0
-			got, err := c.AddCustomer(context.Background(), sent)
-			if tt.adopt {
-				if err != nil {
-					t.Fatalf("not adopted: %v", err)
-				}
-				if got.Customer != tCustomer {
-					t.Errorf("adopted %+v", got.Customer)
-				}
-			} else {
-				var conflict *ConflictError
-				if !errors.As(err, &conflict) {
-					t.Fatalf("err = %#v, want *ConflictError", err)
-				}
-				if conflict.CustomerCode != "C-1" || conflict.DealerCustomerID != tt.wantID {
-					t.Errorf("conflict %+v", conflict)
-				}
-				if !IsAlreadyExists(err) {
-					t.Errorf("IsAlreadyExists(ConflictError) = false")
-				}
-			}
-			if n := f.count("AddCustomer"); n != tt.wantAdds {
-				t.Errorf("%d AddCustomer calls, want %d", n, tt.wantAdds)
-			}
-			if n := f.count("GetCustomer"); n != tt.wantReads {
-				t.Errorf("%d GetCustomer calls, want %d", n, tt.wantReads)
-			}
-		})
-	}
-}
-
-func TestAddCustomerWithCardAfterALostAnswer(t *testing.T) {
-	otherCard := tCard
-	otherCard.CardName = "Başka kart"
-	tests := []struct {
-		name  string
-		cards []Card
-		adopt bool
-	}{
-		{"customer and card are ours", []Card{tCard}, true},
-		{"customer is ours, card is not", []Card{otherCard}, false},
-		{"customer has no card", nil, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-				switch op {
-				case "AddCustomerWithCard":
-					if n == 1 {
-						loseReply(t, w)
-						return
-					}
-					writeJSON(w, failure("DealerCustomer.AddCustomerWithCard.CustomerCodeAlreadyUsing", ""))
-				case "GetCustomer":
-					writeJSON(w, success(withCards(tCustomer, tt.cards...)))
-				default:
-					t.Errorf("unexpected %s", op)
-				}
-			})
-			c := newTestClient(t, f.URL())
-			got, err := c.AddCustomerWithCard(context.Background(), tCustomer, tNewCard)
-			if tt.adopt {
-				if err != nil || got.Card != tCard || got.Customer != tCustomer {
-					t.Fatalf("got %+v, %v", got, err)
-				}
-				return
-			}
-			var conflict *ConflictError
-			if !errors.As(err, &conflict) || conflict.DealerCustomerID != 1033 {
-				t.Errorf("err = %#v, want *ConflictError for 1033", err)
-			}
-		})
-	}
-}
-
 func TestRemoveAfterALostAnswer(t *testing.T) {
 	type remover struct {
 		op       string
@@ -1220,101 +1115,6 @@ func TestRemoveAfterALostAnswer(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-func TestAddCardAfterALostAnswer(t *testing.T) {
-	otherName := tCard
-	otherName.CardName = "Başka kart"
-	otherName.CardToken = "0f5d7c1e-4c1b-4a8e-9a55-2b1d6a1c9e01"
-	// The same card stored before the call (the old card of a create_before_destroy).
-	twin := tCard
-	twin.CardToken = "7b6e2a90-1d3c-4f5e-8a7b-9c0d1e2f3a4b"
-	tests := []struct {
-		name       string
-		first      firstAttempt
-		commit     bool // whether the failed first attempt stored the card
-		maxRetries int
-		listed     []Card // other cards the customer already has
-		wantAdds   int
-		wantLists  int
-		wantErr    bool
-	}{
-		{name: "lost, stored: adopted without a second AddCard", first: firstLost, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 2},
-		{name: "EX, stored: adopted", first: firstEX, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 2},
-		{name: "truncated 200, stored: adopted", first: firstTruncated, commit: true, maxRetries: 3, wantAdds: 1, wantLists: 2},
-		{name: "lost, not stored: added again", first: firstLost, commit: false, maxRetries: 3, wantAdds: 2, wantLists: 2},
-		{name: "lost, only a card with another name: added again", first: firstLost, commit: false, listed: []Card{otherName}, maxRetries: 3, wantAdds: 2, wantLists: 2},
-		{name: "lost, an identical card was there before: not adopted, added again", first: firstLost, commit: false, listed: []Card{twin}, maxRetries: 3, wantAdds: 2, wantLists: 2},
-		{name: "refused: retried without listing again", first: firstRefused, maxRetries: 3, wantAdds: 1, wantLists: 1},
-		// With no retry left, the card the lost attempt stored must still be found,
-		// not left behind as an orphan while the call reports failure.
-		{name: "lost on the last attempt, stored: adopted", first: firstLost, commit: true, maxRetries: -1, wantAdds: 1, wantLists: 2},
-		{name: "lost on the last attempt, not stored: error", first: firstLost, commit: false, maxRetries: -1, wantAdds: 1, wantLists: 2, wantErr: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var mu sync.Mutex
-			cards := append([]Card(nil), tt.listed...)
-			store := func() string {
-				mu.Lock()
-				defer mu.Unlock()
-				cards = append(cards, tCard)
-				return withCards(tCustomer, cards...)
-			}
-			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-				switch op {
-				case "AddCard":
-					if n == 1 && tt.first != firstRefused {
-						if tt.commit {
-							store()
-						}
-						failFirst(t, tt.first, w)
-						return
-					}
-					writeJSON(w, success(store()))
-				case "GetCardList":
-					mu.Lock()
-					defer mu.Unlock()
-					writeJSON(w, success(withCards(tCustomer, cards...)))
-				default:
-					t.Errorf("unexpected %s", op)
-				}
-			})
-			c := newTestClient(t, f.URL(), func(cfg *Config) {
-				cfg.MaxRetries = tt.maxRetries
-				if tt.first == firstRefused {
-					cfg.HTTPClient = refusingDialer(t, 1)
-				}
-			})
-			got, err := c.AddCard(context.Background(), tNewCard)
-			if tt.wantErr {
-				if err == nil {
-					t.Errorf("got %+v, want an error", got)
-				}
-			} else if err != nil {
-				t.Fatalf("AddCard: %v", err)
-			} else if got.Card != tCard || got.Customer != tCustomer {
-				t.Errorf("got %+v", got)
-			}
-			if n := f.count("AddCard"); n != tt.wantAdds {
-				t.Errorf("%d AddCard calls, want %d", n, tt.wantAdds)
-			}
-			if n := f.count("GetCardList"); n != tt.wantLists {
-				t.Errorf("%d GetCardList calls, want %d", n, tt.wantLists)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			stored := 0
-			for _, card := range cards {
-				if card == tCard {
-					stored++
-				}
-			}
-			if stored > 1 {
-				t.Errorf("the card was stored %d times", stored)
-			}
-		})
 	}
 }
 

@@ -75,13 +75,27 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type ConflictError struct {
 	CustomerCode     string
 	DealerCustomerID int64
+	// ClaimedByAnotherCreate is set when the customer's Address holds a
+	// create's claim: a create of this provider made it, lost its answers, and
+	// has not been settled by the state that made it (see create.go).
+	ClaimedByAnotherCreate bool
+	// Retired is set when no customer holds the code: Moka keeps the codes of
+	// removed customers and does not let them be registered again.
+	Retired bool
 }
 
 func (e *ConflictError) Error() string {
-	if e.DealerCustomerID != 0 {
-		return fmt.Sprintf("a Moka customer with customer_code %q already exists (dealer_customer_id %d)", e.CustomerCode, e.DealerCustomerID)
+	if e.Retired {
+		return fmt.Sprintf("Moka refuses customer_code %q as already used, yet no customer holds it: Moka does not let the code of a removed customer be registered again, so this code cannot be used any more", e.CustomerCode)
 	}
-	return fmt.Sprintf("a Moka customer with customer_code %q already exists", e.CustomerCode)
+	msg := fmt.Sprintf("a Moka customer with customer_code %q already exists", e.CustomerCode)
+	if e.DealerCustomerID != 0 {
+		msg += fmt.Sprintf(" (dealer_customer_id %d)", e.DealerCustomerID)
+	}
+	if e.ClaimedByAnotherCreate {
+		msg += "; its address shows that a create of terraform-provider-moka made it and lost its answers, and the Terraform state that made it has not settled it yet"
+	}
+	return msg
 }
 
 // Reason returns the reason of a Moka API error in err's chain, or "".
@@ -110,40 +124,9 @@ func IsInvalidEmail(err error) bool {
 	return Reason(err) == ReasonInvalidEmailFormat
 }
 
-// UncertainError is the error of a write that failed after an attempt whose
-// fate is unknown (its answer was lost, or Moka said EX) and that could not be
-// settled afterwards: Moka may hold what was sent.
-type UncertainError struct {
-	Err error
-	// ExistingCardTokens, for AddCard, are the customer's cards from before the
-	// call: whatever else matches the card sent is the one it may have stored.
-	ExistingCardTokens []string
-}
-
-func (e *UncertainError) Error() string { return e.Err.Error() }
-
-func (e *UncertainError) Unwrap() error { return e.Err }
-
-// CardsBefore returns the ExistingCardTokens of an UncertainError in err's chain.
-func CardsBefore(err error) []string {
-	var u *UncertainError
-	if errors.As(err, &u) {
-		return u.ExistingCardTokens
-	}
-	return nil
-}
-
 // MayHaveTakenEffect reports whether err comes from a write that Moka may have
-// carried out although the call failed.
+// carried out although the call failed, and that nobody could settle.
 func MayHaveTakenEffect(err error) bool {
 	var u *UncertainError
 	return errors.As(err, &u)
-}
-
-// uncertainIf wraps err in an UncertainError when uncertain is set.
-func uncertainIf(uncertain bool, err error) error {
-	if !uncertain || err == nil {
-		return err
-	}
-	return &UncertainError{Err: err}
 }

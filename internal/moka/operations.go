@@ -5,67 +5,93 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
-// AddCustomer registers a customer. If an earlier attempt of this call may have
-// committed before its answer was lost, and a retry then finds the code taken,
-// the customer is read back and adopted when it is the one we sent; any other
-// owner of the code is a *ConflictError.
+// AddCustomer registers a customer, as a claimed create (create.go): the
+// customer is stored with a claim in its Address, then its real Address is
+// written with UpdateCustomer. A customer that holds the code and not this
+// create's claim is never adopted: the error is then a *ConflictError. A
+// customer made whose Address could not be written afterwards comes back with
+// an *UnfinishedError; a create that may have stored the customer but could
+// not be looked for, as an *UncertainError with the claim.
 func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
 	cust.DealerCustomerID = 0
-	var out wireCustomerWithCards
-	res, err := c.call(ctx, "AddCustomer", newCustomerRequest(cust), &out, cust.Password)
-	if err == nil {
-		return out.value()
+	claim := NewClaim()
+	claimed := cust
+	claimed.Address = claim
+	var holder *CustomerWithCards
+	made, err := createClaimed(ctx, c, claimedCreate[*CustomerWithCards]{
+		operation: "AddCustomer",
+		claim:     claim,
+		add: func(ctx context.Context) (*CustomerWithCards, callResult, error) {
+			var out wireCustomerWithCards
+			res, err := c.callRetrying(ctx, 0, "AddCustomer", newCustomerRequest(claimed), &out, cust.Password)
+			if err != nil {
+				return nil, res, err
+			}
+			v, err := out.value()
+			if err != nil {
+				// A Success whose Data is unreadable still stored the customer.
+				res.uncertain = true
+				return nil, res, fmt.Errorf("moka AddCustomer: %w", err)
+			}
+			return v, res, nil
+		},
+		find: func(ctx context.Context) (*CustomerWithCards, sighting, error) {
+			held, ours, err := c.FindClaimedCustomer(ctx, cust.CustomerCode, claim)
+			holder = held
+			switch {
+			case err != nil || held == nil:
+				return nil, seenNothing, err
+			case ours:
+				return held, seenOurs, nil
+			default:
+				return nil, seenOther, nil
+			}
+		},
+		taken: func(ctx context.Context, _ error) error {
+			conflict := &ConflictError{CustomerCode: cust.CustomerCode}
+			if holder == nil {
+				held, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: cust.CustomerCode})
+				holder, conflict.Retired = held, IsNotFound(err)
+			}
+			if holder != nil {
+				conflict.DealerCustomerID = holder.Customer.DealerCustomerID
+				conflict.ClaimedByAnotherCreate = IsClaim(holder.Customer.Address)
+			}
+			return conflict
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
-		return nil, uncertainIf(res.uncertain, err)
+	finish := cust
+	finish.DealerCustomerID = made.Customer.DealerCustomerID
+	finished, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: finish, Previous: &made.Customer})
+	if err != nil {
+		return made, &UnfinishedError{Err: err}
 	}
-	return c.adoptOrConflict(ctx, cust, res.uncertain)
+	return finished, nil
 }
 
-// adoptOrConflict settles a CustomerCodeAlreadyUsing answer.
-func (c *Client) adoptOrConflict(ctx context.Context, sent Customer, uncertain bool) (*CustomerWithCards, error) {
-	existing, gerr := c.GetCustomer(ctx, CustomerRef{CustomerCode: sent.CustomerCode})
-	if gerr != nil {
-		if IsNotFound(gerr) {
-			return nil, &ConflictError{CustomerCode: sent.CustomerCode}
-		}
-		return nil, uncertainIf(uncertain, fmt.Errorf("moka AddCustomer: customer_code %q is taken; reading it back failed: %w", sent.CustomerCode, gerr))
+// FindClaimedCustomer reads the customer holding code and says whether it is
+// the one a create with claim made (its Address holds the claim). held is nil
+// when no customer has the code.
+func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (held *CustomerWithCards, ours bool, err error) {
+	got, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: code})
+	if IsNotFound(err) {
+		return nil, false, nil
 	}
-	if uncertain && sameCustomer(existing.Customer, sent) {
-		return existing, nil
+	if err != nil {
+		return nil, false, err
 	}
-	return nil, &ConflictError{CustomerCode: sent.CustomerCode, DealerCustomerID: existing.Customer.DealerCustomerID}
+	return got, holdsClaim(got.Customer.Address, claim), nil
 }
 
-// sameCustomer reports whether a customer Moka holds is the one sent. Moka may
-// give a value back in another spelling of the same thing (white space around
-// it, an e-mail address in other case, a date as YYYY-MM-DD): that is still
-// the customer sent, as it is for the provider's refresh. The password is
-// compared exactly.
-func sameCustomer(held, sent Customer) bool {
-	text := func(a, b string) bool { return strings.TrimSpace(a) == strings.TrimSpace(b) }
-	return text(held.CustomerCode, sent.CustomerCode) && held.Password == sent.Password &&
-		text(held.FirstName, sent.FirstName) && text(held.LastName, sent.LastName) &&
-		held.Gender == sent.Gender && dateDigits(held.BirthDate) == dateDigits(sent.BirthDate) &&
-		text(held.GsmNumber, sent.GsmNumber) && strings.EqualFold(strings.TrimSpace(held.Email), strings.TrimSpace(sent.Email)) &&
-		text(held.Address, sent.Address)
-}
-
-// dateDigits is the YYYYMMDD of a date Moka may write as YYYYMMDD, YYYY-MM-DD or
-// YYYY-MM-DDT00:00:00.
-func dateDigits(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
-		return s[:4] + s[5:7] + s[8:10]
-	}
-	return s
-}
-
-// AddCustomerWithCard registers a customer and its first card in one call, with
-// the same care as AddCustomer for an answer that was lost.
+// AddCustomerWithCard registers a customer and its first card in one call. It
+// carries no claim, so after a lost answer it cannot tell its own customer
+// from another's: a taken code is always a *ConflictError, and a call that may
+// have stored the customer is an *UncertainError without a claim.
 func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card NewCard) (*CardWithCustomer, error) {
 	cust.DealerCustomerID = 0
 	req := addCustomerWithCardRequest{
@@ -81,17 +107,13 @@ func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card Ne
 	if err == nil {
 		return pickNewCard(out, card, nil)
 	}
-	if Reason(err) != ReasonCustomerCodeAlreadyUsing {
-		return nil, uncertainIf(res.uncertain, err)
+	if res.uncertain {
+		return nil, &UncertainError{Err: err}
 	}
-	existing, err := c.adoptOrConflict(ctx, cust, res.uncertain)
-	if err != nil {
-		return nil, err
+	if Reason(err) == ReasonCustomerCodeAlreadyUsing {
+		return nil, &ConflictError{CustomerCode: cust.CustomerCode}
 	}
-	if have := NewestMatchingCard(existing.Cards, card.Fingerprint(), nil); have != nil {
-		return &CardWithCustomer{Customer: existing.Customer, Card: *have}, nil
-	}
-	return nil, &ConflictError{CustomerCode: cust.CustomerCode, DealerCustomerID: existing.Customer.DealerCustomerID}
+	return nil, err
 }
 
 // UpdateCustomer changes a customer, addressed by its DealerCustomerId (or code).
@@ -146,24 +168,16 @@ func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
 	return err
 }
 
-// AddCard stores a card for a customer. The customer's cards are listed first,
-// so that when an attempt fails in a way that may have stored the card anyway,
-// the card can be told apart from the ones that were there before (an
-// identical old card during create_before_destroy, say): a new card matching
-// what was sent is adopted instead of adding another. That listing is one more
-// call per card; it is what makes "no second card for one apply" hold.
+// AddCard stores a card for a customer, as a claimed create (create.go): the
+// card is stored with a claim as its CardName, then renamed to its real name
+// with UpdateCard. After a lost answer the card carrying the claim is the one
+// this call stored; a card the customer had before, or one another client
+// stored meanwhile, however alike, never is. Errors as for AddCustomer.
 func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
 	if err := checkUTF8("AddCard", card); err != nil {
 		return nil, err
 	}
-	before, err := c.GetCardList(ctx, card.Customer)
-	if err != nil {
-		return nil, err
-	}
-	existing := make([]string, 0, len(before.Cards))
-	for _, have := range before.Cards {
-		existing = append(existing, have.CardToken)
-	}
+	claim := NewClaim()
 	req := addCardRequest{
 		DealerCustomerID:   card.Customer.DealerCustomerID,
 		CustomerCode:       card.Customer.CustomerCode,
@@ -171,68 +185,80 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		CardNumber:         card.CardNumber,
 		ExpMonth:           card.ExpMonth,
 		ExpYear:            card.ExpYear,
-		CardName:           card.CardName,
+		CardName:           claim,
 	}
-	for round := 0; ; round++ {
-		var out wireCustomerWithCards
-		// Each round is one attempt: between rounds we must look before retrying.
-		res, err := c.callRetrying(ctx, 0, "AddCard", req, &out, card.CardNumber)
-		if err == nil {
-			return pickNewCard(out, card, existing)
-		}
-		// Look whether the card was stored even when no retry is left: a card
-		// stored by a lost last attempt must not be left behind unknown.
-		if res.uncertain && ctx.Err() == nil {
-			found, ferr := c.findNewCard(ctx, card, existing, err)
-			if ferr != nil {
-				return nil, &UncertainError{ExistingCardTokens: existing, Err: fmt.Errorf("moka AddCard: %v; the card may have been stored, and listing the customer's cards to find out failed: %w", err, ferr)} //nolint:errorlint // the failed listing is the cause; err is context only
+	made, err := createClaimed(ctx, c, claimedCreate[*CardWithCustomer]{
+		operation: "AddCard",
+		claim:     claim,
+		add: func(ctx context.Context) (*CardWithCustomer, callResult, error) {
+			var out wireCustomerWithCards
+			res, err := c.callRetrying(ctx, 0, "AddCard", req, &out, card.CardNumber)
+			if err != nil {
+				return nil, res, err
 			}
-			if found != nil {
-				return found, nil
+			v, err := out.value()
+			if err != nil {
+				res.uncertain = true
+				return nil, res, fmt.Errorf("moka AddCard: %w", err)
 			}
-		}
-		retryable, _ := classify(err)
-		if !retryable || ctx.Err() != nil || round >= c.maxRetries {
-			// Uncertain only when the context ended before the cards were listed.
-			if res.uncertain && ctx.Err() != nil {
-				return nil, &UncertainError{ExistingCardTokens: existing, Err: err}
+			if have := answeredCard(v.Cards, claim); have != nil {
+				return &CardWithCustomer{Customer: v.Customer, Card: *have}, res, nil
 			}
-			return nil, err
-		}
-		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {
-			return nil, fmt.Errorf("moka AddCard: %w while waiting to retry after: %v", serr, err) //nolint:errorlint // the wait's end is the cause; the earlier failure is context only
-		}
+			res.uncertain = true
+			return nil, res, errors.New("moka AddCard: the answer does not say which card was added")
+		},
+		find: func(ctx context.Context) (*CardWithCustomer, sighting, error) {
+			found, ours, err := c.FindClaimedCard(ctx, card.Customer, claim)
+			if ours {
+				return found, seenOurs, err
+			}
+			return nil, seenNothing, err
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
+	finished, err := c.UpdateCard(ctx, made.Card.CardToken, card.CardName)
+	if err != nil {
+		return made, &UnfinishedError{Err: err}
+	}
+	return finished, nil
 }
 
-// findNewCard looks, after an attempt that failed with err and may have stored
-// the card, for a card matching it that is not one of existing. An attempt that
-// timed out may still be running at Moka, so the first look waits a little,
-// and an empty first look is repeated once after a further request_timeout:
-// only a write landing later than that could still give a second card.
-func (c *Client) findNewCard(ctx context.Context, card NewCard, existing []string, err error) (*CardWithCustomer, error) {
-	looks := 1
-	if errors.Is(err, context.DeadlineExceeded) {
-		looks = 2
-		if serr := sleep(ctx, c.backoff(0, err)); serr != nil {
-			return nil, serr
+// answeredCard is the card an AddCard answer says was added: the one holding
+// the claim, or the only card when the answer holds one (Moka may give the name
+// back in another form); nil when the answer does not say.
+func answeredCard(cards []Card, claim string) *Card {
+	for i := range cards {
+		if holdsClaim(cards[i].CardName, claim) {
+			return &cards[i]
 		}
 	}
-	for look := 1; ; look++ {
-		list, lerr := c.GetCardList(ctx, card.Customer)
-		if lerr != nil {
-			return nil, lerr
-		}
-		if found := NewestMatchingCard(list.Cards, card.Fingerprint(), existing); found != nil {
-			return &CardWithCustomer{Customer: list.Customer, Card: *found}, nil
-		}
-		if look >= looks {
-			return nil, nil
-		}
-		if serr := sleep(ctx, c.timeout); serr != nil {
-			return nil, serr
+	if len(cards) == 1 {
+		return &cards[0]
+	}
+	return nil
+}
+
+// FindClaimedCard looks among the customer's cards for the one a create with
+// claim stored. ok is false when there is none, or no such customer.
+func (c *Client) FindClaimedCard(ctx context.Context, customer CustomerRef, claim string) (*CardWithCustomer, bool, error) {
+	if customer.DealerCustomerID != 0 {
+		customer.CustomerCode = ""
+	}
+	list, err := c.GetCardList(ctx, customer)
+	if IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	for _, have := range list.Cards {
+		if holdsClaim(have.CardName, claim) {
+			return &CardWithCustomer{Customer: list.Customer, Card: have}, true, nil
 		}
 	}
+	return nil, false, nil
 }
 
 // Fingerprint is what Moka shows of the card once stored: no full number.
@@ -283,10 +309,15 @@ func pickNewCard(out wireCustomerWithCards, sent NewCard, existing []string) (*C
 	return nil, errors.New("moka: the AddCard answer does not include the card that was added")
 }
 
-// UpdateCard renames a card; the name is the only thing that can change.
+// UpdateCard renames a card; the name is the only thing that can change. A
+// rename whose answers were lost is an *UncertainError: it may have landed.
 func (c *Client) UpdateCard(ctx context.Context, token, name string) (*CardWithCustomer, error) {
 	var out wireCustomerWithCards
-	if _, err := c.call(ctx, "UpdateCard", updateCardRequest{CardToken: token, CardName: name}, &out); err != nil {
+	res, err := c.call(ctx, "UpdateCard", updateCardRequest{CardToken: token, CardName: name}, &out)
+	if err != nil && res.uncertain {
+		return nil, &UncertainError{Err: err}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return pickCard(out, "UpdateCard", token)

@@ -285,11 +285,11 @@ func TestAddCustomerError(t *testing.T) {
 		fragments []string
 	}{
 		{"conflict with id", &moka.ConflictError{CustomerCode: "c1", DealerCustomerID: 1040}, "customer_code", "Customer code already in use",
-			[]string{"already exists (dealer_customer_id 1040)", "import it instead", "terraform import <resource address> 1040", `id = "1040"`}},
+			[]string{"already exists (dealer_customer_id 1040)", "did not create it", `import block whose "to" is this resource's address and whose id is "1040"`, `terraform import with that address and "1040"`}},
 		{"conflict without id", &moka.ConflictError{CustomerCode: "c1"}, "customer_code", "Customer code already in use",
-			[]string{"terraform import <resource address> code:c1", `id = "code:c1"`}},
+			[]string{`whose id is "code:c1"`}},
 		{"already using", apiErr("DealerCustomer.AddCustomer.CustomerCodeAlreadyUsing"), "customer_code", "Customer code already in use",
-			[]string{`Import it with the ID "code:c1"`}},
+			[]string{`whose id is "code:c1"`}},
 		{"email", apiErr("DealerCustomer.AddCustomer.InvalidEmailFormat"), "email", "Invalid email",
 			[]string{"Moka refused the e-mail address", "InvalidEmailFormat"}},
 		{"not found", apiErr("DealerCustomer.UpdateCustomer.DealerCustomerNotFound"), "", "Moka customer is gone",

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -103,6 +104,11 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 		},
 	}
 }
+
+// testRetryBaseDelay, when set, replaces the client's retry backoff (zero: its
+// defaults). The in-process simulation test sets it: it makes thousands of
+// failing calls, and real backoff would take it hours.
+var testRetryBaseDelay atomic.Int64
 
 // providerData is what resources and data sources get from Configure.
 type providerData struct {
@@ -236,6 +242,8 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		Logger:         callLogger(),
 		MaxRetries:     retries,
 		RequestTimeout: timeout,
+		RetryBaseDelay: time.Duration(testRetryBaseDelay.Load()),
+		RetryMaxDelay:  time.Duration(testRetryBaseDelay.Load()) * 8,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Moka client", err.Error())

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -127,7 +126,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			Optional:      true,
 			Computed:      true,
 			Validators:    []validator.String{text(50)},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			PlanModifiers: []planmodifier.String{clearClaimedName(), stringplanmodifier.UseStateForUnknown()},
 		},
 	}
 	maps.Copy(attributes, computedCardFacts("dealer_customer_id", "customer_code", "card_holder_full_name", "exp_month", "exp_year"))
@@ -156,6 +155,30 @@ func customerChangeReplaces() planmodifier.String {
 		"Replaced when the customer changes.",
 		"Replaced when the customer changes.",
 	)
+}
+
+// clearClaimedName plans no name for a card whose name is still the claim of
+// the create that stored it (see internal/moka/create.go) when the
+// configuration gives it none: without it, UseStateForUnknown would keep the
+// claim as the card's name for good.
+func clearClaimedName() planmodifier.String {
+	return clearClaimedNameModifier{}
+}
+
+type clearClaimedNameModifier struct{}
+
+func (clearClaimedNameModifier) Description(context.Context) string {
+	return "A name left by an unfinished create is cleared when the configuration sets none."
+}
+
+func (m clearClaimedNameModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (clearClaimedNameModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.ConfigValue.IsNull() && !req.StateValue.IsNull() && moka.IsClaim(req.StateValue.ValueString()) {
+		resp.PlanValue = types.StringNull()
+	}
 }
 
 // versionChangeReplaces replaces the card when card_number_wo_version goes from
@@ -195,19 +218,29 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		ExpYear:            plan.ExpYear.ValueString(),
 		CardName:           plan.CardName.ValueString(),
 	})
-	if err != nil {
-		if moka.IsNotFound(err) {
-			resp.Diagnostics.AddError("Moka customer not found", fmt.Sprintf("Cannot store a card for %s: Moka has no such customer.", customer))
-			return
+	switch claim := moka.PendingClaim(err); {
+	case err == nil:
+		plan.fill(*added)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	case moka.IsUnfinished(err):
+		// Ours, with its token; Moka still names it with the claim, which the
+		// next refresh reads and the next plan shows.
+		unfinishedCreateWarning(&resp.Diagnostics, "card", "name", err)
+		name := plan.CardName
+		plan.fill(*added)
+		plan.CardName = name
+		if name.IsUnknown() {
+			plan.CardName = types.StringNull()
 		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	case claim != "":
+		pending := plan.pendingRecord(number.ValueString())
+		recordPendingCreate(ctx, resp, claim, "card", &pending)
+	case moka.IsNotFound(err):
+		resp.Diagnostics.AddError("Moka customer not found", fmt.Sprintf("Cannot store a card for %s: Moka has no such customer.", customer))
+	default:
 		resp.Diagnostics.AddError("Cannot store Moka card", fmt.Sprintf("For %s: %v", customer, err))
-		if moka.MayHaveTakenEffect(err) {
-			keepUncertainCard(ctx, resp, plan, number.ValueString(), moka.CardsBefore(err))
-		}
-		return
 	}
-	plan.fill(*added)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -221,27 +254,10 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if client == nil {
 		return
 	}
-	flag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
+	pending, diags := pendingCreateOf(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if string(flag) == "true" && state.CardToken.IsNull() {
-		exclude, diags := cardsBefore(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		found, err := findUncertainCard(ctx, client, state, exclude)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create lost its answer: %v", err))
-			return
-		}
-		if found == nil {
-			resp.Diagnostics.AddWarning("Moka card was not stored",
-				"The card whose create lost its answer is not among the customer's cards. It is dropped from state and the next apply stores it.")
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		// Found: from now on it is addressed by its token like any other.
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, nil)...)
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCardsBefore, nil)...)
-		state.fill(*found)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if pending.pending() && state.CardToken.IsNull() {
+		settlePendingCard(ctx, client, state, pending, req.Private, resp)
 		return
 	}
 	got := readCard(ctx, client, state.CardToken.ValueString(), resp, "the next apply stores it again")
@@ -269,6 +285,19 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	if state.CardToken.IsNull() {
+		// A pending record, planned without a refresh (-refresh=false).
+		pending, diags := pendingCreateOf(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
+		if err != nil || !ours {
+			resp.Diagnostics.AddError("Moka card not confirmed",
+				fmt.Sprintf("The card whose create got no answer could not be found (%v). Run terraform apply with a refresh (without -refresh=false): it settles the record first.", err))
+			return
+		}
+		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		state.CardToken = types.StringValue(found.Card.CardToken)
+	}
 	token := state.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
@@ -288,15 +317,19 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	if state.CardToken.IsNull() {
-		// A create whose answer was lost, never refreshed since (destroy
-		// -refresh=false): remove the card it may have stored, if any.
-		exclude, diags := cardsBefore(ctx, req.Private)
+		// A pending record never refreshed since (destroy -refresh=false):
+		// remove the card only if it carries the claim.
+		pending, diags := pendingCreateOf(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
-		found, err := findUncertainCard(ctx, client, state, exclude)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot remove Moka card", fmt.Sprintf("Looking for the card whose create lost its answer: %v", err))
+		if pending.claim == "" {
+			return
 		}
-		if found == nil {
+		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot remove Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
+			return
+		}
+		if !ours {
 			return
 		}
 		state.CardToken = types.StringValue(found.Card.CardToken)
@@ -313,80 +346,84 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), token)...)
 }
 
-// keepUncertainCard records a create that failed although Moka may have stored
-// the card: Terraform keeps the resource without a token (marked tainted, as
-// after any failed create) but with the first six and last four digits, and
-// the next refresh looks for the card among the customer's cards (see
-// findUncertainCard). Found, it is Terraform's (and, tainted, replaced); not
-// found, the record is dropped and the next apply stores the card. Without
-// this record the next apply would store a second card.
-func keepUncertainCard(ctx context.Context, resp *resource.CreateResponse, plan cardModel, number string, cardsBefore []string) {
-	plan.ID, plan.CardToken, plan.CardNumberWO, plan.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-	if plan.CustomerCode.IsUnknown() {
-		plan.CustomerCode = types.StringNull()
+// pendingRecord is the planned card as a pending record: no token yet, but
+// the first six and last four digits, which are all a person can recognise it by.
+func (m cardModel) pendingRecord(number string) cardModel {
+	m.ID, m.CardToken, m.CardNumberWO, m.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	if m.CustomerCode.IsUnknown() {
+		m.CustomerCode = types.StringNull()
 	}
-	if plan.DealerCustomerID.IsUnknown() {
-		plan.DealerCustomerID = types.Int64Null()
+	if m.DealerCustomerID.IsUnknown() {
+		m.DealerCustomerID = types.Int64Null()
 	}
-	if plan.CardName.IsUnknown() {
-		plan.CardName = types.StringNull()
+	if m.CardName.IsUnknown() {
+		m.CardName = types.StringNull()
 	}
-	plan.CardNumberFirstSix, plan.CardNumberLastFour = types.StringNull(), types.StringNull()
+	m.CardNumberFirstSix, m.CardNumberLastFour = types.StringNull(), types.StringNull()
 	if len(number) >= 10 {
-		plan.CardNumberFirstSix, plan.CardNumberLastFour = types.StringValue(number[:6]), types.StringValue(number[len(number)-4:])
+		m.CardNumberFirstSix, m.CardNumberLastFour = types.StringValue(number[:6]), types.StringValue(number[len(number)-4:])
 	}
-	resp.Diagnostics.AddWarning("The Moka card may exist",
-		"Moka may have stored the card although no answer said so. Terraform keeps a record of it: the next plan looks for it among the customer's cards "+
-			"and replaces it if it is there, or stores it if it is not.")
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, privateFlag(true))...)
-	before, err := json.Marshal(cardsBefore)
-	if err == nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCardsBefore, before)...)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	return m
 }
 
-// privateCardsBefore keeps, with an uncertain create, the tokens of the cards
-// the customer had before it: none of them can be the card it stored.
+func (m cardModel) customerRef() moka.CustomerRef {
+	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
+}
+
+// settlePendingCard is the refresh of a pending record (pending_create.go): a
+// card of the customer is adopted only if it carries the claim.
+func settlePendingCard(ctx context.Context, client *moka.Client, state cardModel, pending pendingCreate, private privateGetter, resp *resource.ReadResponse) {
+	if pending.claim == "" {
+		dropLegacyPendingCard(ctx, client, state, private, resp)
+		return
+	}
+	found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
+		return
+	}
+	if !ours {
+		resp.Diagnostics.AddWarning("Moka card was not stored",
+			"The card whose create got no answer is not among the customer's cards. It is dropped from state and the next apply stores it.")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+	state.fill(*found)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// privateCardsBefore is where version 0.1 kept, with a pending record, the
+// tokens of the cards the customer had before the create.
 const privateCardsBefore = "cards_before_create"
 
-// cardsBefore reads privateCardsBefore.
-func cardsBefore(ctx context.Context, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}) ([]string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateCardsBefore)
-	var tokens []string
-	if len(raw) > 0 && json.Unmarshal(raw, &tokens) != nil {
-		diags.AddWarning("Unreadable private state", "The list of cards from before a failed create could not be read; every matching card is considered.")
+// dropLegacyPendingCard drops a 0.1 pending record, which has no claim: a card
+// that looks like the one sent is no proof. The warning names it, to import.
+func dropLegacyPendingCard(ctx context.Context, client *moka.Client, state cardModel, private privateGetter, resp *resource.ReadResponse) {
+	detail := "No card of the customer looks like it; the next apply stores it."
+	var before []string
+	if raw, diags := private.GetKey(ctx, privateCardsBefore); !diags.HasError() && len(raw) > 0 {
+		_ = json.Unmarshal(raw, &before) // unreadable: every look-alike is named
 	}
-	return tokens, diags
-}
-
-// findUncertainCard looks among the customer's cards for the one a create
-// whose answer was lost may have stored: the newest with the same first six
-// and last four digits, expiry, holder and name. It returns nil when there is
-// none, or no such customer.
-func findUncertainCard(ctx context.Context, client *moka.Client, m cardModel, exclude []string) (*moka.CardWithCustomer, error) {
-	ref := moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
-	if ref.DealerCustomerID != 0 {
-		ref.CustomerCode = ""
+	list, err := client.GetCardList(ctx, state.customerRef())
+	if err != nil && !moka.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
+		return
 	}
-	list, err := client.GetCardList(ctx, ref)
-	if moka.IsNotFound(err) {
-		return nil, nil
+	if err == nil {
+		want := moka.Card{
+			CardNumberFirstSix: state.CardNumberFirstSix.ValueString(), CardNumberLastFour: state.CardNumberLastFour.ValueString(),
+			ExpMonth: state.ExpMonth.ValueString(), ExpYear: state.ExpYear.ValueString(),
+			CardHolderFullName: state.CardHolderFullName.ValueString(), CardName: state.CardName.ValueString(),
+		}
+		if alike := moka.NewestMatchingCard(list.Cards, want, before); alike != nil {
+			detail = fmt.Sprintf("Card %s looks like it, but nothing proves that the lost create stored it, so it is left alone. "+
+				"If it is this configuration's card, import it: %s", alike.CardToken, importHint(alike.CardToken))
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	want := moka.Card{
-		CardNumberFirstSix: m.CardNumberFirstSix.ValueString(), CardNumberLastFour: m.CardNumberLastFour.ValueString(),
-		ExpMonth: m.ExpMonth.ValueString(), ExpYear: m.ExpYear.ValueString(),
-		CardHolderFullName: m.CardHolderFullName.ValueString(), CardName: m.CardName.ValueString(),
-	}
-	if found := moka.NewestMatchingCard(list.Cards, want, exclude); found != nil {
-		return &moka.CardWithCustomer{Customer: list.Customer, Card: *found}, nil
-	}
-	return nil, nil
+	resp.Diagnostics.AddWarning("Unconfirmed Moka card dropped from state",
+		"A card create that got no answer under an earlier version of the provider left a record that cannot be settled safely. It is dropped from state. "+detail)
+	resp.State.RemoveResource(ctx)
 }
 
 // fill sets what Moka says of the card, its name included: when the

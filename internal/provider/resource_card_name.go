@@ -116,6 +116,19 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, before.Card.CardName)...)
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
+	if moka.MayHaveTakenEffect(err) {
+		// The rename may have landed. Keep the resource, with the name it had
+		// before in private state, rather than fail: a failed create is
+		// tainted, and a later create would take the new name for the old.
+		// The next refresh reads the name Moka holds.
+		resp.Diagnostics.AddWarning("Moka card rename not confirmed",
+			fmt.Sprintf("Renaming card %s got no answer (%v). Terraform records the card with the name the configuration gives it; the next plan reads the name Moka holds and renames it again if it must.", token, err))
+		name := plan.CardName
+		plan.fill(*before)
+		plan.CardName = name
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
 	if err != nil {
 		addCardError(&resp.Diagnostics, "rename", token, err)
 		return

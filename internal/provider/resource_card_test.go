@@ -292,7 +292,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				},
 				Check: acc.ComposeAggregateTestCheckFunc(
 					stateWithout(cardAkbank),
-					expectWrites("AddCustomer", "AddCard"),
+					expectWrites("AddCustomer", "UpdateCustomer", "AddCard", "UpdateCard"), // claimed creates (internal/moka/create.go)
 					newCard("Ayşe Kılıç", cardAkbank, "2030", "Bonus kartım"),
 				),
 			},
@@ -338,7 +338,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 					secretFree{cardAkbank},
 				},
 				Check: acc.ComposeAggregateTestCheckFunc(
-					expectWrites("RemoveCard", "AddCard"),
+					expectWrites("RemoveCard", "AddCard", "UpdateCard"),
 					newCard("Ayşe Kılıç", cardAkbank, "2031", "Maaş kartı"),
 				),
 			},
@@ -361,7 +361,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				},
 				Check: acc.ComposeAggregateTestCheckFunc(
 					stateWithout(cardVisa),
-					expectWrites("RemoveCard", "AddCard"),
+					expectWrites("RemoveCard", "AddCard", "UpdateCard"),
 					newCard("Ayşe Kılıç", cardVisa, "2031", "Maaş kartı"),
 				),
 			},
@@ -450,8 +450,8 @@ resource "moka_card" "bonus" {
 				Check: func(s *terraform.State) error {
 					var ops []string
 					ops, mark = log.since(mark)
-					if got := strings.Join(writes(ops), ","); got != "AddCard,RemoveCard" {
-						return fmt.Errorf("the replacement wrote %s, want AddCard,RemoveCard", got)
+					if got := strings.Join(writes(ops), ","); got != "AddCard,UpdateCard,RemoveCard" {
+						return fmt.Errorf("the replacement wrote %s, want AddCard,UpdateCard,RemoveCard", got)
 					}
 					token, err := tokenOf(s, addr)
 					if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -31,11 +32,6 @@ var (
 // privatePasswordWriteOnly marks, in private state, a customer whose password is
 // managed through password_wo: Read must then not copy Moka's password to state.
 const privatePasswordWriteOnly = "password_write_only"
-
-// privateCreateUncertain marks, in private state, a customer whose create failed
-// after Moka may have stored it (its answers were lost): it has no id yet, and
-// the next Read looks it up by its code (see keepUncertainCreate).
-const privateCreateUncertain = "create_uncertain"
 
 // NewDealerCustomerResource is moka_dealer_customer.
 func NewDealerCustomerResource() resource.Resource {
@@ -159,18 +155,25 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 		customer.Password = passwordWO.ValueString()
 	}
 	created, err := client.AddCustomer(ctx, customer)
-	if err != nil {
-		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
-		if moka.MayHaveTakenEffect(err) {
-			r.data.customerWritten()
-			keepUncertainCreate(ctx, resp, plan, writeOnly)
-		}
-		return
-	}
+	// Also after a failure: it may have stored the customer all the same.
 	r.data.customerWritten()
-	state := plan.withAPI(created.Customer, writeOnly)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	switch claim := moka.PendingClaim(err); {
+	case err == nil:
+		state := plan.withAPI(created.Customer, writeOnly)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	case moka.IsUnfinished(err):
+		// Ours, with its id; Moka still holds the claim as its address,
+		// which the next refresh reads and the next plan shows.
+		unfinishedCreateWarning(&resp.Diagnostics, "customer", "address", err)
+		state := plan.withID(created.Customer.DealerCustomerID)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	case claim != "":
+		state := plan.withID(0)
+		recordPendingCreate(ctx, resp, claim, "customer", &state)
+	default:
+		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
+	}
 }
 
 func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -191,20 +194,18 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
 	writeOnly := string(flag) == "true"
-	uncertainFlag, diags := req.Private.GetKey(ctx, privateCreateUncertain)
+	pending, diags := pendingCreateOf(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	uncertain := string(uncertainFlag) == "true"
+	if pending.pending() && state.DealerCustomerID.IsNull() {
+		settlePendingCustomer(ctx, client, state, pending, writeOnly, resp)
+		return
+	}
 
 	ref := state.ref()
 	customer, err := r.data.readCustomer(ctx, ref)
 	if moka.IsNotFound(err) {
-		if uncertain {
-			resp.Diagnostics.AddWarning("Moka customer was not created",
-				fmt.Sprintf("The create of customer_code %q whose answer was lost did not store it. It is dropped from state and the next apply creates it.", state.CustomerCode.ValueString()))
-		} else {
-			resp.Diagnostics.AddWarning("Moka customer is gone",
-				fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
-		}
+		resp.Diagnostics.AddWarning("Moka customer is gone",
+			fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -212,20 +213,61 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("Reading %s: %v", ref, err))
 		return
 	}
-	if uncertain {
-		if !state.sameAs(*customer, writeOnly) {
-			resp.Diagnostics.AddWarning("Moka customer is not the one Terraform tried to create",
-				fmt.Sprintf("customer_code %q belongs to customer %d, which does not hold what the create whose answer was lost sent: it is not Terraform's. "+
-					"It is dropped from state (and left alone in Moka); the next apply reports the conflict and how to import it.",
-					state.CustomerCode.ValueString(), customer.DealerCustomerID))
-			resp.State.RemoveResource(ctx)
-			return
-		}
-		// Found: from now on it is addressed by its id like any other.
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, nil)...)
-	}
 	state = state.withAPI(*customer, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// ownPendingCustomer is the id of the customer a pending record's create
+// made, for an update or destroy that comes before any refresh settled it;
+// ok is false, with the reason in diags, when nothing proves there is one.
+func ownPendingCustomer(ctx context.Context, client *moka.Client, state dealerCustomerModel, private privateGetter, diags *diag.Diagnostics) (int64, bool) {
+	pending, more := pendingCreateOf(ctx, private)
+	diags.Append(more...)
+	code := state.CustomerCode.ValueString()
+	held, ours, err := client.FindClaimedCustomer(ctx, code, pending.claim)
+	switch {
+	case err != nil:
+		diags.AddError("Cannot read Moka customer", fmt.Sprintf("Looking up customer_code %q, whose create got no answer: %v", code, err))
+	case held == nil:
+		diags.AddError("Moka customer was not created",
+			fmt.Sprintf("The create of customer_code %q that got no answer did not store it, so there is nothing to change. Run terraform apply with a refresh (without -refresh=false) to create it.", code))
+	case !ours:
+		diags.AddError("Moka customer is not the one Terraform created",
+			fmt.Sprintf("customer_code %q belongs to customer %d, which does not carry the mark of the create that got no answer; Terraform leaves it alone. "+
+				"Run terraform apply with a refresh (without -refresh=false): it drops the record and reports the conflict.", code, held.Customer.DealerCustomerID))
+	default:
+		return held.Customer.DealerCustomerID, true
+	}
+	return 0, false
+}
+
+// settlePendingCustomer is the refresh of a pending record (pending_create.go):
+// the customer holding the code is adopted only if it carries the claim.
+func settlePendingCustomer(ctx context.Context, client *moka.Client, state dealerCustomerModel, pending pendingCreate, writeOnly bool, resp *resource.ReadResponse) {
+	code := state.CustomerCode.ValueString()
+	held, ours, err := client.FindClaimedCustomer(ctx, code, pending.claim)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Moka customer",
+			fmt.Sprintf("Looking up customer_code %q, whose create got no answer: %v", code, err))
+		return
+	}
+	switch {
+	case held == nil:
+		resp.Diagnostics.AddWarning("Moka customer was not created",
+			fmt.Sprintf("The create of customer_code %q that got no answer did not store it. It is dropped from state and the next apply creates it.", code))
+		resp.State.RemoveResource(ctx)
+	case ours:
+		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		state = state.withAPI(held.Customer, writeOnly)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	default:
+		resp.Diagnostics.AddWarning("Moka customer is not the one Terraform created",
+			fmt.Sprintf("customer_code %q belongs to customer %d, which does not carry the mark of the create that got no answer, so nothing proves it is Terraform's "+
+				"(another configuration or application may have created it, or its address was changed before this refresh). It is dropped from state and left alone in Moka; "+
+				"the next apply reports the conflict. If it is this configuration's customer, import it: %s",
+				code, held.Customer.DealerCustomerID, importHint(strconv.FormatInt(held.Customer.DealerCustomerID, 10))))
+		resp.State.RemoveResource(ctx)
+	}
 }
 
 func (r *dealerCustomerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -244,8 +286,22 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 
+	// The state says what Moka holds, so that only the fields that held a
+	// value are cleared; a pending record's state does not (Moka holds the
+	// create's claim in Address), and then every empty field is cleared.
 	previous := state.toAPI()
 	update := moka.CustomerUpdate{Customer: plan.toAPI(), Previous: &previous}
+	if state.DealerCustomerID.IsNull() {
+		// A pending record, planned without a refresh (-refresh=false): the
+		// customer under its code is changed only if it carries the claim.
+		id, ok := ownPendingCustomer(ctx, client, state, req.Private, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		state.DealerCustomerID = types.Int64Value(id)
+		update.Previous = nil
+	}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
 	if writeOnly {
@@ -279,22 +335,23 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 	}
 
 	if state.DealerCustomerID.IsNull() {
-		// A create whose answer was lost, never refreshed since (destroy
-		// -refresh=false): remove the customer only if it is the one sent.
-		flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
+		// A pending record never refreshed since (destroy -refresh=false):
+		// remove the customer only if it carries the claim.
+		pending, diags := pendingCreateOf(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
-		found, err := client.GetCustomer(ctx, state.ref())
-		if moka.IsNotFound(err) {
-			return
-		}
+		held, ours, err := client.FindClaimedCustomer(ctx, state.CustomerCode.ValueString(), pending.claim)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot remove Moka customer", fmt.Sprintf("Looking up %s: %v", state.ref(), err))
 			return
 		}
-		if !state.sameAs(found.Customer, string(flag) == "true") {
-			return // not Terraform's
+		if !ours {
+			if held != nil {
+				resp.Diagnostics.AddWarning("Moka customer left alone",
+					fmt.Sprintf("customer_code %q belongs to customer %d, which nothing proves Terraform created; it is left in Moka.", state.CustomerCode.ValueString(), held.Customer.DealerCustomerID))
+			}
+			return
 		}
-		state.DealerCustomerID = types.Int64Value(found.Customer.DealerCustomerID)
+		state.DealerCustomerID = types.Int64Value(held.Customer.DealerCustomerID)
 	}
 	err := client.RemoveCustomer(ctx, state.ref())
 	r.data.customerWritten()
@@ -325,17 +382,18 @@ func addCustomerError(diags interface {
 }, action, code string, err error) {
 	var conflict *moka.ConflictError
 	switch {
+	case errors.As(err, &conflict) && conflict.Retired:
+		diags.AddAttributeError(path.Root("customer_code"), "Customer code cannot be used again", conflict.Error()+".")
 	case errors.As(err, &conflict):
 		id := "code:" + code
 		if conflict.DealerCustomerID != 0 {
 			id = strconv.FormatInt(conflict.DealerCustomerID, 10)
 		}
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%v. To manage that customer with Terraform, import it instead of creating it:\n\n"+
-				"  terraform import <resource address> %s\n\nor with an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }", conflict, id, id))
+			fmt.Sprintf("%v. Terraform did not create it, so it will not take it over on its own. To manage that customer with this configuration, %s", conflict, importHint(id)))
 	case moka.IsAlreadyExists(err):
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("Moka says customer_code %q is already registered. Import it with the ID \"code:%s\".", code, code))
+			fmt.Sprintf("Moka says customer_code %q is already registered. To manage that customer with this configuration, %s", code, importHint("code:"+code)))
 	case moka.IsInvalidEmail(err):
 		diags.AddAttributeError(path.Root("email"), "Invalid email", fmt.Sprintf("Moka refused the e-mail address: %v", err))
 	case moka.IsNotFound(err):
@@ -345,33 +403,19 @@ func addCustomerError(diags interface {
 	}
 }
 
-// keepUncertainCreate records a create that failed although Moka may have
-// stored the customer: Terraform keeps the resource without an id (marked
-// tainted, as after any failed create), and the next refresh looks it up by
-// its code. If Moka holds it as sent, it is Terraform's (the tainted customer is
-// then replaced: removed and created again); if Moka has no such customer, the
-// record is dropped and the next apply creates it; if the code belongs to a
-// customer that differs, it is not Terraform's: dropped, and left alone.
-// Without this record the next apply would report, for a customer Terraform
-// itself created, a conflict telling the user to import it.
-func keepUncertainCreate(ctx context.Context, resp *resource.CreateResponse, plan dealerCustomerModel, writeOnly bool) {
-	plan.ID, plan.DealerCustomerID, plan.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
-	resp.Diagnostics.AddWarning("The Moka customer may exist",
-		fmt.Sprintf("Moka may have stored customer_code %q although no answer said so. Terraform keeps a record of it: the next plan looks it up by its code "+
-			"and replaces it if Moka holds it as sent, or creates it if Moka does not.", plan.CustomerCode.ValueString()))
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateUncertain, privateFlag(true))...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+// importHint is how to import an existing customer (or card) with id, in a
+// form a user can paste: the framework does not tell a resource its address.
+func importHint(id string) string {
+	return fmt.Sprintf("add an import block whose \"to\" is this resource's address and whose id is %q, or run terraform import with that address and %q.", id, id)
 }
 
-// sameAs reports whether Moka's customer c holds what m says: a refresh from c
-// would change none of m's attributes (another spelling of the same value, such
-// as an e-mail address in other case, counts as the same).
-func (m dealerCustomerModel) sameAs(c moka.Customer, passwordWriteOnly bool) bool {
-	got := m.withAPI(c, passwordWriteOnly)
-	return got.CustomerCode.Equal(m.CustomerCode) && got.FirstName.Equal(m.FirstName) && got.LastName.Equal(m.LastName) &&
-		got.Gender.Equal(m.Gender) && got.BirthDate.Equal(m.BirthDate) && got.GsmNumber.Equal(m.GsmNumber) &&
-		got.Email.Equal(m.Email) && got.Address.Equal(m.Address) && got.Password.Equal(m.Password)
+// withID is m as created, with Moka's id (0: none yet, null).
+func (m dealerCustomerModel) withID(id int64) dealerCustomerModel {
+	m.ID, m.DealerCustomerID, m.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
+	if id > 0 {
+		m.ID, m.DealerCustomerID = types.StringValue(strconv.FormatInt(id, 10)), types.Int64Value(id)
+	}
+	return m
 }
 
 // privateFlag is the private-state value of a flag: "true", or nothing at all

@@ -247,7 +247,7 @@ func TestAccDealerCustomer_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					calls.expect(map[string]int{"AddCustomer": 1}),
+					calls.expect(map[string]int{"AddCustomer": 1, "UpdateCustomer": 1}), // a claimed create: AddCustomer, then its address
 					expectStoredExactly(srv, created),
 				),
 			},
@@ -303,7 +303,7 @@ func TestAccDealerCustomer_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("password"), knownvalue.Null()),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					calls.expect(map[string]int{"GetCustomer": 1, "RemoveCustomer": 1, "AddCustomer": 1}),
+					calls.expect(map[string]int{"GetCustomer": 1, "RemoveCustomer": 1, "AddCustomer": 1, "UpdateCustomer": 1}),
 					expectStoredExactly(srv, replaced),
 					func(*terraform.State) error {
 						if n := len(srv.Customers()); n != 1 {
@@ -568,7 +568,7 @@ func TestAccDealerCustomer_drift(t *testing.T) {
 					statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.StringExact("1034")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					calls.expect(map[string]int{"GetCustomer": 1, "AddCustomer": 1}),
+					calls.expect(map[string]int{"GetCustomer": 1, "AddCustomer": 1, "UpdateCustomer": 1}),
 					expectStoredPassword(srv, "drift-1", "1234"),
 					// Last: delete it behind Terraform's back once more. The
 					// plans after this step see it gone (hence
@@ -879,7 +879,7 @@ func TestAccDealerCustomer_conflict(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      customerConfig(srv, args),
-				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*import\s+it\s+instead[\s\S]*terraform\s+import\s+<resource\s+address>\s+1033`),
+				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*not\s+create\s+it[\s\S]*import\s+block\s+whose\s+"to"\s+is\s+this\s+resource's\s+address\s+and\s+whose\s+id\s+is\s+"1033"`),
 			},
 			{
 				PreConfig: func() {

@@ -1,0 +1,624 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// The simulation: seeded random schedules of creates, updates, destroys,
+// refreshes and imports of moka_dealer_customer, driven through the
+// provider's own protocol server the way Terraform drives it (plan, then
+// apply with the plan's private state; refresh with the stored private
+// state), interleaved with what another client does behind Terraform's back
+// (customers made, edited and removed, cards stored by the application),
+// every fault kind of the sandbox, and sandbox restarts. After every step:
+//
+//   - nothing in state is a customer that another client made (unless the
+//     schedule imported it on purpose);
+//   - no card the application stored is gone, unless its customer was removed;
+//   - no id is in state twice, and every id in state is Moka's customer with
+//     that code.
+//
+// After the faults stop, two rounds of apply converge: the second changes
+// nothing, state and Moka agree, and no customer Moka holds still carries a
+// create's claim that no state owns.
+//
+// SIM_SCHEDULES sets how many schedules run (make test: 200; make soak sets
+// SCHEDULES), SIM_SEED replays one schedule; a failure prints its seed.
+
+func TestSimulation(t *testing.T) {
+	schedules := 200
+	if v := os.Getenv("SIM_SCHEDULES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("SIM_SCHEDULES=%q is not a positive number", v)
+		}
+		schedules = n
+	}
+	first := uint64(time.Now().UnixNano())
+	if v := os.Getenv("SIM_SEED"); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("SIM_SEED=%q is not a number", v)
+		}
+		first, schedules = seed, 1
+	}
+	testRetryBaseDelay.Store(int64(time.Millisecond))
+	t.Cleanup(func() { testRetryBaseDelay.Store(0) })
+	steps := 0
+	for i := range schedules {
+		seed := first + uint64(i)
+		ok := t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			steps += runSchedule(t, seed)
+		})
+		if !ok {
+			t.Fatalf("schedule failed; replay it with SIM_SEED=%d go test -run TestSimulation ./internal/provider/", seed)
+		}
+	}
+	t.Logf("%d schedules, %d steps", schedules, steps)
+}
+
+// simulation is one schedule's world: a sandbox, a provider and its state.
+type simulation struct {
+	t      *testing.T
+	rng    *rand.Rand
+	ctx    context.Context
+	srv    *sandbox.Server
+	opts   sandbox.Options
+	listen string
+	server tfprotov6.ProviderServer
+	typ    tftypes.Object
+	codes  []string
+	// state and private are Terraform's state of each code's resource.
+	state   map[string]tftypes.Value
+	private map[string][]byte
+	// desired is each configured code's first_name; absent: not configured.
+	desired map[string]string
+	// foreign are the ids of customers another client made; imported, those
+	// the schedule imported on purpose.
+	foreign, imported map[int64]bool
+	// appCards are the cards the application stored, by token: customer id.
+	appCards map[string]int64
+	log      []string
+}
+
+func runSchedule(t *testing.T, seed uint64) int {
+	s := newSimulation(t, seed)
+	n := 8 + s.rng.IntN(16)
+	for range n {
+		s.step()
+		if os.Getenv("SIM_SEED") != "" {
+			s.logf("  moka: %+v", s.srv.Customers())
+		}
+		s.checkInvariants()
+		if t.Failed() {
+			t.Logf("schedule:\n  %s", strings.Join(s.log, "\n  "))
+			return n
+		}
+	}
+	s.converge()
+	if t.Failed() {
+		t.Logf("schedule:\n  %s", strings.Join(s.log, "\n  "))
+	}
+	return n
+}
+
+func newSimulation(t *testing.T, seed uint64) *simulation {
+	s := &simulation{
+		t: t, rng: rand.New(rand.NewPCG(seed, seed^0x5eed)), ctx: context.Background(),
+		codes: []string{"SIM-0", "SIM-1", "SIM-2", "SIM-3"},
+		state: map[string]tftypes.Value{}, private: map[string][]byte{}, desired: map[string]string{},
+		foreign: map[int64]bool{}, imported: map[int64]bool{}, appCards: map[string]int64{},
+	}
+	s.opts = sandbox.Options{
+		DataFile: filepath.Join(t.TempDir(), "moka.json"), Seed: int64(seed), TimeoutHang: 400 * time.Millisecond,
+		ForbidCodeReuse:           s.rng.IntN(4) == 0,
+		KeepCardsOnRemoveCustomer: s.rng.IntN(4) == 0,
+	}
+	s.listen = freeLoopbackAddr(t)
+	s.startSandbox()
+	t.Cleanup(func() { _ = s.srv.Close() })
+
+	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.server = server
+	schema, err := server.GetProviderSchema(s.ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.typ = schema.ResourceSchemas["moka_dealer_customer"].ValueType().(tftypes.Object) //nolint:forcetypeassert // a resource schema's type is an object
+	providerType := schema.Provider.ValueType().(tftypes.Object)                      //nolint:forcetypeassert // so is the provider's
+	config := objectOf(providerType, map[string]tftypes.Value{
+		"base_url":        tftypes.NewValue(tftypes.String, "http://"+s.listen),
+		"dealer_code":     tftypes.NewValue(tftypes.String, "SANDBOX"),
+		"username":        tftypes.NewValue(tftypes.String, "sandbox"),
+		"password":        tftypes.NewValue(tftypes.String, "sandbox"),
+		"max_retries":     tftypes.NewValue(tftypes.Number, int64(s.rng.IntN(3))),
+		"request_timeout": tftypes.NewValue(tftypes.String, "250ms"),
+	})
+	resp, err := server.ConfigureProvider(s.ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: dynamic(t, providerType, config)})
+	if err != nil || hasError(resp.Diagnostics) {
+		t.Fatalf("ConfigureProvider: %v %v", err, resp.Diagnostics)
+	}
+	return s
+}
+
+func (s *simulation) startSandbox() {
+	s.t.Helper()
+	srv, err := sandbox.New(s.opts)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		if _, err = srv.Start(s.listen); err == nil {
+			break
+		}
+		if try == 50 {
+			s.t.Fatalf("sandbox restart on %s: %v", s.listen, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.srv = srv
+}
+
+func (s *simulation) logf(format string, args ...any) {
+	s.log = append(s.log, fmt.Sprintf(format, args...))
+}
+
+// step does one random thing.
+func (s *simulation) step() {
+	code := s.codes[s.rng.IntN(len(s.codes))]
+	switch r := s.rng.IntN(100); {
+	case r < 30:
+		s.desired[code] = []string{"Ayşe", "Elif", "Şükrü"}[s.rng.IntN(3)]
+		s.logf("apply %s first_name=%s", code, s.desired[code])
+		s.apply(code)
+	case r < 38:
+		delete(s.desired, code)
+		s.logf("destroy %s", code)
+		s.destroy(code)
+	case r < 48:
+		s.logf("refresh")
+		for _, c := range s.codes {
+			s.refresh(c)
+		}
+	case r < 53:
+		s.logf("import %s", code)
+		s.importCode(code)
+	case r < 60:
+		if _, held := s.held(code); !held {
+			c, err := s.srv.PutCustomer(sandbox.Customer{CustomerCode: code, FirstName: "Ayşe"})
+			if err == nil {
+				s.foreign[c.DealerCustomerID] = true
+				s.logf("another client adds %s as %d", code, c.DealerCustomerID)
+			}
+		}
+	case r < 66:
+		if c, held := s.held(code); held {
+			c.FirstName = "Başkası"
+			if _, err := s.srv.PutCustomer(c); err == nil {
+				s.logf("another client renames %d (%s)", c.DealerCustomerID, code)
+			}
+		}
+	case r < 70:
+		if c, held := s.held(code); held {
+			s.srv.DeleteCustomer(c.DealerCustomerID)
+			s.customerRemoved(c.DealerCustomerID)
+			s.logf("another client removes %d (%s)", c.DealerCustomerID, code)
+		}
+	case r < 80:
+		if c, held := s.held(code); held {
+			card, err := s.srv.AddCardDirect(c.DealerCustomerID, "Uygulama", "4531441122223338", "12", "2030", "uygulama")
+			if err == nil {
+				s.appCards[card.CardToken] = c.DealerCustomerID
+				s.logf("the application stores card %s for %d (%s)", card.CardToken, c.DealerCustomerID, code)
+			}
+		}
+	case r < 95:
+		rate := []float64{0, 0.3, 0.6, 1}[s.rng.IntN(4)]
+		kinds := slices.Clone(sandbox.AllFaultKinds)
+		s.rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
+		kinds = kinds[:1+s.rng.IntN(len(kinds))]
+		s.logf("faults %v of %v", rate, kinds)
+		s.restart(rate, kinds)
+	default:
+		s.logf("sandbox restart")
+		s.restart(s.opts.FaultRate, s.opts.FaultKinds)
+	}
+}
+
+// restart stops the sandbox and starts it again on the same port and data
+// file, with new faults.
+func (s *simulation) restart(rate float64, kinds []sandbox.FaultKind) {
+	if err := s.srv.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.opts.FaultRate, s.opts.FaultKinds = rate, kinds
+	s.startSandbox()
+}
+
+// held is the customer Moka holds under code, seen directly.
+func (s *simulation) held(code string) (sandbox.Customer, bool) {
+	for _, c := range s.srv.Customers() {
+		if c.CustomerCode == code {
+			return c, true
+		}
+	}
+	return sandbox.Customer{}, false
+}
+
+// customerRemoved forgets the application's cards of a removed customer,
+// which go with it unless the sandbox keeps them.
+func (s *simulation) customerRemoved(id int64) {
+	if s.opts.KeepCardsOnRemoveCustomer {
+		return
+	}
+	for token, owner := range s.appCards {
+		if owner == id {
+			delete(s.appCards, token)
+		}
+	}
+}
+
+func (s *simulation) config(code string) tftypes.Value {
+	return objectOf(s.typ, map[string]tftypes.Value{
+		"customer_code": tftypes.NewValue(tftypes.String, code),
+		"first_name":    tftypes.NewValue(tftypes.String, s.desired[code]),
+	})
+}
+
+// proposed is Terraform's proposed new state: the configuration, with the
+// computed attributes it leaves out taken from the prior state.
+func (s *simulation) proposed(prior, config tftypes.Value) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	if err := config.As(&vals); err != nil {
+		s.t.Fatal(err)
+	}
+	if !prior.IsNull() {
+		priorVals := map[string]tftypes.Value{}
+		if err := prior.As(&priorVals); err != nil {
+			s.t.Fatal(err)
+		}
+		vals["id"], vals["dealer_customer_id"] = priorVals["id"], priorVals["dealer_customer_id"]
+	}
+	return objectOf(s.typ, vals)
+}
+
+// apply is terraform apply of code's configuration: plan, then apply what
+// the plan says, with the plan's private state. It returns the errors.
+func (s *simulation) apply(code string) []string {
+	prior := s.priorState(code)
+	config := s.config(code)
+	plan, err := s.server.PlanResourceChange(s.ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "moka_dealer_customer", PriorState: dynamic(s.t, s.typ, prior), Config: dynamic(s.t, s.typ, config),
+		ProposedNewState: dynamic(s.t, s.typ, s.proposed(prior, config)), PriorPrivate: s.private[code],
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if errs := errorsOf(plan.Diagnostics); len(errs) > 0 {
+		s.logf("  plan errors: %v", errs)
+		return errs
+	}
+	planned := unmarshal(s.t, s.typ, plan.PlannedState)
+	if !prior.IsNull() && planned.Equal(prior) {
+		return nil
+	}
+	if len(plan.RequiresReplace) > 0 && !prior.IsNull() {
+		if errs := s.destroy(code); len(errs) > 0 {
+			return errs
+		}
+		return s.apply(code)
+	}
+	resp, err := s.server.ApplyResourceChange(s.ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "moka_dealer_customer", PriorState: dynamic(s.t, s.typ, prior), PlannedState: plan.PlannedState,
+		Config: dynamic(s.t, s.typ, config), PlannedPrivate: plan.PlannedPrivate,
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.keep(code, resp.NewState, resp.Private, prior.IsNull(), resp.Diagnostics)
+	errs := errorsOf(resp.Diagnostics)
+	if len(errs) > 0 {
+		s.logf("  apply errors: %v", errs)
+	}
+	return errs
+}
+
+// keep stores what an apply returned, as Terraform does: a failed create
+// keeps a non-null state tainted, which the simulation never expects.
+func (s *simulation) keep(code string, state *tfprotov6.DynamicValue, private []byte, creating bool, diags []*tfprotov6.Diagnostic) {
+	v := unmarshal(s.t, s.typ, state)
+	if creating && hasError(diags) && !v.IsNull() {
+		s.t.Errorf("a failed create of %s returned a state, which Terraform would taint: %v", code, errorsOf(diags))
+	}
+	if v.IsNull() {
+		delete(s.state, code)
+		delete(s.private, code)
+		return
+	}
+	s.state[code], s.private[code] = v, private
+}
+
+func (s *simulation) priorState(code string) tftypes.Value {
+	if v, ok := s.state[code]; ok {
+		return v
+	}
+	return tftypes.NewValue(s.typ, nil)
+}
+
+// destroy is terraform destroy of code's resource, if it is in state.
+func (s *simulation) destroy(code string) []string {
+	prior, ok := s.state[code]
+	if !ok {
+		return nil
+	}
+	id := s.stateID(code)
+	null := tftypes.NewValue(s.typ, nil)
+	resp, err := s.server.ApplyResourceChange(s.ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "moka_dealer_customer", PriorState: dynamic(s.t, s.typ, prior), PlannedState: dynamic(s.t, s.typ, null),
+		Config: dynamic(s.t, s.typ, null), PlannedPrivate: s.private[code],
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	// The schedule asked for the removal: the cards go with the customer,
+	// also when the destroy failed after its call landed.
+	if _, held := s.held(code); !held && id != 0 {
+		s.customerRemoved(id)
+	}
+	errs := errorsOf(resp.Diagnostics)
+	if len(errs) > 0 {
+		s.logf("  destroy errors: %v", errs)
+		return errs
+	}
+	delete(s.state, code)
+	delete(s.private, code)
+	return nil
+}
+
+// refresh is the refresh of code's resource, if it is in state; false when
+// it failed.
+func (s *simulation) refresh(code string) bool {
+	prior, ok := s.state[code]
+	if !ok {
+		return true
+	}
+	resp, err := s.server.ReadResource(s.ctx, &tfprotov6.ReadResourceRequest{
+		TypeName: "moka_dealer_customer", CurrentState: dynamic(s.t, s.typ, prior), Private: s.private[code],
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if errs := errorsOf(resp.Diagnostics); len(errs) > 0 {
+		s.logf("  refresh %s errors: %v", code, errs)
+		return false // Terraform keeps the prior state
+	}
+	v := unmarshal(s.t, s.typ, resp.NewState)
+	if v.IsNull() {
+		s.logf("  refresh dropped %s", code)
+		delete(s.state, code)
+		delete(s.private, code)
+		return true
+	}
+	s.state[code], s.private[code] = v, resp.Private
+	return true
+}
+
+// importCode imports the customer holding code, on purpose.
+func (s *simulation) importCode(code string) {
+	if _, ok := s.state[code]; ok {
+		return
+	}
+	resp, err := s.server.ImportResourceState(s.ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "moka_dealer_customer", ID: "code:" + code})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if hasError(resp.Diagnostics) || len(resp.ImportedResources) != 1 {
+		return
+	}
+	// Terraform reads what it imports, and keeps nothing when that read fails.
+	s.state[code], s.private[code] = unmarshal(s.t, s.typ, resp.ImportedResources[0].State), resp.ImportedResources[0].Private
+	if !s.refresh(code) {
+		delete(s.state, code)
+		delete(s.private, code)
+		return
+	}
+	if id := s.stateID(code); id != 0 {
+		s.imported[id] = true
+		s.logf("  imported %d", id)
+	}
+}
+
+// stateID is the dealer_customer_id code's state holds, or 0.
+func (s *simulation) stateID(code string) int64 {
+	v, ok := s.state[code]
+	if !ok {
+		return 0
+	}
+	vals := map[string]tftypes.Value{}
+	if err := v.As(&vals); err != nil {
+		s.t.Fatal(err)
+	}
+	if vals["dealer_customer_id"].IsNull() || !vals["dealer_customer_id"].IsKnown() {
+		return 0
+	}
+	var n *big.Float
+	if err := vals["dealer_customer_id"].As(&n); err != nil {
+		s.t.Fatal(err)
+	}
+	id, _ := n.Int64()
+	return id
+}
+
+func (s *simulation) checkInvariants() {
+	s.t.Helper()
+	inMoka := map[int64]sandbox.Customer{}
+	for _, c := range s.srv.Customers() {
+		inMoka[c.DealerCustomerID] = c
+	}
+	seen := map[int64]string{}
+	for _, code := range s.codes {
+		id := s.stateID(code)
+		if id == 0 {
+			continue
+		}
+		if s.foreign[id] && !s.imported[id] {
+			s.t.Errorf("state owns %s = customer %d, which another client made", code, id)
+		}
+		if other, dup := seen[id]; dup {
+			s.t.Errorf("customer %d is in state as %s and %s", id, other, code)
+		}
+		seen[id] = code
+		if c, ok := inMoka[id]; ok && c.CustomerCode != code {
+			s.t.Errorf("state says %s is customer %d, which Moka holds as %q", code, id, c.CustomerCode)
+		}
+	}
+	cards := map[string]bool{}
+	for _, c := range s.srv.Cards() {
+		cards[c.CardToken] = true
+	}
+	for token, owner := range s.appCards {
+		if !cards[token] {
+			s.t.Errorf("the application's card %s of customer %d is gone, and its customer was not removed", token, owner)
+		}
+	}
+}
+
+// converge turns the faults off and applies everything twice: the second
+// round must change nothing, and state and Moka must agree.
+func (s *simulation) converge() {
+	s.logf("faults off; converge")
+	// Not a restart: connections kept alive across one fail once, which is
+	// a restart's effect, not the faults'.
+	s.srv.SetFaultRate(0)
+	// Rounds until one goes through without an error (a loaded machine can
+	// still time a call out), then one that must change nothing.
+	clean := false
+	for round := 1; round <= 4 && !clean; round++ {
+		clean = s.convergeRound(false)
+	}
+	if !clean {
+		s.t.Errorf("four rounds of apply without faults did not go through")
+	}
+	s.convergeRound(true)
+	for _, c := range s.srv.Customers() {
+		owned := false
+		for _, code := range s.codes {
+			owned = owned || s.stateID(code) == c.DealerCustomerID
+		}
+		if moka.IsClaim(c.Address) && !owned {
+			s.t.Errorf("customer %d (%s) carries a create's claim and no state owns it", c.DealerCustomerID, c.CustomerCode)
+		}
+		if owned && c.FirstName != s.desired[c.CustomerCode] {
+			s.t.Errorf("customer %d (%s) has first_name %q, configured %q", c.DealerCustomerID, c.CustomerCode, c.FirstName, s.desired[c.CustomerCode])
+		}
+	}
+}
+
+// convergeRound refreshes and applies every code once; last means nothing
+// may change any more. It reports whether no call failed.
+func (s *simulation) convergeRound(last bool) bool {
+	clean := true
+	for _, code := range s.codes {
+		clean = s.refresh(code) && clean
+	}
+	s.checkInvariants()
+	for _, code := range s.codes {
+		before, inState := s.state[code]
+		var errs []string
+		if _, wanted := s.desired[code]; wanted {
+			errs = s.apply(code)
+		} else {
+			errs = s.destroy(code)
+		}
+		s.checkInvariants()
+		if len(errs) > 0 && !s.takenByAnother(code, errs) {
+			clean = false
+			if last {
+				s.t.Errorf("the last round of %s failed: %v", code, errs)
+			}
+		}
+		after, stillInState := s.state[code]
+		if last && (inState != stillInState || (inState && !before.Equal(after))) {
+			s.t.Errorf("the last round changed %s: %v -> %v", code, before, after)
+		}
+	}
+	return clean
+}
+
+// takenByAnother reports whether errs is the conflict of a code that a
+// customer no state made holds.
+func (s *simulation) takenByAnother(code string, errs []string) bool {
+	c, held := s.held(code)
+	msg := strings.Join(errs, " ")
+	if !held {
+		return s.opts.ForbidCodeReuse && strings.Contains(msg, "cannot be used again")
+	}
+	return (s.foreign[c.DealerCustomerID] || s.stateID(code) == 0) && strings.Contains(msg, "already in use")
+}
+
+func objectOf(typ tftypes.Object, vals map[string]tftypes.Value) tftypes.Value {
+	all := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		if v, ok := vals[name]; ok {
+			all[name] = v
+		} else {
+			all[name] = tftypes.NewValue(at, nil)
+		}
+	}
+	return tftypes.NewValue(typ, all)
+}
+
+func dynamic(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+func unmarshal(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) tftypes.Value {
+	t.Helper()
+	if dv == nil {
+		return tftypes.NewValue(typ, nil)
+	}
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func hasError(diags []*tfprotov6.Diagnostic) bool {
+	return len(errorsOf(diags)) > 0
+}
+
+func errorsOf(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			out = append(out, d.Summary+": "+d.Detail)
+		}
+	}
+	return out
+}
