@@ -1,5 +1,7 @@
-// Command terraform-provider-moka serves the Moka Terraform provider, or, as
-// `terraform-provider-moka sandbox ...`, a local Moka DealerCustomer sandbox.
+// Command terraform-provider-moka serves the Moka Terraform provider; as
+// `terraform-provider-moka sandbox ...` it runs a local Moka DealerCustomer
+// sandbox, and as `terraform-provider-moka conformance ...` it checks a real
+// Moka against the sandbox's model.
 package main
 
 import (
@@ -7,6 +9,7 @@ import (
 	"log"
 	"os"
 
+	"github.com/terraform-moka/terraform-provider-moka/internal/conformance"
 	"github.com/terraform-moka/terraform-provider-moka/internal/provider"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
@@ -20,6 +23,9 @@ var (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
 		os.Exit(sandbox.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "conformance" {
+		os.Exit(conformance.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "version" {
 		os.Stdout.WriteString(version + " (" + commit + ")\n")

@@ -37,7 +37,12 @@ func TestOddAnswers(t *testing.T) {
 				writeJSON(w, tt.body)
 			})
 			var logged strings.Builder
-			c := newTestClient(t, f.URL(), func(cfg *Config) { cfg.Logger = &capture{out: &logged} })
+			c := newTestClient(t, f.URL(), func(cfg *Config) {
+				cfg.Logger = &capture{out: &logged}
+				// Generous: reading the 64 MiB answer takes seconds under -race
+				// on a loaded machine, and no case here waits for a timeout.
+				cfg.RequestTimeout = time.Minute
+			})
 			_, err := c.GetCustomer(context.Background(), CustomerRef{DealerCustomerID: 1033})
 			switch {
 			case tt.wantErr == "" && err != nil:

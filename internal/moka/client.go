@@ -162,6 +162,21 @@ func (c *Client) call(ctx context.Context, operation string, request any, out an
 	return c.callRetrying(ctx, c.maxRetries, operation, request, out, secrets...)
 }
 
+// Call sends one operation through the client's request path (authentication,
+// retries, typed errors, masked logging) with request as its
+// DealerCustomerRequest (nil: none), and returns the answer's Data exactly as
+// Moka sent it. It is for tools that must see Moka's answers themselves, such
+// as `terraform-provider-moka conformance`; everything else uses the typed
+// operations. secrets are values of request that must never be logged or put
+// into an error (a customer password, a card number).
+func (c *Client) Call(ctx context.Context, operation string, request any, secrets ...string) (json.RawMessage, error) {
+	var data json.RawMessage
+	if _, err := c.call(ctx, operation, request, &data, secrets...); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
 // callRetrying is call with its own retry budget.
 func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation string, request any, out any, secrets ...string) (callResult, error) {
 	if err := checkUTF8(operation, request); err != nil {

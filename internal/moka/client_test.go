@@ -187,12 +187,72 @@ func TestRequestShape(t *testing.T) {
 			want: sparseFields,
 		},
 		{
-			name: "UpdateCustomer KeepPassword", op: "UpdateCustomer", data: full,
+			name: "UpdateCustomer without Previous clears every empty field", op: "UpdateCustomer", data: full,
 			call: func(ctx context.Context, c *Client) error {
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: sparse, KeepPassword: true})
+				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: sparse, Previous: nil})
 				return err
 			},
-			want: sparseNoPW, absent: []string{"Password"},
+			want: sparseFields,
+		},
+		{
+			name: "UpdateCustomer clears only what Previous held", op: "UpdateCustomer", data: full,
+			call: func(ctx context.Context, c *Client) error {
+				previous := Customer{DealerCustomerID: 1033, CustomerCode: "C-1", FirstName: "Old", Gender: GenderMale}
+				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: sparse, Previous: &previous})
+				return err
+			},
+			want: map[string]any{
+				"DealerCustomerId": float64(1033), "CustomerCode": "C-1", "Password": tCustPW,
+				"FirstName": "", "Gender": float64(0),
+			},
+			absent: []string{"LastName", "BirthDate", "GsmNumber", "Email", "Address"},
+		},
+		{
+			name: "UpdateCustomer sends an empty password: it may not be known what it was", op: "UpdateCustomer", data: full,
+			call: func(ctx context.Context, c *Client) error {
+				noPW := sparse
+				noPW.Password = ""
+				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: noPW, Previous: &noPW})
+				return err
+			},
+			want: map[string]any{"DealerCustomerId": float64(1033), "CustomerCode": "C-1", "Password": ""},
+		},
+		{
+			// The password Moka holds is read and sent back, so that it stays
+			// whether this Moka keeps an omitted field or clears it.
+			name: "UpdateCustomer KeepPassword", op: "UpdateCustomer", data: full,
+			call: func(ctx context.Context, c *Client) error {
+				other := sparse
+				other.Password = "not-what-moka-holds"
+				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: other, KeepPassword: true})
+				return err
+			},
+			want:   merge(sparseNoPW, map[string]any{"Password": tCustomer.Password}),
+			before: []string{"GetCustomer"},
+		},
+		{
+			name: "AddCustomer leaves out what is not set", op: "AddCustomer", data: withCards(tCustomer),
+			call: func(ctx context.Context, c *Client) error {
+				_, err := c.AddCustomer(ctx, Customer{CustomerCode: "C-1"})
+				return err
+			},
+			want:   map[string]any{"CustomerCode": "C-1", "Address": "(the create's claim)"},
+			absent: []string{"DealerCustomerId", "Password", "FirstName", "LastName", "Gender", "BirthDate", "GsmNumber", "Email"},
+			// Stored under the create's claim, then given its (empty) address.
+			claimed: "Address", after: []string{"UpdateCustomer"},
+		},
+		{
+			name: "AddCard leaves out an empty holder name", op: "AddCard", data: full,
+			call: func(ctx context.Context, c *Client) error {
+				card := tNewCard
+				card.CardHolderFullName, card.CardName = "", ""
+				_, err := c.AddCard(ctx, card)
+				return err
+			},
+			want:   map[string]any{"DealerCustomerId": float64(1033), "CardNumber": tCardNo, "ExpMonth": "12", "ExpYear": "2030", "CardName": "(the create's claim)"},
+			absent: []string{"CustomerCode", "CardHolderFullName"},
+			// Stored under the create's claim, then given its (empty) name.
+			claimed: "CardName", after: []string{"UpdateCard"},
 		},
 		{
 			name: "GetCustomer by id", op: "GetCustomer", data: full,
@@ -1294,5 +1354,41 @@ func TestGetCardAnswerWithoutTheCard(t *testing.T) {
 	_, err := newTestClient(t, f.URL()).GetCard(context.Background(), "{"+strings.ToUpper(tToken)+"}")
 	if !IsNotFound(err) {
 		t.Errorf("err = %v, want not found", err)
+	}
+}
+
+// Call goes through the one request path and gives the answer's Data as Moka
+// sent it, nulls and unknown fields included; a failure is the typed error,
+// with the secrets of the request masked.
+func TestCallGivesDataAsSent(t *testing.T) {
+	tests := []struct {
+		name       string
+		answer     string
+		wantData   string
+		wantReason string
+	}{
+		{"success", success(`{"DealerCustomer":{"FirstName":null,"MasterCode":"M"},"CardList":null}`), `{"DealerCustomer":{"FirstName":null,"MasterCode":"M"},"CardList":null}`, ""},
+		{"failure", failure("DealerCustomer.UpdateCard.CardNotFound", "no card PIN-9"), "", ReasonCardNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
+				writeJSON(w, tt.answer)
+			})
+			c := newTestClient(t, f.URL())
+			data, err := c.Call(context.Background(), "UpdateCard", map[string]any{"CardToken": tToken, "CardName": "PIN-9"}, "PIN-9")
+			if Reason(err) != tt.wantReason {
+				t.Fatalf("err = %v, want reason %q", err, tt.wantReason)
+			}
+			if err != nil && strings.Contains(err.Error(), "PIN-9") {
+				t.Errorf("the error shows a secret: %v", err)
+			}
+			if string(data) != tt.wantData {
+				t.Errorf("data %s, want %s", data, tt.wantData)
+			}
+			if reqs := f.requests(); len(reqs) != 1 || reqs[0].Op != "UpdateCard" {
+				t.Errorf("requests %+v", reqs)
+			}
+		})
 	}
 }

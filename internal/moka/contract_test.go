@@ -1,12 +1,14 @@
 package moka_test
 
 // Contract tests: the client against the sandbox (internal/sandbox), which was
-// written from moka-api.md and the seed pages independently of the client.
+// written from MOKA-API.md (the seed pages' samples included) independently
+// of the client.
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +54,15 @@ func startSandbox(t *testing.T, opts sandbox.Options, mods ...func(*moka.Config)
 	return srv, c
 }
 
+// startSandboxUnder is startSandbox with sw turned on (nil: none).
+func startSandboxUnder(t *testing.T, sw *sandbox.Switch, opts sandbox.Options, mods ...func(*moka.Config)) (*sandbox.Server, *moka.Client) {
+	t.Helper()
+	if sw != nil {
+		sw.Enable(&opts)
+	}
+	return startSandbox(t, opts, mods...)
+}
+
 func sbCustomer(code string) moka.Customer {
 	return moka.Customer{
 		CustomerCode: code,
@@ -89,8 +100,10 @@ func wantReason(t *testing.T, err error, reason string) {
 	}
 }
 
-func TestContractCustomerLifecycle(t *testing.T) {
-	srv, c := startSandbox(t, sandbox.Options{})
+func TestContractCustomerLifecycle(t *testing.T) { contractCustomerLifecycle(t, nil) }
+
+func contractCustomerLifecycle(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw, sandbox.Options{})
 	ctx := context.Background()
 
 	sent := sbCustomer("C-life")
@@ -154,8 +167,10 @@ func TestContractCustomerLifecycle(t *testing.T) {
 	}
 }
 
-func TestContractCardLifecycle(t *testing.T) {
-	srv, c := startSandbox(t, sandbox.Options{})
+func TestContractCardLifecycle(t *testing.T) { contractCardLifecycle(t, nil) }
+
+func contractCardLifecycle(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw, sandbox.Options{})
 	ctx := context.Background()
 
 	first, err := c.AddCustomerWithCard(ctx, sbCustomer("C-cards"), sbCard(moka.CustomerRef{}, sbCardNumber, "Bonus kartım"))
@@ -212,8 +227,10 @@ func TestContractCardLifecycle(t *testing.T) {
 	}
 }
 
-func TestContractTurkishLetters(t *testing.T) {
-	srv, c := startSandbox(t, sandbox.Options{})
+func TestContractTurkishLetters(t *testing.T) { contractTurkishLetters(t, nil) }
+
+func contractTurkishLetters(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw, sandbox.Options{})
 	ctx := context.Background()
 	cust := moka.Customer{
 		CustomerCode: "müşteri-ğüşıöçİ",
@@ -250,8 +267,10 @@ func TestContractTurkishLetters(t *testing.T) {
 	}
 }
 
-func TestContractResultCodes(t *testing.T) {
-	srv, c := startSandbox(t, sandbox.Options{})
+func TestContractResultCodes(t *testing.T) { contractResultCodes(t, nil) }
+
+func contractResultCodes(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw, sandbox.Options{})
 	ctx := context.Background()
 	a, err := c.AddCustomer(ctx, sbCustomer("C-a"))
 	if err != nil {
@@ -398,7 +417,9 @@ func TestContractResultCodes(t *testing.T) {
 	}
 }
 
-func TestContractFaultsSurface(t *testing.T) {
+func TestContractFaultsSurface(t *testing.T) { contractFaultsSurface(t, nil) }
+
+func contractFaultsSurface(t *testing.T, sw *sandbox.Switch) {
 	tests := []struct {
 		kind  sandbox.FaultKind
 		check func(t *testing.T, err error)
@@ -424,7 +445,7 @@ func TestContractFaultsSurface(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
-			srv, c := startSandbox(t, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{tt.kind}, TimeoutHang: 2 * time.Second},
+			srv, c := startSandboxUnder(t, sw, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{tt.kind}, TimeoutHang: 2 * time.Second},
 				func(cfg *moka.Config) { cfg.MaxRetries = 2; cfg.RequestTimeout = 200 * time.Millisecond })
 			_, err := c.GetCustomer(context.Background(), moka.CustomerRef{DealerCustomerID: 1})
 			tt.check(t, err)
@@ -438,8 +459,10 @@ func TestContractFaultsSurface(t *testing.T) {
 // TestContractFaultRunAddCustomer is the idempotency check: with 30% of calls
 // failing in every way, including answers lost after the commit, 50 AddCustomer
 // calls leave exactly 50 customers, each once, each as sent.
-func TestContractFaultRunAddCustomer(t *testing.T) {
-	srv, c := startSandbox(t,
+func TestContractFaultRunAddCustomer(t *testing.T) { contractFaultRunAddCustomer(t, nil) }
+
+func contractFaultRunAddCustomer(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw,
 		sandbox.Options{FaultRate: 0.3, FaultKinds: sandbox.AllFaultKinds, Seed: 4417, TimeoutHang: 2 * time.Second},
 		func(cfg *moka.Config) {
 			cfg.MaxRetries = 10
@@ -497,8 +520,10 @@ func TestContractFaultRunAddCustomer(t *testing.T) {
 
 // TestContractFaultRunAddCard: the same for cards, which have no unique key
 // on the server; the client must look before it adds again.
-func TestContractFaultRunAddCard(t *testing.T) {
-	srv, c := startSandbox(t,
+func TestContractFaultRunAddCard(t *testing.T) { contractFaultRunAddCard(t, nil) }
+
+func contractFaultRunAddCard(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw,
 		sandbox.Options{TimeoutHang: 2 * time.Second, Seed: 3332},
 		func(cfg *moka.Config) {
 			cfg.MaxRetries = 10
@@ -540,8 +565,10 @@ func TestContractFaultRunAddCard(t *testing.T) {
 
 // TestContractRemoveUnderFaults: removals under faults end with nothing left
 // and no error, lost answers included.
-func TestContractRemoveUnderFaults(t *testing.T) {
-	srv, c := startSandbox(t,
+func TestContractRemoveUnderFaults(t *testing.T) { contractRemoveUnderFaults(t, nil) }
+
+func contractRemoveUnderFaults(t *testing.T, sw *sandbox.Switch) {
+	srv, c := startSandboxUnder(t, sw,
 		sandbox.Options{TimeoutHang: 2 * time.Second, Seed: 1033},
 		func(cfg *moka.Config) {
 			cfg.MaxRetries = 10
@@ -578,9 +605,11 @@ func TestContractRemoveUnderFaults(t *testing.T) {
 
 // TestContractSecrets: against the sandbox, with every call logged, neither the
 // API password, the CheckKey, the customer's PIN nor the card number shows up.
-func TestContractSecrets(t *testing.T) {
+func TestContractSecrets(t *testing.T) { contractSecrets(t, nil) }
+
+func contractSecrets(t *testing.T, sw *sandbox.Switch) {
 	logger := &lineLogger{}
-	srv, c := startSandbox(t, sandbox.Options{TimeoutHang: time.Second, Seed: 7}, func(cfg *moka.Config) {
+	srv, c := startSandboxUnder(t, sw, sandbox.Options{TimeoutHang: time.Second, Seed: 7}, func(cfg *moka.Config) {
 		cfg.Logger = logger
 		cfg.RequestTimeout = 300 * time.Millisecond
 	})
@@ -647,4 +676,72 @@ func (l *lineLogger) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.lines, "\n")
+}
+
+// TestContractUnderEverySwitch runs the contract tests again under the
+// sandbox's switches, the other answers a real Moka may give where its
+// documentation is silent: the client must hold under every one. The tests
+// of plain calls run under every switch (but one that checks the sandbox's
+// own default answer, which its switch changes); the fault runs, which take
+// seconds each, under the switches whose answers their calls meet. The
+// transport-level ones (FaultsSurface, Secrets) meet no answer a switch
+// changes, and run once, in default mode. One after another, not in
+// parallel: the fault runs are timed, and a loaded machine would make them
+// (and other packages' timed tests) flaky.
+func TestContractUnderEverySwitch(t *testing.T) {
+	every := func(except ...string) func(string) bool {
+		return func(flag string) bool { return !slices.Contains(except, flag) }
+	}
+	only := func(flags ...string) func(string) bool {
+		return func(flag string) bool { return slices.Contains(flags, flag) }
+	}
+	tests := []struct {
+		name  string
+		run   func(*testing.T, *sandbox.Switch)
+		under func(flag string) bool
+	}{
+		{"CustomerLifecycle", contractCustomerLifecycle, every()},
+		{"CardLifecycle", contractCardLifecycle, every()},
+		{"TurkishLetters", contractTurkishLetters, every()},
+		// It checks that a number failing the Luhn check is refused.
+		{"ResultCodes", contractResultCodes, every("skip-luhn-check")},
+		{"FaultRunAddCustomer", contractFaultRunAddCustomer, only("codes-ignore-case", "update-clears-omitted", "forbid-code-reuse", "unset-as-null")},
+		{"FaultRunAddCard", contractFaultRunAddCard, only("add-card-answers-all-cards", "unset-as-null", "extra-fields")},
+		{"RemoveUnderFaults", contractRemoveUnderFaults, only("forbid-code-reuse", "codes-ignore-case")},
+	}
+	for _, sw := range sandbox.Switches {
+		t.Run(sw.Flag, func(t *testing.T) {
+			for _, tt := range tests {
+				if tt.under(sw.Flag) {
+					t.Run(tt.name, func(t *testing.T) { tt.run(t, &sw) })
+				}
+			}
+		})
+	}
+}
+
+// Under --refuse-duplicate-card a second AddCard of the same card is Moka's
+// refusal, passed on as such: no retry, no adoption of the first card.
+func TestContractDuplicateCardRefused(t *testing.T) {
+	srv, c := startSandbox(t, sandbox.Options{DuplicateCardRefused: true})
+	ctx := context.Background()
+	added, err := c.AddCustomer(ctx, sbCustomer("C-dup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := moka.CustomerRef{DealerCustomerID: added.Customer.DealerCustomerID}
+	if _, err := c.AddCard(ctx, sbCard(ref, sbCardNumber, "first")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AddCard(ctx, sbCard(ref, sbCardNumber, "second"))
+	wantReason(t, err, moka.ReasonInvalidRequest)
+	if strings.Contains(err.Error(), sbCardNumber) || !strings.Contains(err.Error(), "AddCard") {
+		t.Errorf("error %q: want the operation named and no card number", err)
+	}
+	if n := len(srv.Cards()); n != 1 {
+		t.Errorf("%d cards stored, want 1", n)
+	}
+	if n := srv.Stats().Calls["AddCard"]; n != 2 {
+		t.Errorf("%d AddCard calls, want 2 (a refusal is not retried)", n)
+	}
 }

@@ -25,7 +25,7 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 		claim:     claim,
 		add: func(ctx context.Context) (*CustomerWithCards, callResult, error) {
 			var out wireCustomerWithCards
-			res, err := c.callRetrying(ctx, 0, "AddCustomer", newCustomerRequest(claimed, false), &out, cust.Password)
+			res, err := c.callRetrying(ctx, 0, "AddCustomer", newCustomerRequest(claimed), &out, cust.Password)
 			if err != nil {
 				return nil, res, err
 			}
@@ -67,7 +67,7 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 	}
 	finish := cust
 	finish.DealerCustomerID = made.Customer.DealerCustomerID
-	finished, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: finish})
+	finished, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: finish, Previous: &made.Customer})
 	if err != nil {
 		return made, &UnfinishedError{Err: err}
 	}
@@ -95,7 +95,7 @@ func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (h
 func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card NewCard) (*CardWithCustomer, error) {
 	cust.DealerCustomerID = 0
 	req := addCustomerWithCardRequest{
-		customerRequest:    newCustomerRequest(cust, false),
+		customerRequest:    newCustomerRequest(cust),
 		CardHolderFullName: card.CardHolderFullName,
 		CardNumber:         card.CardNumber,
 		ExpMonth:           card.ExpMonth,
@@ -117,12 +117,18 @@ func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card Ne
 }
 
 // UpdateCustomer changes a customer, addressed by its DealerCustomerId (or code).
-// Every field is sent; see CustomerUpdate.
+// What it sends is said at CustomerUpdate.
 func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*CustomerWithCards, error) {
-	req := newCustomerRequest(upd.Customer, true)
 	if upd.KeepPassword {
-		req.Password = nil
+		// Leaving the password out would keep it only on a Moka that keeps
+		// omitted fields; sending back what Moka holds keeps it on either.
+		held, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: upd.DealerCustomerID, CustomerCode: upd.CustomerCode})
+		if err != nil {
+			return nil, fmt.Errorf("moka UpdateCustomer: reading the password to keep: %w", err)
+		}
+		upd.Password = held.Customer.Password
 	}
+	req := updateCustomerRequest(upd)
 	var out wireCustomerWithCards
 	if _, err := c.call(ctx, "UpdateCustomer", req, &out, upd.Password); err != nil {
 		return nil, err

@@ -89,12 +89,25 @@ type NewCard struct {
 	CardName   string
 }
 
-// CustomerUpdate is an UpdateCustomer request. Every field of Customer is sent,
-// because Moka does not say whether an omitted field is kept or cleared; the one
-// exception is the password when KeepPassword is set (a write-only password the
-// provider no longer knows), which is then left out of the request.
+// CustomerUpdate is an UpdateCustomer request: the customer as it should be
+// after the call, addressed by DealerCustomerID (and CustomerCode).
+//
+// Moka does not say whether UpdateCustomer keeps or clears a field that the
+// request leaves out, so the request sends every field that has a value, ""
+// (Gender 0) for a field to clear, and leaves out only what needs neither: a
+// field that is empty now and was empty in Previous. See MOKA-API.md,
+// "What the client sends".
 type CustomerUpdate struct {
 	Customer
+	// Previous is the customer as the caller last saw it in Moka (for the
+	// provider, the refreshed state). nil: unknown, and every empty field is
+	// sent as "" so that it is cleared. Its Password is not looked at: a
+	// write-only password is not known to the caller.
+	Previous *Customer
+	// KeepPassword keeps the password Moka holds (a write-only password the
+	// provider no longer knows). The client reads the customer first and sends
+	// the password Moka holds back, so that the password stays whether Moka
+	// keeps an omitted field or clears it.
 	KeepPassword bool
 }
 
@@ -260,37 +273,77 @@ type authBlock struct {
 	CheckKey   string `json:"CheckKey"`
 }
 
+// customerRequest is the customer part of a request. A nil field is left out
+// of the JSON; a pointer to "" (or to Gender 0) is sent, and clears the field
+// in an UpdateCustomer.
 type customerRequest struct {
 	DealerCustomerID int64   `json:"DealerCustomerId,omitempty"`
-	CustomerCode     string  `json:"CustomerCode"`
+	CustomerCode     string  `json:"CustomerCode,omitempty"`
 	Password         *string `json:"Password,omitempty"`
-	FirstName        string  `json:"FirstName"`
-	LastName         string  `json:"LastName"`
+	FirstName        *string `json:"FirstName,omitempty"`
+	LastName         *string `json:"LastName,omitempty"`
 	Gender           *int    `json:"Gender,omitempty"`
-	BirthDate        string  `json:"BirthDate"`
-	GsmNumber        string  `json:"GsmNumber"`
-	Email            string  `json:"Email"`
-	Address          string  `json:"Address"`
+	BirthDate        *string `json:"BirthDate,omitempty"`
+	GsmNumber        *string `json:"GsmNumber,omitempty"`
+	Email            *string `json:"Email,omitempty"`
+	Address          *string `json:"Address,omitempty"`
 }
 
-func newCustomerRequest(c Customer, sendEmptyGender bool) customerRequest {
-	pw := c.Password
+// newCustomerRequest sends the fields of c that have a value and leaves the
+// others out, as public Moka clients do: a new customer has nothing to clear.
+func newCustomerRequest(c Customer) customerRequest {
 	r := customerRequest{
 		DealerCustomerID: c.DealerCustomerID,
 		CustomerCode:     c.CustomerCode,
-		Password:         &pw,
-		FirstName:        c.FirstName,
-		LastName:         c.LastName,
-		BirthDate:        c.BirthDate,
-		GsmNumber:        c.GsmNumber,
-		Email:            c.Email,
-		Address:          c.Address,
+		Password:         setText(c.Password),
+		FirstName:        setText(c.FirstName),
+		LastName:         setText(c.LastName),
+		BirthDate:        setText(c.BirthDate),
+		GsmNumber:        setText(c.GsmNumber),
+		Email:            setText(c.Email),
+		Address:          setText(c.Address),
 	}
-	if c.Gender != GenderUnspecified || sendEmptyGender {
+	if c.Gender != GenderUnspecified {
 		g := int(c.Gender)
 		r.Gender = &g
 	}
 	return r
+}
+
+// updateCustomerRequest is newCustomerRequest plus "" (Gender 0) for each
+// field to clear: empty now, and not known to have been empty before. The
+// password is always sent unless it is kept: the caller may not know what it
+// was (write-only), and "" clears it.
+func updateCustomerRequest(upd CustomerUpdate) customerRequest {
+	r := newCustomerRequest(upd.Customer)
+	prev := upd.Previous
+	clearEmptied := func(dst **string, now string, before func(Customer) string) {
+		if now == "" && (prev == nil || before(*prev) != "") {
+			empty := ""
+			*dst = &empty
+		}
+	}
+	clearEmptied(&r.FirstName, upd.FirstName, func(c Customer) string { return c.FirstName })
+	clearEmptied(&r.LastName, upd.LastName, func(c Customer) string { return c.LastName })
+	clearEmptied(&r.BirthDate, upd.BirthDate, func(c Customer) string { return c.BirthDate })
+	clearEmptied(&r.GsmNumber, upd.GsmNumber, func(c Customer) string { return c.GsmNumber })
+	clearEmptied(&r.Email, upd.Email, func(c Customer) string { return c.Email })
+	clearEmptied(&r.Address, upd.Address, func(c Customer) string { return c.Address })
+	if upd.Gender == GenderUnspecified && (prev == nil || prev.Gender != GenderUnspecified) {
+		none := int(GenderUnspecified)
+		r.Gender = &none
+	}
+	pw := upd.Password
+	r.Password = &pw
+	return r
+}
+
+// setText is a field to send when it has a value.
+func setText(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
 }
 
 type refRequest struct {
@@ -298,29 +351,33 @@ type refRequest struct {
 	CustomerCode     string `json:"CustomerCode,omitempty"`
 }
 
+// addCardRequest leaves an empty holder name or card name out: a new card has
+// nothing to clear.
 type addCardRequest struct {
 	DealerCustomerID   int64  `json:"DealerCustomerId,omitempty"`
 	CustomerCode       string `json:"CustomerCode,omitempty"`
-	CardHolderFullName string `json:"CardHolderFullName"`
+	CardHolderFullName string `json:"CardHolderFullName,omitempty"`
 	CardNumber         string `json:"CardNumber"`
 	ExpMonth           string `json:"ExpMonth"`
 	ExpYear            string `json:"ExpYear"`
-	CardName           string `json:"CardName"`
+	CardName           string `json:"CardName,omitempty"`
 }
 
 type addCustomerWithCardRequest struct {
 	customerRequest
-	CardHolderFullName string `json:"CardHolderFullName"`
+	CardHolderFullName string `json:"CardHolderFullName,omitempty"`
 	CardNumber         string `json:"CardNumber"`
 	ExpMonth           string `json:"ExpMonth"`
 	ExpYear            string `json:"ExpYear"`
-	CardName           string `json:"CardName"`
+	CardName           string `json:"CardName,omitempty"`
 }
 
 type cardTokenRequest struct {
 	CardToken string `json:"CardToken"`
 }
 
+// updateCardRequest always sends CardName: the name is the one thing
+// UpdateCard changes, and "" is how it is cleared.
 type updateCardRequest struct {
 	CardToken string `json:"CardToken"`
 	CardName  string `json:"CardName"`

@@ -17,9 +17,13 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 }
 
 // accSandbox starts a sandbox for one acceptance test, with no latency or faults
-// unless opts says otherwise.
+// unless opts says otherwise. Under TestAccUnderEverySwitch it also turns on
+// the sandbox switch that the test's name gives (see switchOfTest).
 func accSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
+	if sw, ok := switchOfTest(t); ok {
+		sw.Enable(&opts)
+	}
 	return testsupport.StartSandbox(t, opts)
 }
 

@@ -26,7 +26,7 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
 
-// Moka's test cards (moka-api.md), all valid through 12/2030.
+// Moka's test cards (MOKA-API.md), all valid through 12/2030.
 const (
 	cardAkbank = "5127541122223332" // Akbank MasterCard
 	cardVisa   = "4531441122223338"

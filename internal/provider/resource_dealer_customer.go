@@ -66,7 +66,7 @@ func (r *dealerCustomerResource) Metadata(_ context.Context, req resource.Metada
 func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A customer of the dealer account (Moka's DealerCustomer), under which cards are stored. " +
-			"Create is AddCustomer, read is GetCustomer, update is UpdateCustomer (every field is sent), destroy is RemoveCustomer.",
+			"Create is AddCustomer, read is GetCustomer, update is UpdateCustomer (every field with a value is sent, and \"\" for each field removed from the configuration), destroy is RemoveCustomer.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "The DealerCustomerId, as a string.",
@@ -415,6 +415,11 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 
+	// The state says what Moka holds, so that only the fields that held a
+	// value are cleared; a pending record's state does not (Moka holds the
+	// create's claim in Address), and then every empty field is cleared.
+	previous := state.toAPI()
+	update := moka.CustomerUpdate{Customer: plan.toAPI(), Previous: &previous}
 	// settling is an update of a pending record, planned without a refresh
 	// (-refresh=false): the customer under its code is changed only if it
 	// carries the claim, and its address (the claim) is always written.
@@ -426,8 +431,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		}
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		state.DealerCustomerID = types.Int64Value(id)
+		update.Previous = nil
 	}
-	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
 	switch {

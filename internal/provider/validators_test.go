@@ -173,7 +173,7 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestLuhn(t *testing.T) {
-	// Moka's published test cards (moka-api.md) are all valid.
+	// Moka's published test cards (MOKA-API.md) are all valid.
 	for _, n := range []string{
 		"5127541122223332", "4531441122223338", "4715091122223339", "5269111122223332",
 		"5269551122223339", "4155141122223339", "5406681122223338", "4183441122223339",

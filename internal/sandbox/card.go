@@ -80,7 +80,7 @@ func allDigits(s string) bool {
 	return true
 }
 
-// bankByBIN names the issuer of the test cards in moka-api.md. Only two of
+// bankByBIN names the issuer of the test cards in MOKA-API.md. Only two of
 // them have a documented issuer (512754 Akbank; 979206 is a Troy card whose
 // bank the list does not name); every other BIN gets fallbackBank. The real
 // server's exact spelling of bank names is not documented [inferred].

@@ -31,24 +31,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		listen       = fs.String("listen", defaultListen, "`address` to listen on; port 0 picks a free port")
-		allowRemote  = fs.Bool("allow-non-loopback", false, "allow a --listen address that is not a loopback address (the sandbox has no TLS and a well-known password)")
-		dealerCode   = fs.String("dealer-code", "SANDBOX", "dealer code of the sandbox's account")
-		username     = fs.String("username", "sandbox", "API username of the sandbox's account")
-		password     = fs.String("password", "sandbox", "API password of the sandbox's account")
-		dataFile     = fs.String("data", "", "JSON `file` that keeps the state across restarts, rewritten atomically after every write (default: memory only)")
-		latency      = fs.Duration("latency", 0, "delay added before each answer, e.g. 100ms (default 0: none)")
-		faultRate    = fs.Float64("fault-rate", 0, "share of calls (0..1) that fail in one of --fault-kinds (default 0: none)")
-		faultKinds   = fs.String("fault-kinds", joinKinds(AllFaultKinds), "comma-separated `kinds` of failure: html503 (HTTP 503 with an HTML page), reset (connection reset), timeout (held for --timeout-hang, then dropped), ex (ResultCode EX), lostreply (commits, then the answer is lost)")
-		seed         = fs.Int64("seed", 0, "seed of the fault generator (default 0: from the clock)")
-		timeoutHang  = fs.Duration("timeout-hang", defaultTimeoutHang, "how long a timeout fault holds a request")
-		keepCards    = fs.Bool("keep-cards-on-remove-customer", false, "RemoveCustomer leaves the customer's cards (default: they are removed too)")
-		forbidReuse  = fs.Bool("forbid-code-reuse", false, "a removed CustomerCode cannot be registered again (default: it can)")
-		clearOmitted = fs.Bool("update-clears-omitted", false, "UpdateCustomer clears fields missing from the request (default: keeps them)")
-		skipLuhn     = fs.Bool("skip-luhn-check", false, "accept card numbers that fail the Luhn check (default: InvalidRequest)")
-		skipExpiry   = fs.Bool("skip-expiry-check", false, "accept expired cards (default: InvalidRequest)")
-		quiet        = fs.Bool("quiet", false, "do not log each call on stderr (default: one line per call, never its content)")
+		listen      = fs.String("listen", defaultListen, "`address` to listen on; port 0 picks a free port")
+		allowRemote = fs.Bool("allow-non-loopback", false, "allow a --listen address that is not a loopback address (the sandbox has no TLS and a well-known password)")
+		dealerCode  = fs.String("dealer-code", "SANDBOX", "dealer code of the sandbox's account")
+		username    = fs.String("username", "sandbox", "API username of the sandbox's account")
+		password    = fs.String("password", "sandbox", "API password of the sandbox's account")
+		dataFile    = fs.String("data", "", "JSON `file` that keeps the state across restarts, rewritten atomically after every write (default: memory only)")
+		latency     = fs.Duration("latency", 0, "delay added before each answer, e.g. 100ms (default 0: none)")
+		faultRate   = fs.Float64("fault-rate", 0, "share of calls (0..1) that fail in one of --fault-kinds (default 0: none)")
+		faultKinds  = fs.String("fault-kinds", joinKinds(AllFaultKinds), "comma-separated `kinds` of failure: html503 (HTTP 503 with an HTML page), reset (connection reset), timeout (held for --timeout-hang, then dropped), ex (ResultCode EX), lostreply (commits, then the answer is lost)")
+		seed        = fs.Int64("seed", 0, "seed of the fault generator (default 0: from the clock)")
+		timeoutHang = fs.Duration("timeout-hang", defaultTimeoutHang, "how long a timeout fault holds a request")
+		quiet       = fs.Bool("quiet", false, "do not log each call on stderr (default: one line per call, never its content)")
 	)
+	switchOn := make([]*bool, len(Switches))
+	for i, sw := range Switches {
+		switchOn[i] = fs.Bool(sw.Flag, false, sw.Usage)
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: terraform-provider-moka sandbox [flags]
 
@@ -56,9 +55,22 @@ Serves a local Moka DealerCustomer API (POST /DealerCustomer/{Operation}) for
 tests and demos, plus GET /sandbox/stats and GET /sandbox/state. The first line
 on stdout is "listening on http://HOST:PORT". SIGINT or SIGTERM stops it.
 
+Where Moka's documentation is silent the sandbox had to choose; each choice
+that a client could depend on is a switch below that plays the other answer.
+`+"`terraform-provider-moka conformance`"+` tells which switches a real Moka needs.
+MOKA-API.md in the provider's repository lists every choice and its source.
+
 Flags:
 `)
-		fs.PrintDefaults()
+		fs.VisitAll(func(f *flag.Flag) {
+			if !isSwitchFlag(f.Name) {
+				printFlag(fs.Output(), f)
+			}
+		})
+		fmt.Fprintf(fs.Output(), "\nSwitches for behaviour the documentation leaves open (default: off):\n")
+		for _, sw := range Switches {
+			printFlag(fs.Output(), fs.Lookup(sw.Flag))
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -87,20 +99,22 @@ Flags:
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05.000 ")+format+"\n", args...)
 	}
 	opts := Options{
-		DealerCode:                *dealerCode,
-		Username:                  *username,
-		Password:                  *password,
-		DataFile:                  *dataFile,
-		Latency:                   *latency,
-		FaultRate:                 *faultRate,
-		FaultKinds:                kinds,
-		Seed:                      *seed,
-		TimeoutHang:               *timeoutHang,
-		KeepCardsOnRemoveCustomer: *keepCards,
-		ForbidCodeReuse:           *forbidReuse,
-		UpdateClearsOmitted:       *clearOmitted,
-		SkipLuhnCheck:             *skipLuhn,
-		SkipExpiryCheck:           *skipExpiry,
+		DealerCode:  *dealerCode,
+		Username:    *username,
+		Password:    *password,
+		DataFile:    *dataFile,
+		Latency:     *latency,
+		FaultRate:   *faultRate,
+		FaultKinds:  kinds,
+		Seed:        *seed,
+		TimeoutHang: *timeoutHang,
+	}
+	var on []string
+	for i, sw := range Switches {
+		if *switchOn[i] {
+			sw.Enable(&opts)
+			on = append(on, "--"+sw.Flag)
+		}
 	}
 	if !*quiet {
 		opts.Logf = logf
@@ -122,8 +136,12 @@ Flags:
 	if *dataFile != "" {
 		where = fmt.Sprintf("data file %s (%d customers, %d cards)", *dataFile, len(s.Customers()), len(s.Cards()))
 	}
-	fmt.Fprintf(stderr, "sandbox: dealer code %q, username %q; %s; latency %v; fault rate %v (%s)\n",
-		opts.DealerCode, opts.Username, where, opts.Latency, opts.FaultRate, joinKinds(kinds))
+	switches := "no switches"
+	if len(on) > 0 {
+		switches = "switches " + strings.Join(on, " ")
+	}
+	fmt.Fprintf(stderr, "sandbox: dealer code %q, username %q; %s; latency %v; fault rate %v (%s); %s\n",
+		opts.DealerCode, opts.Username, where, opts.Latency, opts.FaultRate, joinKinds(kinds), switches)
 
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "sandbox: shutting down")
@@ -178,4 +196,28 @@ func parseKinds(list string) ([]FaultKind, error) {
 		return nil, errors.New("no kinds given")
 	}
 	return kinds, nil
+}
+
+func isSwitchFlag(name string) bool {
+	_, ok := SwitchByFlag(name)
+	return ok
+}
+
+// printFlag writes one flag the way flag.PrintDefaults does, so that the
+// switches can have a section of their own.
+func printFlag(w io.Writer, f *flag.Flag) {
+	name, usage := flag.UnquoteUsage(f)
+	line := "  -" + f.Name
+	if name != "" {
+		line += " " + name
+	}
+	line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
+	switch {
+	case f.DefValue == "" || f.DefValue == "false" || f.DefValue == "0" || f.DefValue == "0s":
+	case name == "string":
+		line += fmt.Sprintf(" (default %q)", f.DefValue)
+	default:
+		line += fmt.Sprintf(" (default %s)", f.DefValue)
+	}
+	fmt.Fprintln(w, line)
 }

@@ -1,6 +1,7 @@
 // Package sandbox is a local server for Moka United's DealerCustomer API,
-// written only from moka-api.md and the two seed pages (AddCustomer in
-// English, UpdateCard in Turkish). It keeps customers and cards in memory
+// written only from MOKA-API.md at the root of this repository (the API as
+// known, with the two documented pages, AddCustomer in English and UpdateCard
+// in Turkish, whose samples are in testdata/). It keeps customers and cards in memory
 // (and optionally in a JSON file), checks the CheckKey, the documented limits
 // and result codes, answers the seed samples as the seeds show, and can
 // inject the faults real networks and servers have.
@@ -10,10 +11,12 @@
 //
 // # Decisions where the sources are silent
 //
-// These are the sandbox's own choices, [inferred] in moka-api.md's terms.
-// The ones that matter most to a client are switches in Options; the rest
-// are listed here so that nobody mistakes them for Moka's documented
-// behaviour.
+// These are the sandbox's own choices, [inferred] in MOKA-API.md's terms.
+// The ones a client could depend on are switches (Switches, Options and the
+// command's flags, named in brackets below) that play the other answer; the
+// rest are listed here so that nobody mistakes them for Moka's documented
+// behaviour. `terraform-provider-moka conformance` settles the switched ones
+// against a real Moka.
 //
 //   - Order of checks: body and authentication (InvalidRequest), then the
 //     fields (InvalidRequest, with a ResultMessage naming the field and its
@@ -23,14 +26,23 @@
 //     CardNotFound), then CustomerCodeAlreadyUsing. Only InvalidRequest and
 //     EX carry a ResultMessage; every other failure has "" as the seeds show.
 //   - Every failure of UpdateCard, InvalidRequest included, uses the prefix
-//     DealerCustomer.GetCard., as the UpdateCard seed page lists (sic).
+//     DealerCustomer.GetCard., as the UpdateCard seed page lists (sic)
+//     [--update-card-own-codes].
 //   - A customer is addressed by DealerCustomerId or CustomerCode; "", 0 and
 //     null mean "not given". When both are given they must name the same
 //     customer; an id that exists with another code, or a code that exists
 //     while the id does not, is CustomerCodeDoesntMatchDealerCustomerId;
 //     neither existing is DealerCustomerNotFound. So UpdateCustomer cannot
 //     change a CustomerCode.
-//   - CustomerCode compares exactly (case and spaces count).
+//   - CustomerCode compares exactly (case and spaces count)
+//     [--codes-ignore-case].
+//   - UpdateCustomer keeps a field that is missing or null, and sets one that
+//     is present, even "" [--update-clears-omitted]. A removed customer's code
+//     can be registered again [--forbid-code-reuse]; its cards go with it
+//     [--keep-cards-on-remove-customer].
+//   - Answers show every documented field, and only those, in the seeds'
+//     order; a field that holds nothing is "" or 0 [--unset-as-null,
+//     --extra-fields].
 //   - JSON is read leniently like ASP.NET/Newtonsoft: names match in any
 //     case, unknown names are ignored, a number is accepted for a string and
 //     a string of digits for an integer; true/false, arrays and objects in
@@ -43,9 +55,11 @@
 //   - AddCard and AddCustomerWithCard require CardNumber (12 to 19 digits,
 //     no spaces, Luhn unless SkipLuhnCheck), ExpMonth ("01".."12") and
 //     ExpYear (four digits), and refuse an expired card unless
-//     SkipExpiryCheck (a card is valid through its expiry month).
-//     CardHolderFullName and CardName may be empty. The same card may be
-//     stored twice. BankName comes from the BIN: 512754 "Akbank",
+//     SkipExpiryCheck (a card is valid through its expiry month)
+//     [--skip-luhn-check, --skip-expiry-check]. CardHolderFullName and
+//     CardName may be empty. The same card may be stored twice
+//     [--refuse-duplicate-card]. AddCard answers with the new card only
+//     [--add-card-answers-all-cards]. BankName comes from the BIN: 512754 "Akbank",
 //     979206 "Troy Test Bank", any other "TEST BANK".
 //   - UpdateCard without CardName (or with null) sets an empty name.
 //   - A customer's CardList is in the order the cards were added;

@@ -16,7 +16,7 @@ import (
 // The tests talk to the sandbox over real HTTP on loopback, the way the
 // client will.
 
-// Test cards from moka-api.md (expiry 12/2030).
+// Test cards from MOKA-API.md (expiry 12/2030).
 const (
 	akbankCard = "5127541122223332"
 	troyCard   = "9792061122223337"
@@ -160,6 +160,18 @@ func (h *harness) ok(op string, req any, out any) answer {
 }
 
 // Decoded Data shapes.
+
+// cardOut is a Card as the API shows it.
+type cardOut struct {
+	CardToken          string
+	CardName           string
+	BankName           string
+	CardNumberFirstSix string
+	CardNumberLastFour string
+	CardHolderFullName string
+	ExpMonth           string
+	ExpYear            string
+}
 type cwc struct {
 	DealerCustomer Customer
 	CardListCount  int

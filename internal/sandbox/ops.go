@@ -4,49 +4,6 @@ import (
 	"strings"
 )
 
-// cardOut is a Card as the API shows it, in the seed's field order.
-type cardOut struct {
-	CardToken          string `json:"CardToken"`
-	CardName           string `json:"CardName"`
-	BankName           string `json:"BankName"`
-	CardNumberFirstSix string `json:"CardNumberFirstSix"`
-	CardNumberLastFour string `json:"CardNumberLastFour"`
-	CardHolderFullName string `json:"CardHolderFullName"`
-	ExpMonth           string `json:"ExpMonth"`
-	ExpYear            string `json:"ExpYear"`
-}
-
-// customerWithCard is the Data of most calls. Customer's JSON field order is
-// the seed's: DealerCustomerId, CustomerCode, Password, FirstName, LastName,
-// Gender, BirthDate, GsmNumber, Email, Address.
-type customerWithCard struct {
-	DealerCustomer Customer  `json:"DealerCustomer"`
-	CardListCount  int       `json:"CardListCount"`
-	CardList       []cardOut `json:"CardList"`
-}
-
-type customerList struct {
-	DealerCustomerListCount int        `json:"DealerCustomerListCount"`
-	DealerCustomerList      []Customer `json:"DealerCustomerList"`
-}
-
-func withCards(c Customer, cards []Card) customerWithCard {
-	out := customerWithCard{DealerCustomer: c, CardListCount: len(cards), CardList: make([]cardOut, len(cards))}
-	for i, k := range cards {
-		out.CardList[i] = cardOut{
-			CardToken:          k.CardToken,
-			CardName:           k.CardName,
-			BankName:           k.BankName,
-			CardNumberFirstSix: k.CardNumberFirstSix,
-			CardNumberLastFour: k.CardNumberLastFour,
-			CardHolderFullName: k.CardHolderFullName,
-			ExpMonth:           k.ExpMonth,
-			ExpYear:            k.ExpYear,
-		}
-	}
-	return out
-}
-
 // opFunc runs one operation on st (under the server's lock) and reports
 // whether it changed st. It must not change st when it fails.
 type opFunc func(s *Server, st *state, q *dcRequest) (result, bool)
@@ -150,7 +107,7 @@ func (s *Server) opAddCustomer(st *state, q *dcRequest) (result, bool) {
 		return fail(reasonCodeAlreadyUsing), false
 	}
 	c := st.addCustomer(newCustomer(q))
-	return ok(withCards(c, nil)), true
+	return ok(s.withCards(c, nil)), true
 }
 
 func (s *Server) opAddCustomerWithCard(st *state, q *dcRequest) (result, bool) {
@@ -169,7 +126,7 @@ func (s *Server) opAddCustomerWithCard(st *state, q *dcRequest) (result, bool) {
 	}
 	c := st.addCustomer(newCustomer(q))
 	card := st.addCard(in.card(c.DealerCustomerID))
-	return ok(withCards(c, []Card{card})), true
+	return ok(s.withCards(c, []Card{card})), true
 }
 
 func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
@@ -201,7 +158,7 @@ func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
 		c.Gender = int(q.Gender.V)
 	}
 	st.putCustomer(c)
-	return ok(withCards(c, st.cardsOf(c.DealerCustomerID))), true
+	return ok(s.withCards(c, st.cardsOf(c.DealerCustomerID))), true
 }
 
 func (s *Server) opGetCustomer(st *state, q *dcRequest) (result, bool) {
@@ -212,7 +169,7 @@ func (s *Server) opGetCustomer(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
-	return ok(withCards(c, st.cardsOf(c.DealerCustomerID))), false
+	return ok(s.withCards(c, st.cardsOf(c.DealerCustomerID))), false
 }
 
 func (s *Server) opGetCardList(st *state, q *dcRequest) (result, bool) {
@@ -221,10 +178,7 @@ func (s *Server) opGetCardList(st *state, q *dcRequest) (result, bool) {
 
 func (s *Server) opGetCustomerList(st *state, _ *dcRequest) (result, bool) {
 	list := st.sortedCustomers()
-	if list == nil {
-		list = []Customer{}
-	}
-	return ok(customerList{DealerCustomerListCount: len(list), DealerCustomerList: list}), false
+	return ok(s.customerList(list)), false
 }
 
 func (s *Server) opRemoveCustomer(st *state, q *dcRequest) (result, bool) {
@@ -251,8 +205,28 @@ func (s *Server) opAddCard(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
+	if s.opts.DuplicateCardRefused && hasSameCard(st.cardsOf(c.DealerCustomerID), in) {
+		return invalid("the customer has this card stored already"), false
+	}
 	card := st.addCard(in.card(c.DealerCustomerID))
-	return ok(withCards(c, []Card{card})), true
+	answered := []Card{card}
+	if s.opts.AddCardAnswersAllCards {
+		answered = st.cardsOf(c.DealerCustomerID)
+	}
+	return ok(s.withCards(c, answered)), true
+}
+
+// hasSameCard reports whether cards holds the card in: the sandbox keeps no
+// full number, so "same" is the same first six and last four digits and the
+// same expiry.
+func hasSameCard(cards []Card, in cardInput) bool {
+	for _, c := range cards {
+		if c.CardNumberFirstSix == in.number[:6] && c.CardNumberLastFour == in.number[len(in.number)-4:] &&
+			c.ExpMonth == in.month && c.ExpYear == in.year {
+			return true
+		}
+	}
+	return false
 }
 
 // findCard checks CardToken and finds the card.
@@ -289,7 +263,7 @@ func (s *Server) opUpdateCard(st *state, q *dcRequest) (result, bool) {
 	// Only the name can change. A missing CardName sets an empty name.
 	card.CardName = q.CardName.V
 	st.cards[card.CardToken] = card
-	return ok(withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), true
+	return ok(s.withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), true
 }
 
 func (s *Server) opGetCard(st *state, q *dcRequest) (result, bool) {
@@ -297,7 +271,7 @@ func (s *Server) opGetCard(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
-	return ok(withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), false
+	return ok(s.withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), false
 }
 
 func (s *Server) opRemoveCard(st *state, q *dcRequest) (result, bool) {

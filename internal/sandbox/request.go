@@ -28,7 +28,7 @@ const (
 	codeSuccess                 = "Success"
 )
 
-// Limits in characters (runes), from the seed pages and moka-api.md.
+// Limits in characters (runes), from MOKA-API.md (the seed pages' limits among them).
 const (
 	maxCustomerCode       = 100
 	maxPassword           = 50
@@ -67,27 +67,30 @@ type envelope struct {
 	Exception     *string `json:"Exception"`
 }
 
-// codePrefix is the part of the result codes before the reason. The UpdateCard
-// page lists GetCard.* codes (sic); the sandbox answers UpdateCard that way.
-func codePrefix(op string) string {
-	if op == "UpdateCard" {
+// codePrefix is the part of the result codes before the reason, by default.
+// The UpdateCard page lists GetCard.* codes (sic); the sandbox answers
+// UpdateCard that way unless Options.UpdateCardOwnCodes.
+func codePrefix(op string) string { return codePrefixFor(op, false) }
+
+func codePrefixFor(op string, updateCardOwnCodes bool) string {
+	if op == "UpdateCard" && !updateCardOwnCodes {
 		op = "GetCard"
 	}
 	return "DealerCustomer." + op
 }
 
-func resultCode(op string, r result) string {
+func resultCode(prefix string, r result) string {
 	switch r.reason {
 	case "":
 		return codeSuccess
 	case codeEX:
 		return codeEX
 	}
-	return codePrefix(op) + "." + r.reason
+	return prefix + "." + r.reason
 }
 
-func marshalEnvelope(op string, r result) []byte {
-	env := envelope{ResultCode: resultCode(op, r), ResultMessage: r.msg}
+func marshalEnvelope(prefix string, r result) []byte {
+	env := envelope{ResultCode: resultCode(prefix, r), ResultMessage: r.msg}
 	if !r.failed() {
 		env.Data = r.data
 	}

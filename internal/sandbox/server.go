@@ -36,7 +36,8 @@ type Options struct {
 	// context ends or the server closes.
 	TimeoutHang time.Duration
 
-	// Behaviour moka-api.md lists as unknown, each a switch:
+	// Behaviour Moka's documentation leaves open, each a switch (see Switches
+	// and MOKA-API.md, "Decisions and their switches"):
 
 	// KeepCardsOnRemoveCustomer: RemoveCustomer leaves the customer's cards
 	// (GetCard then still answers, with the removed customer's data).
@@ -55,6 +56,30 @@ type Options struct {
 	// SkipExpiryCheck: accept expired cards. Default false: InvalidRequest.
 	// (ExpMonth must be 01..12 and ExpYear four digits either way.)
 	SkipExpiryCheck bool
+	// CodesIgnoreCase: CustomerCode compares ignoring case and trailing
+	// spaces, as SQL Server's default collation would ("ABC " is "abc").
+	// Default false: exactly.
+	CodesIgnoreCase bool
+	// UnsetAsNull: answers give a field that holds nothing as JSON null
+	// instead of "" (text) or 0 (Gender). Default false: "" and 0.
+	UnsetAsNull bool
+	// ExtraFields: answers carry fields the documentation does not list but
+	// public clients see: MasterCode and DealerId on a customer; CardType,
+	// CreditType, ProductCategory, MaxInstallmentNumber and CardCode on a
+	// card. Default false: only the documented fields.
+	ExtraFields bool
+	// UpdateCardOwnCodes: UpdateCard's failures use the prefix
+	// DealerCustomer.UpdateCard. Default false: DealerCustomer.GetCard., as
+	// the UpdateCard page lists them.
+	UpdateCardOwnCodes bool
+	// AddCardAnswersAllCards: AddCard answers with all of the customer's
+	// cards. Default false: with the new card only (CardListCount 1), like
+	// UpdateCard's documented answer.
+	AddCardAnswersAllCards bool
+	// DuplicateCardRefused: AddCard refuses a card the customer already has
+	// stored (same number and expiry) with InvalidRequest. Default false: the
+	// same card can be stored twice, under two tokens.
+	DuplicateCardRefused bool
 
 	// Logf, when set, gets one line per DealerCustomer call (operation,
 	// result code or fault; never a request's content) and server errors.
@@ -175,12 +200,16 @@ func New(opts Options) (*Server, error) {
 		done:      make(chan struct{}),
 	}
 	s.hcond = sync.NewCond(&s.hmu)
+	s.st.foldCodes = opts.CodesIgnoreCase
 	if opts.DataFile != "" {
 		st, err := loadState(opts.DataFile)
 		if err != nil {
 			return nil, err
 		}
 		s.st = st
+		if err := st.foldedCodes(opts.CodesIgnoreCase); err != nil {
+			return nil, fmt.Errorf("sandbox: data file %s: %w", opts.DataFile, err)
+		}
 		if err := s.save(st); err != nil {
 			return nil, fmt.Errorf("sandbox: data file %s: %w", opts.DataFile, err)
 		}
@@ -350,7 +379,7 @@ func (s *Server) serveOp(w http.ResponseWriter, r *http.Request, op string) {
 		_, _ = io.WriteString(w, html503)
 	case FaultEX:
 		s.logf("sandbox: %s -> fault %s", op, kind)
-		writeEnvelope(w, op, result{reason: codeEX, msg: "An unexpected error has occurred (sandbox fault injection)"})
+		writeEnvelope(w, s.codePrefix(op), result{reason: codeEX, msg: "An unexpected error has occurred (sandbox fault injection)"})
 	case FaultReset:
 		s.logf("sandbox: %s -> fault %s", op, kind)
 		s.drop(w, true)
@@ -360,19 +389,24 @@ func (s *Server) serveOp(w http.ResponseWriter, r *http.Request, op string) {
 		s.drop(w, false)
 	case FaultLostReply:
 		res := handle()
-		s.logf("sandbox: %s -> %s, then fault %s", op, resultCode(op, res), kind)
+		s.logf("sandbox: %s -> %s, then fault %s", op, resultCode(s.codePrefix(op), res), kind)
 		s.drop(w, false)
 	default:
 		res := handle()
-		s.logf("sandbox: %s -> %s", op, resultCode(op, res))
-		writeEnvelope(w, op, res)
+		s.logf("sandbox: %s -> %s", op, resultCode(s.codePrefix(op), res))
+		writeEnvelope(w, s.codePrefix(op), res)
 	}
 }
 
-func writeEnvelope(w http.ResponseWriter, op string, r result) {
+func writeEnvelope(w http.ResponseWriter, prefix string, r result) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(marshalEnvelope(op, r))
+	_, _ = w.Write(marshalEnvelope(prefix, r))
+}
+
+// codePrefix is the result-code prefix of op's failures on this server.
+func (s *Server) codePrefix(op string) string {
+	return codePrefixFor(op, s.opts.UpdateCardOwnCodes)
 }
 
 // html503 is what HTTP.sys answers when an IIS application pool is down.

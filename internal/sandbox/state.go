@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // firstDealerCustomerID is the id the first customer gets. The AddCustomer
@@ -58,6 +59,9 @@ type state struct {
 	// removed keeps removed customers: their codes (for ForbidCodeReuse) and
 	// their data (for cards kept by KeepCardsOnRemoveCustomer).
 	removed map[int64]Customer
+	// foldCodes: CustomerCode compares ignoring case and trailing spaces
+	// (Options.CodesIgnoreCase).
+	foldCodes bool
 }
 
 func newState() *state {
@@ -79,11 +83,37 @@ func (st *state) clone() *state {
 		codes:     maps.Clone(st.codes),
 		cards:     maps.Clone(st.cards),
 		removed:   maps.Clone(st.removed),
+		foldCodes: st.foldCodes,
 	}
 }
 
+// codeKey is how a CustomerCode is compared: as it is, or, with foldCodes,
+// without case and trailing spaces, as SQL Server's default collation
+// compares an nvarchar column.
+func (st *state) codeKey(code string) string {
+	if !st.foldCodes {
+		return code
+	}
+	return strings.ToLower(strings.TrimRight(code, " "))
+}
+
+// foldedCodes makes st compare codes as foldCodes says and rebuilds the code
+// index; two active customers whose codes then compare equal are an error.
+func (st *state) foldedCodes(fold bool) error {
+	st.foldCodes = fold
+	st.codes = make(map[string]int64, len(st.customers))
+	for _, c := range st.sortedCustomers() {
+		key := st.codeKey(c.CustomerCode)
+		if other, dup := st.codes[key]; dup {
+			return fmt.Errorf("CustomerCode %q of DealerCustomerId %d and that of %d are the same code when compared ignoring case and trailing spaces", c.CustomerCode, c.DealerCustomerID, other)
+		}
+		st.codes[key] = c.DealerCustomerID
+	}
+	return nil
+}
+
 func (st *state) byCode(code string) (Customer, bool) {
-	id, ok := st.codes[code]
+	id, ok := st.codes[st.codeKey(code)]
 	if !ok {
 		return Customer{}, false
 	}
@@ -93,7 +123,7 @@ func (st *state) byCode(code string) (Customer, bool) {
 
 func (st *state) codeRemoved(code string) bool {
 	for _, c := range st.removed {
-		if c.CustomerCode == code {
+		if st.codeKey(c.CustomerCode) == st.codeKey(code) {
 			return true
 		}
 	}
@@ -102,11 +132,11 @@ func (st *state) codeRemoved(code string) bool {
 
 // putCustomer inserts or replaces a customer (by id) and keeps the code index.
 func (st *state) putCustomer(c Customer) {
-	if old, ok := st.customers[c.DealerCustomerID]; ok && st.codes[old.CustomerCode] == old.DealerCustomerID {
-		delete(st.codes, old.CustomerCode)
+	if old, ok := st.customers[c.DealerCustomerID]; ok && st.codes[st.codeKey(old.CustomerCode)] == old.DealerCustomerID {
+		delete(st.codes, st.codeKey(old.CustomerCode))
 	}
 	st.customers[c.DealerCustomerID] = c
-	st.codes[c.CustomerCode] = c.DealerCustomerID
+	st.codes[st.codeKey(c.CustomerCode)] = c.DealerCustomerID
 	delete(st.removed, c.DealerCustomerID)
 	if c.DealerCustomerID >= st.nextID {
 		st.nextID = c.DealerCustomerID + 1
@@ -125,8 +155,8 @@ func (st *state) removeCustomer(id int64, keepCards bool) {
 		return
 	}
 	delete(st.customers, id)
-	if st.codes[c.CustomerCode] == id {
-		delete(st.codes, c.CustomerCode)
+	if st.codes[st.codeKey(c.CustomerCode)] == id {
+		delete(st.codes, st.codeKey(c.CustomerCode))
 	}
 	st.removed[id] = c
 	if !keepCards {
@@ -266,7 +296,7 @@ func unmarshalState(b []byte) (*state, error) {
 		if _, dup := st.customers[c.DealerCustomerID]; dup {
 			return nil, fmt.Errorf("DealerCustomerId %d appears twice", c.DealerCustomerID)
 		}
-		if _, dup := st.codes[c.CustomerCode]; dup {
+		if _, dup := st.byCode(c.CustomerCode); dup {
 			return nil, fmt.Errorf("CustomerCode %q appears twice", c.CustomerCode)
 		}
 		st.putCustomer(c)

@@ -1,0 +1,371 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
+)
+
+// The sandbox account's API password in these tests: it must never show.
+const apiPassword = "Api-Secret-7731"
+
+// sandboxWithCustomers starts a sandbox with opts whose account already holds
+// a customer with a card, which a run must leave exactly as they are.
+func sandboxWithCustomers(t *testing.T, opts sandbox.Options) *sandbox.Server {
+	t.Helper()
+	opts.Password = apiPassword
+	srv := testsupport.StartSandbox(t, opts)
+	c, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "PRE-1", FirstName: "Zeynep", Password: "pre-pin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.AddCardDirect(c.DealerCustomerID, "Zeynep K", testCard, "12", "2030", "hers"); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// env is the environment of a run against srv.
+func env(srv *sandbox.Server) func(string) string {
+	vars := map[string]string{
+		"MOKA_DEALER_CODE": "SANDBOX", "MOKA_USERNAME": "sandbox", "MOKA_PASSWORD": apiPassword, "MOKA_BASE_URL": srv.URL(),
+	}
+	return func(name string) string { return vars[name] }
+}
+
+// envVia is the environment of a run against srv through a proxy at baseURL.
+func envVia(srv *sandbox.Server, baseURL string) func(string) string {
+	return func(name string) string {
+		if name == "MOKA_BASE_URL" {
+			return baseURL
+		}
+		return env(srv)(name)
+	}
+}
+
+type account struct {
+	customers []sandbox.Customer
+	cards     []sandbox.Card
+}
+
+func snapshot(srv *sandbox.Server) account { return account{srv.Customers(), srv.Cards()} }
+
+func (a account) equal(b account) bool {
+	return slices.Equal(a.customers, b.customers) && slices.Equal(a.cards, b.cards)
+}
+
+// secrets are what no output may show.
+var secrets = []string{apiPassword, moka.CheckKey("SANDBOX", "sandbox", apiPassword), testCard, otherTestCard, luhnFailing, "pre-pin"}
+
+func noSecrets(t *testing.T, outputs ...string) {
+	t.Helper()
+	for _, out := range outputs {
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("the output shows a secret (%.4s...)", s)
+			}
+		}
+	}
+}
+
+func runAgainst(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), context.Background(), args, getenv, &stdout, &stderr)
+	noSecrets(t, stdout.String(), stderr.String())
+	return code, stdout.String(), stderr.String()
+}
+
+func decodeReport(t *testing.T, out string) Report {
+	t.Helper()
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out)
+	}
+	return r
+}
+
+// The command against the default sandbox finds it the same (exit 0), and
+// under each switch finds exactly that switch's behaviour different and names
+// the switch (exit 1); either way the account is left as it was.
+func TestConformanceAgainstSandbox(t *testing.T) {
+	cases := []struct {
+		name string
+		sw   *sandbox.Switch
+	}{{name: "default"}}
+	for _, sw := range sandbox.Switches {
+		cases = append(cases, struct {
+			name string
+			sw   *sandbox.Switch
+		}{sw.Flag, &sw})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var opts sandbox.Options
+			wantExit := ExitSame
+			if tc.sw != nil {
+				tc.sw.Enable(&opts)
+				wantExit = ExitDiffers
+			}
+			srv := sandboxWithCustomers(t, opts)
+			before := snapshot(srv)
+
+			code, out, stderr := runAgainst(t, env(srv), "--json")
+			if code != wantExit {
+				t.Fatalf("exit %d, want %d\n%s%s", code, wantExit, out, stderr)
+			}
+			rep := decodeReport(t, out)
+			if rep.ExitCode != code || len(rep.Behaviours) != len(behaviours) || len(rep.LeftBehind) != 0 || rep.Interrupted {
+				t.Errorf("report %+v", rep)
+			}
+			for _, row := range rep.Behaviours {
+				switch {
+				case tc.sw != nil && row.ID == tc.sw.Flag:
+					if row.Verdict != VerdictDiffers || row.SandboxSwitch != "--"+tc.sw.Flag {
+						t.Errorf("%s: verdict %q switch %q (this Moka: %s), want differs, --%s", row.ID, row.Verdict, row.SandboxSwitch, row.ThisMoka, tc.sw.Flag)
+					}
+				case row.Verdict != VerdictSame:
+					t.Errorf("%s: verdict %q (this Moka: %s; %s), want same", row.ID, row.Verdict, row.ThisMoka, row.Error)
+				}
+			}
+			if after := snapshot(srv); !after.equal(before) {
+				t.Errorf("the account changed:\nbefore %+v\nafter  %+v", before, after)
+			}
+
+			// The table says the same.
+			_, text, _ := runAgainst(t, env(srv))
+			for _, want := range []string{"BEHAVIOUR", "DOCUMENTATION", "DEFAULT SANDBOX", "THIS MOKA", "VERDICT", "Removed everything this run created"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the table lacks %q:\n%s", want, text)
+				}
+			}
+			if tc.sw != nil && !strings.Contains(text, "Reproduce with: terraform-provider-moka sandbox --"+tc.sw.Flag+"\n") {
+				t.Errorf("the difference's switch is not named:\n%s", text)
+			}
+			if after := snapshot(srv); !after.equal(before) {
+				t.Errorf("the account changed after the second run")
+			}
+		})
+	}
+}
+
+// Every sandbox switch is settled by one behaviour of the script, in the
+// switches' order, and each behaviour names a switch.
+func TestBehavioursCoverEverySwitch(t *testing.T) {
+	if len(behaviours) != len(sandbox.Switches) {
+		t.Fatalf("%d behaviours, %d switches", len(behaviours), len(sandbox.Switches))
+	}
+	for i, sw := range sandbox.Switches {
+		b := behaviours[i]
+		if b.ID != sw.Flag {
+			t.Errorf("behaviour %d is %q, switch %d is %q", i, b.ID, i, sw.Flag)
+		}
+		if b.Name == "" || b.Documentation == "" || b.Sandbox == "" || b.Switched == "" || b.Sandbox == b.Switched || b.probe == nil {
+			t.Errorf("behaviour %q is incomplete: %+v", b.ID, b)
+		}
+	}
+}
+
+// A Moka that answers in a way no switch plays is a difference without a
+// switch, and the row says so.
+func TestConformanceDifferenceWithoutSwitch(t *testing.T) {
+	srv := sandboxWithCustomers(t, sandbox.Options{})
+	// A proxy in front of the sandbox that renames UpdateCard's result codes.
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if strings.HasSuffix(r.URL.Path, "/UpdateCard") {
+			body = bytes.ReplaceAll(body, []byte("DealerCustomer.GetCard."), []byte("UpdateCard."))
+		}
+		w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))
+		_, _ = w.Write(body)
+	}))
+	defer proxy.Close()
+	code, out, _ := runAgainst(t, envVia(srv, proxy.URL))
+	if code != ExitDiffers || !strings.Contains(out, "No sandbox switch plays exactly this (the nearest is --update-card-own-codes)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// Ctrl-C in the middle: the script stops, what it created is removed, exit 2.
+func TestConformanceInterrupted(t *testing.T) {
+	for _, after := range []int64{3, 12, 25} {
+		t.Run("", func(t *testing.T) {
+			script, stop := context.WithCancel(context.Background())
+			defer stop()
+			var calls atomic.Int64
+			srv := sandboxWithCustomers(t, sandbox.Options{Logf: func(format string, args ...any) {
+				if strings.Contains(format, "->") && calls.Add(1) == after {
+					stop()
+				}
+			}})
+			before := snapshot(srv)
+			var stdout, stderr bytes.Buffer
+			code := run(script, context.Background(), []string{"--json"}, env(srv), &stdout, &stderr)
+			if code != ExitCouldNot {
+				t.Fatalf("exit %d, want %d\n%s", code, ExitCouldNot, stdout.String())
+			}
+			rep := decodeReport(t, stdout.String())
+			if !rep.Interrupted || len(rep.LeftBehind) != 0 {
+				t.Errorf("interrupted %v, left behind %v", rep.Interrupted, rep.LeftBehind)
+			}
+			if after := snapshot(srv); !after.equal(before) {
+				t.Errorf("the account changed:\nbefore %+v\nafter  %+v", before, after)
+			}
+		})
+	}
+}
+
+// What cannot be removed is listed with its code and id, and the run fails.
+func TestConformanceLeftBehind(t *testing.T) {
+	srv := sandboxWithCustomers(t, sandbox.Options{})
+	// A proxy that refuses every RemoveCustomer of one customer.
+	var refusedCode atomic.Value
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.HasSuffix(r.URL.Path, "/RemoveCustomer") && bytes.Contains(body, []byte("-UNSET")) {
+			refusedCode.Store(true)
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_, _ = io.WriteString(w, `{"Data":null,"ResultCode":"DealerCustomer.RemoveCustomer.InvalidRequest","ResultMessage":"refused by the test","Exception":null}`)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		srv.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	code, out, _ := runAgainst(t, envVia(srv, proxy.URL))
+	if code != ExitCouldNot {
+		t.Fatalf("exit %d, want %d:\n%s", code, ExitCouldNot, out)
+	}
+	var left sandbox.Customer
+	for _, c := range srv.Customers() {
+		if strings.HasSuffix(c.CustomerCode, "-UNSET") {
+			left = c
+		}
+	}
+	if left.DealerCustomerID == 0 || len(srv.Customers()) != 2 {
+		t.Fatalf("customers %+v: want PRE-1 and the one whose removal was refused", srv.Customers())
+	}
+	want := "- customer " + left.CustomerCode + " (DealerCustomerId " + itoa(left.DealerCustomerID) + "): moka RemoveCustomer: DealerCustomer.RemoveCustomer.InvalidRequest: refused by the test"
+	if !strings.Contains(out, "Could not remove (remove these by hand):\n"+want+"\n") {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
+
+func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// Wrong credentials stop the run before it creates anything, saying so once.
+func TestConformanceWrongCredentials(t *testing.T) {
+	srv := sandboxWithCustomers(t, sandbox.Options{})
+	getenv := func(name string) string {
+		if name == "MOKA_PASSWORD" {
+			return "not-" + apiPassword
+		}
+		return env(srv)(name)
+	}
+	code, out, _ := runAgainst(t, getenv)
+	if code != ExitCouldNot || !strings.Contains(out, "Could not run: Moka refused the credentials") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if strings.Contains(out, "not-"+apiPassword) {
+		t.Errorf("the output shows the password given")
+	}
+	if n := srv.Stats().Calls["AddCustomer"]; n != 0 {
+		t.Errorf("%d AddCustomer calls with wrong credentials", n)
+	}
+}
+
+// Settings: flags beat the environment, as the provider block does; nothing
+// defaults to production, and production is refused without
+// --allow-production, saying why.
+func TestConformanceSettings(t *testing.T) {
+	base := map[string]string{"MOKA_DEALER_CODE": "D", "MOKA_USERNAME": "u", "MOKA_PASSWORD": "p"}
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		wantURL    string
+		wantStderr string // for a run that stops
+	}{
+		{"environment test", map[string]string{"MOKA_ENVIRONMENT": "test"}, nil, moka.TestBaseURL, ""},
+		{"flag beats env", map[string]string{"MOKA_BASE_URL": "http://127.0.0.1:1"}, []string{"--environment", "test", "--base-url", "http://127.0.0.1:2"}, "http://127.0.0.1:2", ""},
+		{"production allowed", nil, []string{"--environment", "production", "--allow-production"}, moka.ProductionBaseURL, ""},
+		{"no endpoint", nil, nil, "", "never defaults to production"},
+		{"plain http elsewhere", nil, []string{"--base-url", "http://example.com"}, "", "unencrypted"},
+		{"missing credentials", map[string]string{"MOKA_PASSWORD": "", "MOKA_ENVIRONMENT": "test"}, nil, "", "missing --password (or MOKA_PASSWORD)"},
+		{"bad timeout", map[string]string{"MOKA_ENVIRONMENT": "test"}, []string{"--request-timeout", "soon"}, "", "--request-timeout"},
+		{"unexpected argument", map[string]string{"MOKA_ENVIRONMENT": "test"}, []string{"now"}, "", `unexpected argument "now"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{}
+			for k, v := range base {
+				vars[k] = v
+			}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			var stderr bytes.Buffer
+			o, code, ok := parse(tt.args, func(n string) string { return vars[n] }, &stderr)
+			if ok != (tt.wantStderr == "") {
+				t.Fatalf("ok %v (exit %d): %s", ok, code, stderr.String())
+			}
+			if !ok {
+				if code != ExitCouldNot || !strings.Contains(stderr.String(), tt.wantStderr) {
+					t.Errorf("exit %d, stderr %q, want %q", code, stderr.String(), tt.wantStderr)
+				}
+				return
+			}
+			if o.baseURL != tt.wantURL {
+				t.Errorf("base URL %q, want %q", o.baseURL, tt.wantURL)
+			}
+			if why := productionRefusal(o); why != "" {
+				t.Errorf("refused: %s", why)
+			}
+		})
+	}
+}
+
+func TestConformanceRefusesProduction(t *testing.T) {
+	for _, args := range [][]string{
+		{"--environment", "production"},
+		{"--base-url", "https://service.mokaunited.com/"},
+		{"--base-url", "https://SERVICE.MOKA.COM"},
+	} {
+		vars := map[string]string{"MOKA_DEALER_CODE": "D", "MOKA_USERNAME": "u", "MOKA_PASSWORD": "p"}
+		code, out, stderr := runAgainst(t, func(n string) string { return vars[n] }, args...)
+		if code != ExitCouldNot || out != "" {
+			t.Errorf("%v: exit %d, stdout %q", args, code, out)
+		}
+		for _, want := range []string{"production endpoint; refusing to run there", "real customers", "--allow-production"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, want, stderr)
+			}
+		}
+	}
+}
+
+func TestConformanceHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"--allow-production", "-json", "MOKA_PASSWORD", "Exit status: 0"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Verdicts.
+const (
+	VerdictSame       = "same"
+	VerdictDiffers    = "differs"
+	VerdictNotSettled = "not settled"
+)
+
+// Report is what a run found; --json prints it as it is.
+type Report struct {
+	Endpoint    string     `json:"endpoint"`
+	Prefix      string     `json:"customer_code_prefix"`
+	Problem     string     `json:"problem,omitempty"` // why the script could not start
+	Interrupted bool       `json:"interrupted"`
+	Behaviours  []Row      `json:"behaviours"`
+	Created     int        `json:"customers_created"`
+	LeftBehind  []Leftover `json:"left_behind"`
+	Seconds     float64    `json:"seconds"`
+	ExitCode    int        `json:"exit_code"`
+}
+
+// Row is one behaviour's line of the report.
+type Row struct {
+	ID             string `json:"id"`
+	Behaviour      string `json:"behaviour"`
+	Documentation  string `json:"documentation"`
+	DefaultSandbox string `json:"default_sandbox"`
+	ThisMoka       string `json:"this_moka"`
+	Verdict        string `json:"verdict"`
+	// SandboxSwitch plays what this Moka did, when it differs and a switch
+	// plays exactly that; "" otherwise.
+	SandboxSwitch string `json:"sandbox_switch,omitempty"`
+	Error         string `json:"error,omitempty"`
+}
+
+func (r *Report) add(b behaviour, observed string, err error) {
+	row := Row{ID: b.ID, Behaviour: b.Name, Documentation: b.Documentation, DefaultSandbox: b.Sandbox, ThisMoka: observed}
+	switch {
+	case err != nil:
+		row.Verdict, row.Error, row.ThisMoka = VerdictNotSettled, err.Error(), "?"
+	case observed == b.Sandbox:
+		row.Verdict = VerdictSame
+	default:
+		row.Verdict = VerdictDiffers
+		if observed == b.Switched {
+			row.SandboxSwitch = "--" + b.ID
+		}
+	}
+	r.Behaviours = append(r.Behaviours, row)
+}
+
+// finish sets the exit code: could not run (or not to the end, or left
+// something behind) beats differs, which beats same.
+func (r *Report) finish() {
+	if r.LeftBehind == nil {
+		r.LeftBehind = []Leftover{}
+	}
+	r.ExitCode = ExitSame
+	for _, row := range r.Behaviours {
+		switch row.Verdict {
+		case VerdictDiffers:
+			r.ExitCode = max(r.ExitCode, ExitDiffers)
+		case VerdictNotSettled:
+			r.ExitCode = ExitCouldNot
+		}
+	}
+	if r.Problem != "" || r.Interrupted || len(r.LeftBehind) > 0 {
+		r.ExitCode = ExitCouldNot
+	}
+}
+
+func (r *Report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func (r *Report) writeText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Moka conformance: %s (customer codes %s*)\n\n", r.Endpoint, r.Prefix)
+	if r.Problem != "" {
+		fmt.Fprintf(&b, "Could not run: %s\n", r.Problem)
+	}
+	if len(r.Behaviours) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "BEHAVIOUR\tDOCUMENTATION\tDEFAULT SANDBOX\tTHIS MOKA\tVERDICT")
+		for _, row := range r.Behaviours {
+			verdict := row.Verdict
+			if row.SandboxSwitch != "" {
+				verdict += " (sandbox " + row.SandboxSwitch + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", row.Behaviour, row.Documentation, row.DefaultSandbox, row.ThisMoka, verdict)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	var differs, unsettled []Row
+	for _, row := range r.Behaviours {
+		switch row.Verdict {
+		case VerdictDiffers:
+			differs = append(differs, row)
+		case VerdictNotSettled:
+			unsettled = append(unsettled, row)
+		}
+	}
+	if len(differs) > 0 {
+		fmt.Fprintf(&b, "\nDifferences from the default sandbox:\n")
+		for _, row := range differs {
+			fmt.Fprintf(&b, "- %s: this Moka: %s; default sandbox: %s.\n", row.Behaviour, row.ThisMoka, row.DefaultSandbox)
+			if row.SandboxSwitch != "" {
+				fmt.Fprintf(&b, "  Reproduce with: terraform-provider-moka sandbox %s\n", row.SandboxSwitch)
+			} else {
+				fmt.Fprintf(&b, "  No sandbox switch plays exactly this (the nearest is --%s); please report it.\n", row.ID)
+			}
+		}
+	}
+	if len(unsettled) > 0 {
+		fmt.Fprintf(&b, "\nNot settled:\n")
+		for _, row := range unsettled {
+			fmt.Fprintf(&b, "- %s: %s\n", row.Behaviour, row.Error)
+		}
+	}
+	if r.Interrupted {
+		fmt.Fprintf(&b, "\nInterrupted before the script's end.\n")
+	}
+	if len(r.LeftBehind) > 0 {
+		fmt.Fprintf(&b, "\nCould not remove (remove these by hand):\n")
+		for _, l := range r.LeftBehind {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	} else {
+		fmt.Fprintf(&b, "\nRemoved everything this run created (%d customers and their cards).\n", r.Created)
+	}
+	same := 0
+	for _, row := range r.Behaviours {
+		if row.Verdict == VerdictSame {
+			same++
+		}
+	}
+	fmt.Fprintf(&b, "%d behaviours: %d same, %d differ, %d not settled; %.1fs; exit %d\n",
+		len(r.Behaviours), same, len(differs), len(unsettled), r.Seconds, r.ExitCode)
+	_, err := io.WriteString(w, b.String())
+	return err
+}

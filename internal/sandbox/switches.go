@@ -1,0 +1,60 @@
+package sandbox
+
+// Switch is one behaviour that Moka's documentation leaves open and that the
+// sandbox can play either way: off (the default) is the sandbox's own choice,
+// on is the other answer a real Moka might give. Each is a field of Options
+// and a flag of `terraform-provider-moka sandbox`; `terraform-provider-moka
+// conformance` settles each one against a real Moka and names the switch
+// when Moka differs from the default. MOKA-API.md lists them with their
+// sources.
+type Switch struct {
+	// Flag is the command-line flag, without dashes.
+	Flag string
+	// Usage is the flag's help text: what the switch makes the sandbox do,
+	// and what it does by default.
+	Usage string
+	// field gives the switch's field of an Options.
+	field func(*Options) *bool
+}
+
+// Enable turns the switch on in o.
+func (s Switch) Enable(o *Options) { *s.field(o) = true }
+
+// On reports whether the switch is on in o.
+func (s Switch) On(o Options) bool { return *s.field(&o) }
+
+// Switches lists every switch, in the order the conformance table shows them.
+var Switches = []Switch{
+	{"codes-ignore-case", "CustomerCode compares ignoring case and trailing spaces, as SQL Server's default collation would (default: exactly)",
+		func(o *Options) *bool { return &o.CodesIgnoreCase }},
+	{"update-clears-omitted", "UpdateCustomer clears fields missing from the request (default: keeps them)",
+		func(o *Options) *bool { return &o.UpdateClearsOmitted }},
+	{"forbid-code-reuse", "a removed CustomerCode cannot be registered again (default: it can)",
+		func(o *Options) *bool { return &o.ForbidCodeReuse }},
+	{"keep-cards-on-remove-customer", "RemoveCustomer leaves the customer's cards (default: they are removed too)",
+		func(o *Options) *bool { return &o.KeepCardsOnRemoveCustomer }},
+	{"unset-as-null", `answers give fields that hold nothing as null (default: "" for text, 0 for Gender)`,
+		func(o *Options) *bool { return &o.UnsetAsNull }},
+	{"extra-fields", "answers carry undocumented fields: MasterCode and DealerId on customers; CardType, CreditType, ProductCategory, MaxInstallmentNumber and CardCode on cards (default: only the documented fields)",
+		func(o *Options) *bool { return &o.ExtraFields }},
+	{"update-card-own-codes", "UpdateCard's failures are DealerCustomer.UpdateCard.* (default: DealerCustomer.GetCard.*, as the UpdateCard page lists them)",
+		func(o *Options) *bool { return &o.UpdateCardOwnCodes }},
+	{"add-card-answers-all-cards", "AddCard answers with all of the customer's cards (default: the new card only)",
+		func(o *Options) *bool { return &o.AddCardAnswersAllCards }},
+	{"refuse-duplicate-card", "AddCard refuses a card the customer already has (same first six, last four and expiry) with InvalidRequest (default: stores it again under a new token)",
+		func(o *Options) *bool { return &o.DuplicateCardRefused }},
+	{"skip-luhn-check", "accept card numbers that fail the Luhn check (default: InvalidRequest)",
+		func(o *Options) *bool { return &o.SkipLuhnCheck }},
+	{"skip-expiry-check", "accept expired cards (default: InvalidRequest)",
+		func(o *Options) *bool { return &o.SkipExpiryCheck }},
+}
+
+// SwitchByFlag finds a switch by its flag name.
+func SwitchByFlag(flag string) (Switch, bool) {
+	for _, s := range Switches {
+		if s.Flag == flag {
+			return s, true
+		}
+	}
+	return Switch{}, false
+}

@@ -1,0 +1,153 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// How customers and cards look in an answer. By default exactly as the seed
+// pages show them: the documented fields in the seeds' order, "" and 0 for
+// what holds nothing. Options.UnsetAsNull and Options.ExtraFields change that
+// (see Switches).
+
+// customerWithCard is the Data of most calls.
+type customerWithCard struct {
+	DealerCustomer jsonObject   `json:"DealerCustomer"`
+	CardListCount  int          `json:"CardListCount"`
+	CardList       []jsonObject `json:"CardList"`
+}
+
+type customerList struct {
+	DealerCustomerListCount int          `json:"DealerCustomerListCount"`
+	DealerCustomerList      []jsonObject `json:"DealerCustomerList"`
+}
+
+// sandboxDealerID is what the ExtraFields switch answers as DealerId: the
+// sandbox has one dealer account, and nothing documents real values.
+const sandboxDealerID = 1
+
+// sandboxMaxInstallments is what the ExtraFields switch answers as a card's
+// MaxInstallmentNumber: a common Turkish credit card limit, invented here.
+const sandboxMaxInstallments = 12
+
+func (s *Server) withCards(c Customer, cards []Card) customerWithCard {
+	out := customerWithCard{DealerCustomer: s.customerView(c), CardListCount: len(cards), CardList: make([]jsonObject, len(cards))}
+	for i, k := range cards {
+		out.CardList[i] = s.cardView(k)
+	}
+	return out
+}
+
+func (s *Server) customerList(list []Customer) customerList {
+	out := customerList{DealerCustomerListCount: len(list), DealerCustomerList: make([]jsonObject, len(list))}
+	for i, c := range list {
+		out.DealerCustomerList[i] = s.customerView(c)
+	}
+	return out
+}
+
+func (s *Server) customerView(c Customer) jsonObject {
+	o := jsonObject{
+		{"DealerCustomerId", c.DealerCustomerID},
+		{"CustomerCode", s.text(c.CustomerCode)},
+		{"Password", s.text(c.Password)},
+		{"FirstName", s.text(c.FirstName)},
+		{"LastName", s.text(c.LastName)},
+		{"Gender", s.number(c.Gender)},
+		{"BirthDate", s.text(c.BirthDate)},
+		{"GsmNumber", s.text(c.GsmNumber)},
+		{"Email", s.text(c.Email)},
+		{"Address", s.text(c.Address)},
+	}
+	if s.opts.ExtraFields {
+		o = append(o, jsonField{"MasterCode", s.text("")}, jsonField{"DealerId", sandboxDealerID})
+	}
+	return o
+}
+
+func (s *Server) cardView(k Card) jsonObject {
+	o := jsonObject{
+		{"CardToken", k.CardToken},
+		{"CardName", s.text(k.CardName)},
+		{"BankName", s.text(k.BankName)},
+		{"CardNumberFirstSix", s.text(k.CardNumberFirstSix)},
+		{"CardNumberLastFour", s.text(k.CardNumberLastFour)},
+		{"CardHolderFullName", s.text(k.CardHolderFullName)},
+		{"ExpMonth", s.text(k.ExpMonth)},
+		{"ExpYear", s.text(k.ExpYear)},
+	}
+	if s.opts.ExtraFields {
+		o = append(o,
+			jsonField{"CardType", s.text(cardType(k.CardNumberFirstSix))},
+			jsonField{"CreditType", s.text("CreditCard")},
+			jsonField{"ProductCategory", s.text("")},
+			jsonField{"MaxInstallmentNumber", sandboxMaxInstallments},
+			jsonField{"CardCode", s.text("")},
+		)
+	}
+	return o
+}
+
+// text is a text field's value in an answer: null for "" under UnsetAsNull.
+func (s *Server) text(v string) any {
+	if v == "" && s.opts.UnsetAsNull {
+		return nil
+	}
+	return v
+}
+
+// number is an integer field's value in an answer: null for 0 under UnsetAsNull.
+func (s *Server) number(v int) any {
+	if v == 0 && s.opts.UnsetAsNull {
+		return nil
+	}
+	return v
+}
+
+// cardType is the card scheme by the first digit of the BIN, for the
+// ExtraFields switch.
+func cardType(bin string) string {
+	if bin == "" {
+		return ""
+	}
+	switch bin[0] {
+	case '4':
+		return "Visa"
+	case '2', '5':
+		return "MasterCard"
+	case '9':
+		return "Troy"
+	case '3':
+		return "Amex"
+	}
+	return ""
+}
+
+// jsonField is one member of a jsonObject.
+type jsonField struct {
+	name  string
+	value any
+}
+
+// jsonObject is a JSON object whose members keep the order they are listed
+// in, as the seeds show them (a Go map would sort them).
+type jsonObject []jsonField
+
+func (o jsonObject) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		name, err := json.Marshal(f.name)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(name)
+		buf.WriteByte(':')
+		buf.Write(marshalJSON(f.value))
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
