@@ -219,7 +219,7 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 func emptyOrUnset(plan, state dealerCustomerModel) []string {
 	var names []string
 	for _, a := range []struct {
-		name          string
+		name           string
 		planned, prior types.String
 	}{
 		{"first_name", plan.FirstName, state.FirstName}, {"last_name", plan.LastName, state.LastName},
