@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure      = (*dealerCustomerResource)(nil)
 	_ resource.ResourceWithImportState    = (*dealerCustomerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*dealerCustomerResource)(nil)
+	_ resource.ResourceWithIdentity       = (*dealerCustomerResource)(nil)
 )
 
 // privatePasswordWriteOnly marks, in private state, a customer whose password is
@@ -143,6 +144,7 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 }
 
 func (r *dealerCustomerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityAfterCreate(ctx, resp)
 	var plan dealerCustomerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var passwordWO types.String
@@ -174,6 +176,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identityAfterRead(ctx, req, resp)
 	var state dealerCustomerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -229,6 +232,7 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *dealerCustomerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityAfterUpdate(ctx, resp)
 	var plan, state dealerCustomerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -302,7 +306,21 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
+// IdentitySchema: a customer is known by its code (identity.go).
+func (r *dealerCustomerResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	customerIdentitySchema(ctx, req, resp)
+}
+
 func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	code, ok := importedIdentity(ctx, req, identityCustomerCode, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if code != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), code)...)
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(identityCustomerCode), code)...)
+		return
+	}
 	if code, ok := strings.CutPrefix(req.ID, "code:"); ok && code != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), code)...)
 		return
