@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,7 +40,10 @@ const (
 	EnvMaxRequestsPS  = "MOKA_MAX_REQUESTS_PER_SECOND"
 )
 
-var _ provider.Provider = (*mokaProvider)(nil)
+var (
+	_ provider.Provider                  = (*mokaProvider)(nil)
+	_ provider.ProviderWithListResources = (*mokaProvider)(nil)
+)
 
 type mokaProvider struct {
 	version string
@@ -258,6 +262,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	data := &providerData{client: client, dealerCode: values["dealer_code"]}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // resolveBaseURL picks the API's base URL; on a problem it names the attribute
@@ -325,6 +330,14 @@ func (p *mokaProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewDealerCustomerResource,
 		NewCardNameResource,
 		NewCardResource,
+	}
+}
+
+// ListResources are the list blocks of `terraform query` (list_resources.go).
+func (p *mokaProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewDealerCustomerListResource,
+		NewCardListResource,
 	}
 }
 
