@@ -6,7 +6,8 @@
 // phases apply (create N), plan (no changes: a refresh of N), update (change
 // every resource and apply) and destroy, each with Terraform's defaults
 // (-parallelism=10, refresh on). It reports the wall times (median of the
-// runs), the ratios moka/time and moka/terraform_data, the API calls per
+// runs), the ratios moka/time and moka/terraform_data, moka with its default
+// request-rate limit over moka without one (what the default costs), the API calls per
 // resource and per operation and the TCP connections the sandbox accepted (from
 // its /sandbox/stats deltas), and the providers' peak resident memory.
 //
@@ -259,8 +260,19 @@ func (b *bench) setup() error {
 }
 
 // kinds of resources, in the order they run in each phase.
-var kinds = []struct{ name, title, hcl string }{
-	{"moka", "moka_dealer_customer", `
+var kinds = []struct {
+	name, title, hcl string
+	env              []string // added to the phase's environment
+}{
+	{"moka", "moka_dealer_customer", mokaHCL, nil},
+	// The same without the request-rate limit: what the default
+	// max_requests_per_second costs (a/d).
+	{"nolimit", "moka_dealer_customer, no rate limit", strings.ReplaceAll(mokaHCL, "BENCH-", "BENCHNL-"), []string{"MOKA_MAX_REQUESTS_PER_SECOND=0"}},
+	{"time", "time_static", timeHCL, nil},
+	{"data", "terraform_data", dataHCL, nil},
+}
+
+const mokaHCL = `
 terraform {
   required_providers {
     moka = { source = "terraform-moka/moka" }
@@ -279,8 +291,9 @@ resource "moka_dealer_customer" "c" {
   address       = "Taşdelen Mah. Çekmeköy, İstanbul"
   password      = format("PIN-%%04d", count.index)
 }
-`},
-	{"time", "time_static", `
+`
+
+const timeHCL = `
 terraform {
   required_providers {
     time = { source = "hashicorp/time" }
@@ -291,15 +304,15 @@ resource "time_static" "t" {
   count    = %d
   triggers = { rev = var.rev }
 }
-`},
-	{"data", "terraform_data", `
+`
+
+const dataHCL = `
 variable "rev" { type = string }
 resource "terraform_data" "d" {
   count = %d
   input = var.rev
 }
-`},
-}
+`
 
 var phases = []struct{ name, rev string }{
 	{"apply", "1"},
@@ -331,8 +344,8 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
 	load := loadAverage()
 	var rows strings.Builder
-	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b |\n")
-	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
+	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | moka, no rate limit (d) | a/b | a/c | a/d | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b |\n")
+	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
 
 	// One small untimed cycle first, so that no kind pays for cold caches.
 	if _, err := b.cycles(sb, env, lat, 2, 1, true); err != nil {
@@ -344,11 +357,11 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 			return "", err
 		}
 		for _, ph := range phases {
-			a, bb, c := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name]
-			ma, mb, mc := median(a), median(bb), median(c)
-			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s |\n",
-				n, ph.name, len(a), secs(ma), secs(mb), secs(mc),
-				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(),
+			a, bb, c, d := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name], results["nolimit"][ph.name]
+			ma, mb, mc, md := median(a), median(bb), median(c), median(d)
+			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %s | %.2f | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s |\n",
+				n, ph.name, len(a), secs(ma), secs(mb), secs(mc), secs(md),
+				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(), ma.Seconds()/md.Seconds(),
 				secs(medianCPU(a)), secs(medianCPU(bb)),
 				secs(medianTFCPU(a)), secs(medianTFCPU(bb)), secs(medianTFCPU(c)),
 				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb))
@@ -381,11 +394,11 @@ func (b *bench) cycles(sb *sandbox, env []string, lat time.Duration, n, runs int
 				if !warmup {
 					logf("latency %v, N=%d, run %d/%d: %s %s", latencyName(lat), n, r+1, runs, k.title, ph.name)
 				}
-				m, err := b.phase(sb, env, dirs[k.name], ph.name, ph.rev)
+				m, err := b.phase(sb, append(slices.Clone(env), k.env...), dirs[k.name], ph.name, ph.rev)
 				if err != nil {
 					return nil, fmt.Errorf("%s, N=%d, %s: %w", k.title, n, ph.name, err)
 				}
-				if k.name != "moka" && len(m.calls) > 0 {
+				if k.name != "moka" && k.name != "nolimit" && len(m.calls) > 0 {
 					return nil, fmt.Errorf("%s made Moka calls %v", k.title, m.calls)
 				}
 				results[k.name][ph.name] = append(results[k.name][ph.name], m)
