@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -281,11 +282,14 @@ type envelope struct {
 func (c *Client) attempt(ctx context.Context, operation string, attempt int, payload []byte, secrets []string) (json.RawMessage, error) {
 	// The turn comes before the attempt's own timeout starts. A wait that
 	// fails sent nothing: a plain error, neither retried nor uncertain.
-	if err := c.limiter.wait(ctx); err != nil {
+	written, err := c.limiter.wait(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("moka %s: waiting for a turn under the request-rate limit: %w", operation, err)
 	}
+	defer written()
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { written() }})
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.baseURL+"/DealerCustomer/"+operation, bytes.NewReader(payload))
 	if err != nil {
 		return nil, fmt.Errorf("moka %s: %w", operation, err)
