@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -66,6 +67,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	RetryBaseDelay time.Duration
 	RetryMaxDelay  time.Duration
+	// RateLimiter spaces attempts out (ratelimit.go); nil means no limit.
+	RateLimiter *RateLimiter
 }
 
 // Client calls the DealerCustomer API. It is safe for concurrent use.
@@ -79,6 +82,7 @@ type Client struct {
 	timeout    time.Duration
 	baseDelay  time.Duration
 	maxDelay   time.Duration
+	limiter    *RateLimiter
 }
 
 // CheckKey is Moka's authentication digest: lowercase hex of
@@ -122,6 +126,7 @@ func New(cfg Config) (*Client, error) {
 		timeout:    cfg.RequestTimeout,
 		baseDelay:  cfg.RetryBaseDelay,
 		maxDelay:   cfg.RetryMaxDelay,
+		limiter:    cfg.RateLimiter,
 	}
 	if c.httpClient == nil {
 		c.httpClient = NewHTTPClient()
@@ -290,8 +295,16 @@ type envelope struct {
 
 // attempt makes one HTTP exchange and returns the Data of a Success answer.
 func (c *Client) attempt(ctx context.Context, operation string, attempt int, payload []byte, secrets []string) (json.RawMessage, error) {
+	// The turn comes before the attempt's own timeout starts. A wait that
+	// fails sent nothing: a plain error, neither retried nor uncertain.
+	written, err := c.limiter.wait(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("moka %s: waiting for a turn under the request-rate limit: %w", operation, err)
+	}
+	defer written()
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { written() }})
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.baseURL+"/DealerCustomer/"+operation, bytes.NewReader(payload))
 	if err != nil {
 		return nil, fmt.Errorf("moka %s: %w", operation, err)

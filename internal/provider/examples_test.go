@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -37,6 +39,7 @@ const providerSource = "terraform-moka/moka"
 type exampleCase struct {
 	name  string
 	files []string // absolute paths
+	query bool     // .tfquery.hcl files: validate -query, Terraform 1.14+
 }
 
 func TestAccExamples(t *testing.T) {
@@ -73,6 +76,12 @@ func TestAccExamples(t *testing.T) {
 			if needsWriteOnly(t, c.files) {
 				tf.skipBelowWriteOnly(t)
 			}
+			if c.query {
+				tf.skipBelow(t, [3]int{1, 14, 0}, "list resources (terraform query)")
+			}
+			if importsByIdentity(t, c.files) {
+				tf.skipBelow(t, [3]int{1, 12, 0}, "import blocks by identity")
+			}
 			work := t.TempDir()
 			declared := false
 			for _, f := range c.files {
@@ -93,7 +102,7 @@ func TestAccExamples(t *testing.T) {
 				writeExampleFile(t, filepath.Join(work, "zz_required_providers.tf"), []byte(fmt.Sprintf(
 					"terraform {\n  required_providers {\n    moka = {\n      source = %q\n    }\n  }\n}\n", providerSource)))
 			}
-			tf.validate(t, work)
+			tf.validate(t, work, c.query)
 		})
 	}
 }
@@ -251,6 +260,16 @@ func (tf *exampleTerraform) provider(t *testing.T) string {
 	return cliConfig
 }
 
+// skipBelow skips a test of a feature that Terraform has from version v on.
+// OpenTofu reports its own version, so it skips what it has not yet got under
+// the same numbers (terraform query, which OpenTofu 1.12 does not have).
+func (tf *exampleTerraform) skipBelow(t *testing.T, v [3]int, feature string) {
+	t.Helper()
+	if !terraformVersionAtLeast(tf.version, v) {
+		t.Skipf("%s: needs Terraform %d.%d or later; this is %d.%d.%d", feature, v[0], v[1], tf.version[0], tf.version[1], tf.version[2])
+	}
+}
+
 // skipBelowWriteOnly skips a test that needs write-only attributes (and
 // ephemeral variables), which Terraform has from 1.11 on.
 func (tf *exampleTerraform) skipBelowWriteOnly(t *testing.T) {
@@ -295,9 +314,13 @@ func exampleEnv(cliConfig, dataDir string) []string {
 	)
 }
 
-func (tf *exampleTerraform) validate(t *testing.T, dir string) {
+func (tf *exampleTerraform) validate(t *testing.T, dir string, query bool) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), tf.bin, "validate", "-json", "-no-color")
+	args := []string{"validate", "-json", "-no-color"}
+	if query {
+		args = append(args, "-query")
+	}
+	cmd := exec.CommandContext(t.Context(), tf.bin, args...)
 	cmd.Dir = dir
 	cmd.Env = exampleEnv(tf.provider(t), filepath.Join(dir, ".terraform"))
 	var stderr bytes.Buffer
@@ -355,11 +378,21 @@ func exampleCases(t *testing.T, examples string) []exampleCase {
 			return nil // a module's .tftest.hcl files go with the module
 		}
 		tfFiles, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+		rel, _ := filepath.Rel(examples, dir)
+		kind := strings.Split(filepath.ToSlash(rel), "/")[0]
+		if kind == "list-resources" {
+			queries, _ := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
+			for _, q := range queries {
+				if !strings.HasPrefix(filepath.Base(q), "list-resource") {
+					t.Errorf("%s: tfplugindocs does not pick up %s; name it list-resource*.tfquery.hcl", rel, filepath.Base(q))
+				}
+				cases = append(cases, exampleCase{name: filepath.ToSlash(filepath.Join(rel, filepath.Base(q))), files: []string{q}, query: true})
+			}
+			return nil
+		}
 		if len(tfFiles) == 0 {
 			return nil
 		}
-		rel, _ := filepath.Rel(examples, dir)
-		kind := strings.Split(filepath.ToSlash(rel), "/")[0]
 		if kind != "provider" && kind != "resources" && kind != "data-sources" {
 			tests, _ := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
 			cases = append(cases, exampleCase{name: filepath.ToSlash(rel), files: append(tfFiles, tests...)})
@@ -375,18 +408,20 @@ func exampleCases(t *testing.T, examples string) []exampleCase {
 			case strings.HasPrefix(base, "provider"), strings.HasPrefix(base, "resource"), strings.HasPrefix(base, "data-source"):
 				snippets = append(snippets, f)
 			default:
-				t.Errorf("%s: tfplugindocs does not pick up %s; name it provider*.tf, resource*.tf, data-source*.tf or import-by-string-id.tf", rel, base)
+				t.Errorf("%s: tfplugindocs does not pick up %s; name it provider*.tf, resource*.tf, data-source*.tf, import-by-string-id.tf or import-by-identity.tf", rel, base)
 			}
 		}
 		for _, s := range snippets {
-			c := exampleCase{name: filepath.ToSlash(filepath.Join(rel, filepath.Base(s))), files: []string{s}}
+			name := filepath.ToSlash(filepath.Join(rel, filepath.Base(s)))
+			cases = append(cases, exampleCase{name: name, files: []string{s}})
 			body, _ := os.ReadFile(s)
+			// One case per import file: two import blocks for one resource
+			// (by ID and by identity) are an error together.
 			for _, imp := range imports {
 				if declaresImportTarget(t, body, imp) {
-					c.files = append(c.files, imp)
+					cases = append(cases, exampleCase{name: name + "+" + filepath.Base(imp), files: []string{s, imp}})
 				}
 			}
-			cases = append(cases, c)
 		}
 		for _, imp := range imports {
 			found := false
@@ -482,9 +517,20 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 	for _, f := range p.Resources(ctx) {
 		var resp resource.MetadataResponse
 		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
-		for _, name := range []string{"resource.tf", "import.sh", "import-by-string-id.tf"} {
+		for _, name := range []string{"resource.tf", "import.sh", "import-by-string-id.tf", "import-by-identity.tf"} {
 			want = append(want, filepath.Join("resources", resp.TypeName, name))
 		}
+	}
+	mp, ok := p.(interface {
+		ListResources(context.Context) []func() list.ListResource
+	})
+	if !ok {
+		t.Fatal("the provider has no list resources")
+	}
+	for _, f := range mp.ListResources(ctx) {
+		var resp resource.MetadataResponse
+		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		want = append(want, filepath.Join("list-resources", resp.TypeName, "list-resource.tfquery.hcl"))
 	}
 	for _, f := range p.DataSources(ctx) {
 		var resp datasource.MetadataResponse
@@ -492,7 +538,7 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 		want = append(want, filepath.Join("data-sources", resp.TypeName, "data-source.tf"))
 	}
 	want = append(want, filepath.Join("provider", "provider.tf"))
-	if len(want) < 3*3+3+1 {
+	if len(want) < 3*4+3+2+1 {
 		t.Fatalf("the provider lists fewer resources and data sources than expected: %v", want)
 	}
 	var missing []string
@@ -502,6 +548,24 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 		}
 	}
 	return missing
+}
+
+var identityImport = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
+
+// importsByIdentity reports whether the files have an import block by
+// identity (Terraform 1.12+).
+func importsByIdentity(t *testing.T, files []string) bool {
+	t.Helper()
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if identityImport.Match(body) {
+			return true
+		}
+	}
+	return false
 }
 
 var writeOnlyUse = regexp.MustCompile(`(?m)^\s*([a-z0-9_]+_wo\s*=|ephemeral\s*=\s*true)`)

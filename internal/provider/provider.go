@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -37,9 +39,13 @@ const (
 	EnvBaseURL        = "MOKA_BASE_URL"
 	EnvMaxRetries     = "MOKA_MAX_RETRIES"
 	EnvRequestTimeout = "MOKA_REQUEST_TIMEOUT"
+	EnvMaxRequestsPS  = "MOKA_MAX_REQUESTS_PER_SECOND"
 )
 
-var _ provider.Provider = (*mokaProvider)(nil)
+var (
+	_ provider.Provider                  = (*mokaProvider)(nil)
+	_ provider.ProviderWithListResources = (*mokaProvider)(nil)
+)
 
 type mokaProvider struct {
 	version string
@@ -53,13 +59,14 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	DealerCode     types.String `tfsdk:"dealer_code"`
-	Username       types.String `tfsdk:"username"`
-	Password       types.String `tfsdk:"password"`
-	Environment    types.String `tfsdk:"environment"`
-	BaseURL        types.String `tfsdk:"base_url"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	DealerCode     types.String  `tfsdk:"dealer_code"`
+	Username       types.String  `tfsdk:"username"`
+	Password       types.String  `tfsdk:"password"`
+	Environment    types.String  `tfsdk:"environment"`
+	BaseURL        types.String  `tfsdk:"base_url"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout types.String  `tfsdk:"request_timeout"`
+	MaxRequestsPS  types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 func (p *mokaProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -102,6 +109,14 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": schema.StringAttribute{
 				Description: fmt.Sprintf("How long one HTTP attempt may take, as a Go duration such as `30s` or `1m`. Defaults to `%s`. Can also be set with the `%s` environment variable.", moka.DefaultRequestTimeout, EnvRequestTimeout),
 				Optional:    true,
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				Description: fmt.Sprintf("The most requests a second this provider sends to Moka, retries included, counted across every resource and data source "+
+					"of the provider process (a fraction such as `0.5` is one request every two seconds). Defaults to %d, which Terraform's default parallelism "+
+					"against Moka's usual answer times does not reach; `0` turns the limit off. Lower it when the API quota of the dealer account is shared "+
+					"with production payments, or when a large `-parallelism` or `terraform query` of a whole account would otherwise spend it. "+
+					"Can also be set with the `%s` environment variable.", moka.DefaultMaxRequestsPerSecond, EnvMaxRequestsPS),
+				Optional: true,
 			},
 		},
 	}
@@ -240,8 +255,8 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		return
 	}
-	if cfg.MaxRetries.IsUnknown() {
-		tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": "max_retries"})
+	if cfg.MaxRetries.IsUnknown() || cfg.MaxRequestsPS.IsUnknown() {
+		tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": "max_retries or max_requests_per_second"})
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
@@ -286,6 +301,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		timeout = d
 	}
+	limiter := requestRateLimiter(cfg.MaxRequestsPS, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -306,6 +322,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		RequestTimeout: timeout,
 		RetryBaseDelay: time.Duration(testRetryBaseDelay.Load()),
 		RetryMaxDelay:  time.Duration(testRetryBaseDelay.Load()) * 8,
+		RateLimiter:    limiter,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Moka client", err.Error())
@@ -323,6 +340,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	data := &providerData{client: client, dealerCode: values["dealer_code"]}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // resolveBaseURL picks the API's base URL; on a problem it names the attribute
@@ -393,6 +411,14 @@ func (p *mokaProvider) Resources(_ context.Context) []func() resource.Resource {
 	}
 }
 
+// ListResources are the list blocks of `terraform query` (list_resources.go).
+func (p *mokaProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewDealerCustomerListResource,
+		NewCardListResource,
+	}
+}
+
 func (p *mokaProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewDealerCustomerDataSource,
@@ -423,7 +449,53 @@ func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any)
 var (
 	httpClientOnce sync.Once
 	httpClient     *http.Client
+
+	rateLimitersMu sync.Mutex
+	rateLimiters   = map[float64]*moka.RateLimiter{}
 )
+
+// requestRateLimiter resolves max_requests_per_second (the attribute, else its
+// environment variable, else the default) to the limiter of this process for
+// that cap. Terraform runs one provider process per command but may configure
+// it more than once (and once per alias), so limiters are kept per process:
+// every configuration with the same cap shares one budget, and the cap holds
+// for the process as a whole rather than per configuration.
+func requestRateLimiter(attr types.Float64, diags *diag.Diagnostics) *moka.RateLimiter {
+	perSecond := float64(moka.DefaultMaxRequestsPerSecond)
+	switch {
+	case !attr.IsNull():
+		perSecond = attr.ValueFloat64()
+	case strings.TrimSpace(os.Getenv(EnvMaxRequestsPS)) != "":
+		v, err := strconv.ParseFloat(strings.TrimSpace(os.Getenv(EnvMaxRequestsPS)), 64)
+		if err != nil {
+			diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid max_requests_per_second",
+				fmt.Sprintf("The %s environment variable must be a number such as 10 or 0.5, got %s.", EnvMaxRequestsPS, shown(os.Getenv(EnvMaxRequestsPS))))
+			return nil
+		}
+		perSecond = v
+	}
+	if math.IsNaN(perSecond) || perSecond < 0 || perSecond > maxRequestsPerSecondLimit {
+		diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid max_requests_per_second",
+			fmt.Sprintf("max_requests_per_second (or %s) must be between 0 (no limit) and %d, got %v.", EnvMaxRequestsPS, maxRequestsPerSecondLimit, perSecond))
+		return nil
+	}
+	rateLimitersMu.Lock()
+	defer rateLimitersMu.Unlock()
+	if l, ok := rateLimiters[perSecond]; ok {
+		return l
+	}
+	l, err := moka.NewRateLimiter(perSecond)
+	if err != nil {
+		diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid max_requests_per_second", err.Error())
+		return nil
+	}
+	rateLimiters[perSecond] = l
+	return l
+}
+
+// maxRequestsPerSecondLimit bounds the setting: above it a typo (an extra
+// zero or two) is likelier than a wish, and 0 already means no limit.
+const maxRequestsPerSecondLimit = 10000
 
 // sharedHTTPClient is one connection pool for every provider instance in this
 // process, so parallel operations reuse kept-alive connections.

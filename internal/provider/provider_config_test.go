@@ -3,15 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"maps"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -112,7 +112,7 @@ func TestRedactURL(t *testing.T) {
 
 // mokaEnv lists every variable the provider reads, so that a test can clear them
 // all and not depend on the shell it runs in.
-var mokaEnv = []string{EnvDealerCode, EnvUsername, EnvPassword, EnvEnvironment, EnvBaseURL, EnvMaxRetries, EnvRequestTimeout}
+var mokaEnv = []string{EnvDealerCode, EnvUsername, EnvPassword, EnvEnvironment, EnvBaseURL, EnvMaxRetries, EnvRequestTimeout, EnvMaxRequestsPS}
 
 // clearMokaEnv empties every MOKA_* variable for the test (which cannot then be
 // parallel) and gives a PreConfig-style function that sets some of them.
@@ -205,6 +205,13 @@ func TestAccProviderConfig_errors(t *testing.T) {
 			step(none, sandboxURL+creds+`request_timeout = "10ms"`+"\n", `must be a duration between 100ms`),
 			step(env(EnvRequestTimeout, "11m"), sandboxURL+creds, `request_timeout \(or MOKA_REQUEST_TIMEOUT\)[\s\S]*got "11m"`),
 			step(env(EnvRequestTimeout, "-5s"), sandboxURL+creds, `must be a duration between 100ms`),
+			// max_requests_per_second.
+			step(none, sandboxURL+creds+"max_requests_per_second = -1\n",
+				`max_requests_per_second \(or MOKA_MAX_REQUESTS_PER_SECOND\) must be between 0 \(no limit\) and 10000, got -1`),
+			step(none, sandboxURL+creds+"max_requests_per_second = 100000\n", `must be between 0 \(no limit\) and 10000, got 100000`),
+			step(env(EnvMaxRequestsPS, "ten"), sandboxURL+creds,
+				`The MOKA_MAX_REQUESTS_PER_SECOND environment variable must be a number such as 10 or 0.5, got "ten"`),
+			step(env(EnvMaxRequestsPS, "-3"), sandboxURL+creds, `must be between 0 \(no limit\) and 10000, got -3`),
 		},
 	})
 }
@@ -404,16 +411,17 @@ func TestConfigureUnknownValues(t *testing.T) {
 	known := map[string]tftypes.Value{
 		"base_url": str("http://127.0.0.1:8089"), "dealer_code": str("SANDBOX"), "username": str("sandbox"), "password": str("sandbox"),
 		"max_retries": tftypes.NewValue(tftypes.Number, 2), "request_timeout": str("10s"),
+		"max_requests_per_second": tftypes.NewValue(tftypes.Number, 2.5),
 	}
 	resp := configureWith(t, known, false)
 	if resp.Diagnostics.HasError() || resp.ResourceData == nil || resp.DataSourceData == nil || resp.Deferred != nil {
 		t.Fatalf("known settings: diags %v, resource data %v, deferred %v", resp.Diagnostics, resp.ResourceData, resp.Deferred)
 	}
-	for _, name := range []string{"dealer_code", "username", "password", "environment", "base_url", "max_retries", "request_timeout"} {
+	for _, name := range []string{"dealer_code", "username", "password", "environment", "base_url", "max_retries", "request_timeout", "max_requests_per_second"} {
 		for _, deferral := range []bool{false, true} {
 			attrs := maps.Clone(known)
 			typ := tftypes.Type(tftypes.String)
-			if name == "max_retries" {
+			if name == "max_retries" || name == "max_requests_per_second" {
 				typ = tftypes.Number
 			}
 			attrs[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
@@ -515,6 +523,50 @@ func TestBlockWinsOverEnvironment(t *testing.T) {
 				if i < len(warned) && !strings.Contains(warned[i], env) {
 					t.Errorf("warning %q does not name %s", warned[i], env)
 				}
+			}
+		})
+	}
+}
+
+// TestRequestRateLimiter: max_requests_per_second from the attribute, else the
+// variable, else the default; one limiter per cap in the process, so that
+// every configuration with that cap shares its budget.
+func TestRequestRateLimiter(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		attr    types.Float64
+		env     string
+		want    float64
+		wantErr string
+	}{
+		{"default", types.Float64Null(), "", moka.DefaultMaxRequestsPerSecond, ""},
+		{"attribute", types.Float64Value(2.5), "", 2.5, ""},
+		{"attribute beats the variable", types.Float64Value(3), "7", 3, ""},
+		{"variable", types.Float64Null(), " 7 ", 7, ""},
+		{"zero is no limit", types.Float64Value(0), "", 0, ""},
+		{"fraction", types.Float64Null(), "0.5", 0.5, ""},
+		{"negative", types.Float64Value(-1), "", 0, "must be between 0"},
+		{"too many", types.Float64Value(10001), "", 0, "must be between 0"},
+		{"variable not a number", types.Float64Null(), "lots", 0, "must be a number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(EnvMaxRequestsPS, tc.env)
+			var diags diag.Diagnostics
+			l := requestRateLimiter(tc.attr, &diags)
+			if tc.wantErr != "" {
+				if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
+					t.Fatalf("diags %v, want an error with %q", diags, tc.wantErr)
+				}
+				return
+			}
+			if diags.HasError() {
+				t.Fatalf("diags %v", diags)
+			}
+			if l.PerSecond() != tc.want {
+				t.Errorf("cap %v, want %v", l.PerSecond(), tc.want)
+			}
+			if again := requestRateLimiter(tc.attr, &diags); again != l {
+				t.Error("a second configuration with the same cap got a limiter of its own")
 			}
 		})
 	}

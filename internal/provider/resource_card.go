@@ -31,6 +31,8 @@ var (
 	_ resource.ResourceWithConfigValidators = (*cardResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*cardResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*cardResource)(nil)
+	_ resource.ResourceWithIdentity         = (*cardResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*cardResource)(nil)
 )
 
 // NewCardResource is moka_card.
@@ -98,8 +100,9 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		"card_number_wo": schema.StringAttribute{
 			Description: "The full card number, digits only, with a valid Luhn check digit. Write-only (Terraform 1.11 and later): " +
 				"sent to Moka once and never stored in plan or state, nor logged. Moka keeps only the first six and last four digits. " +
-				"Terraform cannot see a change to it: change `card_number_wo_version` to store a new number.",
-			Required: true,
+				"Terraform cannot see a change to it: change `card_number_wo_version` to store a new number. " +
+				"Required to store a card; a card that is only imported (such as from `terraform query -generate-config-out`) can leave it out until it is replaced.",
+			Optional: true,
 			// Not also Sensitive, for the reason given at moka_dealer_customer's
 			// password_wo: write-only is already stronger.
 			WriteOnly:  true,
@@ -224,6 +227,7 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		warnIfNumberDiffers(ctx, req, resp) // kept, not stored anew
 		return
 	}
+	requireNumberToStore(ctx, req, resp)
 	var month, year types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_month"), &month)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_year"), &year)...)
@@ -271,6 +275,7 @@ func expired(month, year string, now time.Time) bool {
 }
 
 func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityAfterCreate(ctx, resp)
 	var plan cardModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var number types.String
@@ -323,6 +328,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 }
 
 func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identityAfterRead(ctx, req, resp)
 	var state cardModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.keepStateWhileUnconfigured(resp, !state.CardHolderFullName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
@@ -348,6 +354,7 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 }
 
 func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityAfterUpdate(ctx, resp)
 	var plan, state cardModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -423,8 +430,20 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
+// IdentitySchema: a card is known by its token (identity.go).
+func (r *cardResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	cardIdentitySchema(ctx, req, resp)
+}
+
 func (r *cardResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	token := moka.NormalizeCardToken(req.ID)
+	byIdentity, ok := importedIdentity(ctx, req, identityCardToken, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	token := moka.NormalizeCardToken(req.ID + byIdentity)
+	if byIdentity != "" {
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(identityCardToken), token)...)
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), token)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), token)...)
 }

@@ -24,6 +24,7 @@ var (
 	_ resource.Resource                   = (*cardNameResource)(nil)
 	_ resource.ResourceWithConfigure      = (*cardNameResource)(nil)
 	_ resource.ResourceWithImportState    = (*cardNameResource)(nil)
+	_ resource.ResourceWithIdentity       = (*cardNameResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*cardNameResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*cardNameResource)(nil)
 )
@@ -125,6 +126,7 @@ func (r *cardNameResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *cardNameResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityAfterCreate(ctx, resp)
 	var plan cardNameModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
@@ -162,6 +164,7 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identityAfterRead(ctx, req, resp)
 	var state cardNameModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if r.keepStateWhileUnconfigured(resp, !state.CardName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
@@ -182,6 +185,7 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityAfterUpdate(ctx, resp)
 	var plan cardNameModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
@@ -221,8 +225,21 @@ func (r *cardNameResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
+// IdentitySchema: a card is known by its token (identity.go).
+func (r *cardNameResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	cardIdentitySchema(ctx, req, resp)
+}
+
 // ImportState takes a card token. The card's name at import is what destroy gives back.
 func (r *cardNameResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	byIdentity, ok := importedIdentity(ctx, req, identityCardToken, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if byIdentity != "" {
+		req.ID = byIdentity
+		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(identityCardToken), moka.NormalizeCardToken(byIdentity))...)
+	}
 	client := r.client(&resp.Diagnostics)
 	if client == nil {
 		return

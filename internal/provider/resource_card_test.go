@@ -702,7 +702,8 @@ resource "moka_card" "bonus" {
 
 // TestCardSchema_numberIsWriteOnly: the card number is write-only (kept out
 // of plan and state by Terraform itself), and nothing else in moka_card can
-// hold it.
+// hold it. It is optional in the schema, so that an imported card needs no
+// number, and required by ModifyPlan for a card to be stored.
 func TestCardSchema_numberIsWriteOnly(t *testing.T) {
 	var resp fwresource.SchemaResponse
 	NewCardResource().Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
@@ -712,8 +713,8 @@ func TestCardSchema_numberIsWriteOnly(t *testing.T) {
 	for name, a := range resp.Schema.Attributes {
 		switch {
 		case name == "card_number_wo":
-			if !a.IsWriteOnly() || !a.IsRequired() {
-				t.Errorf("card_number_wo: write-only %v, required %v; want both", a.IsWriteOnly(), a.IsRequired())
+			if !a.IsWriteOnly() || !a.IsOptional() {
+				t.Errorf("card_number_wo: write-only %v, optional %v; want both", a.IsWriteOnly(), a.IsOptional())
 			}
 		case a.IsWriteOnly():
 			t.Errorf("%s is write-only too", name)

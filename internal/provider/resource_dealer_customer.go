@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState    = (*dealerCustomerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*dealerCustomerResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*dealerCustomerResource)(nil)
+	_ resource.ResourceWithIdentity       = (*dealerCustomerResource)(nil)
 )
 
 // privatePasswordWriteOnly marks, in private state, a customer whose password is
@@ -267,6 +268,7 @@ func (r *dealerCustomerResource) checkReplacement(ctx context.Context, plan, sta
 }
 
 func (r *dealerCustomerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityAfterCreate(ctx, resp)
 	var plan dealerCustomerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var passwordWO types.String
@@ -306,6 +308,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identityAfterRead(ctx, req, resp)
 	var state dealerCustomerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -400,6 +403,7 @@ func settlePendingCustomer(ctx context.Context, client *moka.Client, state deale
 }
 
 func (r *dealerCustomerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityAfterUpdate(ctx, resp)
 	var plan, state dealerCustomerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -510,10 +514,22 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
+// IdentitySchema: a customer is known by its code (identity.go).
+func (r *dealerCustomerResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	customerIdentitySchema(ctx, req, resp)
+}
+
 func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	ref := moka.CustomerRef{}
-	if code, ok := strings.CutPrefix(req.ID, "code:"); ok && code != "" {
+	byIdentity, ok := importedIdentity(ctx, req, identityCustomerCode, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if code, ok := strings.CutPrefix(req.ID, "code:"); byIdentity != "" || (ok && code != "") {
 		ref.CustomerCode = code
+		if byIdentity != "" {
+			ref.CustomerCode = byIdentity
+		}
 	} else {
 		id, err := strconv.ParseInt(req.ID, 10, 64)
 		if err != nil || id <= 0 {
@@ -539,6 +555,9 @@ func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.I
 	}
 	if ref.CustomerCode != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), ref.CustomerCode)...)
+		if byIdentity != "" {
+			resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(identityCustomerCode), byIdentity)...)
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync/atomic"
 	"time"
@@ -70,14 +71,45 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 }
 
 // releasingServer passes every call to the framework's server, with a
-// detachable context for the per-resource calls. The framework's optional
-// list-resource, action and state-store interfaces are not passed on: this
-// provider has none of those.
+// detachable context for the per-resource calls. Of the framework's optional
+// interfaces, list resources are passed on (terraform query); actions and
+// state stores are not: this provider has none.
 type releasingServer struct {
 	tfprotov6.ProviderServer
 }
 
-var _ tfprotov6.ProviderServer = releasingServer{}
+var (
+	_ tfprotov6.ProviderServer                 = releasingServer{}
+	_ tfprotov6.ProviderServerWithListResource = releasingServer{} //nolint:staticcheck // the interface the framework's server is served through until ProviderServer has these calls
+)
+
+// listServer is the framework server's list-resource side, which the
+// framework always implements.
+func (s releasingServer) listServer() (tfprotov6.ListResourceServer, error) {
+	l, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, fmt.Errorf("the plugin framework's server %T does not serve list resources", s.ProviderServer)
+	}
+	return l, nil
+}
+
+// ValidateListResourceConfig and ListResource are called once per list block
+// of a query, not per resource: no detached context needed.
+func (s releasingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	l, err := s.listServer()
+	if err != nil {
+		return nil, err
+	}
+	return l.ValidateListResourceConfig(ctx, req)
+}
+
+func (s releasingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	l, err := s.listServer()
+	if err != nil {
+		return nil, err
+	}
+	return l.ListResource(ctx, req)
+}
 
 // ended is the context a detached call context stands for once its call has
 // returned: canceled, without values.

@@ -439,3 +439,31 @@ func TestUnits(t *testing.T) {
 		}
 	})
 }
+
+func TestPeakCallsPerSecond(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	for _, tc := range []struct {
+		name     string
+		arrivals []time.Time
+		want     int
+	}{
+		{"none", nil, 0},
+		{"one", []time.Time{ms(0)}, 1},
+		{"exactly one second apart are in different windows", []time.Time{ms(0), ms(1000), ms(2000)}, 1},
+		{"five within a second", []time.Time{ms(0), ms(100), ms(200), ms(300), ms(999)}, 5},
+		{"ten a second, evenly spaced", []time.Time{ms(0), ms(100), ms(200), ms(300), ms(400), ms(500), ms(600), ms(700), ms(800), ms(900), ms(1000), ms(1100)}, 10},
+		{"a burst after a quiet spell", []time.Time{ms(0), ms(5000), ms(5001), ms(5002), ms(7000)}, 3},
+		{"the window slides past the first of a pair", []time.Time{ms(0), ms(900), ms(1500), ms(1600)}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Server{}
+			for _, at := range tc.arrivals {
+				s.countArrival(at)
+			}
+			if s.peak != tc.want {
+				t.Errorf("peak %d, want %d", s.peak, tc.want)
+			}
+		})
+	}
+}

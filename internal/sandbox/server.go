@@ -111,10 +111,13 @@ var AllFaultKinds = []FaultKind{FaultHTML503, FaultReset, FaultTimeout, FaultEX,
 const defaultTimeoutHang = 30 * time.Second
 
 // Stats counts calls per operation (faulted ones too) and accepted TCP
-// connections (only for a Server that was Started).
+// connections (only for a Server that was Started). PeakCallsPerSecond is the
+// most calls that arrived within any one second (a sliding window, all
+// operations together): what a client-side rate limit is checked against.
 type Stats struct {
-	Calls       map[string]int `json:"calls"`
-	Connections int            `json:"connections"`
+	Calls              map[string]int `json:"calls"`
+	Connections        int            `json:"connections"`
+	PeakCallsPerSecond int            `json:"peak_calls_per_second"`
 }
 
 // Server is a sandbox. Create it with New; serve it with Start or use it as
@@ -132,6 +135,10 @@ type Server struct {
 	faultRate float64
 	calls     map[string]int
 	conns     int
+	// recent holds the arrival times of the calls of the last second, oldest
+	// first; peak is the most it ever held.
+	recent []time.Time
+	peak   int
 
 	hmu    sync.Mutex // guards active and closed
 	hcond  *sync.Cond
@@ -352,6 +359,7 @@ func (s *Server) serveInspect(w http.ResponseWriter, r *http.Request, get func()
 func (s *Server) serveOp(w http.ResponseWriter, r *http.Request, op string) {
 	s.statsMu.Lock()
 	s.calls[op]++
+	s.countArrival(time.Now())
 	s.statsMu.Unlock()
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -476,7 +484,20 @@ func (s *Server) SetFaultRate(rate float64) {
 func (s *Server) Stats() Stats {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	return Stats{Calls: maps.Clone(s.calls), Connections: s.conns}
+	return Stats{Calls: maps.Clone(s.calls), Connections: s.conns, PeakCallsPerSecond: s.peak}
+}
+
+// countArrival adds a call that arrived at now to the sliding one-second
+// window (now-1s, now] and raises the peak; the caller holds statsMu. The
+// wall clock, not s.now: the sandbox's date can be set for expiry checks, and
+// a rate is measured in real time.
+func (s *Server) countArrival(now time.Time) {
+	drop := 0
+	for drop < len(s.recent) && now.Sub(s.recent[drop]) >= time.Second {
+		drop++
+	}
+	s.recent = append(s.recent[drop:], now)
+	s.peak = max(s.peak, len(s.recent))
 }
 
 func (s *Server) enter() bool {

@@ -6,7 +6,8 @@
 // phases apply (create N), plan (no changes: a refresh of N), update (change
 // every resource and apply) and destroy, each with Terraform's defaults
 // (-parallelism=10, refresh on). It reports the wall times (median of the
-// runs), the ratios moka/time and moka/terraform_data, the API calls per
+// runs), the ratios moka/time and moka/terraform_data, moka with its default
+// request-rate limit over moka without one (what the default costs), the API calls per
 // resource and per operation and the TCP connections the sandbox accepted (from
 // its /sandbox/stats deltas), and the providers' peak resident memory.
 //
@@ -259,8 +260,25 @@ func (b *bench) setup() error {
 }
 
 // kinds of resources, in the order they run in each phase.
-var kinds = []struct{ name, title, hcl string }{
-	{"moka", "moka_dealer_customer", `
+var kinds = []struct {
+	name, title, hcl string
+	env              []string // added to the phase's environment
+}{
+	{"moka", "moka_dealer_customer", mokaHCL, nil},
+	// The same without the request-rate limit: what the default
+	// max_requests_per_second costs (a/d).
+	{"nolimit", "moka_dealer_customer, no rate limit", strings.ReplaceAll(mokaHCL, "BENCH-", "BENCHNL-"), []string{"MOKA_MAX_REQUESTS_PER_SECOND=0"}},
+	// The common account: no customer has a PIN, so GetCustomerList carries
+	// no password at all, and a refresh must stay batched all the same (e).
+	{"nopin", "moka_dealer_customer without PINs", noPINHCL, nil},
+	{"time", "time_static", timeHCL, nil},
+	{"data", "terraform_data", dataHCL, nil},
+}
+
+// noPINHCL is mokaHCL without the password.
+var noPINHCL = strings.ReplaceAll(strings.Replace(mokaHCL, "  password      = format(\"PIN-%%04d\", count.index)\n", "", 1), "BENCH-", "BENCHNP-")
+
+const mokaHCL = `
 terraform {
   required_providers {
     moka = { source = "terraform-moka/moka" }
@@ -279,26 +297,9 @@ resource "moka_dealer_customer" "c" {
   address       = "Taşdelen Mah. Çekmeköy, İstanbul"
   password      = format("PIN-%%04d", count.index)
 }
-`},
-	// The common account: no customer has a PIN, so GetCustomerList carries
-	// no password at all, and a refresh must stay batched all the same.
-	{"mokanopin", "moka_dealer_customer without PINs", `
-terraform {
-  required_providers {
-    moka = { source = "terraform-moka/moka" }
-  }
-}
-variable "rev" { type = string }
-resource "moka_dealer_customer" "c" {
-  count         = %d
-  customer_code = format("NOPIN-%%05d", count.index)
-  first_name    = "Ayşe"
-  last_name     = "Yılmaz ${var.rev}"
-  gsm_number    = format("53011%%05d", count.index)
-  email         = format("ayse.%%d@example.com", count.index)
-}
-`},
-	{"time", "time_static", `
+`
+
+const timeHCL = `
 terraform {
   required_providers {
     time = { source = "hashicorp/time" }
@@ -309,15 +310,15 @@ resource "time_static" "t" {
   count    = %d
   triggers = { rev = var.rev }
 }
-`},
-	{"data", "terraform_data", `
+`
+
+const dataHCL = `
 variable "rev" { type = string }
 resource "terraform_data" "d" {
   count = %d
   input = var.rev
 }
-`},
-}
+`
 
 var phases = []struct{ name, rev string }{
 	{"apply", "1"},
@@ -349,8 +350,8 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
 	load := loadAverage()
 	var rows strings.Builder
-	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | a/b | a/c | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b | moka, no PINs (d) | d/b | d: API calls per resource |\n")
-	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
+	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | moka, no rate limit (d) | a/b | a/c | a/d | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b | no PINs (e) | e/b | e: API calls per resource |\n")
+	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
 
 	// One small untimed cycle first, so that no kind pays for cold caches.
 	if _, err := b.cycles(sb, env, lat, 2, 1, true); err != nil {
@@ -362,15 +363,15 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 			return "", err
 		}
 		for _, ph := range phases {
-			a, bb, c, d := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name], results["mokanopin"][ph.name]
-			ma, mb, mc, md := median(a), median(bb), median(c), median(d)
-			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s | %s | %.2f | %s |\n",
-				n, ph.name, len(a), secs(ma), secs(mb), secs(mc),
-				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(),
+			a, bb, c, d, e := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name], results["nolimit"][ph.name], results["nopin"][ph.name]
+			ma, mb, mc, md, me := median(a), median(bb), median(c), median(d), median(e)
+			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %s | %.2f | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s | %s | %.2f | %s |\n",
+				n, ph.name, len(a), secs(ma), secs(mb), secs(mc), secs(md),
+				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(), ma.Seconds()/md.Seconds(),
 				secs(medianCPU(a)), secs(medianCPU(bb)),
 				secs(medianTFCPU(a)), secs(medianTFCPU(bb)), secs(medianTFCPU(c)),
 				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb),
-				secs(md), md.Seconds()/mb.Seconds(), perResource(d, n))
+				secs(me), me.Seconds()/mb.Seconds(), perResource(e, n))
 		}
 	}
 	fmt.Fprintf(&out, "Load average (1 min) %s at the start, %s at the end of this section.\n\n", load, loadAverage())
@@ -400,11 +401,11 @@ func (b *bench) cycles(sb *sandbox, env []string, lat time.Duration, n, runs int
 				if !warmup {
 					logf("latency %v, N=%d, run %d/%d: %s %s", latencyName(lat), n, r+1, runs, k.title, ph.name)
 				}
-				m, err := b.phase(sb, env, dirs[k.name], ph.name, ph.rev)
+				m, err := b.phase(sb, append(slices.Clone(env), k.env...), dirs[k.name], ph.name, ph.rev)
 				if err != nil {
 					return nil, fmt.Errorf("%s, N=%d, %s: %w", k.title, n, ph.name, err)
 				}
-				if !strings.HasPrefix(k.name, "moka") && len(m.calls) > 0 {
+				if (k.name == "time" || k.name == "data") && len(m.calls) > 0 {
 					return nil, fmt.Errorf("%s made Moka calls %v", k.title, m.calls)
 				}
 				results[k.name][ph.name] = append(results[k.name][ph.name], m)

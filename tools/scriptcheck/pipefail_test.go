@@ -50,11 +50,11 @@ func TestNoEarlyExitUnderPipefail(t *testing.T) {
 func TestEarlyExitPattern(t *testing.T) {
 	for line, want := range map[string]bool{
 		`v=$(terraform version | head -n 1)`: true,
-		`x | grep -q foo`:                     true,
-		`x | grep -m1 foo`:                    true,
-		`x | sed -n 1p`:                       false,
-		`x | grep foo`:                        false,
-		`git diff | head -100 >&2`:            true,
+		`x | grep -q foo`:                    true,
+		`x | grep -m1 foo`:                   true,
+		`x | sed -n 1p`:                      false,
+		`x | grep foo`:                       false,
+		`git diff | head -100 >&2`:           true,
 	} {
 		if got := earlyExit.MatchString(line); got != want {
 			t.Errorf("%q: %v, want %v", line, got, want)

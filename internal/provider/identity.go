@@ -1,0 +1,153 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// Resource identity (Terraform 1.12 and later): the attribute that names an
+// object in Moka, for `import { identity = {...} }`, `terraform query` and
+// Terraform's own bookkeeping. Each identity is one string attribute that the
+// resource's state holds under the same name, so one helper fills every
+// resource's identity from its state.
+//
+// The framework refuses a Create, Read or Update that ends without identity,
+// whichever Terraform asked (older ones simply never see it). Resources set it
+// with one deferred call at the top of each of those methods, so that every
+// way out of them (a refresh that drops a customer removed outside Terraform,
+// one that keeps state while the provider is not configured) has it, and so
+// that the methods themselves stay as they are.
+
+const (
+	identityCustomerCode = "customer_code"
+	identityCardToken    = "card_token"
+)
+
+// identityNormal gives the spelling an identity attribute is kept in: a card
+// token in Moka's canonical form (lower case, no braces), whatever spelling
+// the configuration that refers to the card uses, so that the same card has one
+// identity in moka_card, moka_card_name and a list result.
+var identityNormal = map[string]func(string) string{
+	identityCustomerCode: func(s string) string { return s },
+	identityCardToken:    moka.NormalizeCardToken,
+}
+
+func customerIdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			identityCustomerCode: identityschema.StringAttribute{
+				Description:       "The dealer's code of the customer (CustomerCode).",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+func cardIdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			identityCardToken: identityschema.StringAttribute{
+				Description:       "The card's token, lower case without braces.",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// identityAfterCreate, identityAfterRead and identityAfterUpdate are deferred
+// at the top of Create, Read and Update.
+func identityAfterCreate(ctx context.Context, resp *resource.CreateResponse) {
+	fillIdentity(ctx, resp.State, nil, resp.Identity, &resp.Diagnostics)
+}
+
+func identityAfterRead(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	fillIdentity(ctx, resp.State, &req.State, resp.Identity, &resp.Diagnostics)
+}
+
+func identityAfterUpdate(ctx context.Context, resp *resource.UpdateResponse) {
+	fillIdentity(ctx, resp.State, nil, resp.Identity, &resp.Diagnostics)
+}
+
+// fillIdentity sets each identity attribute from the new state, or, where that
+// has none (a refresh that removed the resource), from the prior state. An
+// identity already set is kept: it never changes once known, and the framework
+// checks that it does not.
+func fillIdentity(ctx context.Context, state tfsdk.State, prior *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil || (!identity.Raw.IsNull() && !identity.Raw.IsFullyNull()) {
+		return
+	}
+	removed := state.Raw.IsNull()
+	for name := range identity.Schema.GetAttributes() {
+		value, ok := stateString(state.Raw, name)
+		if !ok && prior != nil {
+			value, ok = stateString(prior.Raw, name)
+		}
+		if !ok {
+			if !removed {
+				// Nothing names the object yet (a create whose answer was
+				// lost): the framework reports the missing identity only
+				// where Terraform needs one.
+				continue
+			}
+			// A refresh that drops an object whose identity was never known
+			// (imported by an id that Moka does not know): Terraform keeps
+			// no identity for a removed object, but the framework wants one
+			// all the same.
+			value = ""
+		}
+		if normal := identityNormal[name]; normal != nil {
+			value = normal(value)
+		}
+		diags.Append(identity.SetAttribute(ctx, path.Root(name), value)...)
+	}
+}
+
+// stateString is the known, non-null string attribute name of raw.
+func stateString(raw tftypes.Value, name string) (string, bool) {
+	if raw.IsNull() || !raw.IsKnown() {
+		return "", false
+	}
+	got, _, err := tftypes.WalkAttributePath(raw, tftypes.NewAttributePath().WithAttributeName(name))
+	if err != nil {
+		return "", false
+	}
+	v, ok := got.(tftypes.Value)
+	if !ok || v.IsNull() || !v.IsKnown() {
+		return "", false
+	}
+	var s string
+	if v.As(&s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// importedIdentity is the identity attribute name of an import by identity
+// (`import { identity = {...} }`), trimmed; an import by ID gives "", true. It
+// reports false, with a diagnostic, for an identity without the value.
+func importedIdentity(ctx context.Context, req resource.ImportStateRequest, name string, diags *diag.Diagnostics) (string, bool) {
+	if req.ID != "" || req.Identity == nil {
+		return "", true
+	}
+	var value *string
+	diags.Append(req.Identity.GetAttribute(ctx, path.Root(name), &value)...)
+	if diags.HasError() {
+		return "", false
+	}
+	if value == nil || strings.TrimSpace(*value) == "" {
+		diags.AddAttributeError(path.Root(name), "Missing import identity",
+			fmt.Sprintf("Importing by identity needs %s: import { identity = { %s = \"...\" } }.", name, name))
+		return "", false
+	}
+	return strings.TrimSpace(*value), true
+}

@@ -1,0 +1,256 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// List resources (Terraform 1.14 and later): `list` blocks in a .tfquery.hcl
+// file, run by `terraform query`, find what the dealer account holds; with
+// -generate-config-out Terraform writes a resource block and an import block
+// (by identity) for each result, which is how an existing account is adopted.
+// The resource in each result is what a refresh right after the import would
+// store, less what the generated configuration must not set (see each below).
+
+var (
+	_ list.ListResourceWithConfigure = (*dealerCustomerListResource)(nil)
+	_ list.ListResourceWithConfigure = (*cardListResource)(nil)
+)
+
+// NewDealerCustomerListResource is `list "moka_dealer_customer"`.
+func NewDealerCustomerListResource() list.ListResource {
+	return &dealerCustomerListResource{}
+}
+
+// NewCardListResource is `list "moka_card"`.
+func NewCardListResource() list.ListResource {
+	return &cardListResource{}
+}
+
+type dealerCustomerListResource struct {
+	resourceBase
+}
+
+type dealerCustomerListConfig struct {
+	CustomerCodePrefix types.String `tfsdk:"customer_code_prefix"`
+}
+
+func (l *dealerCustomerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_dealer_customer"
+}
+
+func (l *dealerCustomerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		Description: "The customers of the dealer account (one GetCustomerList call), each with its customer code as identity. " +
+			"Each result's display name is the code and the customer's name. Passwords are never part of a result.",
+		Attributes: map[string]listschema.Attribute{
+			"customer_code_prefix": listschema.StringAttribute{
+				Description: "Only customers whose code starts with this, compared exactly (case matters).",
+				Optional:    true,
+			},
+		},
+	}
+}
+
+func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg dealerCustomerListConfig
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	client := l.client(&diags)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	customers, err := client.GetCustomerList(ctx)
+	if err != nil {
+		diags.AddError("Cannot list Moka customers", fmt.Sprintf("GetCustomerList: %v", err))
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	prefix := cfg.CustomerCodePrefix.ValueString()
+	stream.Results = limited(req.Limit, func(push func(list.ListResult) bool) {
+		for _, c := range customers {
+			if !strings.HasPrefix(c.CustomerCode, prefix) {
+				continue
+			}
+			if !push(customerListResult(ctx, req, c)) {
+				return
+			}
+		}
+	})
+}
+
+// customerListResult is one customer as a list result. The resource is what
+// Read would store after an import, without the password: a list shows no
+// secret, and configuration generated from it must not set one.
+func customerListResult(ctx context.Context, req list.ListRequest, c moka.Customer) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = customerDisplayName(c)
+	result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(identityCustomerCode), c.CustomerCode)...)
+	if req.IncludeResource {
+		c.Password = ""
+		m := dealerCustomerModel{
+			Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
+			Timeouts: nullTimeouts(),
+		}.withAPI(c, false)
+		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	}
+	return result
+}
+
+// customerDisplayName is the code and, when Moka has it, the name.
+func customerDisplayName(c moka.Customer) string {
+	name := strings.TrimSpace(strings.TrimSpace(c.FirstName) + " " + strings.TrimSpace(c.LastName))
+	if name == "" {
+		return c.CustomerCode
+	}
+	return c.CustomerCode + " (" + name + ")"
+}
+
+type cardListResource struct {
+	resourceBase
+}
+
+type cardListConfig struct {
+	CustomerCode types.String `tfsdk:"customer_code"`
+}
+
+func (l *cardListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_card"
+}
+
+func (l *cardListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		Description: "The stored cards of one customer (GetCardList), or of every customer of the account (GetCustomerList, then GetCardList per customer), " +
+			"each with its card token as identity. Each result's display name is the masked card number, the card's name and its customer's code.",
+		Attributes: map[string]listschema.Attribute{
+			"customer_code": listschema.StringAttribute{
+				Description: "Only this customer's cards. Without it, every customer's cards: one call per customer, " +
+					"paced by the provider's `max_requests_per_second`.",
+				Optional: true,
+			},
+		},
+	}
+}
+
+func (l *cardListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg cardListConfig
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	client := l.client(&diags)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	var codes []string
+	if code := strings.TrimSpace(cfg.CustomerCode.ValueString()); code != "" {
+		codes = []string{code}
+	} else {
+		customers, err := client.GetCustomerList(ctx)
+		if err != nil {
+			diags.AddError("Cannot list Moka customers", fmt.Sprintf("GetCustomerList, to list every customer's cards: %v", err))
+			stream.Results = list.ListResultsStreamDiagnostics(diags)
+			return
+		}
+		for _, c := range customers {
+			codes = append(codes, c.CustomerCode)
+		}
+	}
+	one := len(codes) == 1 && !cfg.CustomerCode.IsNull()
+	// The cards are read as Terraform takes the results, one customer at a
+	// time, so that a limit stops the calls too.
+	stream.Results = limited(req.Limit, func(push func(list.ListResult) bool) {
+		for _, code := range codes {
+			cards, err := client.GetCardList(ctx, moka.CustomerRef{CustomerCode: code})
+			if moka.IsNotFound(err) && !one {
+				continue // removed since GetCustomerList
+			}
+			if err != nil {
+				var result list.ListResult
+				if moka.IsNotFound(err) {
+					result.Diagnostics.AddAttributeError(path.Root("customer_code"), "Moka customer not found",
+						fmt.Sprintf("The dealer account has no customer with customer_code %q.", code))
+				} else {
+					result.Diagnostics.AddError("Cannot list Moka cards", fmt.Sprintf("GetCardList of customer_code %q: %v", code, err))
+				}
+				push(result)
+				return
+			}
+			for _, card := range cards.Cards {
+				if !push(cardListResult(ctx, req, moka.CardWithCustomer{Customer: cards.Customer, Card: card})) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// cardListResult is one card as a list result. The resource is what Read
+// would store after an import, with the customer named by its code only:
+// moka_card takes exactly one of customer_code and dealer_customer_id, and
+// configuration generated from the result sets what the result holds.
+func cardListResult(ctx context.Context, req list.ListRequest, c moka.CardWithCustomer) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = cardDisplayName(c)
+	result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(identityCardToken), moka.NormalizeCardToken(c.Card.CardToken))...)
+	if req.IncludeResource {
+		m := cardModel{
+			CardName: types.StringNull(), CardNumberWOVersion: types.Int64Null(),
+			cardFacts: cardFacts{
+				CustomerCode: types.StringNull(), CardHolderFullName: types.StringNull(),
+				ExpMonth: types.StringNull(), ExpYear: types.StringNull(),
+			},
+			Timeouts: nullTimeouts(),
+		}
+		m.fill(c)
+		m.DealerCustomerID = types.Int64Null()
+		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	}
+	return result
+}
+
+// cardDisplayName is the masked number, the card's name if it has one, and
+// whose card it is: "512754******3332 Bonus kartım (CUST-0001)".
+func cardDisplayName(c moka.CardWithCustomer) string {
+	out := c.Card.CardNumberFirstSix + "******" + c.Card.CardNumberLastFour
+	if name := strings.TrimSpace(c.Card.CardName); name != "" {
+		out += " " + name
+	}
+	return out + " (" + c.Customer.CustomerCode + ")"
+}
+
+// limited stops results after limit of them (Terraform's -limit, or the list
+// block's limit); 0 means no limit.
+func limited(limit int64, results iter.Seq[list.ListResult]) iter.Seq[list.ListResult] {
+	return func(push func(list.ListResult) bool) {
+		var n int64
+		for r := range results {
+			if !push(r) {
+				return
+			}
+			if n++; limit > 0 && n >= limit && !r.Diagnostics.HasError() {
+				return
+			}
+		}
+	}
+}
+
+// nullTimeouts is an absent timeouts block.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}
