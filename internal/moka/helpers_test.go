@@ -236,35 +236,6 @@ func hang(r *http.Request) {
 	}
 }
 
-// refusingDialer makes the first dial fail the way a refused connection does,
-// then dials normally.
-func refusingDialer(t *testing.T, failures int) *http.Client {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	_ = ln.Close()
-	var mu sync.Mutex
-	n := 0
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			mu.Lock()
-			n++
-			fail := n <= failures
-			mu.Unlock()
-			var d net.Dialer
-			if fail {
-				return d.DialContext(ctx, network, closed)
-			}
-			return d.DialContext(ctx, network, addr)
-		},
-	}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}
-
 // captureLogger keeps every log line, formatted every way a sink might.
 type captureLogger struct {
 	mu    sync.Mutex

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -496,18 +495,4 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 	if stored := srv.Customers(); len(stored) != 1 || stored[0].FirstName != ok.FirstName || stored[0].LastName != ok.LastName || stored[0].Address != ok.Address {
 		t.Errorf("stored %+v", stored)
 	}
-}
-
-// rtFront serves srv and, for the named operations, answers with fault
-// instead: "lost" carries the call out and closes the connection without an
-// answer, "reset" closes it without carrying the call out.
-// An op written "Op>1" passes its first call and fails the later ones.
-func rtFront(t *testing.T, srv *sandbox.Server, fault string, ops ...string) string {
-	t.Helper()
-	return scriptedFront(t, srv, func(op string, n int) string {
-		if slices.Contains(ops, op) || (slices.Contains(ops, op+">1") && n > 1) {
-			return fault
-		}
-		return ""
-	}, nil)
 }
