@@ -137,7 +137,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	}
 	maps.Copy(attributes, computedCardFacts("dealer_customer_id", "customer_code", "card_holder_full_name", "exp_month", "exp_year"))
 	resp.Schema = schema.Schema{
-		Description: "A card stored for a customer (AddCard). Only `card_name` changes in place (UpdateCard); any other change stores a new card " +
+		Description: "A card stored for a customer (AddCard, then UpdateCard to give it its name: a claimed create, see below). Only `card_name` changes in place (UpdateCard); any other change stores a new card " +
 			"and removes the old one (RemoveCard). Add `lifecycle { create_before_destroy = true }` to store the new card before the old one goes.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{

@@ -67,7 +67,7 @@ func (r *dealerCustomerResource) Metadata(_ context.Context, req resource.Metada
 func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A customer of the dealer account (Moka's DealerCustomer), under which cards are stored. " +
-			"Create is AddCustomer, read is GetCustomer, update is UpdateCustomer (every field with a value is sent, and \"\" for each field removed from the configuration), destroy is RemoveCustomer.",
+			"Create is AddCustomer then UpdateCustomer (a claimed create: see below), read is GetCustomer, update is UpdateCustomer (every field with a value is sent, and \"\" for each field removed from the configuration), destroy is RemoveCustomer.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "The DealerCustomerId, as a string.",
