@@ -178,8 +178,10 @@ func productionRefusal(o options) string {
 	if err != nil || o.allowProduction {
 		return ""
 	}
+	// "host." is the same host, written fully qualified.
+	host := strings.TrimSuffix(u.Hostname(), ".")
 	for _, h := range productionHosts {
-		if strings.EqualFold(u.Hostname(), h) {
+		if strings.EqualFold(host, h) {
 			return fmt.Sprintf("conformance: %s is Moka's production endpoint; refusing to run there.\n"+
 				"The script creates and removes customers and stores and removes cards (Moka's published test cards) in the dealer account. "+
 				"A production account holds real customers and their cards, and an interrupted run could leave test records among them.\n"+

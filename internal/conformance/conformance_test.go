@@ -344,6 +344,8 @@ func TestConformanceRefusesProduction(t *testing.T) {
 		{"--environment", "production"},
 		{"--base-url", "https://service.mokaunited.com/"},
 		{"--base-url", "https://SERVICE.MOKA.COM"},
+		{"--base-url", "https://service.mokaunited.com./DealerCustomer"}, // fully qualified: the same host
+		{"--base-url", "https://service.moka.com.:443"},
 	} {
 		vars := map[string]string{"MOKA_DEALER_CODE": "D", "MOKA_USERNAME": "u", "MOKA_PASSWORD": "p"}
 		code, out, stderr := runAgainst(t, func(n string) string { return vars[n] }, args...)

@@ -361,7 +361,11 @@ func decodeEnvelope(operation string, status int, retryAfter string, raw []byte,
 		return nil, &TransportError{Operation: operation, HTTPStatus: status, RetryAfter: retryAfter, Err: errors.New("a Success answer with a failing HTTP status")}
 	}
 	if env.ResultCode != "Success" {
-		return nil, newAPIError(operation, redact(string(env.ResultCode), secrets), redact(string(env.ResultMessage), secrets))
+		// The code as Moka sent it: a fixed name such as
+		// DealerCustomer.GetCard.CardNotFound, which a password that happens
+		// to be "Card" must not garble (every decision is made on it). The
+		// message is free text and may echo what was sent.
+		return nil, newAPIError(operation, string(env.ResultCode), redact(string(env.ResultMessage), secrets))
 	}
 	return env.Data, nil
 }

@@ -324,3 +324,26 @@ func TestCheckCredentials(t *testing.T) {
 		t.Errorf("%d GetCard calls, want one per check", n)
 	}
 }
+
+// TestResultCodesSurviveAPasswordInThem: an API password that is a word of
+// Moka's result codes ("Card", "NotFound") must not garble the codes that
+// every decision is made on.
+func TestResultCodesSurviveAPasswordInThem(t *testing.T) {
+	for _, password := range []string{"Card", "NotFound", "Dealer", "Customer"} {
+		t.Run(password, func(t *testing.T) {
+			srv := testsupport.StartSandbox(t, sandbox.Options{Password: password})
+			c, err := New(Config{BaseURL: srv.URL(), DealerCode: "SANDBOX", Username: "sandbox", Password: password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.GetCard(context.Background(), "51937236-82e0-4637-a8f5-2e1ec56ec870")
+			if !IsNotFound(err) {
+				t.Errorf("GetCard of a missing card: %v, want not found", err)
+			}
+			_, err = c.GetCustomer(context.Background(), CustomerRef{CustomerCode: "YOK"})
+			if !IsNotFound(err) {
+				t.Errorf("GetCustomer of a missing customer: %v, want not found", err)
+			}
+		})
+	}
+}

@@ -149,5 +149,6 @@ func importedIdentity(ctx context.Context, req resource.ImportStateRequest, name
 			fmt.Sprintf("Importing by identity needs %s: import { identity = { %s = \"...\" } }.", name, name))
 		return "", false
 	}
-	return strings.TrimSpace(*value), true
+	// As given: a customer code's trailing blanks are part of it.
+	return *value, true
 }

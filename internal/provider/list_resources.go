@@ -156,7 +156,7 @@ func (l *cardListResource) List(ctx context.Context, req list.ListRequest, strea
 		return
 	}
 	var codes []string
-	if code := strings.TrimSpace(cfg.CustomerCode.ValueString()); code != "" {
+	if code := cfg.CustomerCode.ValueString(); strings.TrimSpace(code) != "" {
 		codes = []string{code}
 	} else {
 		customers, err := client.GetCustomerList(ctx)

@@ -474,9 +474,11 @@ func requestRateLimiter(attr types.Float64, diags *diag.Diagnostics) *moka.RateL
 		}
 		perSecond = v
 	}
-	if math.IsNaN(perSecond) || perSecond < 0 || perSecond > maxRequestsPerSecondLimit {
+	// Below a call a minute a cap would not be one: the limiter would take
+	// the interval for infinite and let every call through.
+	if math.IsNaN(perSecond) || perSecond < 0 || perSecond > maxRequestsPerSecondLimit || (perSecond > 0 && perSecond < minRequestsPerSecond) {
 		diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid max_requests_per_second",
-			fmt.Sprintf("max_requests_per_second (or %s) must be between 0 (no limit) and %d, got %v.", EnvMaxRequestsPS, maxRequestsPerSecondLimit, perSecond))
+			fmt.Sprintf("max_requests_per_second (or %s) must be 0 (no limit) or between %v and %d, got %v.", EnvMaxRequestsPS, minRequestsPerSecond, maxRequestsPerSecondLimit, perSecond))
 		return nil
 	}
 	rateLimitersMu.Lock()
@@ -496,6 +498,9 @@ func requestRateLimiter(attr types.Float64, diags *diag.Diagnostics) *moka.RateL
 // maxRequestsPerSecondLimit bounds the setting: above it a typo (an extra
 // zero or two) is likelier than a wish, and 0 already means no limit.
 const maxRequestsPerSecondLimit = 10000
+
+// minRequestsPerSecond is the smallest cap: one call a minute.
+const minRequestsPerSecond = 1.0 / 60
 
 // sharedHTTPClient is one connection pool for every provider instance in this
 // process, so parallel operations reuse kept-alive connections.

@@ -545,8 +545,10 @@ func TestRequestRateLimiter(t *testing.T) {
 		{"variable", types.Float64Null(), " 7 ", 7, ""},
 		{"zero is no limit", types.Float64Value(0), "", 0, ""},
 		{"fraction", types.Float64Null(), "0.5", 0.5, ""},
-		{"negative", types.Float64Value(-1), "", 0, "must be between 0"},
-		{"too many", types.Float64Value(10001), "", 0, "must be between 0"},
+		{"negative", types.Float64Value(-1), "", 0, "must be 0 (no limit) or between"},
+		{"too many", types.Float64Value(10001), "", 0, "must be 0 (no limit) or between"},
+		{"too few to be a cap", types.Float64Null(), "1e-300", 0, "must be 0 (no limit) or between"},
+		{"one a minute", types.Float64Value(1.0 / 60), "", 1.0 / 60, ""},
 		{"variable not a number", types.Float64Null(), "lots", 0, "must be a number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
