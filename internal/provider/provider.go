@@ -478,7 +478,7 @@ func requestRateLimiter(attr types.Float64, diags *diag.Diagnostics) *moka.RateL
 	// the interval for infinite and let every call through.
 	if math.IsNaN(perSecond) || perSecond < 0 || perSecond > maxRequestsPerSecondLimit || (perSecond > 0 && perSecond < minRequestsPerSecond) {
 		diags.AddAttributeError(path.Root("max_requests_per_second"), "Invalid max_requests_per_second",
-			fmt.Sprintf("max_requests_per_second (or %s) must be 0 (no limit) or between %v and %d, got %v.", EnvMaxRequestsPS, minRequestsPerSecond, maxRequestsPerSecondLimit, perSecond))
+			fmt.Sprintf("max_requests_per_second (or %s) must be 0 (no limit) or between 1/60 (a call a minute) and %d, got %v.", EnvMaxRequestsPS, maxRequestsPerSecondLimit, perSecond))
 		return nil
 	}
 	rateLimitersMu.Lock()

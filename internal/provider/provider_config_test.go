@@ -207,11 +207,11 @@ func TestAccProviderConfig_errors(t *testing.T) {
 			step(env(EnvRequestTimeout, "-5s"), sandboxURL+creds, `must be a duration between 100ms`),
 			// max_requests_per_second.
 			step(none, sandboxURL+creds+"max_requests_per_second = -1\n",
-				`max_requests_per_second \(or MOKA_MAX_REQUESTS_PER_SECOND\) must be between 0 \(no limit\) and 10000, got -1`),
-			step(none, sandboxURL+creds+"max_requests_per_second = 100000\n", `must be between 0 \(no limit\) and 10000, got 100000`),
+				`max_requests_per_second \(or MOKA_MAX_REQUESTS_PER_SECOND\) must be 0 \(no limit\) or between 1/60 \(a call a minute\) and 10000, got -1`),
+			step(none, sandboxURL+creds+"max_requests_per_second = 100000\n", `must be 0 \(no limit\) or between 1/60 \(a call a minute\) and 10000, got 100000`),
 			step(env(EnvMaxRequestsPS, "ten"), sandboxURL+creds,
 				`The MOKA_MAX_REQUESTS_PER_SECOND environment variable must be a number such as 10 or 0.5, got "ten"`),
-			step(env(EnvMaxRequestsPS, "-3"), sandboxURL+creds, `must be between 0 \(no limit\) and 10000, got -3`),
+			step(env(EnvMaxRequestsPS, "-3"), sandboxURL+creds, `must be 0 \(no limit\) or between 1/60 \(a call a minute\) and 10000, got -3`),
 		},
 	})
 }
