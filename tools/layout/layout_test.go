@@ -1,0 +1,30 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestViolations(t *testing.T) {
+	tests := []struct {
+		name string
+		pkg  pkgReport
+		want string
+	}{
+		{"registration may name resources", pkgReport{path: "internal/provider", edges: map[edge]int{{"provider.go", "resource_card.go"}: 1}}, ""},
+		{"shared rule in a resource file", pkgReport{path: "internal/provider", edges: map[edge]int{{"resource_card.go", "resource_dealer_customer.go"}: 2}}, "resource_card.go uses a name declared in resource_dealer_customer.go"},
+		{"shared file reaching into a resource", pkgReport{path: "internal/provider", edges: map[edge]int{{"private_state.go", "list_card.go"}: 1}}, "private_state.go uses a name declared in list_card.go"},
+		{"resource using a shared file", pkgReport{path: "internal/provider", edges: map[edge]int{{"resource_card.go", "card_model.go"}: 1}}, ""},
+		{"sandbox importing the client", pkgReport{path: "internal/sandbox", imports: []string{"internal/moka"}}, "internal/sandbox imports internal/moka"},
+		{"client importing the sandbox", pkgReport{path: "internal/moka", imports: []string{"internal/sandbox"}}, "internal/moka imports internal/sandbox"},
+		{"other packages may use both", pkgReport{path: "internal/conformance", imports: []string{"internal/moka", "internal/sandbox"}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := strings.Join(report{tt.pkg}.violations(), "\n")
+			if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+				t.Errorf("violations = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
