@@ -31,48 +31,10 @@ type dealerCustomerDataSource struct {
 	dataSourceBase
 }
 
-// customerFields are a customer's attributes as data sources show them; the
-// customer's password is left out, so that reading a customer puts no secret in state.
-type customerFields struct {
-	DealerCustomerID types.Int64  `tfsdk:"dealer_customer_id"`
-	CustomerCode     types.String `tfsdk:"customer_code"`
-	FirstName        types.String `tfsdk:"first_name"`
-	LastName         types.String `tfsdk:"last_name"`
-	Gender           types.String `tfsdk:"gender"`
-	BirthDate        types.String `tfsdk:"birth_date"`
-	GsmNumber        types.String `tfsdk:"gsm_number"`
-	Email            types.String `tfsdk:"email"`
-	Address          types.String `tfsdk:"address"`
-}
-
 type dealerCustomerDataModel struct {
 	ID types.String `tfsdk:"id"`
 	customerFields
 	Cards types.List `tfsdk:"cards"`
-}
-
-func customerFieldsFrom(c moka.Customer) customerFields {
-	return customerFields{
-		DealerCustomerID: types.Int64Value(c.DealerCustomerID),
-		CustomerCode:     types.StringValue(c.CustomerCode),
-		FirstName:        types.StringValue(c.FirstName),
-		LastName:         types.StringValue(c.LastName),
-		Gender:           types.StringValue(genderNames[c.Gender]),
-		BirthDate:        types.StringValue(isoDate(c.BirthDate)),
-		GsmNumber:        types.StringValue(c.GsmNumber),
-		Email:            types.StringValue(c.Email),
-		Address:          types.StringValue(c.Address),
-	}
-}
-
-var customerFieldDescriptions = map[string]string{
-	"first_name": "First name.",
-	"last_name":  "Last name.",
-	"gender":     "`male`, `female`, or empty.",
-	"birth_date": "Date of birth as `YYYY-MM-DD`, or empty.",
-	"gsm_number": "Mobile phone number.",
-	"email":      "E-mail address.",
-	"address":    "Postal address.",
 }
 
 var cardObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{

@@ -34,17 +34,6 @@ import (
 // claim, marked privateCreateUncertain; nothing can prove what they found
 // to be Terraform's, so a refresh drops them, naming what it found.
 
-// privateCreateClaim is the private-state key of a pending record's claim.
-const privateCreateClaim = "create_claim"
-
-// privateCreateUncertain is the 0.1 marker of a pending record without a claim.
-const privateCreateUncertain = "create_uncertain"
-
-// privateGetter is the part of private state a pending record is read from.
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
 // pendingCreate is what private state says of a create that was not settled.
 type pendingCreate struct {
 	// claim is the claim the lost create carried, or "".

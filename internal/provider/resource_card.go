@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -42,16 +40,6 @@ func NewCardResource() resource.Resource {
 
 type cardResource struct {
 	resourceBase
-}
-
-type cardModel struct {
-	ID                  types.String `tfsdk:"id"`
-	CardToken           types.String `tfsdk:"card_token"`
-	CardName            types.String `tfsdk:"card_name"`
-	CardNumberWO        types.String `tfsdk:"card_number_wo"`
-	CardNumberWOVersion types.Int64  `tfsdk:"card_number_wo_version"`
-	cardFacts
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *cardResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -468,10 +456,6 @@ func (m cardModel) pendingRecord(number string) cardModel {
 	return m
 }
 
-func (m cardModel) customerRef() moka.CustomerRef {
-	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
-}
-
 // settlePendingCard is the refresh of a pending record (pending_create.go): a
 // card of the customer is adopted only if it carries the claim.
 func settlePendingCard(ctx context.Context, client *moka.Client, state cardModel, pending pendingCreate, private privateGetter, resp *resource.ReadResponse) {
@@ -494,10 +478,6 @@ func settlePendingCard(ctx context.Context, client *moka.Client, state cardModel
 	state.fill(*found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
-
-// privateCardsBefore is where version 0.1 kept, with a pending record, the
-// tokens of the cards the customer had before the create.
-const privateCardsBefore = "cards_before_create"
 
 // dropLegacyPendingCard drops a 0.1 pending record, which has no claim: a card
 // that looks like the one sent is no proof. The warning names it, to import.
@@ -526,26 +506,4 @@ func dropLegacyPendingCard(ctx context.Context, client *moka.Client, state cardM
 	resp.Diagnostics.AddWarning("Unconfirmed Moka card dropped from state",
 		"A card create that got no answer under an earlier version of the provider left a record that cannot be settled safely. It is dropped from state. "+detail)
 	resp.State.RemoveResource(ctx)
-}
-
-// fill sets what Moka says of the card, its name included: when the
-// configuration leaves card_name out, the name is Moka's (and may be managed by
-// moka_card_name) rather than a diff to undo; no name is null.
-func (m *cardModel) fill(c moka.CardWithCustomer) {
-	m.ID = types.StringValue(c.Card.CardToken)
-	m.CardToken = types.StringValue(c.Card.CardToken)
-	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
-	m.CardNumberWO = types.StringNull()
-	prior := m.cardFacts
-	m.cardFacts = cardFactsFrom(c)
-	// The facts the configuration sets keep its spelling where Moka's means the
-	// same, or every apply would end in "inconsistent result" and a replacement.
-	m.CustomerCode = refreshed(prior.CustomerCode, c.Customer.CustomerCode, sameText)
-	m.CardHolderFullName = refreshed(prior.CardHolderFullName, c.Card.CardHolderFullName, sameTextIgnoringCase)
-	m.ExpMonth = refreshed(prior.ExpMonth, c.Card.ExpMonth, sameText)
-	m.ExpYear = refreshed(prior.ExpYear, c.Card.ExpYear, sameText)
-}
-
-func sameTextIgnoringCase(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }

@@ -29,10 +29,6 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*cardNameResource)(nil)
 )
 
-// privateOriginalCardName keeps, in private state, the name a card had before
-// Terraform took it over, so that destroy can give it back.
-const privateOriginalCardName = "original_card_name"
-
 // NewCardNameResource is moka_card_name.
 func NewCardNameResource() resource.Resource {
 	return &cardNameResource{}
@@ -263,11 +259,6 @@ func (m *cardNameModel) fill(c moka.CardWithCustomer) {
 	m.cardFacts = cardFactsFrom(c)
 }
 
-// privateSetter is the part of resource private state used here.
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 func rememberOriginalName(ctx context.Context, private privateSetter, name string) diag.Diagnostics {
 	raw, err := json.Marshal(name)
 	if err != nil {
@@ -276,31 +267,4 @@ func rememberOriginalName(ctx context.Context, private privateSetter, name strin
 		return diags
 	}
 	return private.SetKey(ctx, privateOriginalCardName, raw)
-}
-
-// readCard is GetCard for a refresh. A card removed outside Terraform is
-// dropped from state with a warning that ends with what follows from that;
-// nil means the refresh is over (gone, or an error in resp).
-func readCard(ctx context.Context, client *moka.Client, token string, resp *resource.ReadResponse, whatFollows string) *moka.CardWithCustomer {
-	got, err := client.GetCard(ctx, token)
-	if moka.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Moka card is gone",
-			fmt.Sprintf("The card %s no longer exists in Moka: it was removed in Moka, or went with its customer when that was removed or replaced. It is dropped from state; %s.", token, whatFollows))
-		resp.State.RemoveResource(ctx)
-		return nil
-	}
-	if err != nil {
-		addCardError(&resp.Diagnostics, "read", token, err)
-		return nil
-	}
-	return got
-}
-
-// addCardError turns a client error about a card into a diagnostic.
-func addCardError(diags interface{ AddError(string, string) }, action, token string, err error) {
-	if moka.IsNotFound(err) {
-		diags.AddError("Moka card not found", fmt.Sprintf("Cannot %s card %s: Moka has no card with that token.", action, token))
-		return
-	}
-	diags.AddError("Cannot "+action+" Moka card", fmt.Sprintf("Card %s: %v", token, err))
 }

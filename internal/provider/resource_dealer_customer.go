@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -30,10 +28,6 @@ var (
 	_ resource.ResourceWithIdentity       = (*dealerCustomerResource)(nil)
 )
 
-// privatePasswordWriteOnly marks, in private state, a customer whose password is
-// managed through password_wo: Read must then not copy Moka's password to state.
-const privatePasswordWriteOnly = "password_write_only"
-
 // NewDealerCustomerResource is moka_dealer_customer.
 func NewDealerCustomerResource() resource.Resource {
 	return &dealerCustomerResource{}
@@ -41,23 +35,6 @@ func NewDealerCustomerResource() resource.Resource {
 
 type dealerCustomerResource struct {
 	resourceBase
-}
-
-type dealerCustomerModel struct {
-	ID                types.String     `tfsdk:"id"`
-	DealerCustomerID  types.Int64      `tfsdk:"dealer_customer_id"`
-	CustomerCode      types.String     `tfsdk:"customer_code"`
-	FirstName         types.String     `tfsdk:"first_name"`
-	LastName          types.String     `tfsdk:"last_name"`
-	Gender            types.String     `tfsdk:"gender"`
-	BirthDate         types.String     `tfsdk:"birth_date"`
-	GsmNumber         types.String     `tfsdk:"gsm_number"`
-	Email             equivalentString `tfsdk:"email"`
-	Address           types.String     `tfsdk:"address"`
-	Password          types.String     `tfsdk:"password"`
-	PasswordWO        types.String     `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64      `tfsdk:"password_wo_version"`
-	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
 }
 
 func (r *dealerCustomerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -562,161 +539,4 @@ func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.I
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("dealer_customer_id"), ref.DealerCustomerID)...)
-}
-
-// addCustomerError turns a client error into a diagnostic that says what to do.
-func addCustomerError(diags interface {
-	AddError(string, string)
-	AddAttributeError(path.Path, string, string)
-}, action, code string, err error) {
-	var conflict *moka.ConflictError
-	switch {
-	case errors.As(err, &conflict) && conflict.Retired:
-		diags.AddAttributeError(path.Root("customer_code"), "Customer code cannot be used again", conflict.Error()+".")
-	case errors.As(err, &conflict) && conflict.ClaimedByAnotherCreate:
-		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%v. That state adopts it on its next plan or apply; this configuration cannot create it. Choose another customer_code, or remove it from one of the two configurations.", conflict))
-	case errors.As(err, &conflict):
-		id := "code:" + code
-		if conflict.DealerCustomerID != 0 {
-			id = strconv.FormatInt(conflict.DealerCustomerID, 10)
-		}
-		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%v. Terraform did not create it, so it will not take it over on its own. To manage that customer with this configuration, %s", conflict, importHint(id)))
-	case moka.IsAlreadyExists(err):
-		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("Moka says customer_code %q is already registered. To manage that customer with this configuration, %s", code, importHint("code:"+code)))
-	case moka.IsInvalidEmail(err):
-		diags.AddAttributeError(path.Root("email"), "Invalid email", fmt.Sprintf("Moka refused the e-mail address: %v", err))
-	case moka.IsNotFound(err):
-		diags.AddError("Moka customer is gone", fmt.Sprintf("Cannot %s customer_code %q: it no longer exists in Moka (%v). Run terraform apply again to recreate it.", action, code, err))
-	default:
-		diags.AddError("Cannot "+action+" Moka customer", fmt.Sprintf("customer_code %q: %v", code, err))
-	}
-}
-
-// importHint is how to import an existing customer (or card) with id, in a
-// form a user can paste: the framework does not tell a resource its address.
-func importHint(id string) string {
-	return fmt.Sprintf("import it. Add this block, with this resource's address after \"to =\":\n\n  import {\n    to = \n    id = %q\n  }\n\nor run: terraform import ADDRESS %q  (ADDRESS: this resource's address)", id, id)
-}
-
-// withID is m as created, with Moka's id (0: none yet, null).
-func (m dealerCustomerModel) withID(id int64) dealerCustomerModel {
-	m.ID, m.DealerCustomerID, m.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
-	if id > 0 {
-		m.ID, m.DealerCustomerID = types.StringValue(strconv.FormatInt(id, 10)), types.Int64Value(id)
-	}
-	return m
-}
-
-// privateFlag is the private-state value of a flag: "true", or nothing at all
-// for false. Terraform rewrites the whole state file after every resource it
-// applies, so a key on every instance of a large state costs it time on each
-// write; readers treat an absent key as false (states written before this kept
-// an explicit "false").
-func privateFlag(set bool) []byte {
-	if !set {
-		return nil
-	}
-	return []byte("true")
-}
-
-func (m dealerCustomerModel) ref() moka.CustomerRef {
-	if id := m.DealerCustomerID.ValueInt64(); id > 0 {
-		return moka.CustomerRef{DealerCustomerID: id}
-	}
-	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString()}
-}
-
-// toAPI is the customer as Moka takes it; the password is the plain one (the
-// caller swaps in password_wo when that is used).
-func (m dealerCustomerModel) toAPI() moka.Customer {
-	return moka.Customer{
-		DealerCustomerID: m.DealerCustomerID.ValueInt64(),
-		CustomerCode:     m.CustomerCode.ValueString(),
-		Password:         m.Password.ValueString(),
-		FirstName:        m.FirstName.ValueString(),
-		LastName:         m.LastName.ValueString(),
-		Gender:           genderFromName(m.Gender.ValueString()),
-		BirthDate:        strings.ReplaceAll(m.BirthDate.ValueString(), "-", ""),
-		GsmNumber:        m.GsmNumber.ValueString(),
-		Email:            m.Email.ValueString(),
-		Address:          m.Address.ValueString(),
-	}
-}
-
-// withAPI is m refreshed from what Moka holds. Where Moka's value means the same
-// as the one in m (an e-mail in other case, a date in another form), m's spelling
-// is kept, so that a plan after apply is empty.
-func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) dealerCustomerModel {
-	m.ID = types.StringValue(strconv.FormatInt(c.DealerCustomerID, 10))
-	m.DealerCustomerID = types.Int64Value(c.DealerCustomerID)
-	// A code Moka answers in another spelling of white space is the same code:
-	// taking Moka's would plan a replacement that never settles.
-	m.CustomerCode = refreshed(m.CustomerCode, c.CustomerCode, sameText)
-	if m.CustomerCode.IsNull() {
-		m.CustomerCode = types.StringValue("")
-	}
-	m.FirstName = refreshed(m.FirstName, c.FirstName, sameText)
-	m.LastName = refreshed(m.LastName, c.LastName, sameText)
-	m.Gender = refreshed(m.Gender, genderNames[c.Gender], sameText)
-	m.BirthDate = refreshed(m.BirthDate, isoDate(c.BirthDate), sameText)
-	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, sameText)
-	m.Email = newEmail(refreshed(m.Email.StringValue, c.Email, sameEmail.same))
-	m.Address = refreshed(m.Address, c.Address, sameText)
-	m.PasswordWO = types.StringNull()
-	if passwordWriteOnly || m.Password.IsNull() {
-		// Not managed here (left out of the configuration, or write-only):
-		// Moka's password stays out of state, and updates leave it as it is.
-		m.Password = types.StringNull()
-	} else {
-		m.Password = refreshed(m.Password, c.Password, func(a, b string) bool { return a == b })
-	}
-	return m
-}
-
-// refreshed is the value to store for an optional attribute that Moka says is
-// now got: empty means unset (null, unless the configuration said ""), and a
-// value equal to the prior one keeps the prior one's spelling.
-func refreshed(prior types.String, got string, equal func(a, b string) bool) types.String {
-	if !prior.IsNull() && !prior.IsUnknown() && equal(prior.ValueString(), got) {
-		return prior
-	}
-	if got == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(got)
-}
-
-func sameText(a, b string) bool {
-	return strings.TrimSpace(a) == strings.TrimSpace(b)
-}
-
-var genderNames = map[moka.Gender]string{
-	moka.GenderUnspecified: "",
-	moka.GenderMale:        "male",
-	moka.GenderFemale:      "female",
-}
-
-func genderFromName(name string) moka.Gender {
-	for g, n := range genderNames {
-		if n == name {
-			return g
-		}
-	}
-	return moka.GenderUnspecified
-}
-
-// isoDate turns the dates Moka may answer with (YYYYMMDD as documented, or
-// YYYY-MM-DD, possibly with a time of day) into YYYY-MM-DD.
-func isoDate(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
-		return s[:10]
-	}
-	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
-		return s[:4] + "-" + s[4:6] + "-" + s[6:]
-	}
-	return s
 }

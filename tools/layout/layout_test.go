@@ -5,6 +5,21 @@ import (
 	"testing"
 )
 
+// TestProjectKeepsItsRooms fails when a file uses a name hidden in a resource's
+// file, or when the sandbox and the client come to share code.
+func TestProjectKeepsItsRooms(t *testing.T) {
+	r, err := analyze(module + "/...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r) < 5 {
+		t.Fatalf("analyzed %d packages; the loader found too little to judge", len(r))
+	}
+	for _, v := range r.violations() {
+		t.Error(v)
+	}
+}
+
 func TestViolations(t *testing.T) {
 	tests := []struct {
 		name string

@@ -3,11 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"iter"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -18,106 +15,11 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// List resources (Terraform 1.14 and later): `list` blocks in a .tfquery.hcl
-// file, run by `terraform query`, find what the dealer account holds; with
-// -generate-config-out Terraform writes a resource block and an import block
-// (by identity) for each result, which is how an existing account is adopted.
-// The resource in each result is what a refresh right after the import would
-// store, less what the generated configuration must not set (see each below).
-
-var (
-	_ list.ListResourceWithConfigure = (*dealerCustomerListResource)(nil)
-	_ list.ListResourceWithConfigure = (*cardListResource)(nil)
-)
-
-// NewDealerCustomerListResource is `list "moka_dealer_customer"`.
-func NewDealerCustomerListResource() list.ListResource {
-	return &dealerCustomerListResource{}
-}
+var _ list.ListResourceWithConfigure = (*cardListResource)(nil)
 
 // NewCardListResource is `list "moka_card"`.
 func NewCardListResource() list.ListResource {
 	return &cardListResource{}
-}
-
-type dealerCustomerListResource struct {
-	resourceBase
-}
-
-type dealerCustomerListConfig struct {
-	CustomerCodePrefix types.String `tfsdk:"customer_code_prefix"`
-}
-
-func (l *dealerCustomerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_dealer_customer"
-}
-
-func (l *dealerCustomerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = listschema.Schema{
-		Description: "The customers of the dealer account (one GetCustomerList call), each with its customer code as identity. " +
-			"Each result's display name is the code and the customer's name. Passwords are never part of a result.",
-		Attributes: map[string]listschema.Attribute{
-			"customer_code_prefix": listschema.StringAttribute{
-				Description: "Only customers whose code starts with this, compared exactly (case matters).",
-				Optional:    true,
-			},
-		},
-	}
-}
-
-func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg dealerCustomerListConfig
-	var diags diag.Diagnostics
-	diags.Append(req.Config.Get(ctx, &cfg)...)
-	client := l.client(&diags)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	customers, err := client.GetCustomerList(ctx)
-	if err != nil {
-		diags.AddError("Cannot list Moka customers", fmt.Sprintf("GetCustomerList: %v", err))
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	prefix := cfg.CustomerCodePrefix.ValueString()
-	stream.Results = limited(req.Limit, func(push func(list.ListResult) bool) {
-		for _, c := range customers {
-			if !strings.HasPrefix(c.CustomerCode, prefix) {
-				continue
-			}
-			if !push(customerListResult(ctx, req, c)) {
-				return
-			}
-		}
-	})
-}
-
-// customerListResult is one customer as a list result. The resource is what
-// Read would store after an import, without the password: a list shows no
-// secret, and configuration generated from it must not set one.
-func customerListResult(ctx context.Context, req list.ListRequest, c moka.Customer) list.ListResult {
-	result := req.NewListResult(ctx)
-	result.DisplayName = customerDisplayName(c)
-	result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(identityCustomerCode), c.CustomerCode)...)
-	if req.IncludeResource {
-		c.Password = ""
-		m := dealerCustomerModel{
-			Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
-			Timeouts: nullTimeouts(),
-		}.withAPI(c, false)
-		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-	}
-	return result
-}
-
-// customerDisplayName is the code and, when Moka has it, the name.
-func customerDisplayName(c moka.Customer) string {
-	name := strings.TrimSpace(strings.TrimSpace(c.FirstName) + " " + strings.TrimSpace(c.LastName))
-	if name == "" {
-		return c.CustomerCode
-	}
-	return c.CustomerCode + " (" + name + ")"
 }
 
 type cardListResource struct {
@@ -230,27 +132,4 @@ func cardDisplayName(c moka.CardWithCustomer) string {
 		out += " " + name
 	}
 	return out + " (" + c.Customer.CustomerCode + ")"
-}
-
-// limited stops results after limit of them (Terraform's -limit, or the list
-// block's limit); 0 means no limit.
-func limited(limit int64, results iter.Seq[list.ListResult]) iter.Seq[list.ListResult] {
-	return func(push func(list.ListResult) bool) {
-		var n int64
-		for r := range results {
-			if !push(r) {
-				return
-			}
-			if n++; limit > 0 && n >= limit && !r.Diagnostics.HasError() {
-				return
-			}
-		}
-	}
-}
-
-// nullTimeouts is an absent timeouts block.
-func nullTimeouts() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-	})}
 }

@@ -1,6 +1,12 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -9,6 +15,11 @@ import (
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
+
+// A stored card as Terraform holds it: cardFacts, what Moka tells about any
+// card (every card resource, data source and list result shows them); cardModel,
+// the moka_card resource's model (the list resource returns it too); and the
+// reading of a card that the card resources share.
 
 // cardFacts is what Moka tells about a stored card besides its token and name:
 // its customer, bank, the visible digits and the expiry. None of it can change
@@ -69,4 +80,58 @@ func computedCardFacts(configurable ...string) map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
 	return out
+}
+
+type cardModel struct {
+	ID                  types.String `tfsdk:"id"`
+	CardToken           types.String `tfsdk:"card_token"`
+	CardName            types.String `tfsdk:"card_name"`
+	CardNumberWO        types.String `tfsdk:"card_number_wo"`
+	CardNumberWOVersion types.Int64  `tfsdk:"card_number_wo_version"`
+	cardFacts
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m cardModel) customerRef() moka.CustomerRef {
+	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
+}
+
+// fill sets what Moka says of the card, its name included: when the
+// configuration leaves card_name out, the name is Moka's (and may be managed by
+// moka_card_name) rather than a diff to undo; no name is null.
+func (m *cardModel) fill(c moka.CardWithCustomer) {
+	m.ID = types.StringValue(c.Card.CardToken)
+	m.CardToken = types.StringValue(c.Card.CardToken)
+	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
+	m.CardNumberWO = types.StringNull()
+	prior := m.cardFacts
+	m.cardFacts = cardFactsFrom(c)
+	// The facts the configuration sets keep its spelling where Moka's means the
+	// same, or every apply would end in "inconsistent result" and a replacement.
+	m.CustomerCode = refreshed(prior.CustomerCode, c.Customer.CustomerCode, sameText)
+	m.CardHolderFullName = refreshed(prior.CardHolderFullName, c.Card.CardHolderFullName, sameTextIgnoringCase)
+	m.ExpMonth = refreshed(prior.ExpMonth, c.Card.ExpMonth, sameText)
+	m.ExpYear = refreshed(prior.ExpYear, c.Card.ExpYear, sameText)
+}
+
+func sameTextIgnoringCase(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// readCard is GetCard for a refresh. A card removed outside Terraform is
+// dropped from state with a warning that ends with what follows from that;
+// nil means the refresh is over (gone, or an error in resp).
+func readCard(ctx context.Context, client *moka.Client, token string, resp *resource.ReadResponse, whatFollows string) *moka.CardWithCustomer {
+	got, err := client.GetCard(ctx, token)
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Moka card is gone",
+			fmt.Sprintf("The card %s no longer exists in Moka: it was removed in Moka, or went with its customer when that was removed or replaced. It is dropped from state; %s.", token, whatFollows))
+		resp.State.RemoveResource(ctx)
+		return nil
+	}
+	if err != nil {
+		addCardError(&resp.Diagnostics, "read", token, err)
+		return nil
+	}
+	return got
 }

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -193,4 +195,21 @@ func (s *customerSnapshot) find(ref moka.CustomerRef, needPassword bool) (*moka.
 	}
 	out := *c
 	return &out, true
+}
+
+// refreshed is the value to store for an optional attribute that Moka says is
+// now got: empty means unset (null, unless the configuration said ""), and a
+// value equal to the prior one keeps the prior one's spelling.
+func refreshed(prior types.String, got string, equal func(a, b string) bool) types.String {
+	if !prior.IsNull() && !prior.IsUnknown() && equal(prior.ValueString(), got) {
+		return prior
+	}
+	if got == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(got)
+}
+
+func sameText(a, b string) bool {
+	return strings.TrimSpace(a) == strings.TrimSpace(b)
 }

@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// A Moka customer as Terraform holds it: dealerCustomerModel is the
+// moka_dealer_customer resource's model (the list resource returns it too), and
+// customerFields what the data sources show. Both map from moka.Customer here,
+// and nowhere else.
+
+type dealerCustomerModel struct {
+	ID                types.String     `tfsdk:"id"`
+	DealerCustomerID  types.Int64      `tfsdk:"dealer_customer_id"`
+	CustomerCode      types.String     `tfsdk:"customer_code"`
+	FirstName         types.String     `tfsdk:"first_name"`
+	LastName          types.String     `tfsdk:"last_name"`
+	Gender            types.String     `tfsdk:"gender"`
+	BirthDate         types.String     `tfsdk:"birth_date"`
+	GsmNumber         types.String     `tfsdk:"gsm_number"`
+	Email             equivalentString `tfsdk:"email"`
+	Address           types.String     `tfsdk:"address"`
+	Password          types.String     `tfsdk:"password"`
+	PasswordWO        types.String     `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64      `tfsdk:"password_wo_version"`
+	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
+}
+
+// withID is m as created, with Moka's id (0: none yet, null).
+func (m dealerCustomerModel) withID(id int64) dealerCustomerModel {
+	m.ID, m.DealerCustomerID, m.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
+	if id > 0 {
+		m.ID, m.DealerCustomerID = types.StringValue(strconv.FormatInt(id, 10)), types.Int64Value(id)
+	}
+	return m
+}
+
+func (m dealerCustomerModel) ref() moka.CustomerRef {
+	if id := m.DealerCustomerID.ValueInt64(); id > 0 {
+		return moka.CustomerRef{DealerCustomerID: id}
+	}
+	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString()}
+}
+
+// toAPI is the customer as Moka takes it; the password is the plain one (the
+// caller swaps in password_wo when that is used).
+func (m dealerCustomerModel) toAPI() moka.Customer {
+	return moka.Customer{
+		DealerCustomerID: m.DealerCustomerID.ValueInt64(),
+		CustomerCode:     m.CustomerCode.ValueString(),
+		Password:         m.Password.ValueString(),
+		FirstName:        m.FirstName.ValueString(),
+		LastName:         m.LastName.ValueString(),
+		Gender:           genderFromName(m.Gender.ValueString()),
+		BirthDate:        strings.ReplaceAll(m.BirthDate.ValueString(), "-", ""),
+		GsmNumber:        m.GsmNumber.ValueString(),
+		Email:            m.Email.ValueString(),
+		Address:          m.Address.ValueString(),
+	}
+}
+
+// withAPI is m refreshed from what Moka holds. Where Moka's value means the same
+// as the one in m (an e-mail in other case, a date in another form), m's spelling
+// is kept, so that a plan after apply is empty.
+func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) dealerCustomerModel {
+	m.ID = types.StringValue(strconv.FormatInt(c.DealerCustomerID, 10))
+	m.DealerCustomerID = types.Int64Value(c.DealerCustomerID)
+	// A code Moka answers in another spelling of white space is the same code:
+	// taking Moka's would plan a replacement that never settles.
+	m.CustomerCode = refreshed(m.CustomerCode, c.CustomerCode, sameText)
+	if m.CustomerCode.IsNull() {
+		m.CustomerCode = types.StringValue("")
+	}
+	m.FirstName = refreshed(m.FirstName, c.FirstName, sameText)
+	m.LastName = refreshed(m.LastName, c.LastName, sameText)
+	m.Gender = refreshed(m.Gender, genderNames[c.Gender], sameText)
+	m.BirthDate = refreshed(m.BirthDate, isoDate(c.BirthDate), sameText)
+	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, sameText)
+	m.Email = newEmail(refreshed(m.Email.StringValue, c.Email, sameEmail.same))
+	m.Address = refreshed(m.Address, c.Address, sameText)
+	m.PasswordWO = types.StringNull()
+	if passwordWriteOnly || m.Password.IsNull() {
+		// Not managed here (left out of the configuration, or write-only):
+		// Moka's password stays out of state, and updates leave it as it is.
+		m.Password = types.StringNull()
+	} else {
+		m.Password = refreshed(m.Password, c.Password, func(a, b string) bool { return a == b })
+	}
+	return m
+}
+
+var genderNames = map[moka.Gender]string{
+	moka.GenderUnspecified: "",
+	moka.GenderMale:        "male",
+	moka.GenderFemale:      "female",
+}
+
+func genderFromName(name string) moka.Gender {
+	for g, n := range genderNames {
+		if n == name {
+			return g
+		}
+	}
+	return moka.GenderUnspecified
+}
+
+// isoDate turns the dates Moka may answer with (YYYYMMDD as documented, or
+// YYYY-MM-DD, possibly with a time of day) into YYYY-MM-DD.
+func isoDate(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		return s[:10]
+	}
+	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
+		return s[:4] + "-" + s[4:6] + "-" + s[6:]
+	}
+	return s
+}
+
+// customerFields are a customer's attributes as data sources show them; the
+// customer's password is left out, so that reading a customer puts no secret in state.
+type customerFields struct {
+	DealerCustomerID types.Int64  `tfsdk:"dealer_customer_id"`
+	CustomerCode     types.String `tfsdk:"customer_code"`
+	FirstName        types.String `tfsdk:"first_name"`
+	LastName         types.String `tfsdk:"last_name"`
+	Gender           types.String `tfsdk:"gender"`
+	BirthDate        types.String `tfsdk:"birth_date"`
+	GsmNumber        types.String `tfsdk:"gsm_number"`
+	Email            types.String `tfsdk:"email"`
+	Address          types.String `tfsdk:"address"`
+}
+
+func customerFieldsFrom(c moka.Customer) customerFields {
+	return customerFields{
+		DealerCustomerID: types.Int64Value(c.DealerCustomerID),
+		CustomerCode:     types.StringValue(c.CustomerCode),
+		FirstName:        types.StringValue(c.FirstName),
+		LastName:         types.StringValue(c.LastName),
+		Gender:           types.StringValue(genderNames[c.Gender]),
+		BirthDate:        types.StringValue(isoDate(c.BirthDate)),
+		GsmNumber:        types.StringValue(c.GsmNumber),
+		Email:            types.StringValue(c.Email),
+		Address:          types.StringValue(c.Address),
+	}
+}
+
+var customerFieldDescriptions = map[string]string{
+	"first_name": "First name.",
+	"last_name":  "Last name.",
+	"gender":     "`male`, `female`, or empty.",
+	"birth_date": "Date of birth as `YYYY-MM-DD`, or empty.",
+	"gsm_number": "Mobile phone number.",
+	"email":      "E-mail address.",
+	"address":    "Postal address.",
+}

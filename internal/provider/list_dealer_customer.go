@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+var _ list.ListResourceWithConfigure = (*dealerCustomerListResource)(nil)
+
+// NewDealerCustomerListResource is `list "moka_dealer_customer"`.
+func NewDealerCustomerListResource() list.ListResource {
+	return &dealerCustomerListResource{}
+}
+
+type dealerCustomerListResource struct {
+	resourceBase
+}
+
+type dealerCustomerListConfig struct {
+	CustomerCodePrefix types.String `tfsdk:"customer_code_prefix"`
+}
+
+func (l *dealerCustomerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_dealer_customer"
+}
+
+func (l *dealerCustomerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		Description: "The customers of the dealer account (one GetCustomerList call), each with its customer code as identity. " +
+			"Each result's display name is the code and the customer's name. Passwords are never part of a result.",
+		Attributes: map[string]listschema.Attribute{
+			"customer_code_prefix": listschema.StringAttribute{
+				Description: "Only customers whose code starts with this, compared exactly (case matters).",
+				Optional:    true,
+			},
+		},
+	}
+}
+
+func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg dealerCustomerListConfig
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &cfg)...)
+	client := l.client(&diags)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	customers, err := client.GetCustomerList(ctx)
+	if err != nil {
+		diags.AddError("Cannot list Moka customers", fmt.Sprintf("GetCustomerList: %v", err))
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	prefix := cfg.CustomerCodePrefix.ValueString()
+	stream.Results = limited(req.Limit, func(push func(list.ListResult) bool) {
+		for _, c := range customers {
+			if !strings.HasPrefix(c.CustomerCode, prefix) {
+				continue
+			}
+			if !push(customerListResult(ctx, req, c)) {
+				return
+			}
+		}
+	})
+}
+
+// customerListResult is one customer as a list result. The resource is what
+// Read would store after an import, without the password: a list shows no
+// secret, and configuration generated from it must not set one.
+func customerListResult(ctx context.Context, req list.ListRequest, c moka.Customer) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = customerDisplayName(c)
+	result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(identityCustomerCode), c.CustomerCode)...)
+	if req.IncludeResource {
+		c.Password = ""
+		m := dealerCustomerModel{
+			Password: types.StringNull(), PasswordWO: types.StringNull(), PasswordWOVersion: types.Int64Null(),
+			Timeouts: nullTimeouts(),
+		}.withAPI(c, false)
+		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	}
+	return result
+}
+
+// customerDisplayName is the code and, when Moka has it, the name.
+func customerDisplayName(c moka.Customer) string {
+	name := strings.TrimSpace(strings.TrimSpace(c.FirstName) + " " + strings.TrimSpace(c.LastName))
+	if name == "" {
+		return c.CustomerCode
+	}
+	return c.CustomerCode + " (" + name + ")"
+}

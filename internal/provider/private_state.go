@@ -1,0 +1,57 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// Every key the resources keep in private state. A state written by an earlier
+// release carries these names, so a key is never renamed or given another
+// meaning: an upgrade would lose what it holds. A new key needs a test that a
+// state without it still plans clean (see pending_create_test.go for the
+// pattern).
+const (
+	// privatePasswordWriteOnly marks a customer whose password is managed
+	// through password_wo: Read must then not copy Moka's password to state.
+	privatePasswordWriteOnly = "password_write_only"
+
+	// privateOriginalCardName keeps the name a card had before moka_card_name
+	// took it over, so that destroy can give it back.
+	privateOriginalCardName = "original_card_name"
+
+	// privateCreateClaim is a pending record's claim (pending_create.go).
+	privateCreateClaim = "create_claim"
+
+	// privateCreateUncertain is version 0.1's marker of a pending record
+	// without a claim; such records are dropped, never adopted.
+	privateCreateUncertain = "create_uncertain"
+
+	// privateCardsBefore is where version 0.1 kept, with a pending record, the
+	// tokens of the cards the customer had before the create.
+	privateCardsBefore = "cards_before_create"
+)
+
+// privateFlag is the private-state value of a flag: "true", or nothing at all
+// for false. Terraform rewrites the whole state file after every resource it
+// applies, so a key on every instance of a large state costs it time on each
+// write; readers treat an absent key as false (states written before this kept
+// an explicit "false").
+func privateFlag(set bool) []byte {
+	if !set {
+		return nil
+	}
+	return []byte("true")
+}
+
+// privateGetter is the part of private state a resource reads: the request's
+// Private in Read, Update, Delete and ModifyPlan.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// privateSetter is the part of private state a resource writes: the response's
+// Private.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
