@@ -91,7 +91,8 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 				// keeps (a write-only value never reaches plan or state, and the
 				// plan shows "(write-only attribute)"), yet Terraform would add a
 				// sensitive path to every customer's state and process it on
-				// each state write: 8-14 % of a 1000-customer apply (BENCHMARKS.md).
+				// each state write, which a large apply pays for (measured in
+				// BENCHMARKS.md, "What makes a large state fast").
 				WriteOnly:  true,
 				Validators: []validator.String{text(50)},
 			},
