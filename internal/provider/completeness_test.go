@@ -1,0 +1,112 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// TestEveryKindIsComplete is the checklist of CONTRIBUTING.md ("Adding a
+// resource") as a test: whatever the provider registers has its docs page, the
+// interfaces a user relies on (import, identity, plan checks) and a place in
+// the shared acceptance tables. Examples are checked by TestAccExamples, the
+// descriptions by TestSchemaDescriptions, the docs' freshness by make docs-check.
+func TestEveryKindIsComplete(t *testing.T) {
+	ctx := t.Context()
+	root := examplesModuleRoot(t)
+	p := New("test")()
+	short := func(typeName string) string { return strings.TrimPrefix(typeName, "moka_") }
+
+	var resources []string
+	for _, f := range p.Resources(ctx) {
+		r := f()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &meta)
+		resources = append(resources, meta.TypeName)
+		t.Run(meta.TypeName, func(t *testing.T) {
+			if _, ok := r.(resource.ResourceWithImportState); !ok {
+				t.Error("no ImportState: every resource must import, so that an existing object can be adopted")
+			}
+			if _, ok := r.(resource.ResourceWithIdentity); !ok {
+				t.Error("no IdentitySchema: import blocks by identity and terraform query need it")
+			}
+			if _, ok := r.(resource.ResourceWithModifyPlan); !ok {
+				t.Error("no ModifyPlan: the plan must warn about what it cannot show (see the other resources)")
+			}
+			if _, ok := r.(resource.ResourceWithConfigure); !ok {
+				t.Error("no Configure: embed resourceBase")
+			}
+			mustExist(t, root, "docs", "resources", short(meta.TypeName)+".md")
+			mustExist(t, root, "templates", "resources", short(meta.TypeName)+".md.tmpl")
+			if !underSomeSwitch(camel(short(meta.TypeName)) + "_") {
+				t.Errorf("no test named %s_… in accUnderSwitches (switches_test.go): the resource is never tried under the sandbox's switches", camel(short(meta.TypeName)))
+			}
+		})
+	}
+
+	for _, f := range p.DataSources(ctx) {
+		d := f()
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "moka"}, &meta)
+		t.Run("data."+meta.TypeName, func(t *testing.T) {
+			if _, ok := d.(datasource.DataSourceWithConfigure); !ok {
+				t.Error("no Configure: embed dataSourceBase")
+			}
+			mustExist(t, root, "docs", "data-sources", short(meta.TypeName)+".md")
+		})
+	}
+	if !underSomeSwitch("DataSources_") {
+		t.Error("no DataSources_… test in accUnderSwitches (switches_test.go)")
+	}
+
+	withLists, ok := p.(*mokaProvider)
+	if !ok {
+		t.Fatalf("New returned %T, not *mokaProvider", p)
+	}
+	for _, f := range withLists.ListResources(ctx) {
+		l := f()
+		var meta resource.MetadataResponse
+		l.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &meta)
+		t.Run("list."+meta.TypeName, func(t *testing.T) {
+			found := false
+			for _, r := range resources {
+				found = found || r == meta.TypeName
+			}
+			if !found {
+				t.Errorf("list %q has no resource of the same name: its results could not be imported", meta.TypeName)
+			}
+			mustExist(t, root, "docs", "list-resources", short(meta.TypeName)+".md")
+		})
+	}
+}
+
+func mustExist(t *testing.T, root string, rel ...string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(append([]string{root}, rel...)...)); err != nil {
+		t.Errorf("missing %s (make generate writes docs/ from templates/ and examples/)", filepath.Join(rel...))
+	}
+}
+
+func underSomeSwitch(prefix string) bool {
+	for _, tt := range accUnderSwitches {
+		if strings.HasPrefix(tt.name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// camel is card_name as CardName, the way test names spell a resource.
+func camel(snake string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(snake, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
