@@ -42,6 +42,9 @@ func TestEveryKindIsComplete(t *testing.T) {
 			}
 			mustExist(t, root, "docs", "resources", short(meta.TypeName)+".md")
 			mustExist(t, root, "templates", "resources", short(meta.TypeName)+".md.tmpl")
+			if !hasBadInputCase(meta.TypeName) {
+				t.Errorf("no row for %s in badInputCases (bad_input_test.go): its validators are never tried through terraform validate", meta.TypeName)
+			}
 			if !underSomeSwitch(camel(short(meta.TypeName)) + "_") {
 				t.Errorf("no test named %s_… in accUnderSwitches (switches_test.go): the resource is never tried under the sandbox's switches", camel(short(meta.TypeName)))
 			}
@@ -89,6 +92,15 @@ func mustExist(t *testing.T, root string, rel ...string) {
 	if _, err := os.Stat(filepath.Join(append([]string{root}, rel...)...)); err != nil {
 		t.Errorf("missing %s (make generate writes docs/ from templates/ and examples/)", filepath.Join(rel...))
 	}
+}
+
+func hasBadInputCase(kind string) bool {
+	for _, c := range badInputCases() {
+		if c.kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func underSomeSwitch(prefix string) bool {
