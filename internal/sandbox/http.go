@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// maxBodyBytes is the largest request body read; a larger one is
+// InvalidRequest rather than a reason to hold a megabyte per request forever.
+const maxBodyBytes = 1 << 20
+
 // ServeHTTP serves POST /DealerCustomer/{Operation}, GET /sandbox/stats and
 // GET /sandbox/state.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
