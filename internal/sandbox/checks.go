@@ -24,7 +24,7 @@ const (
 	maxCardName           = 50
 )
 
-func checkText(name string, f lstr, maxChars int) *result {
+func checkText(name string, f lenientString, maxChars int) *result {
 	if f.Err != "" {
 		r := invalid("%s %s", name, f.Err)
 		return &r
@@ -56,7 +56,7 @@ func checkCustomer(q *dcRequest, requireCode bool) *result {
 	}
 	for _, f := range []struct {
 		name string
-		v    lstr
+		v    lenientString
 		max  int
 	}{
 		{"Password", q.Password, maxPassword},
@@ -130,7 +130,7 @@ type cardInput struct {
 }
 
 // checkCard checks the card fields of AddCard and AddCustomerWithCard.
-func (s *Server) checkCard(holder, number, month, year, name lstr) (cardInput, *result) {
+func (s *Server) checkCard(holder, number, month, year, name lenientString) (cardInput, *result) {
 	if r := checkText("CardHolderFullName", holder, maxCardHolderFullName); r != nil {
 		return cardInput{}, r
 	}
@@ -139,7 +139,7 @@ func (s *Server) checkCard(holder, number, month, year, name lstr) (cardInput, *
 	}
 	for _, f := range []struct {
 		name string
-		v    lstr
+		v    lenientString
 	}{{"CardNumber", number}, {"ExpMonth", month}, {"ExpYear", year}} {
 		if f.v.Err != "" {
 			r := invalid("%s %s", f.name, f.v.Err)

@@ -170,7 +170,7 @@ func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
 	}
 	// Whether the real server clears omitted fields is unknown: by default a
 	// missing or null field keeps its value, a present one (even "") is set.
-	set := func(dst *string, f lstr) {
+	set := func(dst *string, f lenientString) {
 		if f.Present || s.opts.UpdateClearsOmitted {
 			*dst = f.V
 		}

@@ -20,32 +20,32 @@ func checkKeyFor(dealerCode, username, password string) string {
 }
 
 type authBlock struct {
-	DealerCode lstr
-	Username   lstr
-	Password   lstr
-	CheckKey   lstr
+	DealerCode lenientString
+	Username   lenientString
+	Password   lenientString
+	CheckKey   lenientString
 }
 
 // dcRequest holds every field any operation reads from DealerCustomerRequest.
 // Unknown fields are ignored, names match case-insensitively (as ASP.NET does).
 type dcRequest struct {
-	DealerCustomerId lint //nolint:revive // the API's spelling
-	CustomerCode     lstr
-	Password         lstr
-	FirstName        lstr
-	LastName         lstr
-	Gender           lint
-	BirthDate        lstr
-	GsmNumber        lstr
-	Email            lstr
-	Address          lstr
+	DealerCustomerId lenientInt //nolint:revive // the API's spelling
+	CustomerCode     lenientString
+	Password         lenientString
+	FirstName        lenientString
+	LastName         lenientString
+	Gender           lenientInt
+	BirthDate        lenientString
+	GsmNumber        lenientString
+	Email            lenientString
+	Address          lenientString
 
-	CardToken          lstr
-	CardName           lstr
-	CardHolderFullName lstr
-	CardNumber         lstr
-	ExpMonth           lstr
-	ExpYear            lstr
+	CardToken          lenientString
+	CardName           lenientString
+	CardHolderFullName lenientString
+	CardNumber         lenientString
+	ExpMonth           lenientString
+	ExpYear            lenientString
 }
 
 func isJSONObject(raw json.RawMessage) bool {
@@ -102,7 +102,7 @@ func (s *Server) parse(op string, body []byte) (*dcRequest, *result) {
 }
 
 func (s *Server) authOK(a authBlock) bool {
-	for _, f := range []lstr{a.DealerCode, a.Username, a.Password, a.CheckKey} {
+	for _, f := range []lenientString{a.DealerCode, a.Username, a.Password, a.CheckKey} {
 		if f.Err != "" {
 			return false
 		}
