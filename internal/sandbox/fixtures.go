@@ -6,11 +6,19 @@ import (
 	"unicode/utf8"
 )
 
-// Inspection and out-of-band changes: what a test sees and does behind the
-// API's back, like someone using Moka's merchant panel. Every change here is
-// persisted like an API write.
+// Fixtures: the Go API that tests and tools (the provider's, the client's and
+// the conformance tests, tools/bench) use to put customers and cards straight
+// into the sandbox's data and to read them back, the way someone using Moka's
+// merchant panel changes an account behind a client's back.
+//
+// None of it is Moka's API: no DealerCustomer call reaches it, and the checks
+// here are only the ones that keep the state consistent (limits, unique codes
+// and tokens), not Moka's answers; a client must never be written to need it.
+// Every change is persisted like an API write, so that a test can change the
+// data of a sandbox with a DataFile too.
 
-// Customers returns a copy of the customers, sorted by DealerCustomerId.
+// Customers returns a copy of the customers, sorted by DealerCustomerId. It is
+// also what GET /sandbox/state shows.
 func (s *Server) Customers() []Customer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -21,7 +29,8 @@ func (s *Server) Customers() []Customer {
 	return out
 }
 
-// Cards returns a copy of the cards, sorted by token.
+// Cards returns a copy of the cards, sorted by token. It is also what
+// GET /sandbox/state shows.
 func (s *Server) Cards() []Card {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,7 +122,8 @@ func (s *Server) DeleteCustomer(id int64) bool {
 }
 
 // AddCardDirect stores a card for a customer as AddCard would, with the same
-// checks of the number and expiry (and the same Skip switches).
+// checks of the number and expiry (and the same Skip switches), but without a
+// call: Direct as in not through Moka's API.
 func (s *Server) AddCardDirect(customerID int64, holder, number, expMonth, expYear, name string) (Card, error) {
 	if utf8.RuneCountInString(holder) > maxCardHolderFullName || !utf8.ValidString(holder) {
 		return Card{}, fmt.Errorf("sandbox: CardHolderFullName max %d characters of UTF-8", maxCardHolderFullName)
