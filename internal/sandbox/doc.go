@@ -48,6 +48,11 @@
 //     a string of digits for an integer; true/false, arrays and objects in
 //     their place are InvalidRequest. Text must be valid UTF-8 (no lone
 //     surrogate escapes either). Limits count characters, not bytes.
+//   - E-mail format (InvalidEmailFormat; email.go): exactly one @; no white
+//     space and none of < > ( ) [ ] , ; : \ "; a mailbox of one or more words
+//     joined by single dots; a domain of two or more labels, none empty or
+//     with a hyphen at either end, the last at least two characters. Letters
+//     of any script are allowed. An empty Email is no e-mail, not a bad one.
 //   - Card tokens: any GUID form .NET parses (dashes, braces, parentheses,
 //     32 bare digits; any case); stored and answered lower case with dashes.
 //     A string that is not a GUID is CardNotFound; an empty one is

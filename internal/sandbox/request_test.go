@@ -417,12 +417,12 @@ func TestUnits(t *testing.T) {
 	})
 	t.Run("email", func(t *testing.T) {
 		for _, e := range []string{"elif.y@moka.com", "a@b.co", "şükrü@örnek.com.tr", "a+b@x-y.com"} {
-			if !plausibleEmail(e) {
+			if !emailFormatOK(e) {
 				t.Errorf("%q refused", e)
 			}
 		}
 		for _, e := range []string{"elif", "@moka.com", "a@", "a@b", "a@b.c", "a b@c.com", "a@b@c.com", "a@.com", "a@b..com", ".a@b.com", "a..b@c.com", "a@-b.com", "<a@b.com>", "a@b.com,"} {
-			if plausibleEmail(e) {
+			if emailFormatOK(e) {
 				t.Errorf("%q accepted", e)
 			}
 		}
