@@ -415,18 +415,6 @@ func TestUnits(t *testing.T) {
 			t.Error("bad number passes")
 		}
 	})
-	t.Run("email", func(t *testing.T) {
-		for _, e := range []string{"elif.y@moka.com", "a@b.co", "şükrü@örnek.com.tr", "a+b@x-y.com"} {
-			if !emailFormatOK(e) {
-				t.Errorf("%q refused", e)
-			}
-		}
-		for _, e := range []string{"elif", "@moka.com", "a@", "a@b", "a@b.c", "a b@c.com", "a@b@c.com", "a@.com", "a@b..com", ".a@b.com", "a..b@c.com", "a@-b.com", "<a@b.com>", "a@b.com,"} {
-			if emailFormatOK(e) {
-				t.Errorf("%q accepted", e)
-			}
-		}
-	})
 	t.Run("expired", func(t *testing.T) {
 		now := time.Date(2026, 6, 30, 23, 0, 0, 0, time.UTC)
 		for _, c := range []struct {
