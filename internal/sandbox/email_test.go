@@ -2,8 +2,6 @@ package sandbox_test
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,8 +18,6 @@ import (
 // decided) verdicts, not against the provider's validator.
 func TestEmailVerdicts(t *testing.T) {
 	s := testsupport.StartSandbox(t, sandbox.Options{})
-	sum := sha256.Sum256([]byte("SANDBOX" + "MK" + "sandbox" + "PD" + "sandbox"))
-	auth := map[string]string{"DealerCode": "SANDBOX", "Username": "sandbox", "Password": "sandbox", "CheckKey": hex.EncodeToString(sum[:])}
 	client := &http.Client{Transport: &http.Transport{}}
 	t.Cleanup(client.CloseIdleConnections)
 
@@ -34,13 +30,7 @@ func TestEmailVerdicts(t *testing.T) {
 			want = "DealerCustomer.AddCustomer.InvalidEmailFormat"
 		}
 		t.Run(fmt.Sprintf("%02d %s", i, c.Why), func(t *testing.T) {
-			body, err := json.Marshal(map[string]any{
-				"DealerCustomerAuthentication": auth,
-				"DealerCustomerRequest":        map[string]any{"CustomerCode": fmt.Sprintf("email-%d", i), "Email": c.Address},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			body := sandbox.RequestBody(map[string]any{"CustomerCode": fmt.Sprintf("email-%d", i), "Email": c.Address})
 			resp, err := client.Post(s.URL()+"/DealerCustomer/AddCustomer", "application/json", bytes.NewReader(body))
 			if err != nil {
 				t.Fatal(err)

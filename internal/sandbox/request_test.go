@@ -73,14 +73,6 @@ func TestInvalidRequest(t *testing.T) {
 	}
 }
 
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 func TestOtherAccount(t *testing.T) {
 	o := Options{DealerCode: "ELİF", Username: "Elif", Password: "Elif123"}
 	h := newHarness(t, o)
