@@ -96,7 +96,7 @@ func postTo(t *testing.T, url, op string, b []byte) string {
 	t.Helper()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	_, raw, err := postOp(&http.Client{Transport: tr}, url, op, b)
+	_, raw, err := postOp(&http.Client{Transport: tr}, url, op, b) //nolint:bodyclose // postOp reads and closes the body
 	if err != nil {
 		t.Fatal(err)
 	}
