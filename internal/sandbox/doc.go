@@ -9,6 +9,17 @@
 // It shares no code with the API client on purpose: a test of the client
 // against the sandbox is a contract test.
 //
+// # Fixtures for tests and tools
+//
+// Customers, Cards, PutCustomer, DeleteCustomer, AddCardDirect,
+// AddCardWithToken, RenameCard and DeleteCard read and change the sandbox's
+// data directly, for tests (fixtures.go); the sandbox command and
+// GET /sandbox/state use the two readers. They are not Moka's API:
+// no DealerCustomer call reaches them, they check only what keeps the data
+// consistent, and a client must never be written to need them. They stand
+// for someone changing the account in Moka's merchant panel behind a
+// client's back.
+//
 // # Decisions where the sources are silent
 //
 // These are the sandbox's own choices, [inferred] in MOKA-API.md's terms.

@@ -6,16 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// Fixtures: the Go API that tests and tools (the provider's, the client's and
-// the conformance tests, tools/bench) use to put customers and cards straight
-// into the sandbox's data and to read them back, the way someone using Moka's
-// merchant panel changes an account behind a client's back.
-//
-// None of it is Moka's API: no DealerCustomer call reaches it, and the checks
-// here are only the ones that keep the state consistent (limits, unique codes
-// and tokens), not Moka's answers; a client must never be written to need it.
-// Every change is persisted like an API write, so that a test can change the
-// data of a sandbox with a DataFile too.
+// Fixtures (see the package documentation): how the provider's, the client's
+// and the conformance package's tests put customers and cards straight into
+// the sandbox's data and read them back. Every change is persisted like
+// an API write, so that a sandbox with a DataFile can be set up this way too.
 
 // Customers returns a copy of the customers, sorted by DealerCustomerId. It is
 // also what GET /sandbox/state shows.
