@@ -96,14 +96,13 @@ func postTo(t *testing.T, url, op string, b []byte) string {
 	t.Helper()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Post(url+"/DealerCustomer/"+op, "application/json", bytes.NewReader(b))
+	_, raw, err := postOp(&http.Client{Transport: tr}, url, op, b) //nolint:bodyclose // postOp reads and closes the body
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	var env struct{ ResultCode string }
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(raw, &env); err != nil {
+		t.Fatalf("%v: %s", err, raw)
 	}
 	return env.ResultCode
 }

@@ -9,6 +9,17 @@
 // It shares no code with the API client on purpose: a test of the client
 // against the sandbox is a contract test.
 //
+// # Fixtures for tests and tools
+//
+// Customers, Cards, PutCustomer, DeleteCustomer, AddCardDirect,
+// AddCardWithToken, RenameCard and DeleteCard read and change the sandbox's
+// data directly, for tests (fixtures.go); the sandbox command and
+// GET /sandbox/state use the two readers. They are not Moka's API:
+// no DealerCustomer call reaches them, they check only what keeps the data
+// consistent, and a client must never be written to need them. They stand
+// for someone changing the account in Moka's merchant panel behind a
+// client's back.
+//
 // # Decisions where the sources are silent
 //
 // These are the sandbox's own choices, [inferred] in MOKA-API.md's terms.
@@ -48,6 +59,11 @@
 //     a string of digits for an integer; true/false, arrays and objects in
 //     their place are InvalidRequest. Text must be valid UTF-8 (no lone
 //     surrogate escapes either). Limits count characters, not bytes.
+//   - E-mail format (InvalidEmailFormat; email.go): exactly one @; no white
+//     space and none of < > ( ) [ ] , ; : \ "; a mailbox of one or more words
+//     joined by single dots; a domain of two or more labels, none empty or
+//     with a hyphen at either end, the last at least two characters. Letters
+//     of any script are allowed. An empty Email is no e-mail, not a bad one.
 //   - Card tokens: any GUID form .NET parses (dashes, braces, parentheses,
 //     32 bare digits; any case); stored and answered lower case with dashes.
 //     A string that is not a GUID is CardNotFound; an empty one is

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -76,7 +78,11 @@ func body(req any) []byte {
 	if req != nil {
 		m["DealerCustomerRequest"] = req
 	}
-	b, err := json.Marshal(m)
+	return mustJSON(m)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
 	}
@@ -94,7 +100,13 @@ type answer struct {
 }
 
 func (h *harness) post(op string, b []byte) (*http.Response, []byte, error) {
-	resp, err := h.client.Post(h.url+"/DealerCustomer/"+op, "application/json", bytes.NewReader(b))
+	return postOp(h.client, h.url, op, b)
+}
+
+// postOp posts body b to operation op of the sandbox at baseURL and reads the
+// whole answer.
+func postOp(client *http.Client, baseURL, op string, b []byte) (*http.Response, []byte, error) {
+	resp, err := client.Post(baseURL+"/DealerCustomer/"+op, "application/json", bytes.NewReader(b))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,28 +127,40 @@ func (h *harness) raw(op string, b []byte) answer {
 	if a.Status != http.StatusOK || a.ContentType != "application/json; charset=utf-8" {
 		h.t.Fatalf("%s: HTTP %d %q: %s", op, a.Status, a.ContentType, raw)
 	}
+	if err := a.decodeEnvelope(); err != nil {
+		h.t.Fatalf("%s: %v: %s", op, err, raw)
+	}
+	return a
+}
+
+// decodeEnvelope fills a's envelope fields from a.Raw, or says how it is not
+// the envelope every call answers with: one JSON object of exactly Data,
+// ResultCode, ResultMessage and Exception, the two texts strings, Exception
+// null, and Data null unless the call succeeded.
+func (a *answer) decodeEnvelope() error {
 	var env map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &env); err != nil {
-		h.t.Fatalf("%s: answer is not JSON: %v: %s", op, err, raw)
+	if err := json.Unmarshal(a.Raw, &env); err != nil {
+		return fmt.Errorf("answer is not one JSON object: %w", err)
 	}
 	for _, k := range []string{"Data", "ResultCode", "ResultMessage", "Exception"} {
 		if _, ok := env[k]; !ok {
-			h.t.Fatalf("%s: answer has no %s: %s", op, k, raw)
+			return fmt.Errorf("answer has no %s", k)
 		}
 	}
 	if len(env) != 4 {
-		h.t.Fatalf("%s: answer has extra keys: %s", op, raw)
+		return errors.New("answer has extra keys")
 	}
 	a.Data, a.Exception = env["Data"], env["Exception"]
-	_ = json.Unmarshal(env["ResultCode"], &a.ResultCode)
-	_ = json.Unmarshal(env["ResultMessage"], &a.ResultMessage)
+	if json.Unmarshal(env["ResultCode"], &a.ResultCode) != nil || json.Unmarshal(env["ResultMessage"], &a.ResultMessage) != nil {
+		return errors.New("ResultCode or ResultMessage is not a string")
+	}
 	if string(a.Exception) != "null" {
-		h.t.Fatalf("%s: Exception is %s", op, a.Exception)
+		return fmt.Errorf("Exception is %s", a.Exception)
 	}
 	if a.ResultCode != "Success" && string(a.Data) != "null" {
-		h.t.Fatalf("%s: failed with Data %s", op, a.Data)
+		return fmt.Errorf("failed with Data %s", a.Data)
 	}
-	return a
+	return nil
 }
 
 func (h *harness) call(op string, req any) answer {

@@ -7,21 +7,27 @@ import (
 	"unicode/utf16"
 )
 
-// The real server (ASP.NET) is lenient about JSON types: the documentation's
-// own samples send "Gender": "2" and "DealerCustomerId": "". These two types
-// accept what the real server is seen to accept and remember what was wrong
-// instead of failing the whole decode, so that validation can name the field.
+// Why the decoding is lenient: Moka's server is ASP.NET, whose JSON reader
+// (Newtonsoft.Json) converts between strings and numbers instead of refusing
+// them, and the documentation's own samples rely on it: they send
+// "Gender": "2" and "DealerCustomerId": "" (MOKA-API.md, "The call" [seed][doc]).
+// A sandbox that decoded strictly would refuse Moka's own samples, and a
+// client tested against it could never learn that it may meet such values.
+//
+// lenientString and lenientInt accept what the real server is seen to accept
+// and remember what was wrong instead of failing the whole decode, so that
+// validation can name the field in InvalidRequest's ResultMessage.
 
-// lstr is a string field that also accepts a JSON number (its literal text),
+// lenientString is a string field that also accepts a JSON number (its literal text),
 // and remembers whether it was present (not missing, not null).
-type lstr struct {
+type lenientString struct {
 	Present bool   // the key was there with a non-null value
 	V       string // the value ("" when absent)
 	Err     string // non-empty: the value had a type no string can come from
 }
 
-func (s *lstr) UnmarshalJSON(b []byte) error {
-	*s = lstr{}
+func (s *lenientString) UnmarshalJSON(b []byte) error {
+	*s = lenientString{}
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
 		return nil
@@ -47,9 +53,9 @@ func (s *lstr) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// lint is an integer field that also accepts the integer as a JSON string.
+// lenientInt is an integer field that also accepts the integer as a JSON string.
 // null, a missing key and "" all leave it without a value.
-type lint struct {
+type lenientInt struct {
 	Present bool  // the key was there with a non-null value ("" counts as present, value 0)
 	V       int64 // the value (0 when absent or "")
 	Err     string
@@ -57,10 +63,10 @@ type lint struct {
 
 // Given reports whether a non-zero value was sent; for identifiers "", 0 and
 // null all mean "not given".
-func (i lint) Given() bool { return i.Err == "" && i.Present && i.V != 0 }
+func (i lenientInt) Given() bool { return i.Err == "" && i.Present && i.V != 0 }
 
-func (i *lint) UnmarshalJSON(b []byte) error {
-	*i = lint{}
+func (i *lenientInt) UnmarshalJSON(b []byte) error {
+	*i = lenientInt{}
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
 		return nil

@@ -28,6 +28,34 @@ var readOperations = map[string]bool{
 	"GetCustomer": true, "GetCustomerList": true, "GetCard": true, "GetCardList": true,
 }
 
+// handle runs one operation on a request body.
+func (s *Server) handle(op string, body []byte) result {
+	q, bad := s.parse(op, body)
+	if bad != nil {
+		return *bad
+	}
+	fn := operations[op]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if readOperations[op] {
+		// No copy for a read: with a DataFile, copying the whole state would
+		// make each GetCustomer cost as much as the account is large.
+		res, _ := fn(s, s.st, q)
+		return res
+	}
+	var res result
+	err := s.mutate(func(st *state) bool {
+		var changed bool
+		res, changed = fn(s, st, q)
+		return changed
+	})
+	if err != nil {
+		s.logf("sandbox: could not save state: %v", err)
+		return result{reason: codeEX, msg: "sandbox could not save its state: " + err.Error()}
+	}
+	return res
+}
+
 // opByFold maps a lower-case operation name to its proper name: IIS routes
 // match case-insensitively.
 var opByFold = func() map[string]string {
@@ -142,7 +170,7 @@ func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
 	}
 	// Whether the real server clears omitted fields is unknown: by default a
 	// missing or null field keeps its value, a present one (even "") is set.
-	set := func(dst *string, f lstr) {
+	set := func(dst *string, f lenientString) {
 		if f.Present || s.opts.UpdateClearsOmitted {
 			*dst = f.V
 		}

@@ -73,14 +73,6 @@ func TestInvalidRequest(t *testing.T) {
 	}
 }
 
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 func TestOtherAccount(t *testing.T) {
 	o := Options{DealerCode: "ELİF", Username: "Elif", Password: "Elif123"}
 	h := newHarness(t, o)
@@ -413,18 +405,6 @@ func TestUnits(t *testing.T) {
 		}
 		if luhnValid("5127541122223333") {
 			t.Error("bad number passes")
-		}
-	})
-	t.Run("email", func(t *testing.T) {
-		for _, e := range []string{"elif.y@moka.com", "a@b.co", "şükrü@örnek.com.tr", "a+b@x-y.com"} {
-			if !plausibleEmail(e) {
-				t.Errorf("%q refused", e)
-			}
-		}
-		for _, e := range []string{"elif", "@moka.com", "a@", "a@b", "a@b.c", "a b@c.com", "a@b@c.com", "a@.com", "a@b..com", ".a@b.com", "a..b@c.com", "a@-b.com", "<a@b.com>", "a@b.com,"} {
-			if plausibleEmail(e) {
-				t.Errorf("%q accepted", e)
-			}
 		}
 	})
 	t.Run("expired", func(t *testing.T) {

@@ -6,11 +6,13 @@ import (
 	"unicode/utf8"
 )
 
-// Inspection and out-of-band changes: what a test sees and does behind the
-// API's back, like someone using Moka's merchant panel. Every change here is
-// persisted like an API write.
+// Fixtures (see the package documentation): how the provider's, the client's
+// and the conformance package's tests put customers and cards straight into
+// the sandbox's data and read them back. Every change is persisted like
+// an API write, so that a sandbox with a DataFile can be set up this way too.
 
-// Customers returns a copy of the customers, sorted by DealerCustomerId.
+// Customers returns a copy of the customers, sorted by DealerCustomerId. It is
+// also what GET /sandbox/state shows.
 func (s *Server) Customers() []Customer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -21,7 +23,8 @@ func (s *Server) Customers() []Customer {
 	return out
 }
 
-// Cards returns a copy of the cards, sorted by token.
+// Cards returns a copy of the cards, sorted by token. It is also what
+// GET /sandbox/state shows.
 func (s *Server) Cards() []Card {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,7 +116,8 @@ func (s *Server) DeleteCustomer(id int64) bool {
 }
 
 // AddCardDirect stores a card for a customer as AddCard would, with the same
-// checks of the number and expiry (and the same Skip switches).
+// checks of the number and expiry (and the same Skip switches), but without a
+// call: Direct as in not through Moka's API.
 func (s *Server) AddCardDirect(customerID int64, holder, number, expMonth, expYear, name string) (Card, error) {
 	if utf8.RuneCountInString(holder) > maxCardHolderFullName || !utf8.ValidString(holder) {
 		return Card{}, fmt.Errorf("sandbox: CardHolderFullName max %d characters of UTF-8", maxCardHolderFullName)

@@ -1,0 +1,93 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// The answer side of a call: what an operation found (a result) and the
+// envelope it is sent in, encoded as the real server encodes it.
+
+// Reasons: the part of a result code after the last dot. The full code is
+// "DealerCustomer.{Operation}.{Reason}", or "EX" for an unexpected error.
+const (
+	reasonInvalidRequest        = "InvalidRequest"
+	reasonInvalidEmailFormat    = "InvalidEmailFormat"
+	reasonCodeAlreadyUsing      = "CustomerCodeAlreadyUsing"
+	reasonCodeOrIDMustBeGiven   = "CustomerCodeOrDealerCustomerIdMustBeGiven"
+	reasonCodeDoesntMatchID     = "CustomerCodeDoesntMatchDealerCustomerId"
+	reasonDealerCustomerMissing = "DealerCustomerNotFound"
+	reasonCardTokenIsRequired   = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
+	reasonCardNotFound          = "CardNotFound"
+	codeEX                      = "EX"
+	codeSuccess                 = "Success"
+)
+
+// result is what an operation answers before it is wrapped in the envelope.
+type result struct {
+	data   any    // the envelope's Data; nil is null
+	reason string // "" for Success, codeEX for EX, else a reason
+	msg    string // the envelope's ResultMessage
+}
+
+func ok(data any) result { return result{data: data} }
+
+func fail(reason string) result { return result{reason: reason} }
+
+func invalid(format string, args ...any) result {
+	return result{reason: reasonInvalidRequest, msg: fmt.Sprintf(format, args...)}
+}
+
+func (r result) failed() bool { return r.reason != "" }
+
+// envelope is the answer of every DealerCustomer call.
+type envelope struct {
+	Data          any     `json:"Data"`
+	ResultCode    string  `json:"ResultCode"`
+	ResultMessage string  `json:"ResultMessage"`
+	Exception     *string `json:"Exception"`
+}
+
+// codePrefix is the part of the result codes before the reason, by default.
+// The UpdateCard page lists GetCard.* codes (sic); the sandbox answers
+// UpdateCard that way unless Options.UpdateCardOwnCodes.
+func codePrefix(op string) string { return codePrefixFor(op, false) }
+
+func codePrefixFor(op string, updateCardOwnCodes bool) string {
+	if op == "UpdateCard" && !updateCardOwnCodes {
+		op = "GetCard"
+	}
+	return "DealerCustomer." + op
+}
+
+func resultCode(prefix string, r result) string {
+	switch r.reason {
+	case "":
+		return codeSuccess
+	case codeEX:
+		return codeEX
+	}
+	return prefix + "." + r.reason
+}
+
+func marshalEnvelope(prefix string, r result) []byte {
+	env := envelope{ResultCode: resultCode(prefix, r), ResultMessage: r.msg}
+	if !r.failed() {
+		env.Data = r.data
+	}
+	return marshalJSON(env)
+}
+
+// marshalJSON encodes like the real (Newtonsoft) server: no HTML escaping,
+// non-ASCII as UTF-8, no trailing newline.
+func marshalJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only sandbox-made values are encoded here; this cannot happen.
+		panic(fmt.Sprintf("sandbox: encoding answer: %v", err))
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
