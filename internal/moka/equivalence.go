@@ -1,0 +1,6 @@
+package moka
+
+// SameCardToken reports whether two tokens name the same card.
+func SameCardToken(a, b string) bool {
+	return NormalizeCardToken(a) == NormalizeCardToken(b)
+}
