@@ -55,6 +55,18 @@ func NormalizeCardToken(token string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
+// Reasons of the card calls (see errors.go).
+const (
+	ReasonCardTokenIsRequired = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
+	ReasonCardNotFound        = "CardNotFound"
+)
+
+func init() {
+	declareReasons(map[string]reasonMeaning{
+		ReasonCardNotFound: meansNotFound,
+	})
+}
+
 // The card calls of the DealerCustomer API.
 var (
 	opAddCard     = dealerCustomer.operation("AddCard")

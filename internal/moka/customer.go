@@ -79,6 +79,23 @@ type CustomerUpdate struct {
 	KeepPassword bool
 }
 
+// Reasons of the customer calls (see errors.go).
+const (
+	ReasonCustomerCodeAlreadyUsing                  = "CustomerCodeAlreadyUsing"
+	ReasonInvalidEmailFormat                        = "InvalidEmailFormat"
+	ReasonCustomerCodeOrDealerCustomerIDMustBeGiven = "CustomerCodeOrDealerCustomerIdMustBeGiven"
+	ReasonDealerCustomerNotFound                    = "DealerCustomerNotFound"
+	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
+)
+
+func init() {
+	declareReasons(map[string]reasonMeaning{
+		ReasonDealerCustomerNotFound:   meansNotFound,
+		ReasonCustomerCodeAlreadyUsing: meansAlreadyExists,
+		ReasonInvalidEmailFormat:       meansInvalidEmail,
+	})
+}
+
 // The customer calls of the DealerCustomer API.
 var (
 	opAddCustomer         = dealerCustomer.operation("AddCustomer")
