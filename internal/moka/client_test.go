@@ -449,7 +449,7 @@ func TestDefaultUserAgent(t *testing.T) {
 func TestSeedSamples(t *testing.T) {
 	seedCustomer := Customer{
 		DealerCustomerID: 1033, CustomerCode: "Customer", Password: "Elif1234",
-		FirstName: "Elif", LastName: "Y", Gender: GenderFemale, BirthDate: "19901218",
+		FirstName: "Elif", LastName: "Y", Gender: GenderFemale, BirthDate: "1990-12-18",
 		GsmNumber: "5301111111", Email: "elif.y@moka.com", Address: "TAŞDELEN",
 	}
 
@@ -524,7 +524,7 @@ func TestSeedSamples(t *testing.T) {
 			t.Errorf("card\n got %+v\nwant %+v", got.Card, wantCard)
 		}
 		wantCust := seedCustomer
-		wantCust.DealerCustomerID, wantCust.BirthDate = 1034, "19850710"
+		wantCust.DealerCustomerID, wantCust.BirthDate = 1034, "1985-07-10"
 		if got.Customer != wantCust {
 			t.Errorf("customer\n got %+v\nwant %+v", got.Customer, wantCust)
 		}
@@ -575,7 +575,7 @@ func TestLenientDecoding(t *testing.T) {
 		{
 			name: "GsmNumber and CustomerCode as bare numbers",
 			data: base(`{"DealerCustomerId":7,"CustomerCode":12345,"GsmNumber":5301111111,"BirthDate":19901218}`, ``),
-			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 7, CustomerCode: "12345", GsmNumber: "5301111111", BirthDate: "19901218"}, Cards: []Card{}},
+			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 7, CustomerCode: "12345", GsmNumber: "5301111111", BirthDate: "1990-12-18"}, Cards: []Card{}},
 		},
 		{
 			name: "null fields",

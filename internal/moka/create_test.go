@@ -114,7 +114,7 @@ func outcomeOf(err error) outcome {
 func TestAddCustomerClaimed(t *testing.T) {
 	sent := rtCustomer(1)
 	identical := sandbox.Customer{CustomerCode: sent.CustomerCode, Password: sent.Password, FirstName: sent.FirstName, LastName: sent.LastName,
-		Gender: int(sent.Gender), BirthDate: sent.BirthDate, GsmNumber: sent.GsmNumber, Email: sent.Email, Address: sent.Address}
+		Gender: int(sent.Gender), BirthDate: strings.ReplaceAll(sent.BirthDate, "-", ""), GsmNumber: sent.GsmNumber, Email: sent.Email, Address: sent.Address}
 	tests := []struct {
 		name  string
 		fault func(op string, n int) string

@@ -27,7 +27,9 @@ type Customer struct {
 	FirstName string
 	LastName  string
 	Gender    Gender
-	// BirthDate is in Moka's form, YYYYMMDD, or empty.
+	// BirthDate is YYYY-MM-DD, or empty. It is sent in Moka's form, YYYYMMDD,
+	// and whatever form Moka answers with is read back as YYYY-MM-DD
+	// (ISODate). A date given as YYYYMMDD is sent as it is.
 	BirthDate string
 	GsmNumber string
 	Email     string
@@ -288,7 +290,7 @@ func (w wireCustomer) customer() Customer {
 		FirstName:        string(w.FirstName),
 		LastName:         string(w.LastName),
 		Gender:           Gender(w.Gender),
-		BirthDate:        string(w.BirthDate),
+		BirthDate:        ISODate(string(w.BirthDate)),
 		GsmNumber:        string(w.GsmNumber),
 		Email:            string(w.Email),
 		Address:          string(w.Address),
@@ -342,7 +344,7 @@ func newCustomerRequest(c Customer) customerRequest {
 		Password:         setText(c.Password),
 		FirstName:        setText(c.FirstName),
 		LastName:         setText(c.LastName),
-		BirthDate:        setText(c.BirthDate),
+		BirthDate:        setText(wireDate(c.BirthDate)),
 		GsmNumber:        setText(c.GsmNumber),
 		Email:            setText(c.Email),
 		Address:          setText(c.Address),

@@ -35,7 +35,7 @@ var (
 		FirstName:        "Elif",
 		LastName:         "Yetimoğlu",
 		Gender:           GenderFemale,
-		BirthDate:        "19901218",
+		BirthDate:        "1990-12-18",
 		GsmNumber:        "5301111111",
 		Email:            "elif.y@moka.com",
 		Address:          "TAŞDELEN",
@@ -154,6 +154,7 @@ func failure(code, message string) string {
 	return `{"Data":null,"ResultCode":"` + code + `","ResultMessage":` + string(m) + `,"Exception":null}`
 }
 
+// customerJSON is c as Moka sends it, its date in Moka's YYYYMMDD.
 func customerJSON(c Customer) map[string]any {
 	return map[string]any{
 		"DealerCustomerId": c.DealerCustomerID,
@@ -162,7 +163,7 @@ func customerJSON(c Customer) map[string]any {
 		"FirstName":        c.FirstName,
 		"LastName":         c.LastName,
 		"Gender":           int(c.Gender),
-		"BirthDate":        c.BirthDate,
+		"BirthDate":        strings.ReplaceAll(c.BirthDate, "-", ""),
 		"GsmNumber":        c.GsmNumber,
 		"Email":            c.Email,
 		"Address":          c.Address,

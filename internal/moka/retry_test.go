@@ -104,7 +104,7 @@ func rtCustomer(i int) Customer {
 		FirstName:    "Şükrü",
 		LastName:     fmt.Sprintf("Öztürk %d", i),
 		Gender:       GenderMale,
-		BirthDate:    "19851231",
+		BirthDate:    "1985-12-31",
 		GsmNumber:    fmt.Sprintf("5320%06d", i),
 		Email:        fmt.Sprintf("sukru.%d@example.com.tr", i),
 		Address:      fmt.Sprintf("İstiklal Cd. %d, Beyoğlu", i),
