@@ -2,7 +2,9 @@ package moka
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -55,5 +57,44 @@ func TestCheckCredentials(t *testing.T) {
 	}
 	if n := srv.Stats().Calls["GetCard"]; n != 2 {
 		t.Errorf("%d GetCard calls, want one per check", n)
+	}
+}
+
+// TestAnotherService: an operation of another Moka API goes through the same
+// request path, to its own path and in its own envelope, with nothing of the
+// DealerCustomer API in the request.
+func TestAnotherService(t *testing.T) {
+	paymentDealer := service{
+		name:         "PaymentDealer",
+		path:         "/PaymentDealer/",
+		authBlock:    "PaymentDealerAuthentication",
+		requestBlock: "PaymentDealerRequest",
+	}
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
+		writeJSON(w, failure("PaymentDealer.GetPlan.PlanNotFound", ""))
+	})
+	c := newTestClient(t, f.URL())
+	_, err := c.call(context.Background(), paymentDealer.operation("GetPlan"), map[string]any{"PlanCode": "P-1"}, nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Operation != "GetPlan" || apiErr.Reason != "PlanNotFound" {
+		t.Errorf("err = %v, want the APIError of GetPlan", err)
+	}
+	reqs := f.requests()
+	if len(reqs) != 1 || reqs[0].Path != "/PaymentDealer/GetPlan" {
+		t.Fatalf("requests %+v, want one to /PaymentDealer/GetPlan", reqs)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(reqs[0].Body, &top); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(top); len(got) != 2 || top["PaymentDealerAuthentication"] == nil || top["PaymentDealerRequest"] == nil {
+		t.Errorf("envelope keys %v, want PaymentDealerAuthentication and PaymentDealerRequest", got)
+	}
+	var auth authentication
+	if err := json.Unmarshal(top["PaymentDealerAuthentication"], &auth); err != nil || auth != newAuthentication(Config{DealerCode: tDealer, Username: tUser, Password: tAPIPW}) {
+		t.Errorf("authentication %+v (%v)", auth, err)
+	}
+	if got, want := paymentDealer.operation("GetPlan").resultCode("PlanNotFound"), "PaymentDealer.GetPlan.PlanNotFound"; got != want {
+		t.Errorf("resultCode = %q, want %q", got, want)
 	}
 }
