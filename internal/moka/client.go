@@ -156,13 +156,13 @@ func (c *Client) call(ctx context.Context, op operation, request any, out any, s
 	return c.callRetrying(ctx, c.maxRetries, op, request, out, secrets...)
 }
 
-// Call sends one operation of the DealerCustomer API through the client's request path (authentication,
-// retries, typed errors, masked logging) with request as its
-// DealerCustomerRequest (nil: none), and returns the answer's Data exactly as
-// Moka sent it. It is for tools that must see Moka's answers themselves, such
-// as `terraform-provider-moka conformance`; everything else uses the typed
-// operations. secrets are values of request that must never be logged or put
-// into an error (a customer password, a card number).
+// Call sends one operation of the DealerCustomer API through the client's
+// request path (authentication, retries, typed errors, masked logging) with
+// request as its DealerCustomerRequest (nil: none), and returns the answer's
+// Data exactly as Moka sent it. It is for tools that must see Moka's answers
+// themselves, such as `terraform-provider-moka conformance`; everything else
+// uses the typed operations. secrets are values of request that must never be
+// logged or put into an error (a customer password, a card number).
 func (c *Client) Call(ctx context.Context, operation string, request any, secrets ...string) (json.RawMessage, error) {
 	var data json.RawMessage
 	if _, err := c.call(ctx, dealerCustomer.operation(operation), request, &data, secrets...); err != nil {
@@ -273,7 +273,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-type envelope struct {
+// answerEnvelope is what every answer of every service is wrapped in.
+type answerEnvelope struct {
 	Data          json.RawMessage `json:"Data"`
 	ResultCode    flexString      `json:"ResultCode"`
 	ResultMessage flexString      `json:"ResultMessage"`
@@ -330,7 +331,7 @@ func (c *Client) attempt(ctx context.Context, op operation, attempt int, payload
 func decodeEnvelope(operation string, status int, retryAfter string, raw []byte, secrets []string) (json.RawMessage, error) {
 	// IIS may start a UTF-8 answer with a byte order mark, which JSON does not allow.
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
-	var env envelope
+	var env answerEnvelope
 	if jerr := json.Unmarshal(raw, &env); jerr != nil || env.ResultCode == "" {
 		cause := http.StatusText(status)
 		if len(bytes.TrimSpace(raw)) == 0 {
