@@ -6,8 +6,6 @@ package moka
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,7 +72,7 @@ type Config struct {
 // Client calls the DealerCustomer API. It is safe for concurrent use.
 type Client struct {
 	baseURL    string
-	auth       authBlock
+	auth       authentication
 	httpClient *http.Client
 	userAgent  string
 	logger     Logger
@@ -83,13 +81,6 @@ type Client struct {
 	baseDelay  time.Duration
 	maxDelay   time.Duration
 	limiter    *RateLimiter
-}
-
-// CheckKey is Moka's authentication digest: lowercase hex of
-// SHA-256(DealerCode + "MK" + Username + "PD" + Password).
-func CheckKey(dealerCode, username, password string) string {
-	sum := sha256.Sum256([]byte(dealerCode + "MK" + username + "PD" + password))
-	return hex.EncodeToString(sum[:])
 }
 
 // NewHTTPClient is the transport the provider shares between all resources:
@@ -112,13 +103,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("moka: dealer code, username and password are all required")
 	}
 	c := &Client{
-		baseURL: u.String(),
-		auth: authBlock{
-			DealerCode: cfg.DealerCode,
-			Username:   cfg.Username,
-			Password:   cfg.Password,
-			CheckKey:   CheckKey(cfg.DealerCode, cfg.Username, cfg.Password),
-		},
+		baseURL:    u.String(),
+		auth:       newAuthentication(cfg),
 		httpClient: cfg.HTTPClient,
 		userAgent:  cfg.UserAgent,
 		logger:     cfg.Logger,
@@ -152,6 +138,9 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// BaseURL is the endpoint the client calls.
+func (c *Client) BaseURL() string { return c.baseURL }
+
 // callResult is what the request path knows of a call beyond its Data.
 type callResult struct {
 	// uncertain is set when some attempt may have reached the server without its
@@ -159,39 +148,36 @@ type callResult struct {
 	uncertain bool
 }
 
-// call is the one request path: it POSTs request to /DealerCustomer/{operation},
-// retries transient failures, and decodes a Success answer's Data into out.
-// secrets are values of this request (a customer password, a card number) that
-// must not appear in a log line or error.
-func (c *Client) call(ctx context.Context, operation string, request any, out any, secrets ...string) (callResult, error) {
-	return c.callRetrying(ctx, c.maxRetries, operation, request, out, secrets...)
+// call is the one request path: it POSTs request in op's envelope to op's
+// path, retries transient failures, and decodes a Success answer's Data into
+// out. secrets are values of this request (a customer password, a card number)
+// that must not appear in a log line or error.
+func (c *Client) call(ctx context.Context, op operation, request any, out any, secrets ...string) (callResult, error) {
+	return c.callRetrying(ctx, c.maxRetries, op, request, out, secrets...)
 }
 
-// Call sends one operation through the client's request path (authentication,
-// retries, typed errors, masked logging) with request as its
-// DealerCustomerRequest (nil: none), and returns the answer's Data exactly as
-// Moka sent it. It is for tools that must see Moka's answers themselves, such
-// as `terraform-provider-moka conformance`; everything else uses the typed
-// operations. secrets are values of request that must never be logged or put
-// into an error (a customer password, a card number).
+// Call sends one operation of the DealerCustomer API through the client's
+// request path (authentication, retries, typed errors, masked logging) with
+// request as its DealerCustomerRequest (nil: none), and returns the answer's
+// Data exactly as Moka sent it. It is for tools that must see Moka's answers
+// themselves, such as `terraform-provider-moka conformance`; everything else
+// uses the typed operations. secrets are values of request that must never be
+// logged or put into an error (a customer password, a card number).
 func (c *Client) Call(ctx context.Context, operation string, request any, secrets ...string) (json.RawMessage, error) {
 	var data json.RawMessage
-	if _, err := c.call(ctx, operation, request, &data, secrets...); err != nil {
+	if _, err := c.call(ctx, dealerCustomer.operation(operation), request, &data, secrets...); err != nil {
 		return nil, err
 	}
 	return data, nil
 }
 
 // callRetrying is call with its own retry budget.
-func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation string, request any, out any, secrets ...string) (callResult, error) {
+func (c *Client) callRetrying(ctx context.Context, maxRetries int, op operation, request any, out any, secrets ...string) (callResult, error) {
+	operation := op.name
 	if err := checkUTF8(operation, request); err != nil {
 		return callResult{}, err
 	}
-	body := map[string]any{"DealerCustomerAuthentication": c.auth}
-	if request != nil {
-		body["DealerCustomerRequest"] = request
-	}
-	payload, err := json.Marshal(body)
+	payload, err := json.Marshal(op.envelope(c.auth, request))
 	if err != nil {
 		return callResult{}, fmt.Errorf("moka %s: encoding the request: %w", operation, err)
 	}
@@ -199,7 +185,7 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, operation str
 
 	var res callResult
 	for attempt := 0; ; attempt++ {
-		data, err := c.attempt(ctx, operation, attempt, payload, secrets)
+		data, err := c.attempt(ctx, op, attempt, payload, secrets)
 		if err == nil {
 			if out == nil {
 				return res, nil
@@ -287,14 +273,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-type envelope struct {
+// answerEnvelope is what every answer of every service is wrapped in.
+type answerEnvelope struct {
 	Data          json.RawMessage `json:"Data"`
 	ResultCode    flexString      `json:"ResultCode"`
 	ResultMessage flexString      `json:"ResultMessage"`
 }
 
 // attempt makes one HTTP exchange and returns the Data of a Success answer.
-func (c *Client) attempt(ctx context.Context, operation string, attempt int, payload []byte, secrets []string) (json.RawMessage, error) {
+func (c *Client) attempt(ctx context.Context, op operation, attempt int, payload []byte, secrets []string) (json.RawMessage, error) {
+	operation := op.name
 	// The turn comes before the attempt's own timeout starts. A wait that
 	// fails sent nothing: a plain error, neither retried nor uncertain.
 	written, err := c.limiter.wait(ctx)
@@ -305,7 +293,7 @@ func (c *Client) attempt(ctx context.Context, operation string, attempt int, pay
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { written() }})
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.baseURL+"/DealerCustomer/"+operation, bytes.NewReader(payload))
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.baseURL+op.path(), bytes.NewReader(payload))
 	if err != nil {
 		return nil, fmt.Errorf("moka %s: %w", operation, err)
 	}
@@ -343,7 +331,7 @@ func (c *Client) attempt(ctx context.Context, operation string, attempt int, pay
 func decodeEnvelope(operation string, status int, retryAfter string, raw []byte, secrets []string) (json.RawMessage, error) {
 	// IIS may start a UTF-8 answer with a byte order mark, which JSON does not allow.
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
-	var env envelope
+	var env answerEnvelope
 	if jerr := json.Unmarshal(raw, &env); jerr != nil || env.ResultCode == "" {
 		cause := http.StatusText(status)
 		if len(bytes.TrimSpace(raw)) == 0 {
@@ -393,6 +381,7 @@ type redactedError struct {
 }
 
 func (e *redactedError) Error() string { return e.msg }
+
 func (e *redactedError) Unwrap() error { return e.cause }
 
 func unwrapURLError(err error) error {
@@ -449,31 +438,4 @@ func redact(s string, secrets []string) string {
 		}
 	}
 	return s
-}
-
-// BaseURL is the endpoint the client calls.
-func (c *Client) BaseURL() string { return c.baseURL }
-
-// credentialsCheckTimeout bounds CheckCredentials: a Moka that does not answer
-// delays every command no longer than this, and the calls that follow report it.
-const credentialsCheckTimeout = 5 * time.Second
-
-// ErrCredentialsRejected is CheckCredentials' answer when Moka refuses the
-// dealer code, username and password.
-var ErrCredentialsRejected = errors.New("moka: the dealer code, username and password were refused")
-
-// CheckCredentials asks Moka something that any account may ask (a GetCard
-// without a token) to learn whether it takes the credentials: Moka answers a
-// bad CheckKey with InvalidRequest, and a good one with what the request lacks
-// (CardTokenIsRequired, as the UpdateCard page documents). It returns
-// ErrCredentialsRejected only when Moka said so; a call that got no answer
-// within credentialsCheckTimeout proves nothing and returns nil.
-func (c *Client) CheckCredentials(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
-	defer cancel()
-	_, err := c.callRetrying(ctx, 0, "GetCard", cardTokenRequest{}, nil)
-	if Reason(err) == ReasonInvalidRequest {
-		return ErrCredentialsRejected
-	}
-	return nil
 }

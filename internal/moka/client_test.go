@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
 	"reflect"
 	"strings"
@@ -13,30 +14,10 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-)
 
-func TestCheckKeyKnownVectors(t *testing.T) {
-	tests := []struct {
-		dealer, user, password string
-		want                   string
-	}{
-		// printf 'SANDBOXMKsandboxPDsandbox' | sha256sum
-		{"SANDBOX", "sandbox", "sandbox", "a0e8057650c11002a03f5d6829e4e3e1e05f97aba7350aa9d8735bbbfd940fee"},
-		// printf 'ELİFMKElifPDElif123' | sha256sum  (the UpdateCard seed's account; UTF-8)
-		{"ELİF", "Elif", "Elif123", "07816769d45b8bfac43459cff2c621b866d3a2af46fa1afe3e39665945a6fc20"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.dealer, func(t *testing.T) {
-			got := CheckKey(tt.dealer, tt.user, tt.password)
-			if got != tt.want {
-				t.Errorf("CheckKey(%q, %q, %q) = %s, want %s", tt.dealer, tt.user, tt.password, got, tt.want)
-			}
-			if len(got) != 64 || strings.ToLower(got) != got {
-				t.Errorf("CheckKey is not 64 lower-case hex digits: %q", got)
-			}
-		})
-	}
-}
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
+)
 
 func TestNewValidatesConfig(t *testing.T) {
 	tests := []struct {
@@ -74,272 +55,25 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 }
 
-// TestRequestShape checks, for each of the eleven operations, the method, path,
-// headers, authentication block and the exact DealerCustomerRequest sent.
-func TestRequestShape(t *testing.T) {
-	custFields := func(withID bool, withPassword bool) map[string]any {
-		m := map[string]any{
-			"CustomerCode": "C-1",
-			"FirstName":    "Elif",
-			"LastName":     "Yetimoğlu",
-			"Gender":       float64(2),
-			"BirthDate":    "19901218",
-			"GsmNumber":    "5301111111",
-			"Email":        "elif.y@moka.com",
-			"Address":      "TAŞDELEN",
-		}
-		if withID {
-			m["DealerCustomerId"] = float64(1033)
-		}
-		if withPassword {
-			m["Password"] = tCustPW
-		}
-		return m
-	}
-	cardFields := map[string]any{
-		"CardHolderFullName": "Elif Yetimoğlu",
-		"CardNumber":         tCardNo,
-		"ExpMonth":           "12",
-		"ExpYear":            "2030",
-		"CardName":           "Bonus kartım",
-	}
-	merge := func(ms ...map[string]any) map[string]any {
-		out := map[string]any{}
-		for _, m := range ms {
-			for k, v := range m {
-				out[k] = v
-			}
-		}
-		return out
-	}
-	sparse := Customer{DealerCustomerID: 1033, CustomerCode: "C-1", Password: tCustPW}
-	sparseFields := map[string]any{
-		"DealerCustomerId": float64(1033), "CustomerCode": "C-1", "Password": tCustPW,
-		"FirstName": "", "LastName": "", "Gender": float64(0), "BirthDate": "",
-		"GsmNumber": "", "Email": "", "Address": "",
-	}
-	sparseNoPW := merge(sparseFields)
-	delete(sparseNoPW, "Password")
-	noGender := custFields(false, true)
-	delete(noGender, "Gender")
+// requestShape is a call answered with data, and what it must have sent.
+type requestShape struct {
+	name   string
+	op     string
+	data   string
+	call   func(ctx context.Context, c *Client) error
+	want   map[string]any // nil: no DealerCustomerRequest at all
+	absent []string       // keys that must not be sent
+	before []string       // operations sent before this one
+	after  []string       // operations sent after it
+	// claimed is a field sent with a create's claim instead of want's value.
+	claimed string
+}
 
-	full := withCards(tCustomer, tCard)
-	tests := []struct {
-		name   string
-		op     string
-		data   string
-		call   func(ctx context.Context, c *Client) error
-		want   map[string]any // nil: no DealerCustomerRequest at all
-		absent []string       // keys that must not be sent
-		before []string       // operations sent before this one
-		after  []string       // operations sent after it
-		// claimed is a field sent with a create's claim instead of want's value.
-		claimed string
-	}{
-		{
-			name: "AddCustomer", op: "AddCustomer", data: withCards(tCustomer),
-			call: func(ctx context.Context, c *Client) error {
-				got, err := c.AddCustomer(ctx, tCustomer)
-				if err == nil && got.Customer != tCustomer {
-					err = fmt.Errorf("got %+v", got.Customer)
-				}
-				return err
-			},
-			want: custFields(false, true), absent: []string{"DealerCustomerId"},
-			// Stored under the create's claim, then given its address (create.go).
-			claimed: "Address", after: []string{"UpdateCustomer"},
-		},
-		{
-			name: "AddCustomer without gender", op: "AddCustomer", data: withCards(tCustomer),
-			call: func(ctx context.Context, c *Client) error {
-				cust := tCustomer
-				cust.Gender = GenderUnspecified
-				_, err := c.AddCustomer(ctx, cust)
-				return err
-			},
-			want: noGender, claimed: "Address", after: []string{"UpdateCustomer"},
-		},
-		{
-			name: "AddCustomerWithCard", op: "AddCustomerWithCard", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				got, err := c.AddCustomerWithCard(ctx, tCustomer, tNewCard)
-				if err == nil && got.Card != tCard {
-					err = fmt.Errorf("got card %+v", got.Card)
-				}
-				return err
-			},
-			want: merge(custFields(false, true), cardFields), absent: []string{"DealerCustomerId"},
-		},
-		{
-			name: "UpdateCustomer sends every field", op: "UpdateCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: tCustomer})
-				return err
-			},
-			want: custFields(true, true),
-		},
-		{
-			name: "UpdateCustomer sends empty fields too", op: "UpdateCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: sparse})
-				return err
-			},
-			want: sparseFields,
-		},
-		{
-			name: "UpdateCustomer without Previous clears every empty field", op: "UpdateCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: sparse, Previous: nil})
-				return err
-			},
-			want: sparseFields,
-		},
-		{
-			name: "UpdateCustomer clears only what Previous held", op: "UpdateCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				previous := Customer{DealerCustomerID: 1033, CustomerCode: "C-1", FirstName: "Old", Gender: GenderMale}
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: sparse, Previous: &previous})
-				return err
-			},
-			want: map[string]any{
-				"DealerCustomerId": float64(1033), "CustomerCode": "C-1", "Password": tCustPW,
-				"FirstName": "", "Gender": float64(0),
-			},
-			absent: []string{"LastName", "BirthDate", "GsmNumber", "Email", "Address"},
-		},
-		{
-			name: "UpdateCustomer sends an empty password: it may not be known what it was", op: "UpdateCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				noPW := sparse
-				noPW.Password = ""
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: noPW, Previous: &noPW})
-				return err
-			},
-			want: map[string]any{"DealerCustomerId": float64(1033), "CustomerCode": "C-1", "Password": ""},
-		},
-		{
-			// The password Moka holds is read and sent back, so that it stays
-			// whether this Moka keeps an omitted field or clears it.
-			name: "UpdateCustomer KeepPassword", op: "UpdateCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				other := sparse
-				other.Password = "not-what-moka-holds"
-				_, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: other, KeepPassword: true})
-				return err
-			},
-			want:   merge(sparseNoPW, map[string]any{"Password": tCustomer.Password}),
-			before: []string{"GetCustomer"},
-		},
-		{
-			name: "AddCustomer leaves out what is not set", op: "AddCustomer", data: withCards(tCustomer),
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.AddCustomer(ctx, Customer{CustomerCode: "C-1"})
-				return err
-			},
-			want:   map[string]any{"CustomerCode": "C-1", "Address": "(the create's claim)"},
-			absent: []string{"DealerCustomerId", "Password", "FirstName", "LastName", "Gender", "BirthDate", "GsmNumber", "Email"},
-			// Stored under the create's claim, then given its (empty) address.
-			claimed: "Address", after: []string{"UpdateCustomer"},
-		},
-		{
-			name: "AddCard leaves out an empty holder name", op: "AddCard", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				card := tNewCard
-				card.CardHolderFullName, card.CardName = "", ""
-				_, err := c.AddCard(ctx, card)
-				return err
-			},
-			want:   map[string]any{"DealerCustomerId": float64(1033), "CardNumber": tCardNo, "ExpMonth": "12", "ExpYear": "2030", "CardName": "(the create's claim)"},
-			absent: []string{"CustomerCode", "CardHolderFullName"},
-			// Stored under the create's claim, then given its (empty) name.
-			claimed: "CardName", after: []string{"UpdateCard"},
-		},
-		{
-			name: "GetCustomer by id", op: "GetCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				got, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: 1033})
-				if err == nil && (got.Customer != tCustomer || len(got.Cards) != 1 || got.Cards[0] != tCard) {
-					err = fmt.Errorf("got %+v", got)
-				}
-				return err
-			},
-			want: map[string]any{"DealerCustomerId": float64(1033)},
-		},
-		{
-			name: "GetCustomer by code", op: "GetCustomer", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: "C-1"})
-				return err
-			},
-			want: map[string]any{"CustomerCode": "C-1"},
-		},
-		{
-			name: "GetCustomerList", op: "GetCustomerList",
-			data: `{"DealerCustomerListCount":1,"DealerCustomerList":[` + mustJSON(customerJSON(tCustomer)) + `]}`,
-			call: func(ctx context.Context, c *Client) error {
-				got, err := c.GetCustomerList(ctx)
-				if err == nil && (len(got) != 1 || got[0] != tCustomer) {
-					err = fmt.Errorf("got %+v", got)
-				}
-				return err
-			},
-			want: nil,
-		},
-		{
-			name: "RemoveCustomer", op: "RemoveCustomer", data: `{}`,
-			call: func(ctx context.Context, c *Client) error {
-				return c.RemoveCustomer(ctx, CustomerRef{DealerCustomerID: 1033, CustomerCode: "C-1"})
-			},
-			want: map[string]any{"DealerCustomerId": float64(1033), "CustomerCode": "C-1"},
-		},
-		{
-			name: "AddCard", op: "AddCard", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				got, err := c.AddCard(ctx, tNewCard)
-				if err == nil && got.Card != tCard {
-					err = fmt.Errorf("got %+v", got.Card)
-				}
-				return err
-			},
-			want: merge(map[string]any{"DealerCustomerId": float64(1033)}, cardFields), absent: []string{"CustomerCode"},
-			// Stored under the create's claim, then renamed (create.go).
-			claimed: "CardName", after: []string{"UpdateCard"},
-		},
-		{
-			name: "UpdateCard", op: "UpdateCard", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.UpdateCard(ctx, tToken, "Yeni ad")
-				return err
-			},
-			want: map[string]any{"CardToken": tToken, "CardName": "Yeni ad"},
-		},
-		{
-			name: "GetCard", op: "GetCard", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				got, err := c.GetCard(ctx, tToken)
-				if err == nil && got.Card != tCard {
-					err = fmt.Errorf("got %+v", got.Card)
-				}
-				return err
-			},
-			want: map[string]any{"CardToken": tToken},
-		},
-		{
-			name: "GetCardList", op: "GetCardList", data: full,
-			call: func(ctx context.Context, c *Client) error {
-				_, err := c.GetCardList(ctx, CustomerRef{CustomerCode: "C-1"})
-				return err
-			},
-			want: map[string]any{"CustomerCode": "C-1"},
-		},
-		{
-			name: "RemoveCard", op: "RemoveCard", data: `true`,
-			call: func(ctx context.Context, c *Client) error {
-				return c.RemoveCard(ctx, tToken)
-			},
-			want: map[string]any{"CardToken": tToken},
-		},
-	}
+// checkRequestShapes checks, for each call of an object (customer_test.go,
+// card_test.go), the method, path, headers, authentication block and the
+// exact DealerCustomerRequest sent.
+func checkRequestShapes(t *testing.T, tests []requestShape) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
@@ -416,22 +150,6 @@ func TestRequestShape(t *testing.T) {
 	}
 }
 
-func keys[M ~map[string]V, V any](m M) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
-
 func TestDefaultUserAgent(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
 		writeJSON(w, success("true"))
@@ -445,291 +163,56 @@ func TestDefaultUserAgent(t *testing.T) {
 	}
 }
 
-// TestSeedSamples decodes the answers printed in the two seed documents.
-func TestSeedSamples(t *testing.T) {
-	seedCustomer := Customer{
-		DealerCustomerID: 1033, CustomerCode: "Customer", Password: "Elif1234",
-		FirstName: "Elif", LastName: "Y", Gender: GenderFemale, BirthDate: "19901218",
-		GsmNumber: "5301111111", Email: "elif.y@moka.com", Address: "TAŞDELEN",
-	}
-
-	t.Run("AddCustomer success", func(t *testing.T) {
-		body := readSeed(t, "seed_addcustomer_success.json")
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-			writeJSON(w, string(body))
-		})
-		got, err := newTestClient(t, f.URL()).AddCustomer(context.Background(), Customer{CustomerCode: "Customer"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Customer != seedCustomer {
-			t.Errorf("customer\n got %+v\nwant %+v", got.Customer, seedCustomer)
-		}
-		if len(got.Cards) != 0 {
-			t.Errorf("cards %v, want none", got.Cards)
-		}
-	})
-
-	t.Run("AddCustomer failure", func(t *testing.T) {
-		_, err := decodeEnvelope("AddCustomer", 200, "", readSeed(t, "seed_addcustomer_failure.json"), nil)
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) {
-			t.Fatalf("err = %v, want *APIError", err)
-		}
-		want := APIError{Operation: "AddCustomer", ResultCode: "DealerCustomer.AddCustomer.CustomerCodeAlreadyUsing", Reason: ReasonCustomerCodeAlreadyUsing}
-		if *apiErr != want {
-			t.Errorf("got %+v, want %+v", *apiErr, want)
-		}
-		if !IsAlreadyExists(err) || IsNotFound(err) {
-			t.Errorf("IsAlreadyExists=%v IsNotFound=%v", IsAlreadyExists(err), IsNotFound(err))
-		}
-	})
-
-	t.Run("AddCustomer request sample is lenient input", func(t *testing.T) {
-		// The sample sends "Gender": "2"; our decoder for Moka's objects takes it.
-		_, req := requestBlock(t, readSeed(t, "seed_addcustomer_request.json"))
-		var w wireCustomer
-		if err := json.Unmarshal([]byte(mustJSON(req)), &w); err != nil {
-			t.Fatal(err)
-		}
-		if got := w.customer(); got.Gender != GenderFemale || got.LastName != "Yetimoğlu" || got.Address != "TAŞDELEN" {
-			t.Errorf("got %+v", got)
-		}
-	})
-
-	t.Run("UpdateCard success: braces and upper case in, lower case out", func(t *testing.T) {
-		body := readSeed(t, "seed_updatecard_success.json")
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-			writeJSON(w, string(body))
-		})
-		_, sample := requestBlock(t, readSeed(t, "seed_updatecard_request.json"))
-		sentToken, ok := sample["CardToken"].(string)
-		if !ok {
-			t.Fatalf("seed request CardToken is %T, want a string", sample["CardToken"])
-		}
-		got, err := newTestClient(t, f.URL()).UpdateCard(context.Background(), sentToken, "Bonus kartım")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, req := requestBlock(t, f.requests()[0].Body)
-		if !reflect.DeepEqual(req, sample) {
-			t.Errorf("request %v, want the seed's %v", req, sample)
-		}
-		wantCard := Card{
-			CardToken: "51937236-82e0-4637-a8f5-2e1ec56ec870", CardName: "Bonus kartım", BankName: "BANKAADI",
-			CardNumberFirstSix: "112233", CardNumberLastFour: "7788", CardHolderFullName: "elif y",
-			ExpMonth: "01", ExpYear: "2018",
-		}
-		if got.Card != wantCard {
-			t.Errorf("card\n got %+v\nwant %+v", got.Card, wantCard)
-		}
-		wantCust := seedCustomer
-		wantCust.DealerCustomerID, wantCust.BirthDate = 1034, "19850710"
-		if got.Customer != wantCust {
-			t.Errorf("customer\n got %+v\nwant %+v", got.Customer, wantCust)
-		}
-	})
-
-	t.Run("UpdateCard failure with a GetCard prefix", func(t *testing.T) {
-		body := readSeed(t, "seed_updatecard_failure.json")
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-			writeJSON(w, string(body))
-		})
-		_, err := newTestClient(t, f.URL()).UpdateCard(context.Background(), "", "Bonus kartım")
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) {
-			t.Fatalf("err = %v, want *APIError", err)
-		}
-		if apiErr.Reason != ReasonCardTokenIsRequired || Reason(err) != ReasonCardTokenIsRequired {
-			t.Errorf("Reason = %q", apiErr.Reason)
-		}
-		if apiErr.ResultCode != "DealerCustomer.GetCard.CardTokenIsRequired" || apiErr.Operation != "UpdateCard" {
-			t.Errorf("got %+v", apiErr)
-		}
-		if n := f.count("UpdateCard"); n != 1 {
-			t.Errorf("%d UpdateCard calls: a business error must not be retried", n)
-		}
-	})
-}
-
-func TestLenientDecoding(t *testing.T) {
-	base := func(customer string, rest string) string {
-		return `{"DealerCustomer":` + customer + rest + `}`
-	}
+// TestOddAnswers: answers that are not a clean Moka envelope give an error
+// that says what came back, without a secret in it, or decode when they can.
+func TestOddAnswers(t *testing.T) {
+	full := withCards(tCustomer)
 	tests := []struct {
-		name    string
-		data    string
-		want    *CustomerWithCards
-		wantErr bool
+		name      string
+		body      string
+		wantErr   string // "" = success
+		retried   bool
+		forbidden string
 	}{
+		{name: "byte order mark before the JSON", body: "\xef\xbb\xbf" + success(full)},
+		{name: "empty body", body: "", wantErr: "an empty body", retried: true},
 		{
-			name: "numbers as strings",
-			data: base(`{"DealerCustomerId":"1033","CustomerCode":"C","Gender":"2"}`, `,"CardListCount":"0","CardList":[]`),
-			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 1033, CustomerCode: "C", Gender: GenderFemale}, Cards: []Card{}},
+			// Cut off inside the customer's password, which this read did not send.
+			name:    "cut off inside a password",
+			body:    success(full)[:strings.Index(success(full), tCustPW)+3],
+			wantErr: "not a Moka answer", retried: true, forbidden: tCustPW[:3],
 		},
-		{
-			name: "empty id",
-			data: base(`{"DealerCustomerId":"","CustomerCode":"C","Gender":""}`, ``),
-			want: &CustomerWithCards{Customer: Customer{CustomerCode: "C"}, Cards: []Card{}},
-		},
-		{
-			name: "GsmNumber and CustomerCode as bare numbers",
-			data: base(`{"DealerCustomerId":7,"CustomerCode":12345,"GsmNumber":5301111111,"BirthDate":19901218}`, ``),
-			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 7, CustomerCode: "12345", GsmNumber: "5301111111", BirthDate: "19901218"}, Cards: []Card{}},
-		},
-		{
-			name: "null fields",
-			data: base(`{"DealerCustomerId":null,"CustomerCode":"C","Password":null,"FirstName":null,"LastName":null,"Gender":null,"BirthDate":null,"GsmNumber":null,"Email":null,"Address":null}`, `,"CardListCount":null,"CardList":null`),
-			want: &CustomerWithCards{Customer: Customer{CustomerCode: "C"}, Cards: []Card{}},
-		},
-		{
-			name: "integer written as float",
-			data: base(`{"DealerCustomerId":1033.0,"Gender":1e0}`, ``),
-			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 1033, Gender: GenderMale}, Cards: []Card{}},
-		},
-		{
-			name: "spaces in a quoted number",
-			data: base(`{"DealerCustomerId":" 1033 "}`, ``),
-			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 1033}, Cards: []Card{}},
-		},
-		{
-			name: "fields other clients see are ignored",
-			data: base(`{"DealerCustomerId":1,"MasterCode":"M","DealerId":5}`, `,"CardList":[{"CardToken":"{ABC-DEF}","ExpMonth":1,"ExpYear":2030,"CardType":"MasterCard","CreditType":"CreditCard","ProductCategory":"Bonus","MaxInstallmentNumber":12,"CardCode":"x"}]`),
-			want: &CustomerWithCards{Customer: Customer{DealerCustomerID: 1}, Cards: []Card{{CardToken: "abc-def", ExpMonth: "1", ExpYear: "2030"}}},
-		},
-		{name: "no DealerCustomer", data: `{"CardListCount":0,"CardList":[]}`, wantErr: true},
-		{name: "null Data", data: `null`, wantErr: true},
-		{name: "gender not a number", data: base(`{"Gender":"female"}`, ``), wantErr: true},
-		{name: "id with a fraction", data: base(`{"DealerCustomerId":1.5}`, ``), wantErr: true},
-		{name: "name as an object", data: base(`{"FirstName":{"x":1}}`, ``), wantErr: true},
-		{name: "CardList not a list", data: base(`{}`, `,"CardList":{}`), wantErr: true},
+		{name: "larger than any Moka answer", body: `{"Data":"` + strings.Repeat("x", maxBodyBytes) + `"}`, wantErr: "larger than 64 MiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-				writeJSON(w, success(tt.data))
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ string, _ int, _ []byte) {
+				writeJSON(w, tt.body)
 			})
-			got, err := newTestClient(t, f.URL()).GetCustomer(context.Background(), CustomerRef{DealerCustomerID: 1})
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("got %+v, want an error", got)
+			logger := &captureLogger{}
+			c := newTestClient(t, f.URL(), func(cfg *Config) {
+				cfg.Logger = logger
+				// Generous: reading the 64 MiB answer takes seconds under -race
+				// on a loaded machine, and no case here waits for a timeout.
+				cfg.RequestTimeout = time.Minute
+			})
+			_, err := c.GetCustomer(context.Background(), CustomerRef{DealerCustomerID: 1033})
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("GetCustomer: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want one saying %q", err, tt.wantErr)
+			}
+			if calls, want := f.count("GetCustomer"), map[bool]int{false: 1, true: 4}[tt.retried]; calls != want {
+				t.Errorf("%d calls, want %d", calls, want)
+			}
+			if tt.forbidden != "" {
+				if strings.Contains(err.Error(), tt.forbidden) || strings.Contains(logger.all(), tt.forbidden) {
+					t.Errorf("the customer password's start %q is in the error or the log: %v", tt.forbidden, err)
 				}
-				if n := f.count("GetCustomer"); n != 1 {
-					t.Errorf("an undecodable Success was tried %d times", n)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("\n got %+v\nwant %+v", got, tt.want)
 			}
 		})
 	}
-}
-
-func TestGetCustomerListLenient(t *testing.T) {
-	data := `{"DealerCustomerListCount":"2","DealerCustomerList":[{"DealerCustomerId":"1","CustomerCode":"a","GsmNumber":530},{"DealerCustomerId":2,"CustomerCode":"b","Email":null}]}`
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-		writeJSON(w, success(data))
-	})
-	got, err := newTestClient(t, f.URL()).GetCustomerList(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []Customer{{DealerCustomerID: 1, CustomerCode: "a", GsmNumber: "530"}, {DealerCustomerID: 2, CustomerCode: "b"}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v, want %+v", got, want)
-	}
-	for _, empty := range []string{`{"DealerCustomerListCount":0,"DealerCustomerList":null}`, `{}`} {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-			writeJSON(w, success(empty))
-		})
-		got, err := newTestClient(t, f.URL()).GetCustomerList(context.Background())
-		if err != nil || len(got) != 0 {
-			t.Errorf("%s: got %v, %v", empty, got, err)
-		}
-	}
-}
-
-func TestErrorMapping(t *testing.T) {
-	tests := []struct {
-		code          string
-		message       string
-		wantReason    string
-		notFound      bool
-		alreadyExists bool
-		invalidEmail  bool
-	}{
-		{code: "DealerCustomer.GetCustomer.DealerCustomerNotFound", wantReason: ReasonDealerCustomerNotFound, notFound: true},
-		{code: "DealerCustomer.RemoveCustomer.DealerCustomerNotFound", wantReason: ReasonDealerCustomerNotFound, notFound: true},
-		{code: "DealerCustomer.UpdateCustomer.DealerCustomerNotFound", wantReason: ReasonDealerCustomerNotFound, notFound: true},
-		{code: "DealerCustomer.GetCard.CardNotFound", wantReason: ReasonCardNotFound, notFound: true},
-		{code: "DealerCustomer.UpdateCard.CardNotFound", wantReason: ReasonCardNotFound, notFound: true},
-		{code: "DealerCustomer.RemoveCard.CardNotFound", wantReason: ReasonCardNotFound, notFound: true},
-		{code: "Some.Other.Prefix.CardNotFound", wantReason: ReasonCardNotFound, notFound: true},
-		{code: "CardNotFound", wantReason: ReasonCardNotFound, notFound: true},
-		{code: "DealerCustomer.AddCustomer.CustomerCodeAlreadyUsing", wantReason: ReasonCustomerCodeAlreadyUsing, alreadyExists: true},
-		{code: "DealerCustomer.AddCustomerWithCard.CustomerCodeAlreadyUsing", wantReason: ReasonCustomerCodeAlreadyUsing, alreadyExists: true},
-		{code: "DealerCustomer.AddCustomer.InvalidEmailFormat", wantReason: ReasonInvalidEmailFormat, invalidEmail: true},
-		{code: "DealerCustomer.AddCustomer.InvalidRequest", wantReason: ReasonInvalidRequest},
-		{code: "DealerCustomer.RemoveCustomer.CustomerCodeOrDealerCustomerIdMustBeGiven", wantReason: ReasonCustomerCodeOrDealerCustomerIDMustBeGiven},
-		{code: "DealerCustomer.RemoveCustomer.CustomerCodeDoesntMatchDealerCustomerId", wantReason: ReasonCustomerCodeDoesntMatchDealerCustomerID},
-		{code: "DealerCustomer.GetCard.CardTokenIsRequired", wantReason: ReasonCardTokenIsRequired},
-		{code: "DealerCustomer.X.DealerCustomerNotFoundish", wantReason: "DealerCustomerNotFoundish"},
-		{code: "EX", message: "Object reference not set to an instance of an object.", wantReason: ResultCodeEX},
-	}
-	for _, tt := range tests {
-		t.Run(tt.code, func(t *testing.T) {
-			_, err := decodeEnvelope("Op", 200, "", []byte(failure(tt.code, tt.message)), nil)
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) {
-				t.Fatalf("err = %#v, want *APIError", err)
-			}
-			if apiErr.ResultCode != tt.code || apiErr.Reason != tt.wantReason || apiErr.Message != tt.message {
-				t.Errorf("got %+v", apiErr)
-			}
-			wrapped := fmt.Errorf("outer: %w", err)
-			if Reason(wrapped) != tt.wantReason {
-				t.Errorf("Reason(wrapped) = %q", Reason(wrapped))
-			}
-			if IsNotFound(wrapped) != tt.notFound || IsAlreadyExists(wrapped) != tt.alreadyExists || IsInvalidEmail(wrapped) != tt.invalidEmail {
-				t.Errorf("IsNotFound=%v IsAlreadyExists=%v IsInvalidEmail=%v", IsNotFound(wrapped), IsAlreadyExists(wrapped), IsInvalidEmail(wrapped))
-			}
-			msg := err.Error()
-			if !strings.Contains(msg, "Op") || !strings.Contains(msg, tt.code) || (tt.message != "" && !strings.Contains(msg, tt.message)) {
-				t.Errorf("Error() = %q lacks the operation, code or message", msg)
-			}
-		})
-	}
-
-	t.Run("helpers on other errors", func(t *testing.T) {
-		for _, err := range []error{nil, errors.New("x"), &TransportError{Operation: "Op", Err: errors.New("x")}} {
-			if Reason(err) != "" || IsNotFound(err) || IsAlreadyExists(err) || IsInvalidEmail(err) {
-				t.Errorf("%v classified as a Moka answer", err)
-			}
-		}
-		conflict := fmt.Errorf("wrapped: %w", &ConflictError{CustomerCode: "c", DealerCustomerID: 5})
-		if !IsAlreadyExists(conflict) || IsNotFound(conflict) {
-			t.Errorf("ConflictError: IsAlreadyExists=%v", IsAlreadyExists(conflict))
-		}
-	})
-
-	t.Run("business error under a non-200 status is still an APIError", func(t *testing.T) {
-		_, err := decodeEnvelope("Op", 500, "", []byte(failure("EX", "boom")), nil)
-		if Reason(err) != ResultCodeEX {
-			t.Errorf("err = %v", err)
-		}
-	})
-
-	t.Run("Success with a failing status is a TransportError", func(t *testing.T) {
-		_, err := decodeEnvelope("Op", 502, "", []byte(success("{}")), nil)
-		var te *TransportError
-		if !errors.As(err, &te) || te.HTTPStatus != 502 {
-			t.Errorf("err = %#v", err)
-		}
-	})
 }
 
 func TestNonMokaBodies(t *testing.T) {
@@ -820,6 +303,69 @@ func TestParseRetryAfter(t *testing.T) {
 		got, ok := parseRetryAfter(tt.in, now)
 		if got != tt.want || ok != tt.wantOK {
 			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+// TestBackoff: exponential growth from the base delay, capped, with jitter
+// that spreads retries over the upper half of each step.
+func TestBackoff(t *testing.T) {
+	c := &Client{baseDelay: 100 * time.Millisecond, maxDelay: 2 * time.Second}
+	plain := errors.New("boom")
+	for attempt, ms := range []int{100, 200, 400, 800, 1600, 2000, 2000} {
+		ceiling := time.Duration(ms) * time.Millisecond
+		seen := map[time.Duration]bool{}
+		for range 200 {
+			d := c.backoff(attempt, plain)
+			if d < ceiling/2 || d > ceiling {
+				t.Fatalf("attempt %d: backoff %v outside [%v, %v]", attempt, d, ceiling/2, ceiling)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 50 {
+			t.Errorf("attempt %d: only %d distinct delays in 200: no jitter", attempt, len(seen))
+		}
+	}
+	if d := c.backoff(1000, plain); d > 2*time.Second || d < time.Second {
+		t.Errorf("attempt 1000: %v, want the cap", d)
+	}
+	// Retry-After wins over the computed delay, and is capped.
+	for _, tt := range []struct {
+		header string
+		want   time.Duration
+	}{{"3", 3 * time.Second}, {"0", 0}, {"86400", maxRetryAfter}} {
+		if d := c.backoff(0, &TransportError{HTTPStatus: 503, RetryAfter: tt.header}); d != tt.want {
+			t.Errorf("Retry-After %q: %v, want %v", tt.header, d, tt.want)
+		}
+	}
+}
+
+// TestClassify: what may be retried, and what may have been acted on.
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name                 string
+		err                  error
+		retryable, uncertain bool
+	}{
+		{"refused dial", &TransportError{Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}, true, false},
+		{"DNS", &TransportError{Err: &net.DNSError{Err: "no such host", Name: "x"}}, true, false},
+		{"reset", &TransportError{Err: &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}}, true, true},
+		{"timeout", &TransportError{Err: errors.New("no answer within 1s (request_timeout)")}, true, true},
+		{"HTML 503", &TransportError{HTTPStatus: 503}, true, true},
+		{"HTML 502", &TransportError{HTTPStatus: 502}, true, true},
+		{"429", &TransportError{HTTPStatus: http.StatusTooManyRequests}, true, true},
+		{"408", &TransportError{HTTPStatus: http.StatusRequestTimeout}, true, true},
+		{"404 page", &TransportError{HTTPStatus: 404}, false, false},
+		{"401 page", &TransportError{HTTPStatus: 401}, false, false},
+		{"cancelled", &TransportError{Err: context.Canceled}, false, true},
+		{"EX", newAPIError("AddCustomer", "EX", ""), true, true},
+		{"business error", newAPIError("AddCustomer", "DealerCustomer.AddCustomer.CustomerCodeAlreadyUsing", ""), false, false},
+		{"InvalidRequest", newAPIError("GetCard", "DealerCustomer.GetCard.InvalidRequest", ""), false, false},
+		{"other", errors.New("decoding"), false, false},
+	}
+	for _, tt := range tests {
+		if r, u := classify(tt.err); r != tt.retryable || u != tt.uncertain {
+			t.Errorf("%s: classify = %v, %v; want %v, %v", tt.name, r, u, tt.retryable, tt.uncertain)
 		}
 	}
 }
@@ -1043,6 +589,37 @@ func TestRequestTimeoutPerAttempt(t *testing.T) {
 	}
 	if n := f2.count("GetCustomer"); n != 2 {
 		t.Errorf("%d calls, want 2", n)
+	}
+}
+
+// TestCancelDuringSandboxTimeout: Ctrl-C while the sandbox holds a request
+// (a timeout fault) or while the client waits to retry ends the call at once.
+func TestCancelDuringSandboxTimeout(t *testing.T) {
+	srv := testsupport.StartSandbox(t, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{sandbox.FaultTimeout}, TimeoutHang: time.Minute})
+	hc := NewHTTPClient()
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := New(Config{BaseURL: srv.URL(), DealerCode: "SANDBOX", Username: "sandbox", Password: "sandbox", HTTPClient: hc,
+		MaxRetries: 50, RequestTimeout: 150 * time.Millisecond, RetryBaseDelay: 10 * time.Second, RetryMaxDelay: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, after := range []time.Duration{50 * time.Millisecond, 400 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(after, cancel)
+		start := time.Now()
+		_, err := c.AddCustomer(ctx, rtCustomer(1))
+		took := time.Since(start)
+		timer.Stop()
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancel after %v: err = %v, want context.Canceled", after, err)
+		}
+		if took > after+300*time.Millisecond {
+			t.Errorf("cancel after %v: the call returned only after %v", after, took)
+		}
+	}
+	if n := len(srv.Customers()); n != 0 {
+		t.Errorf("%d customers stored by held requests", n)
 	}
 }
 
@@ -1323,37 +900,6 @@ func TestConcurrentGetCustomer(t *testing.T) {
 	}
 	if got := f.count("GetCustomer"); got < n {
 		t.Errorf("%d calls for %d goroutines", got, n)
-	}
-}
-
-func TestCardTokens(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"{51937236-82E0-4637-A8F5-2E1EC56EC870}", tToken},
-		{"51937236-82E0-4637-A8F5-2E1EC56EC870", tToken},
-		{" {" + tToken + "} ", tToken},
-		{tToken, tToken},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := NormalizeCardToken(tt.in); got != tt.want {
-			t.Errorf("NormalizeCardToken(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if !SameCardToken(tt.in, tt.want) {
-			t.Errorf("SameCardToken(%q, %q) = false", tt.in, tt.want)
-		}
-	}
-	if SameCardToken(tToken, "51937236-82e0-4637-a8f5-2e1ec56ec871") {
-		t.Error("different tokens compare equal")
-	}
-}
-
-func TestGetCardAnswerWithoutTheCard(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
-		writeJSON(w, success(withCards(tCustomer)))
-	})
-	_, err := newTestClient(t, f.URL()).GetCard(context.Background(), "{"+strings.ToUpper(tToken)+"}")
-	if !IsNotFound(err) {
-		t.Errorf("err = %v, want not found", err)
 	}
 }
 

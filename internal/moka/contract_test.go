@@ -70,7 +70,7 @@ func sbCustomer(code string) moka.Customer {
 		FirstName:    "Elif",
 		LastName:     "Yetimoğlu",
 		Gender:       moka.GenderFemale,
-		BirthDate:    "19901218",
+		BirthDate:    "1990-12-18",
 		GsmNumber:    "5301111111",
 		Email:        "elif.y@moka.com",
 		Address:      "TAŞDELEN",
@@ -136,7 +136,7 @@ func contractCustomerLifecycle(t *testing.T, sw *sandbox.Switch) {
 	// Change everything; an emptied field is sent and cleared.
 	upd := moka.Customer{
 		DealerCustomerID: id, CustomerCode: "C-life", Password: "PIN-9999", FirstName: "Ayşe",
-		LastName: "Kaya", Gender: moka.GenderMale, BirthDate: "19850710", GsmNumber: "5309999999",
+		LastName: "Kaya", Gender: moka.GenderMale, BirthDate: "1985-07-10", GsmNumber: "5309999999",
 		Email: "", Address: "",
 	}
 	got, err := c.UpdateCustomer(ctx, moka.CustomerUpdate{Customer: upd})

@@ -141,7 +141,7 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		if err == nil {
 			return made, nil
 		}
-		isTaken := op.taken != nil && Reason(err) == ReasonCustomerCodeAlreadyUsing
+		isTaken := op.taken != nil && means(err, meansAlreadyExists)
 		uncertain = uncertain || res.uncertain
 		if uncertain {
 			found, seen, ferr := lookForClaim(ctx, c, op, err)

@@ -8,19 +8,45 @@ import (
 
 // Reasons Moka gives, the part of a ResultCode after the last dot. The server is
 // not consistent about the prefix (UpdateCard answers with GetCard.* codes), so
-// decisions are made on the reason alone.
+// decisions are made on the reason alone. These two are any operation's; each
+// object's file declares its own (customer.go, card.go).
 const (
-	ReasonInvalidRequest                            = "InvalidRequest"
-	ReasonCustomerCodeAlreadyUsing                  = "CustomerCodeAlreadyUsing"
-	ReasonInvalidEmailFormat                        = "InvalidEmailFormat"
-	ReasonCustomerCodeOrDealerCustomerIDMustBeGiven = "CustomerCodeOrDealerCustomerIdMustBeGiven"
-	ReasonDealerCustomerNotFound                    = "DealerCustomerNotFound"
-	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
-	ReasonCardTokenIsRequired                       = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
-	ReasonCardNotFound                              = "CardNotFound"
+	ReasonInvalidRequest = "InvalidRequest"
 	// ResultCodeEX is Moka's "unexpected error"; it has no prefix.
 	ResultCodeEX = "EX"
 )
+
+// reasonMeaning is what a reason tells the predicates below.
+type reasonMeaning int
+
+const (
+	meansNotFound reasonMeaning = iota + 1
+	meansAlreadyExists
+	meansInvalidEmail
+)
+
+// reasonMeanings holds every reason that some object's file declared to mean
+// something. The predicates are derived from it, so that an object of a new
+// API declares its codes in its own file, next to its calls.
+var reasonMeanings = map[string]reasonMeaning{}
+
+// declareReasons records what an object's reasons mean; each object's file
+// calls it from its init. A reason declared twice must mean the same both
+// times: a predicate cannot answer two ways for one code.
+func declareReasons(meanings map[string]reasonMeaning) {
+	for reason, meaning := range meanings {
+		if was, ok := reasonMeanings[reason]; ok && was != meaning {
+			panic(fmt.Sprintf("moka: reason %s is declared with two meanings", reason))
+		}
+		reasonMeanings[reason] = meaning
+	}
+}
+
+// means reports whether err is a Moka answer whose reason was declared to mean m.
+func means(err error, m reasonMeaning) bool {
+	r := Reason(err)
+	return r != "" && reasonMeanings[r] == m
+}
 
 // APIError is a Moka answer whose ResultCode is not Success.
 type APIError struct {
@@ -107,21 +133,22 @@ func Reason(err error) string {
 	return ""
 }
 
-// IsNotFound reports whether err says the customer or card does not exist.
+// IsNotFound reports whether err says the object asked for (a customer, a
+// card) does not exist.
 func IsNotFound(err error) bool {
-	r := Reason(err)
-	return r == ReasonDealerCustomerNotFound || r == ReasonCardNotFound
+	return means(err, meansNotFound)
 }
 
-// IsAlreadyExists reports whether err says the CustomerCode is taken.
+// IsAlreadyExists reports whether err says the object's unique key (a
+// CustomerCode) is taken.
 func IsAlreadyExists(err error) bool {
 	var conflict *ConflictError
-	return errors.As(err, &conflict) || Reason(err) == ReasonCustomerCodeAlreadyUsing
+	return errors.As(err, &conflict) || means(err, meansAlreadyExists)
 }
 
 // IsInvalidEmail reports whether Moka refused the e-mail address.
 func IsInvalidEmail(err error) bool {
-	return Reason(err) == ReasonInvalidEmailFormat
+	return means(err, meansInvalidEmail)
 }
 
 // MayHaveTakenEffect reports whether err comes from a write that Moka may have

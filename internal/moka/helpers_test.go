@@ -14,7 +14,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
+
+// The test kit of this package: fixtures, a fake Moka that each test scripts,
+// and clients for the sandbox.
 
 // Distinctive values, so a leak is easy to spot in a log line or an error.
 const (
@@ -35,7 +41,7 @@ var (
 		FirstName:        "Elif",
 		LastName:         "Yetimoğlu",
 		Gender:           GenderFemale,
-		BirthDate:        "19901218",
+		BirthDate:        "1990-12-18",
 		GsmNumber:        "5301111111",
 		Email:            "elif.y@moka.com",
 		Address:          "TAŞDELEN",
@@ -59,6 +65,65 @@ var (
 		CardName:           "Bonus kartım",
 	}
 )
+
+// tNewCardFields is tNewCard as its request sends it.
+var tNewCardFields = map[string]any{
+	"CardHolderFullName": "Elif Yetimoğlu",
+	"CardNumber":         tCardNo,
+	"ExpMonth":           "12",
+	"ExpYear":            "2030",
+	"CardName":           "Bonus kartım",
+}
+
+// rtClient is a client for srv with a short per-attempt timeout and a large,
+// fast retry budget, on a transport of its own that the test closes.
+func rtClient(t *testing.T, srv *sandbox.Server, password string) *Client {
+	t.Helper()
+	hc := NewHTTPClient()
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := New(Config{
+		BaseURL:        srv.URL(),
+		DealerCode:     "SANDBOX",
+		Username:       "sandbox",
+		Password:       password,
+		HTTPClient:     hc,
+		MaxRetries:     12,
+		RequestTimeout: 400 * time.Millisecond,
+		RetryBaseDelay: 5 * time.Millisecond,
+		RetryMaxDelay:  100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// rtCustomer and rtCard are the i-th customer and card of the tests that run
+// many of them against the sandbox; their card numbers pass the Luhn check.
+func rtCustomer(i int) Customer {
+	return Customer{
+		CustomerCode: fmt.Sprintf("RT-%03d", i),
+		Password:     fmt.Sprintf("PIN-%04d", i),
+		FirstName:    "Şükrü",
+		LastName:     fmt.Sprintf("Öztürk %d", i),
+		Gender:       GenderMale,
+		BirthDate:    "1985-12-31",
+		GsmNumber:    fmt.Sprintf("5320%06d", i),
+		Email:        fmt.Sprintf("sukru.%d@example.com.tr", i),
+		Address:      fmt.Sprintf("İstiklal Cd. %d, Beyoğlu", i),
+	}
+}
+
+func rtCard(i int) NewCard {
+	return NewCard{
+		Customer:           CustomerRef{CustomerCode: fmt.Sprintf("RT-%03d", i)},
+		CardHolderFullName: fmt.Sprintf("Şükrü Öztürk %d", i),
+		CardNumber:         testsupport.CardNumber("512754", i, 16),
+		ExpMonth:           "12",
+		ExpYear:            "2030",
+		CardName:           fmt.Sprintf("Kartım %d", i),
+	}
+}
 
 // seenRequest is one request the fake server received.
 type seenRequest struct {
@@ -154,6 +219,7 @@ func failure(code, message string) string {
 	return `{"Data":null,"ResultCode":"` + code + `","ResultMessage":` + string(m) + `,"Exception":null}`
 }
 
+// customerJSON is c as Moka sends it, its date in Moka's YYYYMMDD.
 func customerJSON(c Customer) map[string]any {
 	return map[string]any{
 		"DealerCustomerId": c.DealerCustomerID,
@@ -162,7 +228,7 @@ func customerJSON(c Customer) map[string]any {
 		"FirstName":        c.FirstName,
 		"LastName":         c.LastName,
 		"Gender":           int(c.Gender),
-		"BirthDate":        c.BirthDate,
+		"BirthDate":        strings.ReplaceAll(c.BirthDate, "-", ""),
 		"GsmNumber":        c.GsmNumber,
 		"Email":            c.Email,
 		"Address":          c.Address,
@@ -276,4 +342,31 @@ func requestBlock(t *testing.T, body []byte) (map[string]json.RawMessage, map[st
 		}
 	}
 	return top, req
+}
+
+func keys[M ~map[string]V, V any](m M) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// merge is one map holding the keys of all of ms, the last one's value winning.
+func merge(ms ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -1,11 +1,8 @@
 package moka
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // Gender is the customer's gender as Moka encodes it.
@@ -30,35 +27,19 @@ type Customer struct {
 	FirstName string
 	LastName  string
 	Gender    Gender
-	// BirthDate is in Moka's form, YYYYMMDD, or empty.
+	// BirthDate is YYYY-MM-DD, or empty. It is sent in Moka's form, YYYYMMDD,
+	// and whatever form Moka answers with is read back as YYYY-MM-DD
+	// (ISODate). A date given as YYYYMMDD is sent as it is.
 	BirthDate string
 	GsmNumber string
 	Email     string
 	Address   string
 }
 
-// Card is a stored card as Moka returns it; the full number never comes back.
-type Card struct {
-	CardToken          string
-	CardName           string
-	BankName           string
-	CardNumberFirstSix string
-	CardNumberLastFour string
-	CardHolderFullName string
-	ExpMonth           string
-	ExpYear            string
-}
-
 // CustomerWithCards is the Data of most DealerCustomer operations.
 type CustomerWithCards struct {
 	Customer Customer
 	Cards    []Card
-}
-
-// CardWithCustomer is one card and the customer it belongs to.
-type CardWithCustomer struct {
-	Customer Customer
-	Card     Card
 }
 
 // CustomerRef addresses a customer by DealerCustomerId or CustomerCode; one is enough.
@@ -76,17 +57,6 @@ func (r CustomerRef) String() string {
 	default:
 		return fmt.Sprintf("customer_code %q", r.CustomerCode)
 	}
-}
-
-// NewCard is what AddCard and AddCustomerWithCard store.
-type NewCard struct {
-	Customer           CustomerRef
-	CardHolderFullName string
-	// CardNumber is sent once and never returned, logged or put in an error.
-	CardNumber string
-	ExpMonth   string
-	ExpYear    string
-	CardName   string
 }
 
 // CustomerUpdate is an UpdateCustomer request: the customer as it should be
@@ -111,82 +81,192 @@ type CustomerUpdate struct {
 	KeepPassword bool
 }
 
-// NormalizeCardToken gives the form Moka answers with: lower case, no braces.
-// Moka accepts a token in any case, with or without braces.
-func NormalizeCardToken(token string) string {
-	t := strings.TrimSpace(token)
-	t = strings.TrimPrefix(t, "{")
-	t = strings.TrimSuffix(t, "}")
-	return strings.ToLower(strings.TrimSpace(t))
+// Reasons of the customer calls (see errors.go).
+const (
+	ReasonCustomerCodeAlreadyUsing                  = "CustomerCodeAlreadyUsing"
+	ReasonInvalidEmailFormat                        = "InvalidEmailFormat"
+	ReasonCustomerCodeOrDealerCustomerIDMustBeGiven = "CustomerCodeOrDealerCustomerIdMustBeGiven"
+	ReasonDealerCustomerNotFound                    = "DealerCustomerNotFound"
+	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
+)
+
+func init() {
+	declareReasons(map[string]reasonMeaning{
+		ReasonDealerCustomerNotFound:   meansNotFound,
+		ReasonCustomerCodeAlreadyUsing: meansAlreadyExists,
+		ReasonInvalidEmailFormat:       meansInvalidEmail,
+	})
 }
 
-// SameCardToken reports whether two tokens name the same card.
-func SameCardToken(a, b string) bool {
-	return NormalizeCardToken(a) == NormalizeCardToken(b)
-}
+// The customer calls of the DealerCustomer API.
+var (
+	opAddCustomer         = dealerCustomer.operation("AddCustomer")
+	opAddCustomerWithCard = dealerCustomer.operation("AddCustomerWithCard")
+	opUpdateCustomer      = dealerCustomer.operation("UpdateCustomer")
+	opGetCustomer         = dealerCustomer.operation("GetCustomer")
+	opGetCustomerList     = dealerCustomer.operation("GetCustomerList")
+	opRemoveCustomer      = dealerCustomer.operation("RemoveCustomer")
+)
 
-// flexInt decodes the lenient integers Moka's server produces and accepts: a JSON
-// number, a number in a string, or "" / null for "not given".
-type flexInt int64
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*f = 0
-		return nil
-	}
-	s := string(b)
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			*f = 0
-			return nil
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
+// AddCustomer registers a customer, as a claimed create (create.go): the
+// customer is stored with a claim in its Address, then its real Address is
+// written with UpdateCustomer. A customer that holds the code and not this
+// create's claim is never adopted: the error is then a *ConflictError. A
+// customer made whose Address could not be written afterwards comes back with
+// an *UnfinishedError; a create that may have stored the customer but could
+// not be looked for, as an *UncertainError with the claim.
+func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
+	cust.DealerCustomerID = 0
+	claim := NewClaim()
+	claimed := cust
+	claimed.Address = claim
+	var holder *CustomerWithCards
+	made, err := createClaimed(ctx, c, claimedCreate[*CustomerWithCards]{
+		operation: opAddCustomer.name,
+		claim:     claim,
+		add: func(ctx context.Context) (*CustomerWithCards, callResult, error) {
+			var out wireCustomerWithCards
+			res, err := c.callRetrying(ctx, 0, opAddCustomer, newCustomerRequest(claimed), &out, cust.Password)
+			if err != nil {
+				return nil, res, err
+			}
+			v, err := out.value()
+			if err != nil {
+				// A Success whose Data is unreadable still stored the customer.
+				res.uncertain = true
+				return nil, res, fmt.Errorf("moka AddCustomer: %w", err)
+			}
+			return v, res, nil
+		},
+		find: func(ctx context.Context) (*CustomerWithCards, sighting, error) {
+			held, ours, err := c.FindClaimedCustomer(ctx, cust.CustomerCode, claim)
+			holder = held
+			switch {
+			case err != nil || held == nil:
+				return nil, seenNothing, err
+			case ours:
+				return held, seenOurs, nil
+			default:
+				return nil, seenOther, nil
+			}
+		},
+		taken: func(ctx context.Context, _ error) error {
+			conflict := &ConflictError{CustomerCode: cust.CustomerCode}
+			if holder == nil {
+				held, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: cust.CustomerCode})
+				holder, conflict.Retired = held, IsNotFound(err)
+			}
+			if holder != nil {
+				conflict.DealerCustomerID = holder.Customer.DealerCustomerID
+				conflict.ClaimedByAnotherCreate = IsClaim(holder.Customer.Address)
+			}
+			return conflict
+		},
+	})
 	if err != nil {
-		// A number with a fraction or exponent part ("2.0", "1e3") is still a number.
-		fl, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil || fl != float64(int64(fl)) {
-			return fmt.Errorf("not an integer: %.40q", s)
-		}
-		n = int64(fl)
+		return nil, err
 	}
-	*f = flexInt(n)
-	return nil
+	finish := cust
+	finish.DealerCustomerID = made.Customer.DealerCustomerID
+	finished, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: finish, Previous: &made.Customer})
+	if err != nil {
+		return made, &UnfinishedError{Err: err}
+	}
+	return finished, nil
 }
 
-// flexString decodes a string that Moka's documentation sometimes calls an
-// integer: a JSON string, a bare number (kept as written), or null.
-type flexString string
+// FindClaimedCustomer reads the customer holding code and says whether it is
+// the one a create with claim made (its Address holds the claim). held is nil
+// when no customer has the code.
+func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (held *CustomerWithCards, ours bool, err error) {
+	got, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: code})
+	if IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return got, holdsClaim(got.Customer.Address, claim), nil
+}
 
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case bytes.Equal(b, []byte("null")):
-		*f = ""
-		return nil
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+// AddCustomerWithCard registers a customer and its first card in one call. It
+// carries no claim, so after a lost answer it cannot tell its own customer
+// from another's: a taken code is always a *ConflictError, and a call that may
+// have stored the customer is an *UncertainError without a claim.
+func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card NewCard) (*CardWithCustomer, error) {
+	cust.DealerCustomerID = 0
+	req := addCustomerWithCardRequest{
+		customerRequest:    newCustomerRequest(cust),
+		CardHolderFullName: card.CardHolderFullName,
+		CardNumber:         card.CardNumber,
+		ExpMonth:           card.ExpMonth,
+		ExpYear:            card.ExpYear,
+		CardName:           card.CardName,
+	}
+	var out wireCustomerWithCards
+	res, err := c.call(ctx, opAddCustomerWithCard, req, &out, cust.Password, card.CardNumber)
+	if err == nil {
+		return pickNewCard(out, card, nil)
+	}
+	if res.uncertain {
+		return nil, &UncertainError{Err: err}
+	}
+	if Reason(err) == ReasonCustomerCodeAlreadyUsing {
+		return nil, &ConflictError{CustomerCode: cust.CustomerCode}
+	}
+	return nil, err
+}
+
+// UpdateCustomer changes a customer, addressed by its DealerCustomerId (or code).
+// What it sends is said at CustomerUpdate.
+func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*CustomerWithCards, error) {
+	if upd.KeepPassword {
+		// Leaving the password out would keep it only on a Moka that keeps
+		// omitted fields; sending back what Moka holds keeps it on either.
+		held, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: upd.DealerCustomerID, CustomerCode: upd.CustomerCode})
+		if err != nil {
+			return nil, fmt.Errorf("moka UpdateCustomer: reading the password to keep: %w", err)
 		}
-		*f = flexString(s)
-		return nil
-	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
-		*f = flexString(b)
-		return nil
-	default:
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("not a string: %w", err)
-		}
-		*f = flexString(n.String())
+		upd.Password = held.Customer.Password
+	}
+	req := updateCustomerRequest(upd)
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opUpdateCustomer, req, &out, upd.Password); err != nil {
+		return nil, err
+	}
+	return out.value()
+}
+
+// GetCustomer reads a customer and its cards.
+func (c *Client) GetCustomer(ctx context.Context, ref CustomerRef) (*CustomerWithCards, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opGetCustomer, refRequest(ref), &out); err != nil {
+		return nil, err
+	}
+	return out.value()
+}
+
+// GetCustomerList reads every customer of the dealer account in one call.
+func (c *Client) GetCustomerList(ctx context.Context) ([]Customer, error) {
+	var out wireCustomerList
+	if _, err := c.call(ctx, opGetCustomerList, nil, &out); err != nil {
+		return nil, err
+	}
+	customers := make([]Customer, 0, len(out.DealerCustomerList))
+	for _, w := range out.DealerCustomerList {
+		customers = append(customers, w.customer())
+	}
+	return customers, nil
+}
+
+// RemoveCustomer deletes a customer. A customer that is already gone after an
+// attempt whose answer was lost counts as removed.
+func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
+	res, err := c.call(ctx, opRemoveCustomer, refRequest(ref), nil)
+	if err != nil && res.uncertain && IsNotFound(err) {
 		return nil
 	}
+	return err
 }
 
 type wireCustomer struct {
@@ -210,34 +290,10 @@ func (w wireCustomer) customer() Customer {
 		FirstName:        string(w.FirstName),
 		LastName:         string(w.LastName),
 		Gender:           Gender(w.Gender),
-		BirthDate:        string(w.BirthDate),
+		BirthDate:        ISODate(string(w.BirthDate)),
 		GsmNumber:        string(w.GsmNumber),
 		Email:            string(w.Email),
 		Address:          string(w.Address),
-	}
-}
-
-type wireCard struct {
-	CardToken          flexString `json:"CardToken"`
-	CardName           flexString `json:"CardName"`
-	BankName           flexString `json:"BankName"`
-	CardNumberFirstSix flexString `json:"CardNumberFirstSix"`
-	CardNumberLastFour flexString `json:"CardNumberLastFour"`
-	CardHolderFullName flexString `json:"CardHolderFullName"`
-	ExpMonth           flexString `json:"ExpMonth"`
-	ExpYear            flexString `json:"ExpYear"`
-}
-
-func (w wireCard) card() Card {
-	return Card{
-		CardToken:          NormalizeCardToken(string(w.CardToken)),
-		CardName:           string(w.CardName),
-		BankName:           string(w.BankName),
-		CardNumberFirstSix: string(w.CardNumberFirstSix),
-		CardNumberLastFour: string(w.CardNumberLastFour),
-		CardHolderFullName: string(w.CardHolderFullName),
-		ExpMonth:           string(w.ExpMonth),
-		ExpYear:            string(w.ExpYear),
 	}
 }
 
@@ -261,16 +317,6 @@ func (w wireCustomerWithCards) value() (*CustomerWithCards, error) {
 type wireCustomerList struct {
 	DealerCustomerListCount flexInt        `json:"DealerCustomerListCount"`
 	DealerCustomerList      []wireCustomer `json:"DealerCustomerList"`
-}
-
-// Requests. Field names are Moka's; the server is lenient on types, but we send
-// proper JSON types.
-
-type authBlock struct {
-	DealerCode string `json:"DealerCode"`
-	Username   string `json:"Username"`
-	Password   string `json:"Password"`
-	CheckKey   string `json:"CheckKey"`
 }
 
 // customerRequest is the customer part of a request. A nil field is left out
@@ -298,7 +344,7 @@ func newCustomerRequest(c Customer) customerRequest {
 		Password:         setText(c.Password),
 		FirstName:        setText(c.FirstName),
 		LastName:         setText(c.LastName),
-		BirthDate:        setText(c.BirthDate),
+		BirthDate:        setText(wireDate(c.BirthDate)),
 		GsmNumber:        setText(c.GsmNumber),
 		Email:            setText(c.Email),
 		Address:          setText(c.Address),
@@ -351,18 +397,6 @@ type refRequest struct {
 	CustomerCode     string `json:"CustomerCode,omitempty"`
 }
 
-// addCardRequest leaves an empty holder name or card name out: a new card has
-// nothing to clear.
-type addCardRequest struct {
-	DealerCustomerID   int64  `json:"DealerCustomerId,omitempty"`
-	CustomerCode       string `json:"CustomerCode,omitempty"`
-	CardHolderFullName string `json:"CardHolderFullName,omitempty"`
-	CardNumber         string `json:"CardNumber"`
-	ExpMonth           string `json:"ExpMonth"`
-	ExpYear            string `json:"ExpYear"`
-	CardName           string `json:"CardName,omitempty"`
-}
-
 type addCustomerWithCardRequest struct {
 	customerRequest
 	CardHolderFullName string `json:"CardHolderFullName,omitempty"`
@@ -370,15 +404,4 @@ type addCustomerWithCardRequest struct {
 	ExpMonth           string `json:"ExpMonth"`
 	ExpYear            string `json:"ExpYear"`
 	CardName           string `json:"CardName,omitempty"`
-}
-
-type cardTokenRequest struct {
-	CardToken string `json:"CardToken"`
-}
-
-// updateCardRequest always sends CardName: the name is the one thing
-// UpdateCard changes, and "" is how it is cleared.
-type updateCardRequest struct {
-	CardToken string `json:"CardToken"`
-	CardName  string `json:"CardName"`
 }

@@ -1,0 +1,311 @@
+package moka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Card is a stored card as Moka returns it; the full number never comes back.
+type Card struct {
+	CardToken          string
+	CardName           string
+	BankName           string
+	CardNumberFirstSix string
+	CardNumberLastFour string
+	CardHolderFullName string
+	ExpMonth           string
+	ExpYear            string
+}
+
+// CardWithCustomer is one card and the customer it belongs to.
+type CardWithCustomer struct {
+	Customer Customer
+	Card     Card
+}
+
+// NewCard is what AddCard and AddCustomerWithCard store.
+type NewCard struct {
+	Customer           CustomerRef
+	CardHolderFullName string
+	// CardNumber is sent once and never returned, logged or put in an error.
+	CardNumber string
+	ExpMonth   string
+	ExpYear    string
+	CardName   string
+}
+
+// Fingerprint is what Moka shows of the card once stored: no full number.
+func (n NewCard) Fingerprint() Card {
+	fp := Card{CardName: n.CardName, CardHolderFullName: n.CardHolderFullName, ExpMonth: n.ExpMonth, ExpYear: n.ExpYear}
+	if len(n.CardNumber) >= 10 {
+		fp.CardNumberFirstSix, fp.CardNumberLastFour = n.CardNumber[:6], n.CardNumber[len(n.CardNumber)-4:]
+	}
+	return fp
+}
+
+// NormalizeCardToken gives the form Moka answers with: lower case, no braces.
+// Moka accepts a token in any case, with or without braces.
+func NormalizeCardToken(token string) string {
+	t := strings.TrimSpace(token)
+	t = strings.TrimPrefix(t, "{")
+	t = strings.TrimSuffix(t, "}")
+	return strings.ToLower(strings.TrimSpace(t))
+}
+
+// Reasons of the card calls (see errors.go).
+const (
+	ReasonCardTokenIsRequired = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
+	ReasonCardNotFound        = "CardNotFound"
+)
+
+func init() {
+	declareReasons(map[string]reasonMeaning{
+		ReasonCardNotFound: meansNotFound,
+	})
+}
+
+// The card calls of the DealerCustomer API.
+var (
+	opAddCard     = dealerCustomer.operation("AddCard")
+	opUpdateCard  = dealerCustomer.operation("UpdateCard")
+	opGetCard     = dealerCustomer.operation("GetCard")
+	opGetCardList = dealerCustomer.operation("GetCardList")
+	opRemoveCard  = dealerCustomer.operation("RemoveCard")
+)
+
+// AddCard stores a card for a customer, as a claimed create (create.go): the
+// card is stored with a claim as its CardName, then renamed to its real name
+// with UpdateCard. After a lost answer the card carrying the claim is the one
+// this call stored; a card the customer had before, or one another client
+// stored meanwhile, however alike, never is. Errors as for AddCustomer.
+func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
+	if err := checkUTF8(opAddCard.name, card); err != nil {
+		return nil, err
+	}
+	claim := NewClaim()
+	req := addCardRequest{
+		DealerCustomerID:   card.Customer.DealerCustomerID,
+		CustomerCode:       card.Customer.CustomerCode,
+		CardHolderFullName: card.CardHolderFullName,
+		CardNumber:         card.CardNumber,
+		ExpMonth:           card.ExpMonth,
+		ExpYear:            card.ExpYear,
+		CardName:           claim,
+	}
+	made, err := createClaimed(ctx, c, claimedCreate[*CardWithCustomer]{
+		operation: opAddCard.name,
+		claim:     claim,
+		add: func(ctx context.Context) (*CardWithCustomer, callResult, error) {
+			var out wireCustomerWithCards
+			res, err := c.callRetrying(ctx, 0, opAddCard, req, &out, card.CardNumber)
+			if err != nil {
+				return nil, res, err
+			}
+			v, err := out.value()
+			if err != nil {
+				res.uncertain = true
+				return nil, res, fmt.Errorf("moka AddCard: %w", err)
+			}
+			if have := answeredCard(v.Cards, claim); have != nil {
+				return &CardWithCustomer{Customer: v.Customer, Card: *have}, res, nil
+			}
+			res.uncertain = true
+			return nil, res, errors.New("moka AddCard: the answer does not say which card was added")
+		},
+		find: func(ctx context.Context) (*CardWithCustomer, sighting, error) {
+			found, ours, err := c.FindClaimedCard(ctx, card.Customer, claim)
+			if ours {
+				return found, seenOurs, err
+			}
+			return nil, seenNothing, err
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	finished, err := c.UpdateCard(ctx, made.Card.CardToken, card.CardName)
+	if err != nil {
+		return made, &UnfinishedError{Err: err}
+	}
+	return finished, nil
+}
+
+// answeredCard is the card an AddCard answer says was added: the one holding
+// the claim, or the only card when the answer holds one (Moka may give the name
+// back in another form); nil when the answer does not say.
+func answeredCard(cards []Card, claim string) *Card {
+	for i := range cards {
+		if holdsClaim(cards[i].CardName, claim) {
+			return &cards[i]
+		}
+	}
+	if len(cards) == 1 {
+		return &cards[0]
+	}
+	return nil
+}
+
+// FindClaimedCard looks among the customer's cards for the one a create with
+// claim stored. ok is false when there is none, or no such customer.
+func (c *Client) FindClaimedCard(ctx context.Context, customer CustomerRef, claim string) (*CardWithCustomer, bool, error) {
+	if customer.DealerCustomerID != 0 {
+		customer.CustomerCode = ""
+	}
+	list, err := c.GetCardList(ctx, customer)
+	if IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	for _, have := range list.Cards {
+		if holdsClaim(have.CardName, claim) {
+			return &CardWithCustomer{Customer: list.Customer, Card: have}, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// NewestMatchingCard is the last card in cards that looks like want (same
+// visible digits, expiry, holder and name) and is not one of the tokens in
+// exclude, or nil.
+func NewestMatchingCard(cards []Card, want Card, exclude []string) *Card {
+	for i := len(cards) - 1; i >= 0; i-- {
+		have := cards[i]
+		if slices.ContainsFunc(exclude, func(t string) bool { return SameCardToken(t, have.CardToken) }) {
+			continue
+		}
+		if want.CardNumberFirstSix != "" &&
+			have.CardNumberFirstSix == want.CardNumberFirstSix &&
+			have.CardNumberLastFour == want.CardNumberLastFour &&
+			have.ExpMonth == want.ExpMonth &&
+			have.ExpYear == want.ExpYear &&
+			have.CardHolderFullName == want.CardHolderFullName &&
+			// A card sent without a name may have been given one by Moka.
+			(want.CardName == "" || have.CardName == want.CardName) {
+			return &cards[i]
+		}
+	}
+	return nil
+}
+
+// pickNewCard finds the card just added in an AddCard answer, which may carry
+// only the new card or all of the customer's cards.
+func pickNewCard(out wireCustomerWithCards, sent NewCard, existing []string) (*CardWithCustomer, error) {
+	v, err := out.value()
+	if err != nil {
+		return nil, err
+	}
+	if len(v.Cards) == 1 {
+		return &CardWithCustomer{Customer: v.Customer, Card: v.Cards[0]}, nil
+	}
+	if have := NewestMatchingCard(v.Cards, sent.Fingerprint(), existing); have != nil {
+		return &CardWithCustomer{Customer: v.Customer, Card: *have}, nil
+	}
+	return nil, errors.New("moka: the AddCard answer does not include the card that was added")
+}
+
+// UpdateCard renames a card; the name is the only thing that can change. A
+// rename whose answers were lost is an *UncertainError: it may have landed.
+func (c *Client) UpdateCard(ctx context.Context, token, name string) (*CardWithCustomer, error) {
+	var out wireCustomerWithCards
+	res, err := c.call(ctx, opUpdateCard, updateCardRequest{CardToken: token, CardName: name}, &out)
+	if err != nil && res.uncertain {
+		return nil, &UncertainError{Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pickCard(out, opUpdateCard, token)
+}
+
+// GetCard reads a card and its customer.
+func (c *Client) GetCard(ctx context.Context, token string) (*CardWithCustomer, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opGetCard, cardTokenRequest{CardToken: token}, &out); err != nil {
+		return nil, err
+	}
+	return pickCard(out, opGetCard, token)
+}
+
+func pickCard(out wireCustomerWithCards, op operation, token string) (*CardWithCustomer, error) {
+	v, err := out.value()
+	if err != nil {
+		return nil, err
+	}
+	for _, card := range v.Cards {
+		if SameCardToken(card.CardToken, token) {
+			return &CardWithCustomer{Customer: v.Customer, Card: card}, nil
+		}
+	}
+	return nil, newAPIError(op.name, op.resultCode(ReasonCardNotFound), "the answer does not include the card asked for")
+}
+
+// GetCardList reads a customer and all its cards.
+func (c *Client) GetCardList(ctx context.Context, ref CustomerRef) (*CustomerWithCards, error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opGetCardList, refRequest(ref), &out); err != nil {
+		return nil, err
+	}
+	return out.value()
+}
+
+// RemoveCard deletes a stored card. A card already gone after an attempt whose
+// answer was lost counts as removed.
+func (c *Client) RemoveCard(ctx context.Context, token string) error {
+	res, err := c.call(ctx, opRemoveCard, cardTokenRequest{CardToken: token}, nil)
+	if err != nil && res.uncertain && IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+type wireCard struct {
+	CardToken          flexString `json:"CardToken"`
+	CardName           flexString `json:"CardName"`
+	BankName           flexString `json:"BankName"`
+	CardNumberFirstSix flexString `json:"CardNumberFirstSix"`
+	CardNumberLastFour flexString `json:"CardNumberLastFour"`
+	CardHolderFullName flexString `json:"CardHolderFullName"`
+	ExpMonth           flexString `json:"ExpMonth"`
+	ExpYear            flexString `json:"ExpYear"`
+}
+
+func (w wireCard) card() Card {
+	return Card{
+		CardToken:          NormalizeCardToken(string(w.CardToken)),
+		CardName:           string(w.CardName),
+		BankName:           string(w.BankName),
+		CardNumberFirstSix: string(w.CardNumberFirstSix),
+		CardNumberLastFour: string(w.CardNumberLastFour),
+		CardHolderFullName: string(w.CardHolderFullName),
+		ExpMonth:           string(w.ExpMonth),
+		ExpYear:            string(w.ExpYear),
+	}
+}
+
+// addCardRequest leaves an empty holder name or card name out: a new card has
+// nothing to clear.
+type addCardRequest struct {
+	DealerCustomerID   int64  `json:"DealerCustomerId,omitempty"`
+	CustomerCode       string `json:"CustomerCode,omitempty"`
+	CardHolderFullName string `json:"CardHolderFullName,omitempty"`
+	CardNumber         string `json:"CardNumber"`
+	ExpMonth           string `json:"ExpMonth"`
+	ExpYear            string `json:"ExpYear"`
+	CardName           string `json:"CardName,omitempty"`
+}
+
+type cardTokenRequest struct {
+	CardToken string `json:"CardToken"`
+}
+
+// updateCardRequest always sends CardName: the name is the one thing
+// UpdateCard changes, and "" is how it is cleared.
+type updateCardRequest struct {
+	CardToken string `json:"CardToken"`
+	CardName  string `json:"CardName"`
+}

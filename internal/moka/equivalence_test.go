@@ -1,0 +1,77 @@
+package moka
+
+import "testing"
+
+func TestSameText(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Elif", "Elif", true},
+		{" Elif\t", "Elif", true},
+		{"Elif", "\u00a0Elif\n", true},
+		{"", "  ", true},
+		{"Elif", "elif", false},
+		{"Elif Y", "Elif  Y", false},
+		{"Şükrü", "Sukru", false},
+	}
+	for _, tt := range tests {
+		if got := SameText(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameText(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := SameText(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameText(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
+func TestSameEmail(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"elif@example.com", "elif@example.com", true},
+		{"Elif@Example.COM", "elif@example.com", true},
+		{" elif@example.com ", "elif@example.com", true},
+		{"ELİF@EXAMPLE.COM", "elif@example.com", true},
+		{"elıf@example.com", "ELIF@example.com", true},
+		{"ELİF@example.com", "elıf@example.com", true},
+		{"", "", true},
+		{"elif@example.com", "elif@example.co", false},
+		{"elif@example.com", "elif.y@example.com", false},
+		{"elif@example.com", "", false},
+		{"şule@example.com", "sule@example.com", false},
+	}
+	for _, tt := range tests {
+		if got := SameEmail(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameEmail(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := SameEmail(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameEmail(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
+func TestSameCardToken(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{tToken, tToken, true},
+		{"{51937236-82E0-4637-A8F5-2E1EC56EC870}", tToken, true},
+		{" {" + tToken + "} ", tToken, true},
+		{"{ " + tToken + " }", tToken, true},
+		{"", "", true},
+		{tToken, "51937236-82e0-4637-a8f5-2e1ec56ec871", false},
+		{tToken, "", false},
+		{"{{" + tToken + "}}", tToken, false},
+	}
+	for _, tt := range tests {
+		if got := SameCardToken(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameCardToken(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := SameCardToken(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameCardToken(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}

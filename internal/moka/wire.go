@@ -1,0 +1,75 @@
+package moka
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The lenient types of Moka's answers, shared by every object's wire form.
+
+// flexInt decodes the lenient integers Moka's server produces and accepts: a JSON
+// number, a number in a string, or "" / null for "not given".
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		*f = 0
+		return nil
+	}
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			*f = 0
+			return nil
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		// A number with a fraction or exponent part ("2.0", "1e3") is still a number.
+		fl, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || fl != float64(int64(fl)) {
+			return fmt.Errorf("not an integer: %.40q", s)
+		}
+		n = int64(fl)
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+// flexString decodes a string that Moka's documentation sometimes calls an
+// integer: a JSON string, a bare number (kept as written), or null.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*f = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
+		*f = flexString(b)
+		return nil
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("not a string: %w", err)
+		}
+		*f = flexString(n.String())
+		return nil
+	}
+}
