@@ -25,6 +25,13 @@ func SameEmail(a, b string) bool {
 // i, which simple case folding does not: ELİF@ and elif@ are the same address.
 var dotlessI = strings.NewReplacer("İ", "i", "ı", "i")
 
+// SameCardHolder reports whether two card holder names are the same name:
+// blanks around them ignored, in any case (banks and Moka may keep a holder's
+// name in capitals).
+func SameCardHolder(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
 // SameCardToken reports whether two tokens name the same card.
 func SameCardToken(a, b string) bool {
 	return NormalizeCardToken(a) == NormalizeCardToken(b)

@@ -75,3 +75,26 @@ func TestSameCardToken(t *testing.T) {
 		}
 	}
 }
+
+func TestSameCardHolder(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Elif Yılmaz", "Elif Yılmaz", true},
+		{"ELIF YILMAZ", "elif yilmaz", true},
+		{" Elif Yılmaz ", "Elif Yılmaz", true},
+		{"Elif Yılmaz", "ElifYılmaz", false},
+		{"Elif Yılmaz", "Elif Yılmazer", false},
+		{"", "", true},
+		{"Elif", "", false},
+	}
+	for _, tt := range tests {
+		if got := SameCardHolder(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameCardHolder(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := SameCardHolder(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameCardHolder(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -108,14 +107,10 @@ func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.cardFacts = cardFactsFrom(c)
 	// The facts the configuration sets keep its spelling where Moka's means the
 	// same, or every apply would end in "inconsistent result" and a replacement.
-	m.CustomerCode = refreshed(prior.CustomerCode, c.Customer.CustomerCode, sameText)
-	m.CardHolderFullName = refreshed(prior.CardHolderFullName, c.Card.CardHolderFullName, sameTextIgnoringCase)
-	m.ExpMonth = refreshed(prior.ExpMonth, c.Card.ExpMonth, sameText)
-	m.ExpYear = refreshed(prior.ExpYear, c.Card.ExpYear, sameText)
-}
-
-func sameTextIgnoringCase(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	m.CustomerCode = refreshed(prior.CustomerCode, c.Customer.CustomerCode, moka.SameText)
+	m.CardHolderFullName = refreshed(prior.CardHolderFullName, c.Card.CardHolderFullName, moka.SameCardHolder)
+	m.ExpMonth = refreshed(prior.ExpMonth, c.Card.ExpMonth, moka.SameText)
+	m.ExpYear = refreshed(prior.ExpYear, c.Card.ExpYear, moka.SameText)
 }
 
 // readCard is GetCard for a refresh. A card removed outside Terraform is

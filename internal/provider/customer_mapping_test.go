@@ -13,26 +13,6 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-func TestIsoDate(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"19901218", "1990-12-18"},
-		{"1990-12-18", "1990-12-18"},
-		{"1990-12-18T00:00:00", "1990-12-18"},
-		{"1990-12-18T00:00:00+03:00", "1990-12-18"},
-		{"1990-12-18 00:00:00", "1990-12-18"},
-		{" 19901218 ", "1990-12-18"},
-		{"", ""},
-		// Forms it does not know pass through, so that the plan shows them.
-		{"18.12.1990", "18.12.1990"},
-		{"1990121", "1990121"},
-		{"199012ab", "199012ab"},
-	} {
-		if got := isoDate(tc.in); got != tc.want {
-			t.Errorf("isoDate(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestGenderNames(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -70,19 +50,19 @@ func TestRefreshed(t *testing.T) {
 		equal func(a, b string) bool
 		want  types.String
 	}{
-		{"new value", null, "Elif", sameText, str("Elif")},
-		{"unknown prior", types.StringUnknown(), "Elif", sameText, str("Elif")},
-		{"same", str("Elif"), "Elif", sameText, str("Elif")},
-		{"changed", str("Elif"), "Ayşe", sameText, str("Ayşe")},
-		{"server trims", str(" Elif "), "Elif", sameText, str(" Elif ")},
-		{"server pads", str("Elif"), "Elif   ", sameText, str("Elif")},
-		{"inner space matters", str("Elif Su"), "ElifSu", sameText, str("ElifSu")},
+		{"new value", null, "Elif", moka.SameText, str("Elif")},
+		{"unknown prior", types.StringUnknown(), "Elif", moka.SameText, str("Elif")},
+		{"same", str("Elif"), "Elif", moka.SameText, str("Elif")},
+		{"changed", str("Elif"), "Ayşe", moka.SameText, str("Ayşe")},
+		{"server trims", str(" Elif "), "Elif", moka.SameText, str(" Elif ")},
+		{"server pads", str("Elif"), "Elif   ", moka.SameText, str("Elif")},
+		{"inner space matters", str("Elif Su"), "ElifSu", moka.SameText, str("ElifSu")},
 		{"email case", str("Elif@Example.com"), "ELIF@EXAMPLE.COM", strings.EqualFold, str("Elif@Example.com")},
 		{"email changed", str("elif@example.com"), "ayse@example.com", strings.EqualFold, str("ayse@example.com")},
-		{"empty is unset", null, "", sameText, null},
-		{"emptied", str("Elif"), "", sameText, null},
-		{"configured empty", str(""), "", sameText, str("")},
-		{"configured blank, server empties", str("  "), "", sameText, str("  ")},
+		{"empty is unset", null, "", moka.SameText, null},
+		{"emptied", str("Elif"), "", moka.SameText, null},
+		{"configured empty", str(""), "", moka.SameText, str("")},
+		{"configured blank, server empties", str("  "), "", moka.SameText, str("  ")},
 		{"password exact", str("1234"), "1234", exact, str("1234")},
 		{"password case matters", str("abcd"), "ABCD", exact, str("ABCD")},
 		{"password space matters", str("1234 "), "1234", exact, str("1234")},

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -58,7 +57,7 @@ func (m dealerCustomerModel) toAPI() moka.Customer {
 		FirstName:        m.FirstName.ValueString(),
 		LastName:         m.LastName.ValueString(),
 		Gender:           genderFromName(m.Gender.ValueString()),
-		BirthDate:        strings.ReplaceAll(m.BirthDate.ValueString(), "-", ""),
+		BirthDate:        m.BirthDate.ValueString(),
 		GsmNumber:        m.GsmNumber.ValueString(),
 		Email:            m.Email.ValueString(),
 		Address:          m.Address.ValueString(),
@@ -73,17 +72,17 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 	m.DealerCustomerID = types.Int64Value(c.DealerCustomerID)
 	// A code Moka answers in another spelling of white space is the same code:
 	// taking Moka's would plan a replacement that never settles.
-	m.CustomerCode = refreshed(m.CustomerCode, c.CustomerCode, sameText)
+	m.CustomerCode = refreshed(m.CustomerCode, c.CustomerCode, moka.SameText)
 	if m.CustomerCode.IsNull() {
 		m.CustomerCode = types.StringValue("")
 	}
-	m.FirstName = refreshed(m.FirstName, c.FirstName, sameText)
-	m.LastName = refreshed(m.LastName, c.LastName, sameText)
-	m.Gender = refreshed(m.Gender, genderNames[c.Gender], sameText)
-	m.BirthDate = refreshed(m.BirthDate, isoDate(c.BirthDate), sameText)
-	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, sameText)
-	m.Email = newEmail(refreshed(m.Email.StringValue, c.Email, sameEmail.same))
-	m.Address = refreshed(m.Address, c.Address, sameText)
+	m.FirstName = refreshed(m.FirstName, c.FirstName, moka.SameText)
+	m.LastName = refreshed(m.LastName, c.LastName, moka.SameText)
+	m.Gender = refreshed(m.Gender, genderNames[c.Gender], moka.SameText)
+	m.BirthDate = refreshed(m.BirthDate, c.BirthDate, moka.SameText)
+	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, moka.SameText)
+	m.Email = newEmail(refreshed(m.Email.StringValue, c.Email, moka.SameEmail))
+	m.Address = refreshed(m.Address, c.Address, moka.SameText)
 	m.PasswordWO = types.StringNull()
 	if passwordWriteOnly || m.Password.IsNull() {
 		// Not managed here (left out of the configuration, or write-only):
@@ -110,19 +109,6 @@ func genderFromName(name string) moka.Gender {
 	return moka.GenderUnspecified
 }
 
-// isoDate turns the dates Moka may answer with (YYYYMMDD as documented, or
-// YYYY-MM-DD, possibly with a time of day) into YYYY-MM-DD.
-func isoDate(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
-		return s[:10]
-	}
-	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
-		return s[:4] + "-" + s[4:6] + "-" + s[6:]
-	}
-	return s
-}
-
 // customerFields are a customer's attributes as data sources show them; the
 // customer's password is left out, so that reading a customer puts no secret in state.
 type customerFields struct {
@@ -144,7 +130,7 @@ func customerFieldsFrom(c moka.Customer) customerFields {
 		FirstName:        types.StringValue(c.FirstName),
 		LastName:         types.StringValue(c.LastName),
 		Gender:           types.StringValue(genderNames[c.Gender]),
-		BirthDate:        types.StringValue(isoDate(c.BirthDate)),
+		BirthDate:        types.StringValue(c.BirthDate),
 		GsmNumber:        types.StringValue(c.GsmNumber),
 		Email:            types.StringValue(c.Email),
 		Address:          types.StringValue(c.Address),

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -208,8 +207,4 @@ func refreshed(prior types.String, got string, equal func(a, b string) bool) typ
 		return types.StringNull()
 	}
 	return types.StringValue(got)
-}
-
-func sameText(a, b string) bool {
-	return strings.TrimSpace(a) == strings.TrimSpace(b)
 }

@@ -161,7 +161,7 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 			fmt.Sprintf("customer_code %q was created without an answer and has not been looked up since (this plan did not refresh). The apply looks for it and adopts it only if it carries that create's mark.", plan.CustomerCode.ValueString()))
 	}
 	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
-		sameEmail.same(plan.Email.ValueString(), state.Email.ValueString()) {
+		moka.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
 		// The same address in another spelling (Moka's, after an import):
 		// Terraform takes the prior value as the configuration's equivalent.
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("email"), state.Email)...)

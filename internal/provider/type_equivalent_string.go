@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,14 +35,10 @@ const (
 
 func (r sameness) same(a, b string) bool {
 	if r == sameEmail {
-		return strings.EqualFold(dotlessI.Replace(strings.TrimSpace(a)), dotlessI.Replace(strings.TrimSpace(b)))
+		return moka.SameEmail(a, b)
 	}
 	return moka.SameCardToken(a, b)
 }
-
-// dotlessI maps the Turkish dotted capital and dotless small i to the Latin
-// i, which simple case folding does not: ELİF@ and elif@ are the same address.
-var dotlessI = strings.NewReplacer("İ", "i", "ı", "i")
 
 // cardTokenType is the type of card_token; cardToken, its value.
 type (
