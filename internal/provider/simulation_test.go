@@ -19,6 +19,7 @@ import (
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // The simulation: seeded random schedules of creates, updates, destroys,
@@ -132,7 +133,7 @@ func newSimulation(t *testing.T, seed uint64) *simulation {
 		ForbidCodeReuse:           s.rng.IntN(4) == 0,
 		KeepCardsOnRemoveCustomer: s.rng.IntN(4) == 0,
 	}
-	s.listen = freeLoopbackAddr(t)
+	s.listen = testsupport.FreeLoopbackAddr(t)
 	s.startSandbox()
 	t.Cleanup(func() { _ = s.srv.Close() })
 
