@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
@@ -391,8 +391,8 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 	p := New("test")()
 	var want []string
 	for _, f := range p.Resources(ctx) {
-		var resp resource.MetadataResponse
-		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		var resp fwresource.MetadataResponse
+		f().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
 		for _, name := range []string{"resource.tf", "import.sh", "import-by-string-id.tf", "import-by-identity.tf"} {
 			want = append(want, filepath.Join("resources", resp.TypeName, name))
 		}
@@ -404,8 +404,8 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 		t.Fatal("the provider has no list resources")
 	}
 	for _, f := range mp.ListResources(ctx) {
-		var resp resource.MetadataResponse
-		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		var resp fwresource.MetadataResponse
+		f().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
 		want = append(want, filepath.Join("list-resources", resp.TypeName, "list-resource.tfquery.hcl"))
 	}
 	for _, f := range p.DataSources(ctx) {

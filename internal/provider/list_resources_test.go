@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -124,10 +124,10 @@ func TestAccQuery(t *testing.T) {
 	token := func(c sandbox.Card) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"card_token": knownvalue.StringExact(c.CardToken)}
 	}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				// A query step runs in a working directory that a config step
 				// initialised.
