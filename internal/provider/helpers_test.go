@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
@@ -22,4 +24,25 @@ func tail(s string, lines int) string {
 		parts = parts[len(parts)-lines:]
 	}
 	return strings.Join(parts, "\n")
+}
+
+// diagnosticsOf is "summary: detail" of each of diags with the severity.
+func diagnosticsOf(diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity) []string {
+	var out []string
+	for _, d := range diags {
+		if d.Severity == severity {
+			out = append(out, d.Summary+": "+d.Detail)
+		}
+	}
+	return out
+}
+
+func errorsOf(diags []*tfprotov6.Diagnostic) []string {
+	return diagnosticsOf(diags, tfprotov6.DiagnosticSeverityError)
+}
+
+func hasError(diags []*tfprotov6.Diagnostic) bool { return len(errorsOf(diags)) > 0 }
+
+func warningsOf(diags []*tfprotov6.Diagnostic) string {
+	return strings.Join(diagnosticsOf(diags, tfprotov6.DiagnosticSeverityWarning), "\n")
 }

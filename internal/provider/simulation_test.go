@@ -592,17 +592,3 @@ func unmarshal(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) tftyp
 	}
 	return v
 }
-
-func hasError(diags []*tfprotov6.Diagnostic) bool {
-	return len(errorsOf(diags)) > 0
-}
-
-func errorsOf(diags []*tfprotov6.Diagnostic) []string {
-	var out []string
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			out = append(out, d.Summary+": "+d.Detail)
-		}
-	}
-	return out
-}
