@@ -48,7 +48,7 @@ func SpawnSandbox(bin, listen string, stderr io.Writer, args ...string) (*Sandbo
 }
 
 func spawnSandboxOnce(bin, listen string, stderr io.Writer, args []string) (p *SandboxProcess, retry bool, err error) {
-	cmd := exec.Command(bin, append([]string{"sandbox", "--listen", listen}, args...)...)
+	cmd := exec.Command(bin, append([]string{"sandbox", "--listen", listen}, args...)...) //nolint:gosec // the provider binary a test or bench just built
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -63,7 +63,7 @@ func ModuleRoot() (string, error) {
 func BuildProvider(ctx context.Context, root, dir string, flags ...string) (string, error) {
 	bin := filepath.Join(dir, providerBinary)
 	args := append(append([]string{"build"}, flags...), "-o", bin, ".")
-	build := exec.CommandContext(ctx, "go", args...)
+	build := exec.CommandContext(ctx, "go", args...) //nolint:gosec // go build of this module, with the caller's flags
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %w\n%s", err, out)
@@ -120,7 +120,7 @@ type Terraform struct {
 
 // Command is terraform args in dir, with extraEnv after tf.Env.
 func (tf *Terraform) Command(ctx context.Context, dir string, extraEnv []string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, tf.Bin, args...)
+	cmd := exec.CommandContext(ctx, tf.Bin, args...) //nolint:gosec // the terraform binary the test or bench was given
 	cmd.Dir = dir
 	cmd.Env = append(slices.Clone(tf.Env), extraEnv...)
 	return cmd

@@ -165,7 +165,7 @@ func (w *WorkDir) State() []StateResource {
 // WriteFile writes body to path, making its directory if need be.
 func WriteFile(t testing.TB, path, body string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
