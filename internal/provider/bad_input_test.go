@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // Hostile input: values far past every limit, control characters, invalid
@@ -180,10 +181,10 @@ func badInputCases() []badInputCase {
 // each is refused with its own clear error (short: never the megabyte back;
 // never a secret back) or accepted, with no crash.
 func TestAccBadInputValidate(t *testing.T) {
-	tf := newTFCLI(t)
-	version := tf.version()
+	tf := newTerraformDir(t)
+	version := tf.Version()
 	cases := badInputCases()
-	if !version.atLeast(1, 11) {
+	if !version.AtLeast(1, 11) {
 		// moka_card's card_number_wo and password_wo are write-only, which
 		// Terraform before 1.11 refuses outright; the other cases still run.
 		t.Logf("Terraform %s is older than 1.11: leaving out the moka_card and password_wo cases", version)
@@ -197,7 +198,7 @@ func TestAccBadInputValidate(t *testing.T) {
 	}
 	// One file per resource: Terraform quotes the source line of each
 	// diagnostic, and finding it in one file of many megabytes is slow.
-	tf.config("")
+	tf.Config("")
 	for _, c := range cases {
 		var hcl strings.Builder
 		fmt.Fprintf(&hcl, "resource %q %q {\n", c.kind, c.name)
@@ -205,10 +206,10 @@ func TestAccBadInputValidate(t *testing.T) {
 			fmt.Fprintf(&hcl, "  %s = %s\n", attr, hclQuote(v))
 		}
 		hcl.WriteString("}\n")
-		writeFile(t, filepath.Join(tf.dir, c.kind+"."+c.name+".tf"), hcl.String())
+		testsupport.WriteFile(t, filepath.Join(tf.Dir, c.kind+"."+c.name+".tf"), hcl.String())
 	}
 	start := time.Now()
-	_, out := tf.run(nil, "validate", "-json", "-no-color")
+	_, out := tf.Run(nil, "validate", "-json", "-no-color")
 	var result struct {
 		Diagnostics []struct {
 			Severity string `json:"severity"`
@@ -519,36 +520,6 @@ resource "moka_card_name" "tr" {
 			return nil
 		},
 	})
-}
-
-// tfVersion is a Terraform version, major.minor.patch.
-type tfVersion [3]int
-
-func (v tfVersion) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
-
-func (v tfVersion) atLeast(major, minor int) bool {
-	return v[0] > major || (v[0] == major && v[1] >= minor)
-}
-
-// version is the terraform binary's version.
-func (c *tfCLI) version() tfVersion {
-	c.t.Helper()
-	out, err := c.command(nil, "version", "-json").Output()
-	if err != nil {
-		c.t.Fatalf("terraform version: %v", err)
-	}
-	var doc struct {
-		Version string `json:"terraform_version"`
-	}
-	var v tfVersion
-	if err := json.Unmarshal(out, &doc); err != nil {
-		c.t.Fatalf("terraform version -json: %v", err)
-	}
-	core, _, _ := strings.Cut(doc.Version, "-")
-	if _, err := fmt.Sscanf(core, "%d.%d.%d", &v[0], &v[1], &v[2]); err != nil {
-		c.t.Fatalf("terraform version %q: %v", doc.Version, err)
-	}
-	return v
 }
 
 // quoteFields shows a customer with every string quoted in ASCII, so that a

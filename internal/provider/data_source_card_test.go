@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -37,9 +37,9 @@ func TestAccDataSourceCard(t *testing.T) {
 		)
 	}
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: providerBlock(srv) + fmt.Sprintf(`
 data "moka_card" "missing" {
@@ -122,13 +122,13 @@ data "moka_dealer_customers" "all" {
 		secretFree{cardVisa},
 	)
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{{
+		Steps: []resource.TestStep{{
 			Config:          config,
 			ConfigVariables: cardVars(cardVisa),
-			ConfigPlanChecks: acc.ConfigPlanChecks{
+			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: checks,

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"testing"
 
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -91,9 +91,9 @@ func TestAccDataSourceDealerCustomer(t *testing.T) {
 		secretFree{fatma.Password},
 	)
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: providerBlock(srv) + `
 data "moka_dealer_customer" "missing" {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -49,9 +49,9 @@ data "moka_dealer_customers" "all" {
 	}
 	var listCalls int
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: list,
 				ConfigStateChecks: []statecheck.StateCheck{

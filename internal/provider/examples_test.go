@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,10 +16,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // The examples under examples/ are what users copy and what the docs show, so
@@ -31,9 +31,6 @@ import (
 // Terraform at it with a dev_overrides CLI configuration in a temporary
 // directory; the user's ~/.terraformrc is never read.
 
-// providerSource is the provider's address in examples' required_providers.
-const providerSource = "terraform-moka/moka"
-
 // exampleCase is one thing `terraform validate` checks: a set of example files
 // (or a whole example module) copied into an empty directory.
 type exampleCase struct {
@@ -43,12 +40,8 @@ type exampleCase struct {
 }
 
 func TestAccExamples(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (it builds the provider and runs terraform)")
-	}
-	root := examplesModuleRoot(t)
-	examples := filepath.Join(root, "examples")
-	tf := newExampleTerraform(t, root)
+	tf := testsupport.NewAccTerraform(t)
+	examples := filepath.Join(moduleRoot(t), "examples")
 
 	t.Run("every resource and data source has its examples", func(t *testing.T) {
 		for _, missing := range missingExampleFiles(t, examples) {
@@ -57,8 +50,7 @@ func TestAccExamples(t *testing.T) {
 	})
 
 	t.Run("terraform fmt", func(t *testing.T) {
-		out, err := tf.run(t, examples, "fmt", "-check", "-diff", "-recursive", ".")
-		if err != nil {
+		if code, out := tf.In(t, examples).Run(nil, "fmt", "-check", "-diff", "-recursive", "."); code != 0 {
 			t.Fatalf("examples are not terraform fmt clean (run make generate):\n%s", out)
 		}
 	})
@@ -74,13 +66,13 @@ func TestAccExamples(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if needsWriteOnly(t, c.files) {
-				tf.skipBelowWriteOnly(t)
+				tf.SkipBelow(t, 1, 11, "write-only attributes")
 			}
 			if c.query {
-				tf.skipBelow(t, [3]int{1, 14, 0}, "list resources (terraform query)")
+				tf.SkipBelow(t, 1, 14, "list resources (terraform query)")
 			}
 			if importsByIdentity(t, c.files) {
-				tf.skipBelow(t, [3]int{1, 12, 0}, "import blocks by identity")
+				tf.SkipBelow(t, 1, 12, "import blocks by identity")
 			}
 			work := t.TempDir()
 			declared := false
@@ -94,15 +86,15 @@ func TestAccExamples(t *testing.T) {
 				if strings.Contains(f, string(filepath.Separator)+"tests"+string(filepath.Separator)) {
 					rel = filepath.Join("tests", rel)
 				}
-				writeExampleFile(t, filepath.Join(work, rel), body)
+				testsupport.WriteFile(t, filepath.Join(work, rel), string(body))
 			}
 			if !declared {
 				// Snippets in the docs leave out the terraform block; without it
 				// the moka provider would be looked for as hashicorp/moka.
-				writeExampleFile(t, filepath.Join(work, "zz_required_providers.tf"), []byte(fmt.Sprintf(
-					"terraform {\n  required_providers {\n    moka = {\n      source = %q\n    }\n  }\n}\n", providerSource)))
+				testsupport.WriteFile(t, filepath.Join(work, "zz_required_providers.tf"), fmt.Sprintf(
+					"terraform {\n  required_providers {\n    moka = {\n      source = %q\n    }\n  }\n}\n", testsupport.ProviderSource))
 			}
-			tf.validate(t, work, c.query)
+			validateExample(t, tf.In(t, work), c.query)
 		})
 	}
 }
@@ -163,16 +155,12 @@ func checkSchemaAttribute(missing *[]string, where string, a *tfprotov6.SchemaAt
 // `terraform test` against a sandbox, the way a user's CI would, and checks
 // that it really provisioned cards there and cleaned up after itself.
 func TestAccExampleCITestEnvironment(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (it builds the provider and runs terraform test)")
-	}
-	root := examplesModuleRoot(t)
-	tf := newExampleTerraform(t, root)
-	tf.skipBelowWriteOnly(t) // the module stores cards, whose number is write-only
+	tf := testsupport.NewAccTerraform(t)
+	tf.SkipBelow(t, 1, 11, "write-only attributes") // the module stores cards, whose number is write-only
 
 	srv := accSandbox(t, sandbox.Options{})
 	work := t.TempDir()
-	copyExampleDir(t, filepath.Join(root, "examples", "ci-test-environment"), work)
+	copyExampleDir(t, filepath.Join(moduleRoot(t), "examples", "ci-test-environment"), work)
 
 	env := []string{
 		"MOKA_BASE_URL=" + srv.URL(),
@@ -180,10 +168,10 @@ func TestAccExampleCITestEnvironment(t *testing.T) {
 		"MOKA_USERNAME=sandbox",
 		"MOKA_PASSWORD=sandbox",
 	}
-	out, err := tf.runEnv(t, work, env, "test", "-no-color")
+	code, out := tf.In(t, work).Run(env, "test", "-no-color")
 	t.Logf("terraform test:\n%s", out)
-	if err != nil {
-		t.Fatalf("terraform test failed: %v", err)
+	if code != 0 {
+		t.Fatalf("terraform test failed: exit %d", code)
 	}
 	if !regexp.MustCompile(`Success! [1-9][0-9]* passed, 0 failed`).MatchString(out) {
 		t.Fatalf("terraform test did not report success")
@@ -203,126 +191,14 @@ func TestAccExampleCITestEnvironment(t *testing.T) {
 	}
 }
 
-// exampleTerraform runs a terraform binary against a freshly built provider.
-type exampleTerraform struct {
-	owner     *testing.T // the test that owns the built provider's directory
-	bin       string
-	root      string
-	version   [3]int
-	cliConfig string // set by provider
-}
-
-func newExampleTerraform(t *testing.T, root string) *exampleTerraform {
-	t.Helper()
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (make terraform builds one)")
-		}
-	}
-	tf := &exampleTerraform{owner: t, bin: bin, root: root}
-
-	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v: %s", bin, err, out)
-	}
-	if tf.version, err = parseTerraformVersion(v.Version); err != nil {
-		t.Fatal(err)
-	}
-
-	return tf
-}
-
-// provider builds the provider once and writes a CLI configuration whose
-// dev_overrides point Terraform at it; it returns that configuration's path.
-func (tf *exampleTerraform) provider(t *testing.T) string {
-	t.Helper()
-	if tf.cliConfig != "" {
-		return tf.cliConfig
-	}
-	plugins := tf.owner.TempDir() // not t's: it outlives the subtest that builds first
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(plugins, "terraform-provider-moka"), ".")
-	build.Dir = tf.root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(plugins, "terraformrc")
-	writeExampleFile(t, cliConfig, []byte(fmt.Sprintf(
-		"provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", providerSource, plugins)))
-	tf.cliConfig = cliConfig
-	return cliConfig
-}
-
-// skipBelow skips a test of a feature that Terraform has from version v on.
-// OpenTofu reports its own version, so it skips what it has not yet got under
-// the same numbers (terraform query, which OpenTofu 1.12 does not have).
-func (tf *exampleTerraform) skipBelow(t *testing.T, v [3]int, feature string) {
-	t.Helper()
-	if !terraformVersionAtLeast(tf.version, v) {
-		t.Skipf("%s: needs Terraform %d.%d or later; this is %d.%d.%d", feature, v[0], v[1], tf.version[0], tf.version[1], tf.version[2])
-	}
-}
-
-// skipBelowWriteOnly skips a test that needs write-only attributes (and
-// ephemeral variables), which Terraform has from 1.11 on.
-func (tf *exampleTerraform) skipBelowWriteOnly(t *testing.T) {
-	t.Helper()
-	if !terraformVersionAtLeast(tf.version, [3]int{1, 11, 0}) {
-		t.Skipf("uses write-only attributes, which need Terraform 1.11 or later; this is %d.%d.%d", tf.version[0], tf.version[1], tf.version[2])
-	}
-}
-
-func (tf *exampleTerraform) run(t *testing.T, dir string, args ...string) (string, error) {
-	t.Helper()
-	return tf.runEnv(t, dir, nil, args...)
-}
-
-func (tf *exampleTerraform) runEnv(t *testing.T, dir string, env []string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), tf.bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(exampleEnv(tf.provider(t), filepath.Join(dir, ".terraform")), env...)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
-	return buf.String(), err
-}
-
-// exampleEnv is the process environment without anything that could point
-// Terraform or the provider elsewhere, plus the test's CLI configuration.
-func exampleEnv(cliConfig, dataDir string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "MOKA_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"TF_DATA_DIR="+dataDir,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-	)
-}
-
-func (tf *exampleTerraform) validate(t *testing.T, dir string, query bool) {
+// validateExample runs terraform validate in w and fails t on any error.
+func validateExample(t *testing.T, w *testsupport.WorkDir, query bool) {
 	t.Helper()
 	args := []string{"validate", "-json", "-no-color"}
 	if query {
 		args = append(args, "-query")
 	}
-	cmd := exec.CommandContext(t.Context(), tf.bin, args...)
-	cmd.Dir = dir
-	cmd.Env = exampleEnv(tf.provider(t), filepath.Join(dir, ".terraform"))
+	cmd := w.Command(nil, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, runErr := cmd.Output()
@@ -515,8 +391,8 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 	p := New("test")()
 	var want []string
 	for _, f := range p.Resources(ctx) {
-		var resp resource.MetadataResponse
-		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		var resp fwresource.MetadataResponse
+		f().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
 		for _, name := range []string{"resource.tf", "import.sh", "import-by-string-id.tf", "import-by-identity.tf"} {
 			want = append(want, filepath.Join("resources", resp.TypeName, name))
 		}
@@ -528,8 +404,8 @@ func missingExampleFiles(t *testing.T, examples string) []string {
 		t.Fatal("the provider has no list resources")
 	}
 	for _, f := range mp.ListResources(ctx) {
-		var resp resource.MetadataResponse
-		f().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
+		var resp fwresource.MetadataResponse
+		f().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "moka"}, &resp)
 		want = append(want, filepath.Join("list-resources", resp.TypeName, "list-resource.tfquery.hcl"))
 	}
 	for _, f := range p.DataSources(ctx) {
@@ -587,60 +463,6 @@ func needsWriteOnly(t *testing.T, files []string) bool {
 	return false
 }
 
-func parseTerraformVersion(s string) ([3]int, error) {
-	var v [3]int
-	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return v, fmt.Errorf("cannot parse Terraform version %q", s)
-	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return v, fmt.Errorf("cannot parse Terraform version %q", s)
-		}
-		v[i] = n
-	}
-	return v, nil
-}
-
-func terraformVersionAtLeast(v, minimum [3]int) bool {
-	return slices.Compare(v[:], minimum[:]) >= 0
-}
-
-func TestParseTerraformVersion(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    [3]int
-		wantErr bool
-	}{
-		{"1.11.4", [3]int{1, 11, 4}, false},
-		{"v1.5.7", [3]int{1, 5, 7}, false},
-		{"1.12.0-alpha20250319", [3]int{1, 12, 0}, false},
-		{"1.11", [3]int{}, true},
-		{"one.two.three", [3]int{}, true},
-	}
-	for _, tt := range tests {
-		got, err := parseTerraformVersion(tt.in)
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("parseTerraformVersion(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
-		}
-	}
-	for _, tt := range []struct {
-		v, minimum [3]int
-		want       bool
-	}{
-		{[3]int{1, 11, 0}, [3]int{1, 11, 0}, true},
-		{[3]int{1, 10, 9}, [3]int{1, 11, 0}, false},
-		{[3]int{1, 8, 5}, [3]int{1, 11, 0}, false},
-		{[3]int{2, 0, 0}, [3]int{1, 11, 0}, true},
-	} {
-		if got := terraformVersionAtLeast(tt.v, tt.minimum); got != tt.want {
-			t.Errorf("terraformVersionAtLeast(%v, %v) = %v, want %v", tt.v, tt.minimum, got, tt.want)
-		}
-	}
-}
-
 func TestNeedsWriteOnly(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -655,42 +477,24 @@ func TestNeedsWriteOnly(t *testing.T) {
 	}
 	for i, tt := range tests {
 		f := filepath.Join(dir, strconv.Itoa(i)+".tf")
-		writeExampleFile(t, f, []byte(tt.body))
+		testsupport.WriteFile(t, f, tt.body)
 		if got := needsWriteOnly(t, []string{f}); got != tt.want {
 			t.Errorf("needsWriteOnly(%q) = %v, want %v", tt.body, got, tt.want)
 		}
 	}
 }
 
-func examplesModuleRoot(t *testing.T) string {
+// moduleRoot is the directory of go.mod, above the test's.
+func moduleRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := testsupport.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
+	return root
 }
 
-func writeExampleFile(t *testing.T, path string, body []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, body, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// copyDir copies the regular files of src (recursively, without .terraform
+// copyExampleDir copies the regular files of src (recursively, without .terraform
 // directories or state) into dst.
 func copyExampleDir(t *testing.T, src, dst string) {
 	t.Helper()
@@ -709,7 +513,7 @@ func copyExampleDir(t *testing.T, src, dst string) {
 		if err != nil {
 			return err
 		}
-		writeExampleFile(t, filepath.Join(dst, rel), body)
+		testsupport.WriteFile(t, filepath.Join(dst, rel), string(body))
 		return nil
 	})
 	if err != nil {

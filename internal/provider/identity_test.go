@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -27,11 +27,11 @@ import (
 func TestAccIdentity_customer(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
 	identity := map[string]knownvalue.Check{"customer_code": knownvalue.StringExact("IDN-1")}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkNoCustomers(srv),
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config:            customerConfig(srv, `customer_code = "IDN-1"`+"\n  first_name = \"Elif\""),
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(customerAddr, identity)},
@@ -40,7 +40,7 @@ func TestAccIdentity_customer(t *testing.T) {
 				// An update in place keeps the identity (the framework would
 				// fail the apply if it changed).
 				Config: customerConfig(srv, `customer_code = "IDN-1"`+"\n  first_name = \"Elif\"\n  email = \"elif@example.com\""),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -51,8 +51,8 @@ func TestAccIdentity_customer(t *testing.T) {
 			{
 				ResourceName:    customerAddr,
 				ImportState:     true,
-				ImportStateKind: acc.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: acc.ImportPlanChecks{
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						expectImportNoOp{customerAddr},
 						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("email"), knownvalue.StringExact("elif@example.com")),
@@ -102,10 +102,10 @@ resource "moka_card_name" "test" {
 	}
 	config := configFor(token)
 	identity := map[string]knownvalue.Check{"card_token": knownvalue.StringExact(token)}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: configFor(shouted),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -119,8 +119,8 @@ resource "moka_card_name" "test" {
 				Config:          config,
 				ResourceName:    nameAddr,
 				ImportState:     true,
-				ImportStateKind: acc.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: acc.ImportPlanChecks{
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{
 					PreApply: []plancheck.PlanCheck{expectImportNoOp{nameAddr}},
 				},
 			},
@@ -140,7 +140,7 @@ resource "moka_card" "adopted" {
   exp_year              = "2030"
 }
 `, token),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{expectImportNoOp{"moka_card.adopted"}},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -169,8 +169,8 @@ resource "moka_card" "adopted" {
 // card tokens are kept in canonical form.
 func TestFillIdentity(t *testing.T) {
 	ctx := context.Background()
-	var schemaResp resource.IdentitySchemaResponse
-	cardIdentitySchema(ctx, resource.IdentitySchemaRequest{}, &schemaResp)
+	var schemaResp fwresource.IdentitySchemaResponse
+	cardIdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &schemaResp)
 	identitySchema := schemaResp.IdentitySchema
 	stateType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"card_token": tftypes.String, "card_name": tftypes.String}}
 	state := func(token any) tfsdk.State {

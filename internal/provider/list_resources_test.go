@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 func TestCustomerDisplayName(t *testing.T) {
@@ -123,10 +124,10 @@ func TestAccQuery(t *testing.T) {
 	token := func(c sandbox.Card) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"card_token": knownvalue.StringExact(c.CardToken)}
 	}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				// A query step runs in a working directory that a config step
 				// initialised.
@@ -218,14 +219,8 @@ list "moka_card" "nobody" {
 // leaves password out, and that means "not managed" only once absent
 // passwords are (see the how-to).
 func TestAccQueryGenerateConfig(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (it builds the provider and runs terraform query)")
-	}
-	root := examplesModuleRoot(t)
-	tf := newExampleTerraform(t, root)
-	if !terraformVersionAtLeast(tf.version, [3]int{1, 14, 0}) {
-		t.Skipf("terraform query needs Terraform 1.14 or later (skipBelow 1.14.0); this is %d.%d.%d", tf.version[0], tf.version[1], tf.version[2])
-	}
+	tf := newTerraformDir(t)
+	tf.TF.SkipBelow(t, 1, 14, "terraform query")
 	srv := accSandbox(t, sandbox.Options{})
 	seedAccount(t, srv)
 	// Without a PIN until an absent password means "not managed".
@@ -238,19 +233,12 @@ func TestAccQueryGenerateConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	work := t.TempDir()
-	writeExampleFile(t, filepath.Join(work, "main.tf"), []byte(fmt.Sprintf(`
-terraform {
-  required_providers {
-    moka = { source = %q }
-  }
-}
-
+	tf.Config(fmt.Sprintf(`
 provider "moka" {
   base_url = %q
 }
-`, providerSource, srv.URL())))
-	writeExampleFile(t, filepath.Join(work, "adopt.tfquery.hcl"), []byte(`
+`, srv.URL()))
+	testsupport.WriteFile(t, filepath.Join(tf.Dir, "adopt.tfquery.hcl"), `
 list "moka_dealer_customer" "all" {
   provider = moka
 }
@@ -258,15 +246,11 @@ list "moka_dealer_customer" "all" {
 list "moka_card" "all" {
   provider = moka
 }
-`))
+`)
 	env := []string{"MOKA_DEALER_CODE=SANDBOX", "MOKA_USERNAME=sandbox", "MOKA_PASSWORD=sandbox"}
 	run := func(args ...string) string {
 		t.Helper()
-		out, err := tf.runEnv(t, work, env, args...)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
+		return tf.MustRun(env, args...)
 	}
 
 	out := run("query", "-no-color", "-generate-config-out=generated.tf")
@@ -275,7 +259,7 @@ list "moka_card" "all" {
 			t.Errorf("terraform query printed no %q:\n%s", want, out)
 		}
 	}
-	generated, err := os.ReadFile(filepath.Join(work, "generated.tf"))
+	generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +288,7 @@ list "moka_card" "all" {
 		t.Errorf("adopting the account changed it:\n%+v\n%+v\nwas\n%+v\n%+v", srv.Customers(), srv.Cards(), customersBefore, cardsBefore)
 	}
 
-	if out, err := tf.runEnv(t, work, env, "plan", "-no-color", "-detailed-exitcode"); err != nil {
-		t.Errorf("the plan after adopting is not empty (%v):\n%s", err, out)
+	if code, out := tf.Run(env, "plan", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after adopting is not empty (exit %d):\n%s", code, out)
 	}
 }

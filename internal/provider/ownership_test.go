@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // Ownership and convergence after lost answers, tried the way a user meets
@@ -26,31 +25,18 @@ import (
 //     without replacing the customer, with or without create_before_destroy,
 //     keeping the cards an application stored meanwhile, in every sandbox mode.
 
-// sibling is a second working directory for the same terraform and provider
-// build: another Terraform state against the same Moka.
-func (c *tfCLI) sibling(t *testing.T) *tfCLI {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "config")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s := *c
-	s.t, s.dir = t, dir
-	return &s
-}
-
 // ownedIDs is the dealer_customer_id of every customer in the state, by code.
-func (c *tfCLI) ownedIDs() map[string]int64 {
-	c.t.Helper()
+func ownedIDs(t *testing.T, tf *testsupport.WorkDir) map[string]int64 {
+	t.Helper()
 	out := map[string]int64{}
-	for _, r := range c.stateResources() {
+	for _, r := range tf.State() {
 		if r.Type != "moka_dealer_customer" {
 			continue
 		}
 		code, _ := r.Values["customer_code"].(string)
 		id, ok := r.Values["dealer_customer_id"].(float64)
 		if !ok {
-			c.t.Errorf("%s has no dealer_customer_id in state (an unsettled record after a refresh)", r.Address)
+			t.Errorf("%s has no dealer_customer_id in state (an unsettled record after a refresh)", r.Address)
 			continue
 		}
 		out[code] = int64(id)
@@ -59,12 +45,12 @@ func (c *tfCLI) ownedIDs() map[string]int64 {
 }
 
 // plannedActions is every resource change of a saved plan, as "address: actions".
-func (c *tfCLI) plannedActions(extraEnv []string) []string {
-	c.t.Helper()
-	c.mustRun(extraEnv, "plan", "-input=false", "-out=tfplan")
-	out, err := c.command(extraEnv, "show", "-json", "tfplan").Output()
+func plannedActions(t *testing.T, tf *testsupport.WorkDir, extraEnv []string) []string {
+	t.Helper()
+	tf.MustRun(extraEnv, "plan", "-input=false", "-out=tfplan")
+	out, err := tf.Command(extraEnv, "show", "-json", "tfplan").Output()
 	if err != nil {
-		c.t.Fatalf("terraform show -json tfplan: %v", err)
+		t.Fatalf("terraform show -json tfplan: %v", err)
 	}
 	var doc struct {
 		ResourceChanges []struct {
@@ -75,7 +61,7 @@ func (c *tfCLI) plannedActions(extraEnv []string) []string {
 		} `json:"resource_changes"`
 	}
 	if err := json.Unmarshal(out, &doc); err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	var actions []string
 	for _, rc := range doc.ResourceChanges {
@@ -86,25 +72,12 @@ func (c *tfCLI) plannedActions(extraEnv []string) []string {
 	return actions
 }
 
-func providerHCL(srv *sandbox.Server, extra string) string {
-	return fmt.Sprintf(`
-provider "moka" {
-  base_url        = %q
-  dealer_code     = "SANDBOX"
-  username        = "sandbox"
-  password        = "sandbox"
-  request_timeout = "2s"
-  %s
-}
-`, srv.URL(), extra)
-}
-
 // TestAccOwnership_preexistingNeverAdopted: 20 customers made by another
 // client, and a configuration with the same codes and the same first names,
 // applied while half of all calls fail with an HTML 503. Not one of them may
 // end in state, and every one must be left exactly as it was.
 func TestAccOwnership_preexistingNeverAdopted(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	for _, kinds := range [][]sandbox.FaultKind{
 		{sandbox.FaultHTML503},
 		{sandbox.FaultLostReply},
@@ -113,7 +86,7 @@ func TestAccOwnership_preexistingNeverAdopted(t *testing.T) {
 		sandbox.AllFaultKinds,
 	} {
 		t.Run(joinFaultKinds(kinds), func(t *testing.T) {
-			dir := tf.sibling(t)
+			dir := tf.Sibling(t)
 			srv := accSandbox(t, sandbox.Options{FaultKinds: kinds, Seed: 11, TimeoutHang: time.Second})
 			for i := range 20 {
 				if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: fmt.Sprintf("PRE-%d", i), FirstName: "Önceki"}); err != nil {
@@ -121,7 +94,7 @@ func TestAccOwnership_preexistingNeverAdopted(t *testing.T) {
 				}
 			}
 			before := srv.Customers()
-			dir.config(providerHCL(srv, "max_retries = 8") + `
+			dir.Config(providerAt(srv.URL(), `request_timeout = "2s"`, "max_retries = 8") + `
 resource "moka_dealer_customer" "c" {
   count         = 20
   customer_code = "PRE-${count.index}"
@@ -129,7 +102,7 @@ resource "moka_dealer_customer" "c" {
 }
 `)
 			srv.SetFaultRate(0.5)
-			code, out := dir.run(nil, "apply", "-auto-approve", "-input=false", "-parallelism=20")
+			code, out := dir.Run(nil, "apply", "-auto-approve", "-input=false", "-parallelism=20")
 			srv.SetFaultRate(0)
 			if code == 0 {
 				t.Fatalf("apply succeeded over 20 customers that existed before:\n%s", tail(out, 40))
@@ -140,7 +113,7 @@ resource "moka_dealer_customer" "c" {
 			if strings.Contains(out, "Creation complete") {
 				t.Errorf("a create completed:\n%s", tail(out, 60))
 			}
-			if owned := dir.ownedIDs(); len(owned) != 0 {
+			if owned := ownedIDs(t, dir); len(owned) != 0 {
 				t.Errorf("state owns %v, customers it never made", owned)
 			}
 			if after := srv.Customers(); !slices.Equal(after, before) {
@@ -163,38 +136,38 @@ func joinFaultKinds(kinds []sandbox.FaultKind) string {
 // one state (the other gets the conflict error), each state's ids are Moka's,
 // and destroying one state leaves the other's customers alone.
 func TestAccOwnership_racingStates(t *testing.T) {
-	a := newTFCLI(t)
-	b := a.sibling(t)
+	a := newTerraformDir(t)
+	b := a.Sibling(t)
 	srv := accSandbox(t, sandbox.Options{
 		FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply, sandbox.FaultReset, sandbox.FaultHTML503},
 		Latency:    100 * time.Millisecond, Seed: 12,
 	})
-	config := providerHCL(srv, "max_retries = 6") + `
+	config := providerAt(srv.URL(), `request_timeout = "2s"`, "max_retries = 6") + `
 resource "moka_dealer_customer" "c" {
   count         = 30
   customer_code = "RACE-${count.index}"
   first_name    = "Yarış"
 }
 `
-	a.config(config)
-	b.config(config)
+	a.Config(config)
+	b.Config(config)
 	srv.SetFaultRate(0.3)
 	var wg sync.WaitGroup
 	outs := make([]string, 2)
-	for i, tf := range []*tfCLI{a, b} {
+	for i, tf := range []*testsupport.WorkDir{a, b} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, outs[i] = tf.run(nil, "apply", "-auto-approve", "-input=false", "-parallelism=50")
+			_, outs[i] = tf.Run(nil, "apply", "-auto-approve", "-input=false", "-parallelism=50")
 		}()
 	}
 	wg.Wait()
 	srv.SetFaultRate(0)
 	// A refresh settles any record a create could not settle itself.
-	for _, tf := range []*tfCLI{a, b} {
-		tf.mustRun(nil, "apply", "-refresh-only", "-auto-approve", "-input=false")
+	for _, tf := range []*testsupport.WorkDir{a, b} {
+		tf.MustRun(nil, "apply", "-refresh-only", "-auto-approve", "-input=false")
 	}
-	ownedA, ownedB := a.ownedIDs(), b.ownedIDs()
+	ownedA, ownedB := ownedIDs(t, a), ownedIDs(t, b)
 	inMoka := map[int64]string{}
 	for _, c := range srv.Customers() {
 		inMoka[c.DealerCustomerID] = c.CustomerCode
@@ -224,7 +197,7 @@ resource "moka_dealer_customer" "c" {
 	}
 	t.Logf("state A owns %d customers, state B %d", len(ownedA), len(ownedB))
 	// Destroying one state must not touch what the other owns.
-	a.mustRun(nil, "destroy", "-auto-approve", "-input=false")
+	a.MustRun(nil, "destroy", "-auto-approve", "-input=false")
 	for _, c := range srv.Customers() {
 		if _, ok := ownedA[c.CustomerCode]; ok && ownedA[c.CustomerCode] == c.DealerCustomerID {
 			t.Errorf("customer %d of destroyed state A is still there", c.DealerCustomerID)
@@ -232,14 +205,14 @@ resource "moka_dealer_customer" "c" {
 	}
 	// B may now create the customers it lost the race for, but must not touch
 	// the ones it owns.
-	for _, action := range b.plannedActions(nil) {
+	for _, action := range plannedActions(t, b, nil) {
 		for code := range ownedB {
 			if strings.HasPrefix(action, fmt.Sprintf("moka_dealer_customer.c[%s]:", strings.TrimPrefix(code, "RACE-"))) {
 				t.Errorf("after destroying A, B plans %s for its own %s", action, code)
 			}
 		}
 	}
-	if got := b.ownedIDs(); !maps.Equal(got, ownedB) {
+	if got := ownedIDs(t, b); !maps.Equal(got, ownedB) {
 		t.Errorf("B's state changed after A's destroy: %v, was %v", got, ownedB)
 	}
 }
@@ -251,8 +224,8 @@ resource "moka_dealer_customer" "c" {
 // an application stored for it in between, and then plan nothing, with and
 // without create_before_destroy, in every sandbox mode that matters.
 func TestAccOwnership_lostCreateConverges(t *testing.T) {
-	tf := newTFCLI(t)
-	withCard := tf.version().atLeast(1, 11)
+	tf := newTerraformDir(t)
+	withCard := tf.Version().AtLeast(1, 11)
 	for _, tt := range []struct {
 		name string
 		cbd  bool
@@ -265,7 +238,7 @@ func TestAccOwnership_lostCreateConverges(t *testing.T) {
 		{name: "plain, cards kept on remove", cbd: false, opts: sandbox.Options{KeepCardsOnRemoveCustomer: true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := tf.sibling(t)
+			dir := tf.Sibling(t)
 			tt.opts.FaultKinds = []sandbox.FaultKind{sandbox.FaultLostReply}
 			tt.opts.Seed = 13
 			srv := accSandbox(t, tt.opts)
@@ -273,7 +246,7 @@ func TestAccOwnership_lostCreateConverges(t *testing.T) {
 			if tt.cbd {
 				lifecycle = "lifecycle {\n    create_before_destroy = true\n  }"
 			}
-			config := providerHCL(srv, "") + fmt.Sprintf(`
+			config := providerAt(srv.URL(), `request_timeout = "2s"`) + fmt.Sprintf(`
 resource "moka_dealer_customer" "c" {
   customer_code = "LOST-1"
   first_name    = "Kayıp"
@@ -298,10 +271,10 @@ resource "moka_card" "k" {
 }
 `, lifecycle)
 			}
-			dir.config(config)
+			dir.Config(config)
 			noRetries := []string{"MOKA_MAX_RETRIES=0"}
 			srv.SetFaultRate(1)
-			code, out := dir.run(noRetries, "apply", "-auto-approve", "-input=false")
+			code, out := dir.Run(noRetries, "apply", "-auto-approve", "-input=false")
 			srv.SetFaultRate(0)
 			t.Logf("first apply (exit %d):\n%s", code, tail(out, 60))
 			if !strings.Contains(out, "may exist: not confirmed") {
@@ -317,12 +290,12 @@ resource "moka_card" "k" {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, a := range dir.plannedActions(nil) {
+			for _, a := range plannedActions(t, dir, nil) {
 				if strings.Contains(a, "delete") {
 					t.Errorf("the next plan replaces or removes: %s", a)
 				}
 			}
-			dir.mustRun(nil, "apply", "-auto-approve", "-input=false", "tfplan")
+			dir.MustRun(nil, "apply", "-auto-approve", "-input=false", "tfplan")
 			customers = srv.Customers()
 			if len(customers) != 1 || customers[0].DealerCustomerID != made.DealerCustomerID {
 				t.Fatalf("after the converging apply the sandbox holds %+v, want customer %d kept", customers, made.DealerCustomerID)
@@ -330,7 +303,7 @@ resource "moka_card" "k" {
 			if customers[0].Address != "Moda Cd. 1" {
 				t.Errorf("the customer's address is %q, want the configured one", customers[0].Address)
 			}
-			if owned := dir.ownedIDs(); owned["LOST-1"] != made.DealerCustomerID {
+			if owned := ownedIDs(t, dir); owned["LOST-1"] != made.DealerCustomerID {
 				t.Errorf("state owns %v, want LOST-1 = %d", owned, made.DealerCustomerID)
 			}
 			cards := srv.Cards()
@@ -344,10 +317,10 @@ resource "moka_card" "k" {
 			if len(cards) != wantCards {
 				t.Errorf("%d cards, want %d: %+v", len(cards), wantCards, cards)
 			}
-			if code, out := dir.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+			if code, out := dir.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 				t.Errorf("the plan after converging is not empty (exit %d):\n%s", code, tail(out, 30))
 			}
-			dir.mustRun(nil, "destroy", "-auto-approve", "-input=false")
+			dir.MustRun(nil, "destroy", "-auto-approve", "-input=false")
 			if left := srv.Customers(); len(left) != 0 {
 				t.Errorf("destroy left %+v", left)
 			}
@@ -360,22 +333,22 @@ resource "moka_card" "k" {
 // by customer_code. The card must not be stored on A's customer, in that
 // apply or the next.
 func TestAccOwnership_noCardOnAnUnconfirmedCustomer(t *testing.T) {
-	a := newTFCLI(t)
-	if !a.version().atLeast(1, 11) {
+	a := newTerraformDir(t)
+	if !a.Version().AtLeast(1, 11) {
 		t.Skip("moka_card's card_number_wo is write-only: need Terraform 1.11 or later")
 	}
-	b := a.sibling(t)
+	b := a.Sibling(t)
 	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 14})
-	customer := providerHCL(srv, "") + `
+	customer := providerAt(srv.URL(), `request_timeout = "2s"`) + `
 resource "moka_dealer_customer" "c" {
   customer_code = "X1"
   first_name    = "Aynı"
 }
 `
-	a.config(customer)
-	a.mustRun(nil, "apply", "-auto-approve", "-input=false")
-	owned := a.ownedIDs()["X1"]
-	b.config(customer + `
+	a.Config(customer)
+	a.MustRun(nil, "apply", "-auto-approve", "-input=false")
+	owned := ownedIDs(t, a)["X1"]
+	b.Config(customer + `
 resource "moka_card" "k" {
   customer_code         = moka_dealer_customer.c.customer_code
   card_holder_full_name = "B Kartı"
@@ -385,7 +358,7 @@ resource "moka_card" "k" {
 }
 `)
 	srv.SetFaultRate(1)
-	code, out := b.run([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false", "-no-color")
+	code, out := b.Run([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false", "-no-color")
 	srv.SetFaultRate(0)
 	if flat := strings.Join(strings.Fields(out), " "); code == 0 || !strings.Contains(flat, "Customer not confirmed") {
 		t.Errorf("B's first apply (exit %d) did not refuse the card:\n%s", code, tail(out, 30))
@@ -393,14 +366,14 @@ resource "moka_card" "k" {
 	if cards := srv.Cards(); len(cards) != 0 {
 		t.Fatalf("a card was stored on A's customer %d: %+v", owned, cards)
 	}
-	code, out = b.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	code, out = b.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	if code == 0 || !strings.Contains(out, "already in use") {
 		t.Errorf("B's second apply (exit %d) did not report the conflict:\n%s", code, tail(out, 30))
 	}
 	if cards := srv.Cards(); len(cards) != 0 {
 		t.Errorf("a card was stored on A's customer %d: %+v", owned, cards)
 	}
-	if got := b.ownedIDs(); len(got) != 0 {
+	if got := ownedIDs(t, b); len(got) != 0 {
 		t.Errorf("B owns %v", got)
 	}
 }
@@ -409,21 +382,21 @@ resource "moka_card" "k" {
 // still holds a create's claim belongs to the state whose create made it;
 // importing it elsewhere would give it two owners.
 func TestAccOwnership_importRefusesAnotherCreate(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MID-1", Address: "terraform-provider-moka create 0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}
-	tf.config(providerBlock(srv) + `
+	tf.Config(providerBlock(srv) + `
 resource "moka_dealer_customer" "c" {
   customer_code = "MID-1"
 }
 `)
-	code, out := tf.run(nil, "import", "-input=false", "moka_dealer_customer.c", "code:MID-1")
+	code, out := tf.Run(nil, "import", "-input=false", "moka_dealer_customer.c", "code:MID-1")
 	if code == 0 || !strings.Contains(out, "being created by another Terraform state") {
 		t.Errorf("import (exit %d) did not refuse:\n%s", code, tail(out, 30))
 	}
-	if got := tf.ownedIDs(); len(got) != 0 {
+	if got := ownedIDs(t, tf); len(got) != 0 {
 		t.Errorf("imported %v", got)
 	}
 }
@@ -432,9 +405,9 @@ resource "moka_dealer_customer" "c" {
 // terraform apply -refresh=false must not say "No changes": it settles the
 // record (adopting the customer only because it carries the claim).
 func TestAccOwnership_settledWithoutRefresh(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 15})
-	tf.config(providerHCL(srv, "") + `
+	tf.Config(providerAt(srv.URL(), `request_timeout = "2s"`) + `
 resource "moka_dealer_customer" "c" {
   customer_code = "NOREF-1"
   address       = "Bağdat Cd. 5"
@@ -445,9 +418,9 @@ resource "moka_dealer_customer" "bare" {
 }
 `)
 	srv.SetFaultRate(1)
-	tf.mustRun([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false")
+	tf.MustRun([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false")
 	srv.SetFaultRate(0)
-	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false", "-refresh=false", "-no-color")
+	out := tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-refresh=false", "-no-color")
 	if strings.Contains(out, "No changes") || !strings.Contains(out, "Unconfirmed Moka customer to be settled") {
 		t.Errorf("apply -refresh=false did not settle the record:\n%s", tail(out, 30))
 	}
@@ -455,14 +428,14 @@ resource "moka_dealer_customer" "bare" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if owned := tf.ownedIDs(); owned["NOREF-1"] != stored.DealerCustomerID || stored.Address != "Bağdat Cd. 5" {
+	if owned := ownedIDs(t, tf); owned["NOREF-1"] != stored.DealerCustomerID || stored.Address != "Bağdat Cd. 5" {
 		t.Errorf("state %v, Moka %+v", owned, stored)
 	}
 	// Without an address in the configuration the claim must go all the same.
 	if bare, err := storedCustomer(srv, "NOREF-2"); err != nil || bare.Address != "" {
 		t.Errorf("NOREF-2 in Moka: %+v (%v), want no address", bare, err)
 	}
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the next plan is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }

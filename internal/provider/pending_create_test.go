@@ -91,16 +91,6 @@ func privateBytes(t *testing.T, keys map[string]string) []byte {
 	return b
 }
 
-func warningsOf(diags []*tfprotov6.Diagnostic) string {
-	var out []string
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
-			out = append(out, d.Summary+": "+d.Detail)
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
 // TestLegacyPendingRecordsAreNeverAdopted: states written by version 0.1 keep
 // an unconfirmed create as a record marked create_uncertain, without a claim.
 // After the upgrade, a refresh must not adopt the customer or card that looks

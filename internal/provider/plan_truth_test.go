@@ -31,34 +31,34 @@ func expectPassword(t *testing.T, srv *sandbox.Server, code, password string) {
 // spelling; applying the generated file changes nothing in Moka, and the next
 // plan is empty.
 func TestAccPlanTruth_generatedConfigKeepsThePIN(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "GEN-1", FirstName: "İlker", Email: "Ilker@Example.com", Password: "4321"}); err != nil {
 		t.Fatal(err)
 	}
 	before := srv.Customers()
-	tf.config(providerBlock(srv) + `
+	tf.Config(providerBlock(srv) + `
 import {
   to = moka_dealer_customer.gen
   id = "code:GEN-1"
 }
 `)
-	tf.mustRun(nil, "plan", "-input=false", "-generate-config-out=generated.tf")
-	generated, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
+	tf.MustRun(nil, "plan", "-input=false", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("generated:\n%s", generated)
-	for _, a := range tf.plannedActions(nil) {
+	for _, a := range plannedActions(t, tf, nil) {
 		if !strings.HasSuffix(a, ": no-op") {
 			t.Errorf("the import plans %s, want no change", a)
 		}
 	}
-	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	if after := srv.Customers(); len(after) != 1 || after[0] != before[0] {
 		t.Errorf("applying generated configuration changed Moka: %+v, was %+v", after, before)
 	}
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the plan after the import is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }
@@ -66,12 +66,12 @@ import {
 // TestAccPlanTruth_emailSpellingAfterImport: Moka spells the address
 // differently from the configuration; an import plans no change.
 func TestAccPlanTruth_emailSpellingAfterImport(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MAIL-1", Email: "Ilker@Example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	tf.config(providerBlock(srv) + `
+	tf.Config(providerBlock(srv) + `
 import {
   to = moka_dealer_customer.c
   id = "code:MAIL-1"
@@ -82,7 +82,7 @@ resource "moka_dealer_customer" "c" {
   email         = "ilker@example.com"
 }
 `)
-	for _, a := range tf.plannedActions(nil) {
+	for _, a := range plannedActions(t, tf, nil) {
 		t.Errorf("the import plans %s, want no change", a)
 	}
 }
@@ -91,32 +91,32 @@ resource "moka_dealer_customer" "c" {
 // goes from password to nothing keeps its PIN in Moka, and the plan says so in
 // a warning; password = "" clears it.
 func TestAccPlanTruth_passwordLeftOutIsNotManaged(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(extra string) string {
 		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"PIN-1\"\n  %s\n}\n", extra)
 	}
-	tf.config(customer(`password = "1111"`))
-	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer(`password = "1111"`))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	expectPassword(t, srv, "PIN-1", "1111")
 
-	tf.config(customer(""))
-	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer(""))
+	out := tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "no longer managed") {
 		t.Errorf("no warning that the password is no longer managed:\n%s", tail(out, 30))
 	}
 	expectPassword(t, srv, "PIN-1", "1111")
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the plan after letting the password go is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 
-	tf.config(customer(`password = ""`))
-	out = tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer(`password = ""`))
+	out = tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "will be cleared") {
 		t.Errorf("no warning that password = \"\" clears the password:\n%s", tail(out, 30))
 	}
 	expectPassword(t, srv, "PIN-1", "")
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the plan after clearing the password is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }
@@ -125,31 +125,31 @@ func TestAccPlanTruth_passwordLeftOutIsNotManaged(t *testing.T) {
 // warns that the apply sets the PIN, and sets it; dropping password_wo and its
 // version warns and leaves the PIN as it is.
 func TestAccPlanTruth_writeOnlyPassword(t *testing.T) {
-	tf := newTFCLI(t)
-	if !tf.version().atLeast(1, 11) {
+	tf := newTerraformDir(t)
+	if !tf.Version().AtLeast(1, 11) {
 		t.Skip("password_wo is write-only: need Terraform 1.11 or later")
 	}
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(extra string) string {
 		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"WO-1\"\n  %s\n}\n", extra)
 	}
-	tf.config(customer(`password = "1111"`))
-	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer(`password = "1111"`))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 
-	tf.config(customer("password_wo = \"2222\"\n  password_wo_version = 1"))
-	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer("password_wo = \"2222\"\n  password_wo_version = 1"))
+	out := tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "will be set from password_wo") {
 		t.Errorf("no warning that password_wo sets the password:\n%s", tail(out, 30))
 	}
 	expectPassword(t, srv, "WO-1", "2222")
 
-	tf.config(customer(""))
-	out = tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer(""))
+	out = tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "no longer managed") {
 		t.Errorf("no warning that the password is no longer managed:\n%s", tail(out, 30))
 	}
 	expectPassword(t, srv, "WO-1", "2222")
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the plan after dropping password_wo is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }
@@ -157,13 +157,13 @@ func TestAccPlanTruth_writeOnlyPassword(t *testing.T) {
 // TestAccPlanTruth_replacementNamesTheCards: changing customer_code warns,
 // naming the customer and how many cards Moka holds for it.
 func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(code string) string {
 		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = %q\n}\n", code)
 	}
-	tf.config(customer("OLD-1"))
-	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer("OLD-1"))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	held, err := storedCustomer(srv, "OLD-1")
 	if err != nil {
 		t.Fatal(err)
@@ -173,8 +173,8 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tf.config(customer("NEW-1"))
-	code, out := tf.run(nil, "plan", "-input=false", "-no-color")
+	tf.Config(customer("NEW-1"))
+	code, out := tf.Run(nil, "plan", "-input=false", "-no-color")
 	if code != 0 {
 		t.Fatalf("plan: exit %d\n%s", code, out)
 	}
@@ -187,8 +187,8 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "TAKEN-2"}); err != nil {
 		t.Fatal(err)
 	}
-	tf.config(customer("TAKEN-2"))
-	code, out = tf.run(nil, "plan", "-input=false", "-no-color")
+	tf.Config(customer("TAKEN-2"))
+	code, out = tf.Run(nil, "plan", "-input=false", "-no-color")
 	if code == 0 || !strings.Contains(out, "Customer code already in use") {
 		t.Errorf("a replacement onto a taken code planned (exit %d):\n%s", code, tail(out, 30))
 	}
@@ -201,24 +201,24 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 // said at plan: naming a card Moka does not have (a warning), storing a card
 // that has expired (an error).
 func TestAccPlanTruth_refusedAtPlan(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "CARDS-1"}); err != nil {
 		t.Fatal(err)
 	}
 	// A missing card is a warning (an error would stop apply -refresh-only too).
-	dir := tf.sibling(t)
-	dir.config(providerBlock(srv) + `
+	dir := tf.Sibling(t)
+	dir.Config(providerBlock(srv) + `
 resource "moka_card_name" "n" {
   card_token = "51937236-82e0-4637-a8f5-2e1ec56ec870"
   card_name  = "Yok"
 }
 `)
-	if code, out := dir.run(nil, "plan", "-input=false", "-no-color"); code != 0 || !strings.Contains(out, "No such Moka card: the apply will fail") {
+	if code, out := dir.Run(nil, "plan", "-input=false", "-no-color"); code != 0 || !strings.Contains(out, "No such Moka card: the apply will fail") {
 		t.Errorf("plan of moka_card_name for a missing card (exit %d) does not warn:\n%s", code, tail(out, 30))
 	}
 	var cases []struct{ name, hcl, want string }
-	if tf.version().atLeast(1, 11) {
+	if tf.Version().AtLeast(1, 11) {
 		cases = append(cases, struct{ name, hcl, want string }{"an expired card", `
 resource "moka_card" "k" {
   customer_code         = "CARDS-1"
@@ -231,9 +231,9 @@ resource "moka_card" "k" {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := tf.sibling(t)
-			dir.config(providerBlock(srv) + tc.hcl)
-			code, out := dir.run(nil, "plan", "-input=false", "-no-color")
+			dir := tf.Sibling(t)
+			dir.Config(providerBlock(srv) + tc.hcl)
+			code, out := dir.Run(nil, "plan", "-input=false", "-no-color")
 			if code == 0 || !strings.Contains(out, tc.want) {
 				t.Errorf("plan exit %d, want an error %q:\n%s", code, tc.want, tail(out, 30))
 			}
@@ -249,20 +249,20 @@ resource "moka_card" "k" {
 // in a warning that only the record changes, and the apply calls Moka for
 // nothing.
 func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(extra string) string {
 		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"EMPTY-1\"\n  last_name     = \"Boş\"\n  %s\n}\n", extra)
 	}
-	tf.config(customer(`first_name = ""`))
-	tf.mustRun(nil, "apply", "-auto-approve", "-input=false")
+	tf.Config(customer(`first_name = ""`))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	before := srv.Stats().Calls
 	stored, err := storedCustomer(srv, "EMPTY-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf.config(customer(""))
-	out := tf.mustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	tf.Config(customer(""))
+	out := tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Only Terraform's record changes") || !strings.Contains(flat, "first_name goes between") {
 		t.Errorf("no warning naming first_name:\n%s", tail(out, 30))
 	}
@@ -272,7 +272,7 @@ func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
 	if after, _ := storedCustomer(srv, "EMPTY-1"); after != stored {
 		t.Errorf("Moka changed: %+v, was %+v", after, stored)
 	}
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
 		t.Errorf("the next plan is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }
@@ -280,9 +280,9 @@ func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
 // TestAccWrongCredentialsOneError: a wrong password gives one error that
 // names the settings to check, not one per resource.
 func TestAccWrongCredentialsOneError(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
-	tf.config(fmt.Sprintf(`
+	tf.Config(fmt.Sprintf(`
 provider "moka" {
   base_url    = %q
   dealer_code = "SANDBOX"
@@ -295,7 +295,7 @@ resource "moka_dealer_customer" "c" {
   customer_code = "CRED-${count.index}"
 }
 `, srv.URL()))
-	code, out := tf.run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	code, out := tf.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	flat := strings.Join(strings.Fields(out), " ")
 	if code == 0 || strings.Count(out, "Error: ") != 1 || !strings.Contains(flat, "Moka refused the provider's credentials") ||
 		!strings.Contains(flat, "dealer_code, username and password") || !strings.Contains(flat, "MOKA_PASSWORD") {

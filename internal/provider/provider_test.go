@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -28,13 +29,18 @@ func accSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 }
 
 // providerBlock is a provider configuration pointing at srv with its default account.
-func providerBlock(srv *sandbox.Server) string {
-	return fmt.Sprintf(`
-provider "moka" {
-  base_url    = %q
-  dealer_code = "SANDBOX"
-  username    = "sandbox"
-  password    = "sandbox"
-}
-`, srv.URL())
+func providerBlock(srv *sandbox.Server) string { return providerAt(srv.URL()) }
+
+// providerAt is a provider configuration for the sandbox's default account
+// at baseURL, with further settings, each "name = value".
+func providerAt(baseURL string, settings ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nprovider \"moka\" {\n  base_url    = %q\n  dealer_code = \"SANDBOX\"\n  username    = \"sandbox\"\n  password    = \"sandbox\"\n", baseURL)
+	for _, s := range settings {
+		if s != "" {
+			b.WriteString("  " + s + "\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
 }

@@ -1,16 +1,10 @@
 package provider
 
 import (
-	"bufio"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -19,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // The fault tests: a large apply against a sandbox that fails a fifth of all
@@ -62,16 +56,7 @@ func faultSandbox(t *testing.T, seed int64) (*sandbox.Server, *faultCounter) {
 // faultProviderBlock points the provider at srv with generous retries and a
 // short request timeout, so that the sandbox's timeout faults resolve fast.
 func faultProviderBlock(srv *sandbox.Server) string {
-	return fmt.Sprintf(`
-provider "moka" {
-  base_url        = %q
-  dealer_code     = "SANDBOX"
-  username        = "sandbox"
-  password        = "sandbox"
-  max_retries     = 10
-  request_timeout = "1500ms"
-}
-`, srv.URL())
+	return providerAt(srv.URL(), "max_retries = 10", `request_timeout = "1500ms"`)
 }
 
 // faultCounter reads the sandbox's per-call log lines and counts the faults by
@@ -151,7 +136,7 @@ resource "moka_dealer_customer" "c" {
 func cardsHCL(count int) string {
 	numbers := make([]string, count)
 	for i := range numbers {
-		numbers[i] = strconv.Quote(luhnNumber("512754", i, 16))
+		numbers[i] = strconv.Quote(testsupport.CardNumber("512754", i, 16))
 	}
 	return fmt.Sprintf(`
 locals {
@@ -168,18 +153,6 @@ resource "moka_card" "k" {
   card_name             = format("Kart %%d", count.index)
 }
 `, strings.Join(numbers, ", "), count)
-}
-
-// luhnNumber is a card number of length digits: prefix, n zero-padded, and a
-// valid Luhn check digit.
-func luhnNumber(prefix string, n, length int) string {
-	body := prefix + fmt.Sprintf("%0*d", length-len(prefix)-1, n)
-	for d := byte('0'); d <= '9'; d++ {
-		if luhnValid(body + string(d)) {
-			return body + string(d)
-		}
-	}
-	panic("unreachable: one check digit always fits")
 }
 
 // checkSandboxMatchesState compares the sandbox's own data with the state:
@@ -381,7 +354,7 @@ func checkFaultCardsStored(srv *sandbox.Server) resource.TestCheckFunc {
 			if err != nil {
 				return fmt.Errorf("card %s belongs to customer %d, which is not one of the test's", k.CardToken, k.DealerCustomerID)
 			}
-			number := luhnNumber("512754", i, 16)
+			number := testsupport.CardNumber("512754", i, 16)
 			want := sandbox.Card{
 				CardToken:          k.CardToken,
 				DealerCustomerID:   k.DealerCustomerID,
@@ -406,142 +379,8 @@ func checkFaultCardsStored(srv *sandbox.Server) resource.TestCheckFunc {
 	}
 }
 
-// --- The real binaries: terraform on PATH driving a built provider ---
-
-// tfCLI runs the terraform binary in its own working directory against a
-// provider binary built from this module, through a dev_overrides CLI
-// configuration (as scripts/demo.sh does): the provider runs as Terraform runs
-// it for a user, in its own process, with its own logging.
-type tfCLI struct {
-	t         *testing.T
-	terraform string
-	dir       string
-	env       []string
-	// bin is the built provider binary, which also serves the sandbox.
-	bin string
-}
-
-// newTFCLI builds the provider into a temporary directory and prepares a
-// working directory for terraform. Like every acceptance test it needs TF_ACC.
-func newTFCLI(t *testing.T) *tfCLI {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 to run it (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatalf("no terraform binary: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (make terraform): %v", err)
-		}
-	}
-	binDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-moka"), "github.com/terraform-moka/terraform-provider-moka")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	work := t.TempDir()
-	rc := filepath.Join(work, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "terraform-moka/moka" = %q
-  }
-  direct {}
-}
-`, binDir))
-	dir := filepath.Join(work, "config")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}
-	for _, kv := range os.Environ() {
-		// Nothing of the caller's Terraform or Moka settings leaks into the run.
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "MOKA_") && !strings.HasPrefix(kv, "CHECKPOINT_") {
-			env = append(env, kv)
-		}
-	}
-	return &tfCLI{t: t, terraform: tf, dir: dir, env: env, bin: filepath.Join(binDir, "terraform-provider-moka")}
-}
-
-// config writes the working directory's configuration.
-func (c *tfCLI) config(hcl string) {
-	c.t.Helper()
-	writeFile(c.t, filepath.Join(c.dir, "main.tf"), `terraform {
-  required_providers {
-    moka = {
-      source = "terraform-moka/moka"
-    }
-  }
-}
-`+hcl)
-}
-
-// command is terraform args in the working directory, with extra environment.
-func (c *tfCLI) command(extraEnv []string, args ...string) *exec.Cmd {
-	cmd := exec.Command(c.terraform, args...)
-	cmd.Dir = c.dir
-	cmd.Env = append(append([]string(nil), c.env...), extraEnv...)
-	return cmd
-}
-
-// run runs terraform and returns its exit code and combined output.
-func (c *tfCLI) run(extraEnv []string, args ...string) (int, string) {
-	c.t.Helper()
-	out, err := c.command(extraEnv, args...).CombinedOutput()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, string(out)
-	case errors.As(err, &exit):
-		return exit.ExitCode(), string(out)
-	default:
-		c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
-		return -1, ""
-	}
-}
-
-// mustRun runs terraform and fails the test unless it exits 0.
-func (c *tfCLI) mustRun(extraEnv []string, args ...string) string {
-	c.t.Helper()
-	code, out := c.run(extraEnv, args...)
-	if code != 0 {
-		c.t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, out)
-	}
-	return out
-}
-
-// tfStateResource is one resource instance of `terraform show -json`.
-type tfStateResource struct {
-	Address string         `json:"address"`
-	Type    string         `json:"type"`
-	Values  map[string]any `json:"values"`
-}
-
-// stateResources is every resource instance in the state, from terraform show -json.
-func (c *tfCLI) stateResources() []tfStateResource {
-	c.t.Helper()
-	out, err := c.command(nil, "show", "-json").Output()
-	if err != nil {
-		c.t.Fatalf("terraform show -json: %v", err)
-	}
-	var doc struct {
-		Values *struct {
-			RootModule struct {
-				Resources []tfStateResource `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(out, &doc); err != nil {
-		c.t.Fatalf("terraform show -json: %v\n%s", err, out)
-	}
-	if doc.Values == nil {
-		return nil
-	}
-	return doc.Values.RootModule.Resources
-}
-
 // stateMaps turns the state into the maps compareSandbox takes.
-func stateMaps(t *testing.T, resources []tfStateResource) (map[int64]string, map[string]int64) {
+func stateMaps(t *testing.T, resources []testsupport.StateResource) (map[int64]string, map[string]int64) {
 	t.Helper()
 	customers := map[int64]string{}
 	cards := map[string]int64{}
@@ -562,130 +401,6 @@ func stateMaps(t *testing.T, resources []tfStateResource) (map[int64]string, map
 	return customers, cards
 }
 
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// sandboxProcess is `terraform-provider-moka sandbox` running as a process of
-// its own, as users run it, so that it can be killed with SIGKILL.
-type sandboxProcess struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	url    string
-	stderr *os.File
-	exited chan struct{}
-}
-
-// startSandboxProcess runs bin's sandbox on listen with args, and waits for it
-// to say where it listens. It is stopped when the test ends.
-func startSandboxProcess(t *testing.T, bin, listen string, args ...string) *sandboxProcess {
-	t.Helper()
-	stderr, err := os.CreateTemp(t.TempDir(), "sandbox-*.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lastErr error
-	for try := 0; try < 50; try++ {
-		cmd := exec.Command(bin, append([]string{"sandbox", "--listen", listen}, args...)...)
-		cmd.Stderr = stderr
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		p := &sandboxProcess{t: t, cmd: cmd, stderr: stderr, exited: make(chan struct{})}
-		line, err := bufio.NewReader(stdout).ReadString('\n')
-		if url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on "); err == nil && ok {
-			p.url = url
-			go func() {
-				_, _ = io.Copy(io.Discard, stdout)
-				_ = cmd.Wait()
-				close(p.exited)
-			}()
-			t.Cleanup(p.stop)
-			return p
-		}
-		// The port may still be held for a moment after a kill: try again.
-		_ = cmd.Wait()
-		lastErr = fmt.Errorf("first line %q (read error: %v)", line, err) //nolint:errorlint // err may be nil
-		time.Sleep(100 * time.Millisecond)
-	}
-	b, _ := os.ReadFile(stderr.Name())
-	t.Fatalf("the sandbox did not start on %s: %v\n%s", listen, lastErr, b)
-	return nil
-}
-
-// kill ends the sandbox with SIGKILL: no shutdown, no last write.
-func (p *sandboxProcess) kill() {
-	_ = p.cmd.Process.Kill()
-	<-p.exited
-}
-
-// stop ends the sandbox with SIGTERM, as Ctrl-C would, if it still runs.
-func (p *sandboxProcess) stop() {
-	select {
-	case <-p.exited:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		p.kill()
-	}
-}
-
-// stats is GET /sandbox/stats.
-func (p *sandboxProcess) stats() (sandbox.Stats, error) {
-	var s sandbox.Stats
-	err := p.getJSON("/sandbox/stats", &s)
-	return s, err
-}
-
-// contents is GET /sandbox/state.
-func (p *sandboxProcess) contents() ([]sandbox.Customer, []sandbox.Card) {
-	p.t.Helper()
-	var s struct {
-		Customers []sandbox.Customer `json:"customers"`
-		Cards     []sandbox.Card     `json:"cards"`
-	}
-	if err := p.getJSON("/sandbox/state", &s); err != nil {
-		p.t.Fatalf("GET /sandbox/state: %v", err)
-	}
-	return s.Customers, s.Cards
-}
-
-func (p *sandboxProcess) getJSON(path string, out any) error {
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := client.Get(p.url + path)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return json.NewDecoder(resp.Body).Decode(out)
-}
-
-// freeLoopbackAddr is a loopback address with a port nobody listens on now.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 // TestAccSandboxKilledMidApply kills the sandbox (SIGKILL) in the middle of an
 // apply of 60 customers, restarts it on the same port with the same --data
 // file, and applies again: whatever the first apply did, the second converges
@@ -704,23 +419,14 @@ func TestAccSandboxKilledMidApply(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			const customers, killAfter = 60, 20
-			tf := newTFCLI(t)
-			bin := tf.bin
+			tf := newTerraformDir(t)
+			bin := tf.TF.Provider
 			data := filepath.Join(t.TempDir(), "sandbox.json")
-			listen := freeLoopbackAddr(t)
-			sb := startSandboxProcess(t, bin, listen, "--data", data, "--latency", "50ms")
-			tf.config(fmt.Sprintf(`
-provider "moka" {
-  base_url        = %q
-  dealer_code     = "SANDBOX"
-  username        = "sandbox"
-  password        = "sandbox"
-  max_retries     = %d
-  request_timeout = "2s"
-}
-`, sb.url, tt.maxRetries) + strings.ReplaceAll(customersHCL(customers), "FAULT-", "KILL-"))
+			listen := testsupport.FreeLoopbackAddr(t)
+			sb := testsupport.StartSandboxProcess(t, bin, listen, "--data", data, "--latency", "50ms")
+			tf.Config(providerAt(sb.URL, fmt.Sprintf("max_retries = %d", tt.maxRetries), `request_timeout = "2s"`) + strings.ReplaceAll(customersHCL(customers), "FAULT-", "KILL-"))
 
-			apply := tf.command(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+			apply := tf.Command(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 			var out strings.Builder
 			apply.Stdout, apply.Stderr = &out, &out
 			start := time.Now()
@@ -733,7 +439,7 @@ provider "moka" {
 			// Kill the sandbox once it has seen killAfter AddCustomer calls.
 			deadline := time.Now().Add(2 * time.Minute)
 			for {
-				st, err := sb.stats()
+				st, err := sb.Stats()
 				if err == nil && st.Calls["AddCustomer"] >= killAfter {
 					break
 				}
@@ -742,11 +448,11 @@ provider "moka" {
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
-			sb.kill()
+			sb.Kill()
 			killedAt := time.Since(start)
 			time.Sleep(tt.downFor)
-			sb = startSandboxProcess(t, bin, listen, "--data", data, "--latency", "50ms")
-			restored, _ := sb.contents()
+			sb = testsupport.StartSandboxProcess(t, bin, listen, "--data", data, "--latency", "50ms")
+			restored, _ := sb.Contents(t)
 
 			firstErr := <-applied
 			t.Logf("killed after %v; restarted with %d customers on file; first apply: %v after %v", killedAt.Round(time.Millisecond), len(restored), firstErr, time.Since(start).Round(time.Millisecond))
@@ -754,29 +460,21 @@ provider "moka" {
 				t.Logf("first apply output (tail):\n%s", tail(out.String(), 15))
 			}
 
-			tf.mustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
-			stateCustomers, stateCards := stateMaps(t, tf.stateResources())
-			sbCustomers, sbCards := sb.contents()
+			tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+			stateCustomers, stateCards := stateMaps(t, tf.State())
+			sbCustomers, sbCards := sb.Contents(t)
 			if err := compareSandbox(sbCustomers, sbCards, stateCustomers, stateCards, customers, 0); err != nil {
 				t.Error(err)
 			}
-			if code, plan := tf.run(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+			if code, plan := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 				t.Errorf("the plan after the second apply is not empty (exit %d):\n%s", code, plan)
 			}
-			tf.mustRun(nil, "destroy", "-auto-approve", "-input=false", "-no-color")
-			if left, cards := sb.contents(); len(left) != 0 || len(cards) != 0 {
+			tf.MustRun(nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+			if left, cards := sb.Contents(t); len(left) != 0 || len(cards) != 0 {
 				t.Errorf("after destroy the sandbox holds %d customers and %d cards", len(left), len(cards))
 			}
 		})
 	}
-}
-
-func tail(s string, lines int) string {
-	parts := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(parts) > lines {
-		parts = parts[len(parts)-lines:]
-	}
-	return strings.Join(parts, "\n")
 }
 
 // lossyFront serves srv on its own loopback port and, while lose is set,
@@ -822,19 +520,10 @@ func lossyFront(t *testing.T, srv *sandbox.Server, lose *atomic.Bool, ops ...str
 // Terraform's StopProvider cancels the provider's contexts, and the client
 // stops waiting at once, with nothing stored.
 func TestAccInterruptStopsAtOnce(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{sandbox.FaultTimeout}, TimeoutHang: 10 * time.Minute})
-	tf.config(fmt.Sprintf(`
-provider "moka" {
-  base_url        = %q
-  dealer_code     = "SANDBOX"
-  username        = "sandbox"
-  password        = "sandbox"
-  max_retries     = 10
-  request_timeout = "5m"
-}
-`, srv.URL()) + strings.ReplaceAll(customersHCL(3), "FAULT-", "INT-"))
-	apply := tf.command(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	tf.Config(providerAt(srv.URL(), "max_retries = 10", `request_timeout = "5m"`) + strings.ReplaceAll(customersHCL(3), "FAULT-", "INT-"))
+	apply := tf.Command(nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	var out strings.Builder
 	apply.Stdout, apply.Stderr = &out, &out
 	if err := apply.Start(); err != nil {
@@ -895,15 +584,7 @@ func TestAccFaults_LostAddOfAnIdenticalCard(t *testing.T) {
 	var lose atomic.Bool
 	url := lossyFront(t, srv, &lose, "AddCard")
 	config := func(version int) string {
-		return fmt.Sprintf(`
-provider "moka" {
-  base_url    = %q
-  dealer_code = "SANDBOX"
-  username    = "sandbox"
-  password    = "sandbox"
-  max_retries = 2
-}
-
+		return providerAt(url, "max_retries = 2") + fmt.Sprintf(`
 resource "moka_dealer_customer" "c" {
   customer_code = "TWIN-1"
 }
@@ -921,7 +602,7 @@ resource "moka_card" "k" {
     create_before_destroy = true
   }
 }
-`, url, version)
+`, version)
 	}
 	var oldToken string
 	resource.Test(t, resource.TestCase{

@@ -9,12 +9,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -130,7 +130,7 @@ func TestAccCardName_renameAndRestore(t *testing.T) {
 	cust, card := seedCard(t, srv, "CUST-ayse", "Ayşe", "Kılıç", cardAkbank, "Kartım")
 	const addr = "moka_card_name.maas"
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if err := expectCardName(srv, card.CardToken, "Kartım"); err != nil {
@@ -144,7 +144,7 @@ func TestAccCardName_renameAndRestore(t *testing.T) {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: cardNameHCL(srv, card.CardToken, "Maaş kartı"),
 				ConfigStateChecks: append(cardFactStateChecks(addr, cust, card),
@@ -160,7 +160,7 @@ func TestAccCardName_renameAndRestore(t *testing.T) {
 			},
 			{
 				Config: cardNameHCL(srv, card.CardToken, "Bonus kartım"),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: append(cardFactPlanChecks(addr, cust, card),
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(card.CardToken)),
@@ -199,15 +199,15 @@ func TestAccCardName_tokenSpelling(t *testing.T) {
 	const addr = "moka_card_name.maas"
 	sealed := sealedToken(card.CardToken)
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			return expectCardName(srv, card.CardToken, "")
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: cardNameHCL(srv, sealed, "Market alışverişi"),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: append(cardFactStateChecks(addr, cust, card),
@@ -219,7 +219,7 @@ func TestAccCardName_tokenSpelling(t *testing.T) {
 			{
 				// The same card in Moka's own spelling: no replacement.
 				Config: cardNameHCL(srv, card.CardToken, "Market alışverişi"),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -244,8 +244,8 @@ func cardNameRead(t *testing.T, srv *sandbox.Server, token string) (diags []stri
 		t.Fatal(err)
 	}
 	r := &cardNameResource{resourceBase{data: &providerData{client: client}}}
-	var sr resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	var sr fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
 	state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
 	model := cardNameModel{
 		ID:        types.StringValue(moka.NormalizeCardToken(token)),
@@ -263,8 +263,8 @@ func cardNameRead(t *testing.T, srv *sandbox.Server, token string) (diags []stri
 	if d := state.Set(ctx, &model); d.HasError() {
 		t.Fatalf("building state: %v", d)
 	}
-	req := resource.ReadRequest{State: state}
-	resp := resource.ReadResponse{State: state}
+	req := fwresource.ReadRequest{State: state}
+	resp := fwresource.ReadResponse{State: state}
 	r.Read(ctx, req, &resp)
 	for _, d := range resp.Diagnostics {
 		diags = append(diags, fmt.Sprintf("%s: %s: %s", d.Severity(), d.Summary(), d.Detail()))
@@ -303,7 +303,7 @@ func TestAccCardName_removedOutsideTerraform(t *testing.T) {
 	const addr = "moka_card_name.maas"
 	config := cardNameHCL(srv, card.CardToken, "Troy kartım")
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := sandboxCard(srv, card.CardToken); ok {
@@ -311,7 +311,7 @@ func TestAccCardName_removedOutsideTerraform(t *testing.T) {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{Config: config},
 			{
 				PreConfig: func() {
@@ -347,12 +347,12 @@ func TestAccCardName_importAndRestore(t *testing.T) {
 	sealed := sealedToken(card.CardToken)
 	config := cardNameHCL(srv, sealed, "Aile kartı")
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			return expectCardName(srv, card.CardToken, "Akbank Axess")
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				// Take the card over by import first, before any apply.
 				Config:             config,
@@ -373,7 +373,7 @@ func TestAccCardName_importAndRestore(t *testing.T) {
 			},
 			{
 				Config: config,
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					},
@@ -401,7 +401,7 @@ func TestAccCardName_otherCardReplaces(t *testing.T) {
 	second := addCard(t, srv, cust, cardVisa, "Yeni kart")
 	const addr = "moka_card_name.maas"
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if err := expectCardName(srv, first.CardToken, "Eski kart"); err != nil {
@@ -409,14 +409,14 @@ func TestAccCardName_otherCardReplaces(t *testing.T) {
 			}
 			return expectCardName(srv, second.CardToken, "Yeni kart")
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config: cardNameHCL(srv, first.CardToken, "Maaş kartı"),
 				Check:  func(*terraform.State) error { return expectCardName(srv, first.CardToken, "Maaş kartı") },
 			},
 			{
 				Config: cardNameHCL(srv, second.CardToken, "Maaş kartı"),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
 				ConfigStateChecks: append(cardFactStateChecks(addr, cust, second),
@@ -464,7 +464,7 @@ resource "moka_card_name" "maas" {
 }
 `, name)
 	}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -473,11 +473,11 @@ resource "moka_card_name" "maas" {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config:          hcl("Maaş kartı"),
 				ConfigVariables: cardVars(cardAkbank),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -496,7 +496,7 @@ resource "moka_card_name" "maas" {
 			{
 				Config:          hcl("Bonus kartım"),
 				ConfigVariables: cardVars(cardAkbank),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectResourceAction("moka_card.ali", plancheck.ResourceActionNoop),
@@ -515,8 +515,8 @@ resource "moka_card_name" "maas" {
 func TestCardName_unconfiguredProvider(t *testing.T) {
 	ctx := context.Background()
 	r := &cardNameResource{}
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	state := func(name types.String) tfsdk.State {
 		m := cardNameModel{
 			ID: types.StringValue("51937236-82e0-4637-a8f5-2e1ec56ec870"), CardToken: newCardToken("51937236-82e0-4637-a8f5-2e1ec56ec870"), CardName: name,
@@ -537,8 +537,8 @@ func TestCardName_unconfiguredProvider(t *testing.T) {
 	}
 
 	st := state(types.StringValue("Bonus kartım"))
-	resp := &resource.ReadResponse{State: st}
-	r.Read(ctx, resource.ReadRequest{State: st}, resp)
+	resp := &fwresource.ReadResponse{State: st}
+	r.Read(ctx, fwresource.ReadRequest{State: st}, resp)
 	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 1 || resp.Diagnostics.Warnings()[0].Summary() != "Moka card not refreshed" {
 		t.Fatalf("want one 'not refreshed' warning, got %v", resp.Diagnostics)
 	}
@@ -547,8 +547,8 @@ func TestCardName_unconfiguredProvider(t *testing.T) {
 	}
 
 	imported := state(types.StringNull())
-	resp = &resource.ReadResponse{State: imported}
-	r.Read(ctx, resource.ReadRequest{State: imported}, resp)
+	resp = &fwresource.ReadResponse{State: imported}
+	r.Read(ctx, fwresource.ReadRequest{State: imported}, resp)
 	if !resp.Diagnostics.HasError() {
 		t.Fatalf("an import read without a configured provider did not fail: %v", resp.Diagnostics)
 	}

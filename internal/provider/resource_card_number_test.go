@@ -3,7 +3,7 @@ package provider
 import (
 	"testing"
 
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
@@ -16,9 +16,9 @@ func TestAccCard_numberRequiredToStore(t *testing.T) {
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "NO-NUMBER"}); err != nil {
 		t.Fatal(err)
 	}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{{
+		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + `
 resource "moka_card" "test" {
   customer_code         = "NO-NUMBER"

@@ -12,7 +12,7 @@ import (
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/config"
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -86,7 +86,7 @@ func (c secretFree) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest,
 
 // stateWithout is a Check that scans every attribute and output of the
 // plugin-testing state for secret.
-func stateWithout(secret string) acc.TestCheckFunc {
+func stateWithout(secret string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		seen := 0
 		for _, m := range s.Modules {
@@ -220,7 +220,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 		mark = n
 		return writes(ops)
 	}
-	expectWrites := func(want ...string) acc.TestCheckFunc {
+	expectWrites := func(want ...string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			got := stepWrites()
 			if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -231,7 +231,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 	}
 	// newCard checks that the state's card is the sandbox's only card, that
 	// it is not one seen before, and that it has the wanted details.
-	newCard := func(holder, number, year, name string) acc.TestCheckFunc {
+	newCard := func(holder, number, year, name string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
 			token, err := tokenOf(s, addr)
 			if err != nil {
@@ -255,7 +255,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 		}
 	}
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -264,11 +264,11 @@ func TestAccCard_lifecycle(t *testing.T) {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "12", "2030", "Bonus kartım", 1, "")),
 				ConfigVariables: cardVars(cardAkbank),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("card_token")),
@@ -290,7 +290,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), addr, tfjsonpath.New("card_token"), compare.ValuesSame()),
 					secretFree{cardAkbank},
 				},
-				Check: acc.ComposeAggregateTestCheckFunc(
+				Check: resource.ComposeAggregateTestCheckFunc(
 					stateWithout(cardAkbank),
 					expectWrites("AddCustomer", "UpdateCustomer", "AddCard", "UpdateCard"), // claimed creates (internal/moka/create.go)
 					newCard("Ayşe Kılıç", cardAkbank, "2030", "Bonus kartım"),
@@ -300,7 +300,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				// Only the name changes: UpdateCard, same card.
 				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "12", "2030", "Maaş kartı", 1, "")),
 				ConfigVariables: cardVars(cardAkbank),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(addr, tfjsonpath.New("card_number_last_four"), knownvalue.StringExact("3332")),
@@ -311,7 +311,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("card_name"), knownvalue.StringExact("Maaş kartı")),
 				},
-				Check: acc.ComposeAggregateTestCheckFunc(
+				Check: resource.ComposeAggregateTestCheckFunc(
 					expectWrites("UpdateCard"),
 					func(s *terraform.State) error {
 						token, err := tokenOf(s, addr)
@@ -329,7 +329,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				// A new expiry is a new card: the old one goes first, then the new one is stored.
 				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "11", "2031", "Maaş kartı", 1, "")),
 				ConfigVariables: cardVars(cardAkbank),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -337,7 +337,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("exp_year"), knownvalue.StringExact("2031")),
 					secretFree{cardAkbank},
 				},
-				Check: acc.ComposeAggregateTestCheckFunc(
+				Check: resource.ComposeAggregateTestCheckFunc(
 					expectWrites("RemoveCard", "AddCard", "UpdateCard"),
 					newCard("Ayşe Kılıç", cardAkbank, "2031", "Maaş kartı"),
 				),
@@ -346,7 +346,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				// A new number, announced by a new version: a new card.
 				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "11", "2031", "Maaş kartı", 2, "")),
 				ConfigVariables: cardVars(cardVisa),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
 						secretFree{cardVisa},
@@ -359,7 +359,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("card_number_wo"), knownvalue.Null()),
 					secretFree{cardVisa},
 				},
-				Check: acc.ComposeAggregateTestCheckFunc(
+				Check: resource.ComposeAggregateTestCheckFunc(
 					stateWithout(cardVisa),
 					expectWrites("RemoveCard", "AddCard", "UpdateCard"),
 					newCard("Ayşe Kılıç", cardVisa, "2031", "Maaş kartı"),
@@ -369,7 +369,7 @@ func TestAccCard_lifecycle(t *testing.T) {
 				// A new number without a new version is not seen: nothing to do.
 				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "11", "2031", "Maaş kartı", 2, "")),
 				ConfigVariables: cardVars(cardTroy),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: expectWrites(),
@@ -416,7 +416,7 @@ resource "moka_card" "bonus" {
 	var first string
 	mark := 0
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -425,7 +425,7 @@ resource "moka_card" "bonus" {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config:          hcl("MEHMET OZTURK", ""),
 				ConfigVariables: cardVars(cardTroy),
@@ -444,7 +444,7 @@ resource "moka_card" "bonus" {
 			{
 				Config:          hcl("Mehmet Öztürk", ""),
 				ConfigVariables: cardVars(cardTroy),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreateBeforeDestroy)},
 				},
 				Check: func(s *terraform.State) error {
@@ -472,7 +472,7 @@ resource "moka_card" "bonus" {
 				// business only: an update that calls nothing.
 				Config:          hcl("Mehmet Öztürk", "  card_number_wo_version = 1\n  timeouts {\n    create = \"2m\"\n  }\n"),
 				ConfigVariables: cardVars(cardTroy),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -501,7 +501,7 @@ resource "moka_card" "bonus" {
 				},
 				Config:          hcl("Mehmet Öztürk", "  card_number_wo_version = 1\n"),
 				ConfigVariables: cardVars(cardTroy),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
 				},
 				Check: func(s *terraform.State) error {
@@ -557,7 +557,7 @@ resource "moka_card" "by_id" {
 	before := map[string]string{}
 	// cardsOf checks that both cards in state belong to the customer in state,
 	// are the sandbox's only cards, and differ from those seen before.
-	cardsOf := func(code string) acc.TestCheckFunc {
+	cardsOf := func(code string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
 			cust := s.RootModule().Resources["moka_dealer_customer.elif"]
 			if cust == nil {
@@ -590,7 +590,7 @@ resource "moka_card" "by_id" {
 		}
 	}
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -599,7 +599,7 @@ resource "moka_card" "by_id" {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			{
 				Config:          hcl("CUST-0100"),
 				ConfigVariables: cardVars(cardVisa),
@@ -608,7 +608,7 @@ resource "moka_card" "by_id" {
 			{
 				Config:          hcl("CUST-0101"),
 				ConfigVariables: cardVars(cardVisa),
-				ConfigPlanChecks: acc.ConfigPlanChecks{
+				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("moka_dealer_customer.elif", plancheck.ResourceActionDestroyBeforeCreate),
 						plancheck.ExpectResourceAction("moka_card.by_code", plancheck.ResourceActionDestroyBeforeCreate),
@@ -644,22 +644,22 @@ resource "moka_card" "bonus" {
 `, customer, holder, month, year, name)
 	}
 	byCode := `  customer_code = "CUST-0200"`
-	good := func(number string) acc.TestStep {
-		return acc.TestStep{
+	good := func(number string) resource.TestStep {
+		return resource.TestStep{
 			Config: hcl(byCode, "Zeynep Şahin", "12", "2030", "Bonus"), ConfigVariables: cardVars(number),
 		}
 	}
-	refused := func(step acc.TestStep, pattern string) acc.TestStep {
+	refused := func(step resource.TestStep, pattern string) resource.TestStep {
 		step.ExpectError = errorWithoutNumber(pattern)
 		return step
 	}
-	with := func(customer, holder, month, year, name, number string) acc.TestStep {
-		return acc.TestStep{Config: hcl(customer, holder, month, year, name), ConfigVariables: cardVars(number)}
+	with := func(customer, holder, month, year, name, number string) resource.TestStep {
+		return resource.TestStep{Config: hcl(customer, holder, month, year, name), ConfigVariables: cardVars(number)}
 	}
 	luhnless := cardAkbank[:15] + "3" // the last digit mistyped
 	const exactlyOneCustomer = `Exactly one of these attributes must be configured:\s+\[customer_code,dealer_customer_id\]`
 
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -671,7 +671,7 @@ resource "moka_card" "bonus" {
 			}
 			return nil
 		},
-		Steps: []acc.TestStep{
+		Steps: []resource.TestStep{
 			refused(with(byCode+"\n  dealer_customer_id = "+fmt.Sprint(cust.DealerCustomerID), "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),
 				exactlyOneCustomer),
 			refused(with("", "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),

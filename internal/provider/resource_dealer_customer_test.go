@@ -39,6 +39,7 @@ import (
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 const customerAddr = "moka_dealer_customer.test"
@@ -966,14 +967,7 @@ func normalisingProxy(t *testing.T, srv *sandbox.Server) string {
 // answers in another spelling of the same values.
 func TestAccDealerCustomer_normalisingServer(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
-	provider := fmt.Sprintf(`
-provider "moka" {
-  base_url    = %q
-  dealer_code = "SANDBOX"
-  username    = "sandbox"
-  password    = "sandbox"
-}
-`, normalisingProxy(t, srv))
+	provider := providerAt(normalisingProxy(t, srv))
 	config := func(lastName string) string {
 		return provider + fmt.Sprintf(`
 resource "moka_dealer_customer" "test" {
@@ -1172,8 +1166,8 @@ func TestDealerCustomerTimeouts(t *testing.T) {
 // A state written before the flag was left out for false (it said "false")
 // still plans no change, and its next update drops the key.
 func TestAccDealerCustomerStateIsLean(t *testing.T) {
-	tf := newTFCLI(t)
-	writeOnly := tf.version().atLeast(1, 11)
+	tf := newTerraformDir(t)
+	writeOnly := tf.Version().AtLeast(1, 11)
 	srv := accSandbox(t, sandbox.Options{})
 	config := func(lastName string) string {
 		hcl := providerBlock(srv) + fmt.Sprintf(`
@@ -1200,7 +1194,7 @@ resource "moka_dealer_customer" "wo" {
 		Private             []byte            `json:"private"` // base64 in the file
 		SensitiveAttributes []json.RawMessage `json:"sensitive_attributes"`
 	}
-	stateFile := filepath.Join(tf.dir, "terraform.tfstate")
+	stateFile := filepath.Join(tf.Dir, "terraform.tfstate")
 	readState := func() (instances map[string]instance) {
 		t.Helper()
 		raw, err := os.ReadFile(stateFile)
@@ -1249,8 +1243,8 @@ resource "moka_dealer_customer" "wo" {
 		}
 	}
 
-	tf.config(config("Bir"))
-	tf.mustRun(nil, "apply", "-auto-approve", "-no-color")
+	tf.Config(config("Bir"))
+	tf.MustRun(nil, "apply", "-auto-approve", "-no-color")
 	instances := readState()
 	if keys := privateKeys(instances["plain"]); keys != nil {
 		t.Errorf("plain: private state %v, want none", keys)
@@ -1272,11 +1266,11 @@ resource "moka_dealer_customer" "wo" {
 	if instances := readState(); privateKeys(instances["plain"])[privatePasswordWriteOnly] != "false" {
 		t.Fatalf("the edited state has no legacy flag: %v", privateKeys(instances["plain"]))
 	}
-	if code, out := tf.run(nil, "plan", "-detailed-exitcode", "-no-color"); code != 0 {
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-no-color"); code != 0 {
 		t.Fatalf("plan after the legacy flag: exit %d, want 0 (no changes)\n%s", code, out)
 	}
-	tf.config(config("İki"))
-	tf.mustRun(nil, "apply", "-auto-approve", "-no-color")
+	tf.Config(config("İki"))
+	tf.MustRun(nil, "apply", "-auto-approve", "-no-color")
 	if instances := readState(); privateKeys(instances["plain"]) != nil {
 		t.Errorf("plain after an update: private state %v, want none", privateKeys(instances["plain"]))
 	}
@@ -1285,7 +1279,7 @@ resource "moka_dealer_customer" "wo" {
 			t.Errorf("the sandbox holds %+v, want the update with password PIN-1", c)
 		}
 	}
-	tf.mustRun(nil, "destroy", "-auto-approve", "-no-color")
+	tf.MustRun(nil, "destroy", "-auto-approve", "-no-color")
 }
 
 // setPrivateState edits a state file as an older provider would have written
@@ -1328,7 +1322,7 @@ func setPrivateState(t *testing.T, file, name string, private []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, file, string(edited))
+	testsupport.WriteFile(t, file, string(edited))
 }
 
 func mustJSON(t *testing.T, v any) json.RawMessage {

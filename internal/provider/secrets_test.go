@@ -12,6 +12,7 @@ import (
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // TestAccSecretsStayOutOfLogsAndState runs a whole life (apply, plan, update,
@@ -25,12 +26,12 @@ import (
 // that the log holds the masked request lines a user needs for debugging, so
 // that a log without provider lines cannot pass.
 func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
-	tf := newTFCLI(t)
+	tf := newTerraformDir(t)
 	// password_wo and card_number_wo are write-only attributes, which need
 	// Terraform 1.11: before it, the test runs with the plain password only.
-	writeOnly := tf.version().atLeast(1, 11)
+	writeOnly := tf.Version().AtLeast(1, 11)
 	if !writeOnly {
-		t.Logf("Terraform %s is older than 1.11: no password_wo and no cards (card_number_wo) in this run", tf.version())
+		t.Logf("Terraform %s is older than 1.11: no password_wo and no cards (card_number_wo) in this run", tf.Version())
 	}
 	const (
 		apiPassword = "Api-S3cret-9f2"
@@ -39,8 +40,8 @@ func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
 		pinWO       = "WoPw-K8x3-aa1" // password_wo: never in state
 		pinWO2      = "WoPw-M2v9-bb2" // password_wo after the version bump
 	)
-	cardA := luhnNumber("453144", 918_273_645, 16)
-	cardB := luhnNumber("979206", 564_738_291, 16)
+	cardA := testsupport.CardNumber("453144", 918_273_645, 16)
+	cardB := testsupport.CardNumber("979206", 564_738_291, 16)
 	checkKey := moka.CheckKey("SANDBOX", "sandbox", apiPassword)
 
 	srv := accSandbox(t, sandbox.Options{
@@ -154,13 +155,13 @@ data "moka_dealer_customers" "all" {
 	run := func(name string, args ...string) {
 		t.Helper()
 		env := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logs, name+".log")}
-		outputs.WriteString(tf.mustRun(env, args...))
+		outputs.WriteString(tf.MustRun(env, args...))
 	}
 
-	tf.config(config(pinPlain, pinWO, 1, "Bonus"))
+	tf.Config(config(pinPlain, pinWO, 1, "Bonus"))
 	run("apply", "apply", "-auto-approve", "-input=false", "-no-color")
 	run("plan", "plan", "-detailed-exitcode", "-input=false", "-no-color")
-	state1, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	state1, err := os.ReadFile(filepath.Join(tf.Dir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ data "moka_dealer_customers" "all" {
 	}
 
 	// An update sends both passwords again (UpdateCustomer) and renames a card.
-	tf.config(config(pinPlain2, pinWO2, 2, "Maaş"))
+	tf.Config(config(pinPlain2, pinWO2, 2, "Maaş"))
 	run("update", "apply", "-auto-approve", "-input=false", "-no-color")
 	for _, c := range srv.Customers() {
 		stored[c.CustomerCode] = c
@@ -187,7 +188,7 @@ data "moka_dealer_customers" "all" {
 	}
 	run("refresh", "plan", "-refresh-only", "-input=false", "-no-color")
 	run("show", "show", "-no-color")
-	state2, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	state2, err := os.ReadFile(filepath.Join(tf.Dir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // The simulation: seeded random schedules of creates, updates, destroys,
@@ -132,7 +133,7 @@ func newSimulation(t *testing.T, seed uint64) *simulation {
 		ForbidCodeReuse:           s.rng.IntN(4) == 0,
 		KeepCardsOnRemoveCustomer: s.rng.IntN(4) == 0,
 	}
-	s.listen = freeLoopbackAddr(t)
+	s.listen = testsupport.FreeLoopbackAddr(t)
 	s.startSandbox()
 	t.Cleanup(func() { _ = s.srv.Close() })
 
@@ -590,18 +591,4 @@ func unmarshal(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) tftyp
 		t.Fatal(err)
 	}
 	return v
-}
-
-func hasError(diags []*tfprotov6.Diagnostic) bool {
-	return len(errorsOf(diags)) > 0
-}
-
-func errorsOf(diags []*tfprotov6.Diagnostic) []string {
-	var out []string
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			out = append(out, d.Summary+": "+d.Detail)
-		}
-	}
-	return out
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -95,10 +95,10 @@ func TestAccCard_duplicateRefused(t *testing.T) {
 	if _, err := srv.AddCardDirect(cust.DealerCustomerID, "AYSE KAYA", cardTroy, "12", "2030", "saved at checkout"); err != nil {
 		t.Fatal(err)
 	}
-	acc.ParallelTest(t, acc.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []acc.TestStep{{
+		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + cardNumberVariable + fmt.Sprintf(`
 resource "moka_card" "again" {
   dealer_customer_id    = %d

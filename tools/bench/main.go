@@ -23,15 +23,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -42,6 +39,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 const timeProviderVersion = "v0.14.2"
@@ -147,7 +146,7 @@ type bench struct {
 	root    string // the module
 	work    string // .bench under the module
 	rssFile string
-	env     []string
+	tf      *testsupport.Terraform
 }
 
 func run() error {
@@ -155,9 +154,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	root, err := moduleRoot()
+	root, err := testsupport.ModuleRoot()
 	if err != nil {
-		return err
+		return fmt.Errorf("run me inside the module: %w", err)
 	}
 	b := &bench{opts: opts, root: root, work: filepath.Join(root, ".bench")}
 	if err := os.RemoveAll(b.work); err != nil {
@@ -183,23 +182,6 @@ func run() error {
 	return nil
 }
 
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run me inside the module (no go.mod found)")
-		}
-		dir = parent
-	}
-}
-
 // setup builds the provider, installs the time provider into ./bin, and lays
 // out the wrapper directories and the Terraform CLI configuration.
 func (b *bench) setup() error {
@@ -211,15 +193,17 @@ func (b *bench) setup() error {
 		}
 	}
 	logf("building the provider")
-	if _, err := sh(b.root, nil, "", "go", "build", "-trimpath", "-o", filepath.Join(realDir, "terraform-provider-moka"), "."); err != nil {
+	if _, err := testsupport.BuildProvider(context.Background(), b.root, realDir, "-trimpath"); err != nil {
 		return err
 	}
 	timeBin := filepath.Join(b.root, "bin", "terraform-provider-time")
 	if _, err := os.Stat(timeBin); err != nil {
 		logf("installing terraform-provider-time %s into ./bin", timeProviderVersion)
-		env := []string{"GOBIN=" + filepath.Join(b.root, "bin")}
-		if _, err := sh(b.root, env, "", "go", "install", "github.com/hashicorp/terraform-provider-time@"+timeProviderVersion); err != nil {
-			return err
+		install := exec.Command("go", "install", "github.com/hashicorp/terraform-provider-time@"+timeProviderVersion)
+		install.Dir = b.root
+		install.Env = append(os.Environ(), "GOBIN="+filepath.Join(b.root, "bin"))
+		if out, err := install.CombinedOutput(); err != nil {
+			return fmt.Errorf("go install: %w\n%s", err, out)
 		}
 	}
 	if err := os.Symlink(timeBin, filepath.Join(realDir, "terraform-provider-time")); err != nil {
@@ -234,20 +218,14 @@ func (b *bench) setup() error {
 			return err
 		}
 	}
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "terraform-moka/moka" = %q
-    "hashicorp/time"      = %q
-  }
-  direct {}
-}
-`, over, over)
 	rcFile := filepath.Join(b.work, "terraformrc")
-	if err := os.WriteFile(rcFile, []byte(rc), 0o644); err != nil {
+	if err := testsupport.WriteCLIConfig(rcFile, map[string]string{testsupport.ProviderSource: over, "hashicorp/time": over}); err != nil {
 		return err
 	}
 	b.rssFile = filepath.Join(b.work, "rss.txt")
-	b.env = []string{
+	// Unlike the tests', this environment keeps the caller's: the wrapper
+	// reads BENCH_CHILD_STDERR, and GODEBUG reaches the provider through it.
+	env := []string{
 		"TF_CLI_CONFIG_FILE=" + rcFile,
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
@@ -256,6 +234,7 @@ func (b *bench) setup() error {
 		"BENCH_RSS_FILE=" + b.rssFile,
 		"MOKA_DEALER_CODE=SANDBOX", "MOKA_USERNAME=sandbox", "MOKA_PASSWORD=sandbox",
 	}
+	b.tf = &testsupport.Terraform{Bin: b.opts.terraform, Env: append(os.Environ(), env...)}
 	return nil
 }
 
@@ -339,12 +318,12 @@ type measurement struct {
 
 func (b *bench) latencySection(lat time.Duration) (string, error) {
 	logf("starting the sandbox with --latency %v", lat)
-	sb, err := startSandbox(filepath.Join(b.work, "real", "terraform-provider-moka"), lat)
+	sb, err := testsupport.SpawnSandbox(filepath.Join(b.work, "real", "terraform-provider-moka"), "127.0.0.1:0", io.Discard, "--latency", lat.String())
 	if err != nil {
 		return "", err
 	}
-	defer sb.stop()
-	env := append(slices.Clone(b.env), "MOKA_BASE_URL="+sb.url)
+	defer sb.Stop()
+	env := []string{"MOKA_BASE_URL=" + sb.URL}
 
 	var out strings.Builder
 	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
@@ -381,7 +360,7 @@ func (b *bench) latencySection(lat time.Duration) (string, error) {
 
 // cycles runs every phase for every kind runs times, interleaved, and
 // returns kind -> phase -> measurements.
-func (b *bench) cycles(sb *sandbox, env []string, lat time.Duration, n, runs int, warmup bool) (map[string]map[string][]measurement, error) {
+func (b *bench) cycles(sb *testsupport.SandboxProcess, env []string, lat time.Duration, n, runs int, warmup bool) (map[string]map[string][]measurement, error) {
 	results := map[string]map[string][]measurement{}
 	dirs := map[string]string{}
 	for _, k := range kinds {
@@ -411,19 +390,19 @@ func (b *bench) cycles(sb *sandbox, env []string, lat time.Duration, n, runs int
 				results[k.name][ph.name] = append(results[k.name][ph.name], m)
 			}
 		}
-		left, err := sb.customers()
+		left, _, err := sb.State()
 		if err != nil {
 			return nil, err
 		}
-		if left != 0 {
-			return nil, fmt.Errorf("after destroy the sandbox holds %d customers", left)
+		if len(left) != 0 {
+			return nil, fmt.Errorf("after destroy the sandbox holds %d customers", len(left))
 		}
 	}
 	return results, nil
 }
 
 // phase runs one Terraform command and measures it.
-func (b *bench) phase(sb *sandbox, env []string, dir, phase, rev string) (measurement, error) {
+func (b *bench) phase(sb *testsupport.SandboxProcess, env []string, dir, phase, rev string) (measurement, error) {
 	args := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-var", "rev=" + rev}
 	switch phase {
 	case "plan":
@@ -434,18 +413,21 @@ func (b *bench) phase(sb *sandbox, env []string, dir, phase, rev string) (measur
 	if err := os.Remove(b.rssFile); err != nil && !os.IsNotExist(err) {
 		return measurement{}, err
 	}
-	before, err := sb.stats()
+	before, err := sb.Stats()
 	if err != nil {
 		return measurement{}, err
 	}
 	logFile := filepath.Join(dir, phase+".log")
 	start := time.Now()
-	total, err := sh(dir, env, logFile, b.opts.terraform, args...)
+	res, err := b.tf.Exec(context.Background(), dir, env, args...)
 	took := time.Since(start)
+	if werr := os.WriteFile(logFile, res.Output, 0o644); werr != nil && err == nil {
+		err = werr
+	}
 	if err != nil {
 		return measurement{}, fmt.Errorf("terraform %s: %w (see %s)", strings.Join(args, " "), err, logFile)
 	}
-	after, err := sb.stats()
+	after, err := sb.Stats()
 	if err != nil {
 		return measurement{}, err
 	}
@@ -458,7 +440,7 @@ func (b *bench) phase(sb *sandbox, env []string, dir, phase, rev string) (measur
 	m.rssKB, m.cpu, err = readUsage(b.rssFile)
 	// The wrappers and the providers are Terraform's children: what is left
 	// is Terraform's own work.
-	m.tfCPU = max(total-m.cpu, 0)
+	m.tfCPU = max(res.CPU-m.cpu, 0)
 	return m, err
 }
 
@@ -486,123 +468,6 @@ func readUsage(file string) (peakKB int64, cpu time.Duration, err error) {
 		cpu += time.Duration(ms) * time.Millisecond
 	}
 	return peakKB, cpu, nil
-}
-
-// sandbox is the sandbox process, on a free loopback port.
-type sandbox struct {
-	cmd *exec.Cmd
-	url string
-}
-
-func startSandbox(bin string, lat time.Duration) (*sandbox, error) {
-	cmd := exec.Command(bin, "sandbox", "--listen", "127.0.0.1:0", "--latency", lat.String())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	lines := bufio.NewScanner(stdout)
-	first := make(chan string, 1)
-	go func() {
-		if lines.Scan() {
-			first <- lines.Text()
-		}
-		close(first)
-		for lines.Scan() { // keep draining
-		}
-	}()
-	select {
-	case line := <-first:
-		if u, ok := strings.CutPrefix(line, "listening on "); ok {
-			return &sandbox{cmd: cmd, url: u}, nil
-		}
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		return nil, fmt.Errorf("the sandbox said %q", line)
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		return nil, errors.New("the sandbox did not start in 20s")
-	}
-}
-
-func (s *sandbox) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-}
-
-type stats struct {
-	Calls       map[string]int `json:"calls"`
-	Connections int            `json:"connections"`
-}
-
-func (s *sandbox) get(path string, out any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url+path, nil)
-	if err != nil {
-		return err
-	}
-	// A connection of its own, closed after: the statistics' own connection is
-	// then exactly one per look (subtracted in phase).
-	req.Close = true
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", path, resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(out)
-}
-
-func (s *sandbox) stats() (stats, error) {
-	var st stats
-	err := s.get("/sandbox/stats", &st)
-	return st, err
-}
-
-func (s *sandbox) customers() (int, error) {
-	var st struct {
-		Customers []json.RawMessage `json:"customers"`
-	}
-	err := s.get("/sandbox/state", &st)
-	return len(st.Customers), err
-}
-
-// sh runs a command in dir. Its output goes to logFile, or, when there is
-// none, to stderr if the command fails. It returns the CPU time the command
-// and the children it waited for (Terraform's providers) used.
-func sh(dir string, env []string, logFile, name string, args ...string) (time.Duration, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
-	var cpu time.Duration
-	if cmd.ProcessState != nil {
-		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	}
-	if logFile != "" {
-		if werr := os.WriteFile(logFile, buf.Bytes(), 0o644); werr != nil && err == nil {
-			err = werr
-		}
-	} else if err != nil {
-		_, _ = os.Stderr.Write(buf.Bytes())
-	}
-	return cpu, err
 }
 
 func median(ms []measurement) time.Duration {

@@ -1,0 +1,199 @@
+package testsupport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// This file drives the terraform binary against a provider built from this
+// module, for tests and for tools/bench alike. Nothing here takes a
+// *testing.T: bench is a program, so every step returns an error, and
+// terraform_acc.go wraps them for tests.
+
+// ProviderSource is the provider's address in required_providers.
+const ProviderSource = "terraform-moka/moka"
+
+// providerBinary is the name Terraform looks for in a dev_overrides directory.
+const providerBinary = "terraform-provider-moka"
+
+// TerraformPath is the terraform binary to run: TF_ACC_TERRAFORM_PATH, which
+// terraform-plugin-testing reads too, or else terraform on PATH.
+func TerraformPath() (string, error) {
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
+		return bin, nil
+	}
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		return "", fmt.Errorf("no terraform binary: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (make terraform builds one): %w", err)
+	}
+	return bin, nil
+}
+
+// ModuleRoot is the directory of the go.mod at or above the working directory.
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod at or above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// BuildProvider builds the provider of the module at root into
+// dir/terraform-provider-moka, with go build's flags, and returns its path.
+func BuildProvider(ctx context.Context, root, dir string, flags ...string) (string, error) {
+	bin := filepath.Join(dir, providerBinary)
+	args := append(append([]string{"build"}, flags...), "-o", bin, ".")
+	build := exec.CommandContext(ctx, "go", args...) //nolint:gosec // go build of this module, with the caller's flags
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// WriteCLIConfig writes a Terraform CLI configuration to file whose
+// dev_overrides take each provider source in dirs from its directory (as
+// scripts/demo.sh does), and every other provider from its registry.
+func WriteCLIConfig(file string, dirs map[string]string) error {
+	var b strings.Builder
+	b.WriteString("provider_installation {\n  dev_overrides {\n")
+	sources := make([]string, 0, len(dirs))
+	for source := range dirs {
+		sources = append(sources, source)
+	}
+	slices.Sort(sources)
+	for _, source := range sources {
+		fmt.Fprintf(&b, "    %q = %q\n", source, dirs[source])
+	}
+	b.WriteString("  }\n  direct {}\n}\n")
+	return os.WriteFile(file, []byte(b.String()), 0o600)
+}
+
+// IsolatedEnv is this process's environment without anything of the
+// caller's that could point Terraform or the provider elsewhere (TF_*,
+// MOKA_*, CHECKPOINT_*), plus the CLI configuration cliConfig and the
+// settings of an unattended run.
+func IsolatedEnv(cliConfig string) []string {
+	env := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "MOKA_") && !strings.HasPrefix(kv, "CHECKPOINT_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// Terraform runs one terraform binary with one environment.
+type Terraform struct {
+	Bin string
+	// Env is the whole environment of every command; a command's own
+	// additions come after it.
+	Env []string
+	// Provider is the provider binary the CLI configuration points at, when
+	// it was built here (it also serves `sandbox`).
+	Provider string
+
+	versionOnce sync.Once
+	version     Version
+	versionErr  error
+}
+
+// Command is terraform args in dir, with extraEnv after tf.Env.
+func (tf *Terraform) Command(ctx context.Context, dir string, extraEnv []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, tf.Bin, args...) //nolint:gosec // the terraform binary the test or bench was given
+	cmd.Dir = dir
+	cmd.Env = append(slices.Clone(tf.Env), extraEnv...)
+	return cmd
+}
+
+// Result is what one terraform command did.
+type Result struct {
+	Output   []byte // standard output and error, interleaved
+	ExitCode int    // -1 when it did not run or was killed
+	// CPU is the user and system time of terraform and of the children it
+	// waited for (its providers).
+	CPU time.Duration
+}
+
+// Exec runs terraform args in dir. Its error is exec's: an *exec.ExitError
+// when terraform ran and exited non-zero.
+func (tf *Terraform) Exec(ctx context.Context, dir string, extraEnv []string, args ...string) (Result, error) {
+	cmd := tf.Command(ctx, dir, extraEnv, args...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	res := Result{Output: buf.Bytes(), ExitCode: -1}
+	if cmd.ProcessState != nil {
+		res.ExitCode = cmd.ProcessState.ExitCode()
+		res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	return res, err
+}
+
+// Version is the binary's version, asked once.
+func (tf *Terraform) Version(ctx context.Context) (Version, error) {
+	tf.versionOnce.Do(func() {
+		out, err := tf.Command(ctx, "", nil, "version", "-json").Output()
+		if err != nil {
+			tf.versionErr = fmt.Errorf("%s version -json: %w", tf.Bin, err)
+			return
+		}
+		var doc struct {
+			Version string `json:"terraform_version"`
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			tf.versionErr = fmt.Errorf("%s version -json: %w: %s", tf.Bin, err, out)
+			return
+		}
+		tf.version, tf.versionErr = ParseVersion(doc.Version)
+	})
+	return tf.version, tf.versionErr
+}
+
+// Version is a Terraform version, major.minor.patch.
+type Version [3]int
+
+// ParseVersion reads "1.11.4", "v1.5.7" or "1.12.0-alpha20250319".
+func ParseVersion(s string) (Version, error) {
+	var v Version
+	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return v, fmt.Errorf("cannot parse Terraform version %q", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return v, fmt.Errorf("cannot parse Terraform version %q", s)
+		}
+		v[i] = n
+	}
+	return v, nil
+}
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
+
+// AtLeast reports whether v is major.minor.0 or later.
+func (v Version) AtLeast(major, minor int) bool {
+	return slices.Compare(v[:], []int{major, minor, 0}) >= 0
+}

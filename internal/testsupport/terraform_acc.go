@@ -1,0 +1,174 @@
+package testsupport
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// NewAccTerraform is terraform against a provider built from this module for
+// the test t and its subtests: the provider runs as Terraform runs it for a
+// user, in its own process, with its own logging, and nothing of the caller's
+// Terraform or Moka settings (nor ~/.terraformrc) reaches the run. Like every
+// acceptance test it is skipped unless TF_ACC is set.
+func NewAccTerraform(t testing.TB) *Terraform {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it (it builds the provider and runs terraform; make test does)")
+	}
+	bin, err := TerraformPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plugins := t.TempDir()
+	provider, err := BuildProvider(t.Context(), root, plugins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
+	if err := WriteCLIConfig(cliConfig, map[string]string{ProviderSource: plugins}); err != nil {
+		t.Fatal(err)
+	}
+	return &Terraform{Bin: bin, Env: IsolatedEnv(cliConfig), Provider: provider}
+}
+
+// MustVersion is the binary's version; t fails if it cannot be asked.
+func (tf *Terraform) MustVersion(t testing.TB) Version {
+	t.Helper()
+	v, err := tf.Version(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// SkipBelow skips t, a test of a feature that Terraform has from
+// major.minor on. OpenTofu reports its own version, so it skips what it has
+// not yet got under the same numbers (terraform query, which OpenTofu 1.12
+// does not have).
+func (tf *Terraform) SkipBelow(t testing.TB, major, minor int, feature string) {
+	t.Helper()
+	if v := tf.MustVersion(t); !v.AtLeast(major, minor) {
+		t.Skipf("%s: needs Terraform %d.%d or later; this is %s", feature, major, minor, v)
+	}
+}
+
+// WorkDir is a Terraform working directory of one test.
+type WorkDir struct {
+	TF  *Terraform
+	Dir string
+	t   testing.TB
+}
+
+// NewWorkDir is an empty working directory for t.
+func (tf *Terraform) NewWorkDir(t testing.TB) *WorkDir {
+	return tf.In(t, t.TempDir())
+}
+
+// In is the working directory dir, for t.
+func (tf *Terraform) In(t testing.TB, dir string) *WorkDir {
+	return &WorkDir{TF: tf, Dir: dir, t: t}
+}
+
+// Sibling is another working directory, for t, with the same terraform and
+// provider build: another Terraform state against the same Moka.
+func (w *WorkDir) Sibling(t testing.TB) *WorkDir {
+	return w.TF.NewWorkDir(t)
+}
+
+// Version is the binary's version.
+func (w *WorkDir) Version() Version {
+	w.t.Helper()
+	return w.TF.MustVersion(w.t)
+}
+
+// Config writes the working directory's main.tf: hcl after a terraform block
+// that requires this provider.
+func (w *WorkDir) Config(hcl string) {
+	w.t.Helper()
+	WriteFile(w.t, filepath.Join(w.Dir, "main.tf"), `terraform {
+  required_providers {
+    moka = {
+      source = "`+ProviderSource+`"
+    }
+  }
+}
+`+hcl)
+}
+
+// Command is terraform args in the working directory, with extraEnv; it is
+// killed if still running when the test ends.
+func (w *WorkDir) Command(extraEnv []string, args ...string) *exec.Cmd {
+	return w.TF.Command(w.t.Context(), w.Dir, extraEnv, args...)
+}
+
+// Run runs terraform and returns its exit code and combined output; the test
+// fails if terraform could not run at all.
+func (w *WorkDir) Run(extraEnv []string, args ...string) (int, string) {
+	w.t.Helper()
+	res, err := w.TF.Exec(w.t.Context(), w.Dir, extraEnv, args...)
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		w.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+	}
+	return res.ExitCode, string(res.Output)
+}
+
+// MustRun runs terraform and fails the test unless it exits 0.
+func (w *WorkDir) MustRun(extraEnv []string, args ...string) string {
+	w.t.Helper()
+	code, out := w.Run(extraEnv, args...)
+	if code != 0 {
+		w.t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// StateResource is one resource instance of `terraform show -json`.
+type StateResource struct {
+	Address string         `json:"address"`
+	Type    string         `json:"type"`
+	Values  map[string]any `json:"values"`
+}
+
+// State is every resource instance in the state, from terraform show -json.
+func (w *WorkDir) State() []StateResource {
+	w.t.Helper()
+	out, err := w.Command(nil, "show", "-json").Output()
+	if err != nil {
+		w.t.Fatalf("terraform show -json: %v", err)
+	}
+	var doc struct {
+		Values *struct {
+			RootModule struct {
+				Resources []StateResource `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		w.t.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	if doc.Values == nil {
+		return nil
+	}
+	return doc.Values.RootModule.Resources
+}
+
+// WriteFile writes body to path, making its directory if need be.
+func WriteFile(t testing.TB, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
