@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
 // TestEveryKindIsComplete is the checklist of CONTRIBUTING.md ("Adding a
@@ -17,7 +19,10 @@ import (
 // descriptions by TestSchemaDescriptions, the docs' freshness by make docs-check.
 func TestEveryKindIsComplete(t *testing.T) {
 	ctx := t.Context()
-	root := examplesModuleRoot(t)
+	root, err := testsupport.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := New("test")()
 	short := func(typeName string) string { return strings.TrimPrefix(typeName, "moka_") }
 
