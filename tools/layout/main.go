@@ -66,7 +66,7 @@ func analyze(patterns ...string) (report, error) {
 	var out report
 	for _, p := range pkgs {
 		if len(p.Errors) > 0 {
-			return nil, fmt.Errorf("%s: %v", p.PkgPath, p.Errors[0])
+			return nil, fmt.Errorf("%s: %w", p.PkgPath, p.Errors[0])
 		}
 		r := pkgReport{path: strings.TrimPrefix(p.PkgPath, module+"/"), files: map[string]int{}, edges: map[edge]int{}}
 		for _, f := range p.GoFiles {
