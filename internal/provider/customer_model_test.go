@@ -102,7 +102,7 @@ func TestToAPI(t *testing.T) {
 		FirstName:    "Şükrü",
 		LastName:     "Yılmaz",
 		Gender:       moka.GenderFemale,
-		BirthDate:    "19901218",
+		BirthDate:    "1990-12-18", // the client sends it as Moka's 19901218
 		GsmNumber:    "5551234567",
 		Email:        "Elif@Example.com",
 		Address:      "Kadıköy, İstanbul",
@@ -131,7 +131,7 @@ func TestWithAPI(t *testing.T) {
 		FirstName:        "Şükrü",
 		LastName:         "Yılmaz",
 		Gender:           moka.GenderFemale,
-		BirthDate:        "19901218",
+		BirthDate:        "1990-12-18", // as the client reads it, whatever Moka's form
 		GsmNumber:        "5551234567",
 		Email:            "ELIF@EXAMPLE.COM", // Moka's spelling
 		Address:          "Kadıköy, İstanbul",
@@ -171,7 +171,7 @@ func TestWithAPI(t *testing.T) {
 		changed := server
 		changed.FirstName = "Ayşe"
 		changed.Gender = moka.GenderMale
-		changed.BirthDate = "19850131"
+		changed.BirthDate = "1985-01-31"
 		changed.Email = "ayse@example.com"
 		changed.Password = "9999"
 		changed.Address = ""
@@ -194,9 +194,7 @@ func TestWithAPI(t *testing.T) {
 		m := fullModel()
 		m.FirstName = types.StringValue(" Şükrü ")
 		m.CustomerCode = types.StringValue("cust-1 ")
-		s := server
-		s.BirthDate = "1990-12-18T00:00:00"
-		got := m.withAPI(s, false)
+		got := m.withAPI(server, false)
 		if got.BirthDate.ValueString() != "1990-12-18" || got.FirstName.ValueString() != " Şükrü " ||
 			got.Email.ValueString() != "Elif@Example.com" || got.CustomerCode.ValueString() != "cust-1 " {
 			t.Fatalf("withAPI changed the configured spelling: %s", modelString(got))
