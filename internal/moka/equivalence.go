@@ -15,15 +15,21 @@ func SameText(a, b string) bool {
 }
 
 // SameEmail reports whether two e-mail addresses are the same address: blanks
-// around them ignored, in any case, the Turkish dotted capital and dotless
-// small i taken for the Latin i.
+// around them ignored, in any case, by the usual case rules or by Turkish ones
+// (ELİF and elif, ELIF and elıf). The dotless ı and the dotted i are two
+// letters under both, so ısmail and ismail are two mailboxes.
 func SameEmail(a, b string) bool {
-	return strings.EqualFold(dotlessI.Replace(strings.TrimSpace(a)), dotlessI.Replace(strings.TrimSpace(b)))
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	return strings.EqualFold(a, b) || turkishLower(a) == turkishLower(b)
 }
 
-// dotlessI maps the Turkish dotted capital and dotless small i to the Latin
-// i, which simple case folding does not: ELİF@ and elif@ are the same address.
-var dotlessI = strings.NewReplacer("İ", "i", "ı", "i")
+// turkishLower is s in lower case by Turkish rules, where I and İ are the
+// capitals of ı and i.
+func turkishLower(s string) string {
+	return strings.ToLower(turkishCapitalI.Replace(s))
+}
+
+var turkishCapitalI = strings.NewReplacer("I", "ı", "İ", "i")
 
 // SameCardHolder reports whether two card holder names are the same name:
 // blanks around them ignored, in any case (banks and Moka may keep a holder's

@@ -35,7 +35,12 @@ func TestSameEmail(t *testing.T) {
 		{" elif@example.com ", "elif@example.com", true},
 		{"ELİF@EXAMPLE.COM", "elif@example.com", true},
 		{"elıf@example.com", "ELIF@example.com", true},
-		{"ELİF@example.com", "elıf@example.com", true},
+		{"ELİF@example.com", "elıf@example.com", false}, // Turkish: ELİF is elif
+		{"ısmail@example.com", "ismail@example.com", false},
+		{"ısmaıl@example.com", "ISMAIL@example.com", true},
+		{"İSMAİL@EXAMPLE.COM", "ismail@example.com", true},
+		{"ISMAIL@EXAMPLE.COM", "ismail@example.com", true},
+		{"İsmail@example.com", "Ismail@example.com", false},
 		{"", "", true},
 		{"elif@example.com", "elif@example.co", false},
 		{"elif@example.com", "elif.y@example.com", false},
