@@ -197,6 +197,41 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 	}
 }
 
+// TestAccPlanTruth_respellingACodeMokaFolds: on a Moka whose codes ignore
+// case and trailing blanks, a customer_code changed only in spelling names the
+// customer's own code, not another customer's, and is refused at plan without
+// touching Moka: the replacement would remove the customer with its cards.
+func TestAccPlanTruth_respellingACodeMokaFolds(t *testing.T) {
+	tf := newTerraformDir(t)
+	srv := accSandbox(t, sandbox.Options{CodesIgnoreCase: true})
+	customer := func(code string) string {
+		return providerBlock(srv) + fmt.Sprintf("\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = %q\n}\n", code)
+	}
+	tf.Config(customer("CI-1"))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
+	held, err := storedCustomer(srv, "CI-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.AddCardDirect(held.DealerCustomerID, "Uygulama", "5127541122223332", "12", "2030", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, respelled := range []string{"ci-1", "CI-1 "} {
+		tf.Config(customer(respelled))
+		code, out := tf.Run(nil, "plan", "-input=false", "-no-color")
+		flat := strings.Join(strings.Fields(out), " ")
+		if code == 0 || !strings.Contains(flat, "Customer code differs only in spelling") || !strings.Contains(flat, `Keep customer_code = "CI-1"`) {
+			t.Errorf("customer_code %q: want the plan refused as a respelling of the customer's own code (exit %d):\n%s", respelled, code, tail(out, 30))
+		}
+		if strings.Contains(flat, "belongs to customer") {
+			t.Errorf("customer_code %q: the error calls the customer's own code another's:\n%s", respelled, tail(out, 30))
+		}
+	}
+	if got, err := storedCustomer(srv, "CI-1"); err != nil || got.DealerCustomerID != held.DealerCustomerID || len(srv.Cards()) != 1 {
+		t.Errorf("the plan changed Moka: %v, %d cards", err, len(srv.Cards()))
+	}
+}
+
 // TestAccPlanTruth_refusedAtPlan: what the apply would certainly fail on is
 // said at plan: naming a card Moka does not have (a warning), storing a card
 // that has expired (an error).

@@ -66,7 +66,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"last_name":  optionalText("Last name, at most 50 characters.", freeText(50)),
 			"gender": optionalText("`male` or `female` (sent to Moka as 1 or 2).",
 				oneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
-			"birth_date": optionalText("Date of birth as `YYYY-MM-DD` (sent to Moka as `YYYYMMDD`).", calendarDate()),
+			"birth_date": optionalText("Date of birth as `YYYY-MM-DD`, between 1900-01-01 and today (sent to Moka as `YYYYMMDD`).", calendarDate()),
 			"gsm_number": optionalText("Mobile phone number, at most 20 characters.", text(20)),
 			"email": schema.StringAttribute{
 				Description: "E-mail address, at most 100 characters. Compared without regard to case, so Moka's spelling of it causes no diff, after an import too.",
@@ -226,7 +226,20 @@ func (r *dealerCustomerResource) checkReplacement(ctx context.Context, plan, sta
 		return
 	}
 	client := r.data.client
-	if taken, err := client.GetCustomer(ctx, moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString()}); err == nil {
+	taken, err := client.GetCustomer(ctx, moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString()})
+	if err == nil && taken.Customer.DealerCustomerID == state.DealerCustomerID.ValueInt64() {
+		// Moka does not tell the two spellings apart (its codes compare
+		// without regard to case or trailing blanks): the replacement would
+		// remove the customer and its cards to make it again under what Moka
+		// takes for the same code.
+		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer code differs only in spelling",
+			fmt.Sprintf("Moka holds customer_code %q as customer %d's own code %q: it does not tell the two apart. "+
+				"Changing customer_code replaces the customer, which would remove customer %d, with its cards, only to create it again under the same code. "+
+				"Keep customer_code = %q.", plan.CustomerCode.ValueString(), state.DealerCustomerID.ValueInt64(), taken.Customer.CustomerCode,
+				state.DealerCustomerID.ValueInt64(), state.CustomerCode.ValueString()))
+		return
+	}
+	if err == nil {
 		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
 			fmt.Sprintf("customer_code %q belongs to customer %d already. Applying this would remove customer %d (customer_code %q), with its cards, and then fail to create the new one. "+
 				"Choose another code.", plan.CustomerCode.ValueString(), taken.Customer.DealerCustomerID, state.DealerCustomerID.ValueInt64(), state.CustomerCode.ValueString()))
