@@ -141,7 +141,7 @@ var customerFieldDescriptions = map[string]string{
 	"first_name": "First name.",
 	"last_name":  "Last name.",
 	"gender":     "`male`, `female`, or empty.",
-	"birth_date": "Date of birth as `YYYY-MM-DD`, or empty.",
+	"birth_date": "Date of birth as `YYYY-MM-DD`, or empty; a date Moka holds in a form the provider does not know is shown as Moka holds it.",
 	"gsm_number": "Mobile phone number.",
 	"email":      "E-mail address.",
 	"address":    "Postal address.",

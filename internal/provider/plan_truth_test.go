@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,6 +57,50 @@ import {
 	}
 	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
 	if after := srv.Customers(); len(after) != 1 || after[0] != before[0] {
+		t.Errorf("applying generated configuration changed Moka: %+v, was %+v", after, before)
+	}
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Errorf("the plan after the import is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}
+
+// TestAccPlanTruth_generatedCardConfigPlans: -generate-config-out for an
+// imported card writes both customer_code and dealer_customer_id; that
+// configuration must plan the import alone, apply without touching Moka, and
+// plan clean afterwards.
+func TestAccPlanTruth_generatedCardConfigPlans(t *testing.T) {
+	tf := newTerraformDir(t)
+	srv := accSandbox(t, sandbox.Options{})
+	customer, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "GENCARD-1", FirstName: "Elif"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := srv.AddCardDirect(customer.DealerCustomerID, "Elif Yılmaz", "5127541122223332", "12", "2030", "Maaş")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Cards()
+	tf.Config(providerBlock(srv) + fmt.Sprintf(`
+import {
+  to = moka_card.gen
+  id = %q
+}
+`, card.CardToken))
+	tf.MustRun(nil, "plan", "-input=false", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(tf.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(generated, []byte("customer_code")) || !bytes.Contains(generated, []byte("dealer_customer_id")) {
+		t.Fatalf("the generated configuration no longer sets both customer_code and dealer_customer_id, which this test is about:\n%s", generated)
+	}
+	for _, a := range plannedActions(t, tf, nil) {
+		if !strings.HasSuffix(a, ": no-op") {
+			t.Errorf("the import plans %s, want no change", a)
+		}
+	}
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
+	if after := srv.Cards(); len(after) != 1 || after[0] != before[0] {
 		t.Errorf("applying generated configuration changed Moka: %+v, was %+v", after, before)
 	}
 	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false"); code != 0 {

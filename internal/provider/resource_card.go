@@ -64,8 +64,8 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"customer_code": schema.StringAttribute{
-			Description: "The customer to store the card for, by customer code. Exactly one of `customer_code` and `dealer_customer_id` is required; " +
-				"the other is filled in from Moka. Changing the customer replaces the card. To have the card replaced whenever its customer is " +
+			Description: "The customer to store the card for, by customer code. One of `customer_code` and `dealer_customer_id` is required; " +
+				"the other is filled in from Moka. Both may be set (configuration generated for an import sets both) if they name the same customer. Changing the customer replaces the card. To have the card replaced whenever its customer is " +
 				"(also by `terraform apply -replace`), refer to the customer by `dealer_customer_id` instead.",
 			Optional:      true,
 			Computed:      true,
@@ -73,7 +73,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			PlanModifiers: []planmodifier.String{customerChangeReplaces(), stringplanmodifier.UseStateForUnknown()},
 		},
 		"dealer_customer_id": schema.Int64Attribute{
-			Description:   "The customer to store the card for, by Moka's id. Exactly one of `customer_code` and `dealer_customer_id` is required.",
+			Description:   "The customer to store the card for, by Moka's id. One of `customer_code` and `dealer_customer_id` is required; both may be set if they name the same customer.",
 			Optional:      true,
 			Computed:      true,
 			Validators:    []validator.Int64{int64validator.AtLeast(1)},
@@ -189,7 +189,9 @@ func versionChangeReplaces() planmodifier.Int64 {
 
 func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("customer_code"), path.MatchRoot("dealer_customer_id")),
+		// Not ExactlyOneOf: configuration that -generate-config-out writes
+		// for an imported card sets both, and must plan as it is.
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("customer_code"), path.MatchRoot("dealer_customer_id")),
 	}
 }
 
@@ -200,6 +202,7 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	r.checkCustomerRefsAgree(ctx, req, resp)
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
 	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && !req.State.Raw.IsNull() && token.IsNull() {
@@ -226,6 +229,42 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.AddAttributeError(path.Root("exp_year"), "Card has expired",
 			fmt.Sprintf("exp_month %q and exp_year %q: the card expired at the end of %s/%s, and Moka does not store an expired card.",
 				month.ValueString(), year.ValueString(), month.ValueString(), year.ValueString()))
+	}
+}
+
+// checkCustomerRefsAgree refuses at plan a customer_code and a
+// dealer_customer_id that name two customers, which Moka would refuse halfway
+// through the apply (CustomerCodeDoesntMatchDealerCustomerId). Both as the
+// state holds them need no call: that is configuration generated for an import.
+func (r *cardResource) checkCustomerRefsAgree(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var code, stateCode types.String
+	var id, stateID types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("customer_code"), &code)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dealer_customer_id"), &id)...)
+	if code.IsNull() || code.IsUnknown() || id.IsNull() || id.IsUnknown() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("customer_code"), &stateCode)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &stateID)...)
+		if stateID.ValueInt64() == id.ValueInt64() && moka.SameText(stateCode.ValueString(), code.ValueString()) {
+			return
+		}
+	}
+	if r.data == nil || r.data.client == nil {
+		return
+	}
+	held, err := r.data.client.GetCustomer(ctx, moka.CustomerRef{DealerCustomerID: id.ValueInt64()})
+	switch {
+	case moka.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("dealer_customer_id"), "No such Moka customer",
+			fmt.Sprintf("Moka holds no customer with dealer_customer_id %d (customer_code %q is set too). Set only customer_code, or the id of that customer.", id.ValueInt64(), code.ValueString()))
+	case err != nil:
+		// The apply sends both, and Moka refuses them there if they disagree.
+	case !moka.SameText(held.Customer.CustomerCode, code.ValueString()):
+		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "customer_code and dealer_customer_id name different customers",
+			fmt.Sprintf("dealer_customer_id %d is the customer with customer_code %q in Moka, not %q. Set only one of the two, or make them agree.",
+				id.ValueInt64(), held.Customer.CustomerCode, code.ValueString()))
 	}
 }
 

@@ -69,7 +69,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"birth_date": optionalText("Date of birth as `YYYY-MM-DD`, between 1900-01-01 and today (sent to Moka as `YYYYMMDD`).", calendarDate()),
 			"gsm_number": optionalText("Mobile phone number, at most 20 characters.", text(20)),
 			"email": schema.StringAttribute{
-				Description: "E-mail address, at most 100 characters. Compared without regard to case, so Moka's spelling of it causes no diff, after an import too.",
+				Description: "E-mail address, at most 100 characters. Compared without regard to case, by the usual rules or the Turkish ones (İ and i, I and ı), so Moka's spelling of it causes no diff, after an import too.",
 				Optional:    true,
 				CustomType:  emailType,
 				Validators:  []validator.String{email()},
