@@ -36,8 +36,16 @@ func TestEveryKindIsComplete(t *testing.T) {
 			if _, ok := r.(resource.ResourceWithImportState); !ok {
 				t.Error("no ImportState: every resource must import, so that an existing object can be adopted")
 			}
-			if _, ok := r.(resource.ResourceWithIdentity); !ok {
+			if withIdentity, ok := r.(resource.ResourceWithIdentity); !ok {
 				t.Error("no IdentitySchema: import blocks by identity and terraform query need it")
+			} else {
+				var identity resource.IdentitySchemaResponse
+				withIdentity.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &identity)
+				for name, a := range identity.IdentitySchema.Attributes {
+					if strings.TrimSpace(a.GetDescription()) == "" {
+						t.Errorf("identity attribute %s has no description (the registry page shows it)", name)
+					}
+				}
 			}
 			if _, ok := r.(resource.ResourceWithModifyPlan); !ok {
 				t.Error("no ModifyPlan: the plan must warn about what it cannot show (see the other resources)")
@@ -71,6 +79,18 @@ func TestEveryKindIsComplete(t *testing.T) {
 		t.Error("no DataSources_… test in accUnderSwitches (switches_test.go)")
 	}
 
+	registered := map[string]bool{}
+	for _, r := range resources {
+		registered["resource_"+short(r)+".go"] = true
+		registered[filepath.Join("examples", "resources", r)] = true
+	}
+	for _, f := range p.DataSources(ctx) {
+		var meta datasource.MetadataResponse
+		f().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "moka"}, &meta)
+		registered["data_source_"+short(meta.TypeName)+".go"] = true
+		registered[filepath.Join("examples", "data-sources", meta.TypeName)] = true
+	}
+
 	withLists, ok := p.(*mokaProvider)
 	if !ok {
 		t.Fatalf("New returned %T, not *mokaProvider", p)
@@ -89,6 +109,35 @@ func TestEveryKindIsComplete(t *testing.T) {
 			}
 			mustExist(t, root, "docs", "list-resources", short(meta.TypeName)+".md")
 		})
+		registered["list_"+short(meta.TypeName)+".go"] = true
+		registered[filepath.Join("examples", "list-resources", meta.TypeName)] = true
+	}
+
+	// The other way round: a kind's file or examples with no registration
+	// means a kind someone wrote and forgot to list in provider.go.
+	var written []string
+	for _, pattern := range []string{"resource_*.go", "data_source_*.go", "list_*.go"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			if !strings.HasSuffix(f, "_test.go") {
+				written = append(written, f)
+			}
+		}
+	}
+	for _, kind := range []string{"resources", "data-sources", "list-resources"} {
+		dirs, _ := filepath.Glob(filepath.Join(root, "examples", kind, "moka_*"))
+		for _, d := range dirs {
+			rel, _ := filepath.Rel(root, d)
+			written = append(written, rel)
+		}
+	}
+	if len(written) < len(resources) {
+		t.Fatalf("found %d kind files and example directories for %d resources: the glob is broken", len(written), len(resources))
+	}
+	for _, w := range written {
+		if !registered[w] {
+			t.Errorf("%s has no registered kind of that name: register it in provider.go (Resources, DataSources or ListResources), or name the file after the kind it holds", w)
+		}
 	}
 }
 

@@ -411,7 +411,7 @@ func (p *mokaProvider) Resources(_ context.Context) []func() resource.Resource {
 	}
 }
 
-// ListResources are the list blocks of `terraform query` (list_resources.go).
+// ListResources are the list blocks of `terraform query` (list_*.go; what they share is in query.go).
 func (p *mokaProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewDealerCustomerListResource,
