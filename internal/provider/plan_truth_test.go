@@ -108,6 +108,83 @@ import {
 	}
 }
 
+// TestAccPlanTruth_cardCodeRespelledWithItsID: a card that names its
+// customer by both code and id, whose code gains a trailing blank. On a Moka
+// that compares codes exactly that is another code, which the id's customer
+// does not hold: the plan must refuse, not replace the card and then fail to
+// store the new one with the old one gone.
+func TestAccPlanTruth_cardCodeRespelledWithItsID(t *testing.T) {
+	tf := newTerraformDir(t)
+	srv := accSandbox(t, sandbox.Options{})
+	customer, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "T1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := func(code string) string {
+		return providerBlock(srv) + fmt.Sprintf(`
+resource "moka_card" "n" {
+  customer_code          = %q
+  dealer_customer_id     = %d
+  card_holder_full_name  = "T One"
+  card_number_wo         = "4531441122223338"
+  card_number_wo_version = 1
+  exp_month              = "12"
+  exp_year               = "2030"
+}
+`, code, customer.DealerCustomerID)
+	}
+	tf.Config(card("T1"))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
+	before := srv.Cards()
+	tf.Config(card("T1 "))
+	code, out := tf.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	flat := strings.Join(strings.Fields(out), " ")
+	if code == 0 || !strings.Contains(flat, `customer_code "T1 " names no customer in Moka`) {
+		t.Errorf("a code that names no customer planned with its id (exit %d):\n%s", code, tail(out, 30))
+	}
+	if after := srv.Cards(); len(after) != 1 || after[0] != before[0] {
+		t.Errorf("the refused apply changed Moka's cards: %+v, was %+v", after, before)
+	}
+}
+
+// TestAccPlanTruth_numberWarningOnlyForAKeptCard: a card_number_wo that is
+// not the kept card's number gets a warning, since Terraform cannot show a
+// write-only change; when the plan replaces the card anyway (here, a new expiry
+// year), the new card is stored with that number and no warning is due.
+func TestAccPlanTruth_numberWarningOnlyForAKeptCard(t *testing.T) {
+	tf := newTerraformDir(t)
+	srv := accSandbox(t, sandbox.Options{})
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "W1"}); err != nil {
+		t.Fatal(err)
+	}
+	card := func(number, year string) string {
+		return providerBlock(srv) + fmt.Sprintf(`
+resource "moka_card" "w" {
+  customer_code          = "W1"
+  card_holder_full_name  = "W One"
+  card_number_wo         = %q
+  card_number_wo_version = 1
+  exp_month              = "12"
+  exp_year               = %q
+}
+`, number, year)
+	}
+	const warning = "card_number_wo is not the stored card's number"
+	tf.Config(card("5127541122223332", "2030"))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")
+
+	tf.Config(card("4531441122223338", "2030"))
+	code, out := tf.Run(nil, "plan", "-input=false", "-no-color")
+	if code != 0 || !strings.Contains(out, warning) {
+		t.Errorf("a new number for a kept card: want the warning (exit %d):\n%s", code, tail(out, 30))
+	}
+	tf.Config(card("4531441122223338", "2031"))
+	code, out = tf.Run(nil, "plan", "-input=false", "-no-color")
+	if code != 0 || strings.Contains(out, warning) || !strings.Contains(out, "must be replaced") {
+		t.Errorf("a replaced card: want a replacement and no warning about the kept number (exit %d):\n%s", code, tail(out, 30))
+	}
+}
+
 // TestAccPlanTruth_emailSpellingAfterImport: Moka spells the address
 // differently from the configuration; an import plans no change.
 func TestAccPlanTruth_emailSpellingAfterImport(t *testing.T) {

@@ -215,7 +215,9 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	if !token.IsUnknown() && !req.State.Raw.IsNull() {
-		warnIfNumberDiffers(ctx, req, resp) // kept, not stored anew
+		if !replacedByPlan(ctx, req, resp) {
+			warnIfNumberDiffers(ctx, req, resp) // kept, not stored anew
+		}
 		return
 	}
 	requireNumberToStore(ctx, req, resp)
@@ -234,8 +236,11 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 
 // checkCustomerRefsAgree refuses at plan a customer_code and a
 // dealer_customer_id that name two customers, which Moka would refuse halfway
-// through the apply (CustomerCodeDoesntMatchDealerCustomerId). Both as the
-// state holds them need no call: that is configuration generated for an import.
+// through the apply (CustomerCodeDoesntMatchDealerCustomerId), after a
+// replacement had removed the old card. Moka is asked which customer holds the
+// code, so that its own rule for comparing codes (exact, or blind to case and
+// trailing blanks) decides. Both exactly as the state holds them need no call:
+// that is configuration generated for an import.
 func (r *cardResource) checkCustomerRefsAgree(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var code, stateCode types.String
 	var id, stateID types.Int64
@@ -247,25 +252,66 @@ func (r *cardResource) checkCustomerRefsAgree(ctx context.Context, req resource.
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("customer_code"), &stateCode)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &stateID)...)
-		if stateID.ValueInt64() == id.ValueInt64() && moka.SameText(stateCode.ValueString(), code.ValueString()) {
+		if stateID.Equal(id) && stateCode.Equal(code) {
 			return
 		}
 	}
 	if r.data == nil || r.data.client == nil {
 		return
 	}
-	held, err := r.data.client.GetCustomer(ctx, moka.CustomerRef{DealerCustomerID: id.ValueInt64()})
+	client := r.data.client
+	byCode, err := client.GetCustomer(ctx, moka.CustomerRef{CustomerCode: code.ValueString()})
+	switch {
+	case err == nil && byCode.Customer.DealerCustomerID == id.ValueInt64():
+		return
+	case err != nil && !moka.IsNotFound(err):
+		return // the apply sends both, and Moka refuses them there if they disagree
+	}
+	holder := "names no customer in Moka"
+	if err == nil {
+		holder = fmt.Sprintf("is dealer_customer_id %d in Moka", byCode.Customer.DealerCustomerID)
+	}
+	byID, err := client.GetCustomer(ctx, moka.CustomerRef{DealerCustomerID: id.ValueInt64()})
 	switch {
 	case moka.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("dealer_customer_id"), "No such Moka customer",
-			fmt.Sprintf("Moka holds no customer with dealer_customer_id %d (customer_code %q is set too). Set only customer_code, or the id of that customer.", id.ValueInt64(), code.ValueString()))
+			fmt.Sprintf("Moka holds no customer with dealer_customer_id %d, and customer_code %q %s. Set only customer_code, or the id of that customer.",
+				id.ValueInt64(), code.ValueString(), holder))
 	case err != nil:
-		// The apply sends both, and Moka refuses them there if they disagree.
-	case !moka.SameText(held.Customer.CustomerCode, code.ValueString()):
 		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "customer_code and dealer_customer_id name different customers",
-			fmt.Sprintf("dealer_customer_id %d is the customer with customer_code %q in Moka, not %q. Set only one of the two, or make them agree.",
-				id.ValueInt64(), held.Customer.CustomerCode, code.ValueString()))
+			fmt.Sprintf("customer_code %q %s, not dealer_customer_id %d. Set only one of the two, or make them agree.",
+				code.ValueString(), holder, id.ValueInt64()))
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "customer_code and dealer_customer_id name different customers",
+			fmt.Sprintf("dealer_customer_id %d is the customer with customer_code %q in Moka, and customer_code %q %s. Set only one of the two, or make them agree.",
+				id.ValueInt64(), byID.Customer.CustomerCode, code.ValueString(), holder))
 	}
+}
+
+// replacedByPlan reports whether the plan changes an attribute whose change
+// replaces the card (their plan modifiers in Schema): Terraform then plans the
+// new card in a second call, without prior state, and what would be said of a
+// kept card does not apply. The framework does not tell ModifyPlan what the
+// attributes' own modifiers decided.
+func replacedByPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	for _, name := range []string{"customer_code", "card_holder_full_name", "exp_month", "exp_year"} {
+		var planned, prior types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
+		if !planned.IsUnknown() && !planned.Equal(prior) {
+			return true
+		}
+	}
+	for _, name := range []string{"dealer_customer_id", "card_number_wo_version"} {
+		var planned, prior types.Int64
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
+		// A version set for the first time replaces nothing (versionChangeReplaces).
+		if !planned.IsUnknown() && !prior.IsNull() && !planned.Equal(prior) {
+			return true
+		}
+	}
+	return false
 }
 
 // warnIfNumberDiffers warns when card_number_wo is not the number of the card

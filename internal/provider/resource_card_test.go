@@ -683,7 +683,11 @@ resource "moka_card" "bonus" {
 		},
 		Steps: []resource.TestStep{
 			refused(with(byCode+"\n  dealer_customer_id = "+fmt.Sprint(other.DealerCustomerID), "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),
-				wrapped(fmt.Sprintf(`customer_code and dealer_customer_id name different customers.*dealer_customer_id %d is the customer with customer_code "CUST-0201" in Moka, not "CUST-0200"`, other.DealerCustomerID))),
+				wrapped(fmt.Sprintf(`customer_code and dealer_customer_id name different customers.*dealer_customer_id %d is the customer with customer_code "CUST-0201" in Moka, and customer_code "CUST-0200" is dealer_customer_id`, other.DealerCustomerID))),
+			// A trailing blank makes another code on a Moka that compares codes
+			// exactly (the sandbox's default): the code names no customer.
+			refused(with(`  customer_code = "CUST-0201 "`+"\n  dealer_customer_id = "+fmt.Sprint(other.DealerCustomerID), "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),
+				wrapped(`customer_code and dealer_customer_id name different customers.*customer_code "CUST-0201 " names no customer in Moka`)),
 			refused(with(byCode+"\n  dealer_customer_id = "+fmt.Sprint(other.DealerCustomerID+1000), "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),
 				wrapped(fmt.Sprintf(`No such Moka customer.*dealer_customer_id %d`, other.DealerCustomerID+1000))),
 			refused(with("", "Zeynep Şahin", "12", "2030", "Bonus", cardAkbank),
