@@ -135,7 +135,7 @@ const credentialsCheck = "GetCard"
 type providerData struct {
 	client     *moka.Client
 	dealerCode string
-	// customers batches the customer reads of a refresh (customer_reader.go).
+	// customers batches the customer reads of a refresh (refresh.go).
 	customers customerReader
 	// pendingCodes are the customer codes whose create in this process could
 	// not be confirmed (pending_create.go): whoever holds such a code may be
