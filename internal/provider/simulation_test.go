@@ -356,6 +356,13 @@ func (s *simulation) destroy(code string) []string {
 		return nil
 	}
 	id := s.stateID(code)
+	if before, held := s.held(code); id == 0 && held && !s.foreign[before.DealerCustomerID] {
+		// A pending record has no id in state, yet its destroy removes the
+		// customer its create made (the one carrying its claim), cards and
+		// all. Another client's customer under the code is never counted as
+		// removed by right: its application cards must survive.
+		id = before.DealerCustomerID
+	}
 	null := tftypes.NewValue(s.typ, nil)
 	resp, err := s.server.ApplyResourceChange(s.ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: "moka_dealer_customer", PriorState: dynamic(s.t, s.typ, prior), PlannedState: dynamic(s.t, s.typ, null),
