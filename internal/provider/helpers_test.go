@@ -26,6 +26,12 @@ func tail(s string, lines int) string {
 	return strings.Join(parts, "\n")
 }
 
+// flattened is Terraform's output on one line, each run of white space one
+// blank: Terraform wraps long diagnostics wherever they reach the width.
+func flattened(out string) string {
+	return strings.Join(strings.Fields(out), " ")
+}
+
 // diagnosticsOf is "summary: detail" of each of diags with the severity.
 func diagnosticsOf(diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity) []string {
 	var out []string

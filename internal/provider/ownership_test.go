@@ -360,7 +360,7 @@ resource "moka_card" "k" {
 	srv.SetFaultRate(1)
 	code, out := b.Run([]string{"MOKA_MAX_RETRIES=0"}, "apply", "-auto-approve", "-input=false", "-no-color")
 	srv.SetFaultRate(0)
-	if flat := strings.Join(strings.Fields(out), " "); code == 0 || !strings.Contains(flat, "Customer not confirmed") {
+	if flat := flattened(out); code == 0 || !strings.Contains(flat, "Customer not confirmed") {
 		t.Errorf("B's first apply (exit %d) did not refuse the card:\n%s", code, tail(out, 30))
 	}
 	if cards := srv.Cards(); len(cards) != 0 {

@@ -138,7 +138,7 @@ resource "moka_card" "n" {
 	before := srv.Cards()
 	tf.Config(card("T1 "))
 	code, out := tf.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	flat := strings.Join(strings.Fields(out), " ")
+	flat := flattened(out)
 	if code == 0 || !strings.Contains(flat, `customer_code "T1 " names no customer in Moka`) {
 		t.Errorf("a code that names no customer planned with its id (exit %d):\n%s", code, tail(out, 30))
 	}
@@ -301,7 +301,7 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 		t.Fatalf("plan: exit %d\n%s", code, out)
 	}
 	want := fmt.Sprintf("replaces customer %d", held.DealerCustomerID)
-	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, want) || !strings.Contains(flat, "Moka holds 2 stored card(s)") {
+	if flat := flattened(out); !strings.Contains(flat, want) || !strings.Contains(flat, "Moka holds 2 stored card(s)") {
 		t.Errorf("the plan does not warn that customer %d and its 2 cards go:\n%s", held.DealerCustomerID, tail(out, 30))
 	}
 	// Onto a code another customer holds: the apply would remove this one,
@@ -341,7 +341,7 @@ func TestAccPlanTruth_respellingACodeMokaFolds(t *testing.T) {
 	for _, respelled := range []string{"ci-1", "CI-1 "} {
 		tf.Config(customer(respelled))
 		code, out := tf.Run(nil, "plan", "-input=false", "-no-color")
-		flat := strings.Join(strings.Fields(out), " ")
+		flat := flattened(out)
 		if code == 0 || !strings.Contains(flat, "Customer code differs only in spelling") || !strings.Contains(flat, `Keep customer_code = "CI-1"`) {
 			t.Errorf("customer_code %q: want the plan refused as a respelling of the customer's own code (exit %d):\n%s", respelled, code, tail(out, 30))
 		}
@@ -420,7 +420,7 @@ func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
 	}
 	tf.Config(customer(""))
 	out := tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Only Terraform's record changes") || !strings.Contains(flat, "first_name goes between") {
+	if flat := flattened(out); !strings.Contains(flat, "Only Terraform's record changes") || !strings.Contains(flat, "first_name goes between") {
 		t.Errorf("no warning naming first_name:\n%s", tail(out, 30))
 	}
 	if n := srv.Stats().Calls["UpdateCustomer"] - before["UpdateCustomer"]; n != 0 {
@@ -453,7 +453,7 @@ resource "moka_dealer_customer" "c" {
 }
 `, srv.URL()))
 	code, out := tf.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
-	flat := strings.Join(strings.Fields(out), " ")
+	flat := flattened(out)
 	if code == 0 || strings.Count(out, "Error: ") != 1 || !strings.Contains(flat, "Moka refused the provider's credentials") ||
 		!strings.Contains(flat, "dealer_code, username and password") || !strings.Contains(flat, "MOKA_PASSWORD") {
 		t.Errorf("exit %d, want exactly one error naming the settings:\n%s", code, tail(out, 40))
