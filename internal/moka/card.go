@@ -127,8 +127,15 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		return nil, err
 	}
 	finished, err := c.UpdateCard(ctx, made.Card.CardToken, card.CardName)
-	if err != nil {
+	kept := &ClaimKeptError{Field: "CardName", Claim: claim}
+	switch {
+	case err != nil && card.CardName == "" && Reason(err) == ReasonInvalidRequest:
+		// A Moka that takes no empty name: the claim stays the card's name.
+		return made, kept
+	case err != nil:
 		return made, &UnfinishedError{Err: err}
+	case card.CardName == "" && HoldsClaim(finished.Card.CardName, claim):
+		return finished, kept
 	}
 	return finished, nil
 }
@@ -138,7 +145,7 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 // back in another form); nil when the answer does not say.
 func answeredCard(cards []Card, claim string) *Card {
 	for i := range cards {
-		if holdsClaim(cards[i].CardName, claim) {
+		if HoldsClaim(cards[i].CardName, claim) {
 			return &cards[i]
 		}
 	}
@@ -149,20 +156,38 @@ func answeredCard(cards []Card, claim string) *Card {
 }
 
 // FindClaimedCard looks among the customer's cards for the one a create with
-// claim stored. ok is false when there is none, or no such customer.
+// claim stored. ok is false when there is none, or no such customer. A card
+// that GetCardList lists without its name (not every Moka gives names in
+// lists) is read with GetCard, so that "none" is never said without a look
+// at every card's name.
 func (c *Client) FindClaimedCard(ctx context.Context, customer CustomerRef, claim string) (*CardWithCustomer, bool, error) {
 	if customer.DealerCustomerID != 0 {
 		customer.CustomerCode = ""
 	}
-	list, err := c.GetCardList(ctx, customer)
+	var out wireCustomerWithCards
+	_, err := c.call(ctx, opGetCardList, refRequest(customer), &out)
 	if IsNotFound(err) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	for _, have := range list.Cards {
-		if holdsClaim(have.CardName, claim) {
+	list, err := out.value()
+	if err != nil {
+		return nil, false, err
+	}
+	for i, have := range list.Cards {
+		if out.CardList[i].CardName == nil {
+			got, err := c.GetCard(ctx, have.CardToken)
+			if IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, false, err
+			}
+			have = got.Card
+		}
+		if HoldsClaim(have.CardName, claim) {
 			return &CardWithCustomer{Customer: list.Customer, Card: have}, true, nil
 		}
 	}
@@ -264,20 +289,22 @@ func (c *Client) RemoveCard(ctx context.Context, token string) error {
 }
 
 type wireCard struct {
-	CardToken          flexString `json:"CardToken"`
-	CardName           flexString `json:"CardName"`
-	BankName           flexString `json:"BankName"`
-	CardNumberFirstSix flexString `json:"CardNumberFirstSix"`
-	CardNumberLastFour flexString `json:"CardNumberLastFour"`
-	CardHolderFullName flexString `json:"CardHolderFullName"`
-	ExpMonth           flexString `json:"ExpMonth"`
-	ExpYear            flexString `json:"ExpYear"`
+	CardToken flexString `json:"CardToken"`
+	// CardName is nil when the answer gives no name (null or no key at
+	// all), which not every Moka's lists do.
+	CardName           *flexString `json:"CardName"`
+	BankName           flexString  `json:"BankName"`
+	CardNumberFirstSix flexString  `json:"CardNumberFirstSix"`
+	CardNumberLastFour flexString  `json:"CardNumberLastFour"`
+	CardHolderFullName flexString  `json:"CardHolderFullName"`
+	ExpMonth           flexString  `json:"ExpMonth"`
+	ExpYear            flexString  `json:"ExpYear"`
 }
 
 func (w wireCard) card() Card {
 	return Card{
 		CardToken:          NormalizeCardToken(string(w.CardToken)),
-		CardName:           string(w.CardName),
+		CardName:           w.CardName.text(),
 		BankName:           string(w.BankName),
 		CardNumberFirstSix: string(w.CardNumberFirstSix),
 		CardNumberLastFour: string(w.CardNumberLastFour),

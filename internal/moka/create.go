@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // Creating without adopting.
@@ -33,30 +35,82 @@ import (
 //     held longer than request_timeout and then some) leaves an object carrying
 //     a claim that no state records. Its claim says where it came from.
 
-// claimPrefix starts every claim, so that a person who sees one in Moka's panel
-// knows what wrote it.
-const claimPrefix = "terraform-provider-moka create "
+// A claim is "<16 hex digits> tfmoka <UTC time, YYYYMMDDhhmmss>", 38
+// characters. Each part answers a way a Moka may store text:
+//   - the random part comes first, so that a Moka that cuts text (to 40
+//     characters, or fewer) still keeps what proves the object ours;
+//   - it is matched ignoring case and blanks, so that a Moka that stores text
+//     in capitals still gives it back as ours;
+//   - "tfmoka" tells a person who sees it in Moka's panel what wrote it;
+//   - the time tells an abandoned claim (a killed apply, a write that landed
+//     late) from one whose create may still be running.
+const (
+	claimRandomDigits = 16
+	claimMarker       = "tfmoka"
+	claimTimeLayout   = "20060102150405"
+	// legacyClaimPrefix started the claims of earlier builds, whose random
+	// part came last: such a claim is recognised, and matched only whole.
+	legacyClaimPrefix = "terraform-provider-moka create "
+)
 
-// NewClaim is a fresh claim: claimPrefix and 64 random bits, 47 characters,
-// short enough for the shortest field it goes into (CardName, 50).
-func NewClaim() string {
-	var b [8]byte
+// ClaimMayBeRunningFor is how long after its claim was written a create may
+// still be running somewhere: the provider's default create timeout with a
+// margin. An object carrying an older claim that no state records was left
+// by a create that ended without settling it.
+const ClaimMayBeRunningFor = 10 * time.Minute
+
+var claimPattern = regexp.MustCompile(`^[0-9a-f]{16} ` + claimMarker + `(?: ([0-9]{14}))?`)
+
+// NewClaim is a fresh claim written now.
+func NewClaim() string { return newClaimAt(time.Now()) }
+
+func newClaimAt(t time.Time) string {
+	var b [claimRandomDigits / 2]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		// crypto/rand does not fail on the platforms Go supports.
 		panic(fmt.Sprintf("moka: no randomness for a create claim: %v", err))
 	}
-	return claimPrefix + hex.EncodeToString(b[:])
+	return hex.EncodeToString(b[:]) + " " + claimMarker + " " + t.UTC().Format(claimTimeLayout)
 }
 
-// IsClaim reports whether a field holds a create's claim rather than a value a
-// person gave it.
+func claimForm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// IsClaim reports whether a field holds a create's claim (whole, cut after
+// its marker, or in another case) rather than a value a person gave it.
 func IsClaim(s string) bool {
-	return strings.HasPrefix(strings.TrimSpace(s), claimPrefix)
+	f := claimForm(s)
+	return claimPattern.MatchString(f) || strings.HasPrefix(f, legacyClaimPrefix)
 }
 
-// holdsClaim reports whether a field holds exactly this claim.
-func holdsClaim(field, claim string) bool {
-	return claim != "" && strings.TrimSpace(field) == claim
+// ClaimWritten is when the claim in s was written; ok is false when s holds
+// no claim or its time was cut off.
+func ClaimWritten(s string) (written time.Time, ok bool) {
+	m := claimPattern.FindStringSubmatch(claimForm(s))
+	if m == nil || m[1] == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(claimTimeLayout, m[1])
+	return t, err == nil
+}
+
+// ClaimAbandoned reports whether the claim in s is old enough that no create
+// can still be running for it (or says nothing of its time).
+func ClaimAbandoned(s string, now time.Time) bool {
+	written, ok := ClaimWritten(s)
+	return !ok || now.Sub(written) >= ClaimMayBeRunningFor
+}
+
+// HoldsClaim reports whether a field holds this claim, as Moka may give it
+// back: in another case, or cut short but with its whole random part.
+func HoldsClaim(field, claim string) bool {
+	f, c := claimForm(field), claimForm(claim)
+	if c == "" || f == "" {
+		return false
+	}
+	if strings.HasPrefix(c, legacyClaimPrefix) {
+		return f == c
+	}
+	return len(f) >= claimRandomDigits && strings.HasPrefix(c, f)
 }
 
 // UncertainError is a create that may have stored its object although the
@@ -99,6 +153,28 @@ func IsUnfinished(err error) bool {
 	return errors.As(err, &u)
 }
 
+// ClaimKeptError is a create that made its object but whose claim Moka kept
+// in Field after the finishing write asked for the field to be empty: this
+// Moka neither clears a field sent as "" nor as null. The object is ours; the
+// field will hold the claim until it is given a value.
+type ClaimKeptError struct {
+	Field string
+	Claim string
+}
+
+func (e *ClaimKeptError) Error() string {
+	return fmt.Sprintf("Moka kept the create's claim in %s although it was asked to empty it (sent as \"\" and as null)", e.Field)
+}
+
+// KeptClaim returns the ClaimKeptError in err's chain, or nil.
+func KeptClaim(err error) *ClaimKeptError {
+	var k *ClaimKeptError
+	if errors.As(err, &k) {
+		return k
+	}
+	return nil
+}
+
 // claimedCreate is one create's steps, for createClaimed.
 type claimedCreate[T any] struct {
 	operation string
@@ -135,7 +211,7 @@ const (
 // could be made, the error is an *UncertainError with the claim.
 func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (T, error) {
 	var zero T
-	uncertain := false
+	uncertain, timedOut := false, false
 	for round := 0; ; round++ {
 		made, res, err := op.add(ctx)
 		if err == nil {
@@ -143,6 +219,7 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		}
 		isTaken := op.taken != nil && means(err, meansAlreadyExists)
 		uncertain = uncertain || res.uncertain
+		timedOut = timedOut || (res.uncertain && errors.Is(err, context.DeadlineExceeded))
 		if uncertain {
 			found, seen, ferr := lookForClaim(ctx, c, op, err)
 			if ferr != nil {
@@ -160,6 +237,12 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		}
 		retryable, _ := classify(err)
 		if !retryable || round >= c.maxRetries || ctx.Err() != nil {
+			if timedOut {
+				// An attempt that Moka may still have been working on when
+				// it timed out can land after the looks that did not see it:
+				// only a later look settles it.
+				return zero, &UncertainError{Claim: op.claim, Err: fmt.Errorf("%w; it may have been stored, and no look since has found it yet", attemptsError(err, round+1))}
+			}
 			return zero, attemptsError(err, round+1)
 		}
 		if serr := sleep(ctx, c.backoff(round, err)); serr != nil {

@@ -192,7 +192,7 @@ func TestAddCustomerClaimed(t *testing.T) {
 			if tt.want == unfinished && (got == nil || got.Customer.DealerCustomerID != stored[0].DealerCustomerID) {
 				t.Errorf("an unfinished create returned %+v, want the customer it made", got)
 			}
-			if tt.want == pending && !holdsClaim(stored[0].Address, PendingClaim(err)) {
+			if tt.want == pending && !HoldsClaim(stored[0].Address, PendingClaim(err)) {
 				t.Errorf("pending claim %q, stored address %q", PendingClaim(err), stored[0].Address)
 			}
 			if MayHaveTakenEffect(err) != (tt.want == pending) {
@@ -395,7 +395,7 @@ func TestClaims(t *testing.T) {
 			t.Errorf("IsClaim(%q) = true", s)
 		}
 	}
-	if holdsClaim(a, "") || holdsClaim(a, b) || !holdsClaim(" "+a, a) {
+	if HoldsClaim(a, "") || HoldsClaim(a, b) || !HoldsClaim(" "+a, a) {
 		t.Error("holdsClaim compares wrongly")
 	}
 }

@@ -2,6 +2,7 @@ package moka
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -109,17 +110,19 @@ var (
 )
 
 // AddCustomer registers a customer, as a claimed create (create.go): the
-// customer is stored with a claim in its Address, then its real Address is
-// written with UpdateCustomer. A customer that holds the code and not this
-// create's claim is never adopted: the error is then a *ConflictError. A
-// customer made whose Address could not be written afterwards comes back with
-// an *UnfinishedError; a create that may have stored the customer but could
-// not be looked for, as an *UncertainError with the claim.
+// customer is stored with a claim in one free-text field (claimField), then
+// its real values are written with UpdateCustomer. A customer that holds the
+// code and not this create's claim is never adopted: the error is then a
+// *ConflictError. A customer made whose claimed field could not be written
+// afterwards comes back with an *UnfinishedError, or a *ClaimKeptError when
+// Moka would not empty it; a create that may have stored the customer but
+// could not find it, as an *UncertainError with the claim.
 func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
 	cust.DealerCustomerID = 0
 	claim := NewClaim()
+	field := claimField(cust)
 	claimed := cust
-	claimed.Address = claim
+	*field.of(&claimed) = claim
 	var holder *CustomerWithCards
 	made, err := createClaimed(ctx, c, claimedCreate[*CustomerWithCards]{
 		operation: opAddCustomer.name,
@@ -158,7 +161,7 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 			}
 			if holder != nil {
 				conflict.DealerCustomerID = holder.Customer.DealerCustomerID
-				conflict.ClaimedByAnotherCreate = IsClaim(holder.Customer.Address)
+				conflict.Claim = CustomerClaim(holder.Customer)
 			}
 			return conflict
 		},
@@ -172,12 +175,101 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 	if err != nil {
 		return made, &UnfinishedError{Err: err}
 	}
-	return finished, nil
+	if !field.holds(finished.Customer, claim) {
+		return finished, nil
+	}
+	// This Moka keeps a field sent as "": null may clear it.
+	again, err := c.clearWithNull(ctx, finish, field)
+	if err != nil {
+		return finished, &UnfinishedError{Err: err}
+	}
+	if field.holds(again.Customer, claim) {
+		return again, &ClaimKeptError{Field: field.name, Claim: claim}
+	}
+	return again, nil
+}
+
+// customerTextField is one free-text field of a customer that a claim can go in.
+type customerTextField struct {
+	name string
+	of   func(*Customer) *string
+}
+
+func (f customerTextField) holds(c Customer, claim string) bool { return HoldsClaim(*f.of(&c), claim) }
+
+// claimableFields are where a customer's claim can go, in order of choice:
+// text fields long enough for a claim and free of format checks.
+var claimableFields = []customerTextField{
+	{"Address", func(c *Customer) *string { return &c.Address }},
+	{"FirstName", func(c *Customer) *string { return &c.FirstName }},
+	{"LastName", func(c *Customer) *string { return &c.LastName }},
+}
+
+// claimField is the field a create's claim goes in: the first that the
+// customer gives a value, so that the finishing write replaces the claim with
+// a value rather than asking Moka to empty a field, which not every Moka does.
+func claimField(c Customer) customerTextField {
+	for _, f := range claimableFields {
+		if *f.of(&c) != "" {
+			return f
+		}
+	}
+	return claimableFields[0]
+}
+
+// CustomerClaim is the claim a customer carries in any claimable field, or "".
+func CustomerClaim(c Customer) string {
+	for _, f := range claimableFields {
+		if v := *f.of(&c); IsClaim(v) {
+			return v
+		}
+	}
+	return ""
+}
+
+// WithoutClaim is c with every claimable field that holds claim emptied: what
+// the customer holds for a Terraform that knows the claim is its own and kept.
+func WithoutClaim(c Customer, claim string) Customer {
+	for _, f := range claimableFields {
+		if f.holds(c, claim) {
+			*f.of(&c) = ""
+		}
+	}
+	return c
+}
+
+// customerHolds reports whether any claimable field of c holds claim.
+func customerHolds(c Customer, claim string) bool {
+	for _, f := range claimableFields {
+		if f.holds(c, claim) {
+			return true
+		}
+	}
+	return false
+}
+
+// clearWithNull is UpdateCustomer of want, with field sent as JSON null
+// rather than "", for a Moka that keeps a field sent as "".
+func (c *Client) clearWithNull(ctx context.Context, want Customer, field customerTextField) (*CustomerWithCards, error) {
+	raw, err := json.Marshal(updateCustomerRequest(CustomerUpdate{Customer: want}))
+	if err != nil {
+		return nil, err
+	}
+	var req map[string]any
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	req[field.name] = nil
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opUpdateCustomer, req, &out, want.Password); err != nil {
+		return nil, err
+	}
+	return out.value()
 }
 
 // FindClaimedCustomer reads the customer holding code and says whether it is
-// the one a create with claim made (its Address holds the claim). held is nil
-// when no customer has the code.
+// the one a create with claim made (one of its claimable fields holds the
+// claim). held is nil when no customer has the code.
 func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (held *CustomerWithCards, ours bool, err error) {
 	got, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: code})
 	if IsNotFound(err) {
@@ -186,7 +278,7 @@ func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (h
 	if err != nil {
 		return nil, false, err
 	}
-	return got, holdsClaim(got.Customer.Address, claim), nil
+	return got, customerHolds(got.Customer, claim), nil
 }
 
 // AddCustomerWithCard registers a customer and its first card in one call. It
@@ -248,15 +340,25 @@ func (c *Client) GetCustomer(ctx context.Context, ref CustomerRef) (*CustomerWit
 
 // GetCustomerList reads every customer of the dealer account in one call.
 func (c *Client) GetCustomerList(ctx context.Context) ([]Customer, error) {
+	customers, _, err := c.ListCustomers(ctx)
+	return customers, err
+}
+
+// ListCustomers is GetCustomerList, and says whether the list gave every
+// customer's Address: not every Moka's list does, and a caller that would
+// take a missing one for an empty one must read such customers one by one.
+func (c *Client) ListCustomers(ctx context.Context) (customers []Customer, complete bool, err error) {
 	var out wireCustomerList
 	if _, err := c.call(ctx, opGetCustomerList, nil, &out); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	customers := make([]Customer, 0, len(out.DealerCustomerList))
+	customers = make([]Customer, 0, len(out.DealerCustomerList))
+	complete = true
 	for _, w := range out.DealerCustomerList {
 		customers = append(customers, w.customer())
+		complete = complete && w.Address != nil
 	}
-	return customers, nil
+	return customers, complete, nil
 }
 
 // RemoveCustomer deletes a customer. A customer that is already gone after an
@@ -279,7 +381,9 @@ type wireCustomer struct {
 	BirthDate        flexString `json:"BirthDate"`
 	GsmNumber        flexString `json:"GsmNumber"`
 	Email            flexString `json:"Email"`
-	Address          flexString `json:"Address"`
+	// Address is nil when the answer gives none (null, or no key: a list
+	// that leaves it out).
+	Address *flexString `json:"Address"`
 }
 
 func (w wireCustomer) customer() Customer {
@@ -293,7 +397,7 @@ func (w wireCustomer) customer() Customer {
 		BirthDate:        ISODate(string(w.BirthDate)),
 		GsmNumber:        string(w.GsmNumber),
 		Email:            string(w.Email),
-		Address:          string(w.Address),
+		Address:          w.Address.text(),
 	}
 }
 

@@ -14,6 +14,14 @@ func SameText(a, b string) bool {
 	return strings.TrimSpace(a) == strings.TrimSpace(b)
 }
 
+// SameFreeText reports whether two values of a free-text field (a name, an
+// address, a card's name) are the same text: blanks around them ignored, in
+// any case, since a Moka may keep such text in capitals. A change of case
+// alone made in Moka's panel is therefore not drift.
+func SameFreeText(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
 // SameEmail reports whether two e-mail addresses are the same address: blanks
 // around them ignored, in any case, by the usual case rules or by Turkish ones
 // (ELİF and elif, ELIF and elıf). The dotless ı and the dotted i are two

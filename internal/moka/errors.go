@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Reasons Moka gives, the part of a ResultCode after the last dot. The server is
@@ -101,10 +102,9 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type ConflictError struct {
 	CustomerCode     string
 	DealerCustomerID int64
-	// ClaimedByAnotherCreate is set when the customer's Address holds a
-	// create's claim: a create of this provider made it, lost its answers, and
-	// has not been settled by the state that made it (see create.go).
-	ClaimedByAnotherCreate bool
+	// Claim is the create's claim the customer carries, if any: a create of
+	// this provider made it and did not settle it (see create.go).
+	Claim string
 	// Retired is set when no customer holds the code: Moka keeps the codes of
 	// removed customers and does not let them be registered again.
 	Retired bool
@@ -118,8 +118,11 @@ func (e *ConflictError) Error() string {
 	if e.DealerCustomerID != 0 {
 		msg += fmt.Sprintf(" (dealer_customer_id %d)", e.DealerCustomerID)
 	}
-	if e.ClaimedByAnotherCreate {
-		msg += "; its address shows that a create of terraform-provider-moka made it and lost its answers, and the Terraform state that made it has not settled it yet"
+	if e.Claim != "" {
+		msg += "; it carries the mark of a terraform-provider-moka create that no state has settled"
+		if at, ok := ClaimWritten(e.Claim); ok {
+			msg += fmt.Sprintf(" (written %s)", at.Format(time.RFC3339))
+		}
 	}
 	return msg
 }

@@ -73,3 +73,11 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 }
+
+// text is the string, "" for nil.
+func (f *flexString) text() string {
+	if f == nil {
+		return ""
+	}
+	return string(*f)
+}

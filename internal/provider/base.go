@@ -91,3 +91,17 @@ func configuredClient(data *providerData, diags interface{ AddError(string, stri
 	}
 	return data.client
 }
+
+// untilDone is ctx without Terraform's cancellation (its first Ctrl-C), but
+// with the operation's deadline. A create runs through it: stopped between
+// AddCustomer (or AddCard) and its answer, the create would lose what it made
+// and leave a record to settle; run to its end, it saves what it made, and
+// Terraform waits for that. A second Ctrl-C or a killed terraform ends the
+// provider process itself (main.go watches its parent).
+func untilDone(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(context.WithoutCancel(ctx))
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}

@@ -101,7 +101,7 @@ func (m cardModel) customerRef() moka.CustomerRef {
 func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.ID = types.StringValue(c.Card.CardToken)
 	m.CardToken = types.StringValue(c.Card.CardToken)
-	m.CardName = refreshed(m.CardName, c.Card.CardName, func(a, b string) bool { return a == b })
+	m.CardName = refreshed(m.CardName, c.Card.CardName, moka.SameFreeText)
 	m.CardNumberWO = types.StringNull()
 	prior := m.cardFacts
 	m.cardFacts = cardFactsFrom(c)

@@ -76,13 +76,13 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 	if m.CustomerCode.IsNull() {
 		m.CustomerCode = types.StringValue("")
 	}
-	m.FirstName = refreshed(m.FirstName, c.FirstName, moka.SameText)
-	m.LastName = refreshed(m.LastName, c.LastName, moka.SameText)
+	m.FirstName = refreshed(m.FirstName, c.FirstName, moka.SameFreeText)
+	m.LastName = refreshed(m.LastName, c.LastName, moka.SameFreeText)
 	m.Gender = refreshed(m.Gender, genderNames[c.Gender], moka.SameText)
 	m.BirthDate = refreshed(m.BirthDate, c.BirthDate, moka.SameText)
 	m.GsmNumber = refreshed(m.GsmNumber, c.GsmNumber, moka.SameText)
 	m.Email = newEmail(refreshed(m.Email.StringValue, c.Email, moka.SameEmail))
-	m.Address = refreshed(m.Address, c.Address, moka.SameText)
+	m.Address = refreshed(m.Address, c.Address, moka.SameFreeText)
 	m.PasswordWO = types.StringNull()
 	if passwordWriteOnly || m.Password.IsNull() {
 		// Not managed here (left out of the configuration, or write-only):

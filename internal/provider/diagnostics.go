@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -23,16 +25,13 @@ func addCustomerError(diags interface {
 	switch {
 	case errors.As(err, &conflict) && conflict.Retired:
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code cannot be used again", conflict.Error()+".")
-	case errors.As(err, &conflict) && conflict.ClaimedByAnotherCreate:
-		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%v. That state adopts it on its next plan or apply; this configuration cannot create it. Choose another customer_code, or remove it from one of the two configurations.", conflict))
 	case errors.As(err, &conflict):
 		id := "code:" + code
 		if conflict.DealerCustomerID != 0 {
 			id = strconv.FormatInt(conflict.DealerCustomerID, 10)
 		}
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%v. Terraform did not create it, so it will not take it over on its own. To manage that customer with this configuration, %s", conflict, importHint(id)))
+			fmt.Sprintf("%v, and this state does not record it. %s", conflict, unrecordedObjectAdvice("customer", conflict.Claim, id)))
 	case moka.IsAlreadyExists(err):
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
 			fmt.Sprintf("Moka says customer_code %q is already registered. To manage that customer with this configuration, %s", code, importHint("code:"+code)))
@@ -46,9 +45,33 @@ func addCustomerError(diags interface {
 }
 
 // importHint is how to import an existing customer (or card) with id, in a
-// form a user can paste: the framework does not tell a resource its address.
+// form a user can paste: the framework does not tell a resource its address,
+// but Terraform names it in the diagnostic ("with moka_...").
 func importHint(id string) string {
-	return fmt.Sprintf("import it. Add this block, with this resource's address after \"to =\":\n\n  import {\n    to = \n    id = %q\n  }\n\nor run: terraform import ADDRESS %q  (ADDRESS: this resource's address)", id, id)
+	return fmt.Sprintf("import it: add this block, with ADDRESS replaced by the resource address Terraform names with this message, and run terraform apply:\n\n  import {\n    to = ADDRESS\n    id = %q\n  }\n\nor run: terraform import ADDRESS %q", id, id)
+}
+
+// unrecordedObjectAdvice is what to do about an object in Moka that this
+// state does not record, without claiming to know who made it: nothing here
+// can tell a stopped apply of this configuration from another owner. claim is
+// the create's mark it carries, if any.
+func unrecordedObjectAdvice(what, claim, id string) string {
+	if claim == "" {
+		return fmt.Sprintf("Nothing here proves who created it: another configuration, the dealer's application, or an apply of this configuration that was stopped before it saved its state. "+
+			"It is not taken over on its own. If it is this configuration's %s, %s", what, importHint(id))
+	}
+	written, known := moka.ClaimWritten(claim)
+	when := "at a time the mark no longer shows"
+	if known {
+		when = "at " + written.Format(time.RFC3339)
+	}
+	if !moka.ClaimAbandoned(claim, clock()) {
+		return fmt.Sprintf("It carries the mark of a terraform-provider-moka create written %s that no state has settled yet: that create may still be running (in this or another configuration), "+
+			"or its apply was stopped before it saved its state. It is not taken over on its own. If it is this configuration's %s, wait until %s, when no create can still be running for it, then %s",
+			when, what, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339), importHint(id))
+	}
+	return fmt.Sprintf("It carries the mark of a terraform-provider-moka create written %s that no state settled: its apply was stopped before it saved its state, or the create's answer was lost and it landed later. "+
+		"It is not taken over on its own. If it is this configuration's %s, %s", when, what, importHint(id))
 }
 
 // addCardError turns a client error about a card into a diagnostic.
@@ -58,4 +81,30 @@ func addCardError(diags interface{ AddError(string, string) }, action, token str
 		return
 	}
 	diags.AddError("Cannot "+action+" Moka card", fmt.Sprintf("Card %s: %v", token, err))
+}
+
+// importClaimed decides the import of an object that carries a create's
+// claim (what names it): refused, with the time to try again, while the create
+// may still be running somewhere, since that create would adopt it too;
+// otherwise imported, with a warning that its marked field is written by the
+// next apply. ok is false when the import must stop.
+func importClaimed(what, claim string, diags *diag.Diagnostics) (ok bool) {
+	if claim == "" {
+		return true
+	}
+	written, known := moka.ClaimWritten(claim)
+	if !moka.ClaimAbandoned(claim, clock()) {
+		diags.AddError("Moka object may still be being created",
+			fmt.Sprintf("%s carries the mark of a terraform-provider-moka create written at %s, which may still be running (in this or another configuration) and would adopt it too. "+
+				"If no apply is running for it (it was stopped or killed), import it again after %s.",
+				what, written.Format(time.RFC3339), written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339)))
+		return false
+	}
+	when := "by an earlier create"
+	if known {
+		when = "at " + written.Format(time.RFC3339)
+	}
+	diags.AddWarning("Imported an unfinished Moka object",
+		fmt.Sprintf("%s carries the mark of a terraform-provider-moka create written %s that no state settled. It is imported as this configuration's; the next plan shows the marked field going to its configured value, and the apply writes it.", what, when))
+	return true
 }

@@ -80,29 +80,28 @@ func identityAfterUpdate(ctx context.Context, resp *resource.UpdateResponse) {
 
 // fillIdentity sets each identity attribute from the new state, or, where that
 // has none (a refresh that removed the resource), from the prior state. An
-// identity already set is kept: it never changes once known, and the framework
-// checks that it does not.
+// identity already known is kept: it never changes once known. Only a pending
+// create's placeholder ("": a card whose create lost its answer, so that no
+// token names it yet) gives way to the value its settling refresh finds,
+// which is why moka_card declares a mutable identity.
 func fillIdentity(ctx context.Context, state tfsdk.State, prior *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	if identity == nil || (!identity.Raw.IsNull() && !identity.Raw.IsFullyNull()) {
+	if identity == nil {
 		return
 	}
-	removed := state.Raw.IsNull()
 	for name := range identity.Schema.GetAttributes() {
+		if known, ok := stateString(identity.Raw, name); ok && known != "" {
+			continue
+		}
 		value, ok := stateString(state.Raw, name)
 		if !ok && prior != nil {
 			value, ok = stateString(prior.Raw, name)
 		}
 		if !ok {
-			if !removed {
-				// Nothing names the object yet (a create whose answer was
-				// lost): the framework reports the missing identity only
-				// where Terraform needs one.
-				continue
-			}
-			// A refresh that drops an object whose identity was never known
-			// (imported by an id that Moka does not know): Terraform keeps
-			// no identity for a removed object, but the framework wants one
-			// all the same.
+			// Nothing names the object yet: a create whose answer was lost
+			// (its pending record is settled by the next refresh), or a
+			// refresh that drops an object whose identity was never known
+			// (imported by an id that Moka does not know). The framework
+			// wants an identity all the same.
 			value = ""
 		}
 		if normal := identityNormal[name]; normal != nil {

@@ -23,6 +23,10 @@ const (
 	// privateCreateClaim is a pending record's claim (pending_create.go).
 	privateCreateClaim = "create_claim"
 
+	// privateKeptClaim is a create's claim that Moka would not empty
+	// (create_lifecycle.go): a field holding it is read as empty.
+	privateKeptClaim = "create_claim_kept"
+
 	// privateCreateUncertain is version 0.1's marker of a pending record
 	// without a claim; such records are dropped, never adopted.
 	privateCreateUncertain = "create_uncertain"

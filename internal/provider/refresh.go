@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,7 +41,9 @@ import (
 //     nothing of them. Customers without a managed password, the common case,
 //     never need that read.
 //   - A list that fails is not retried until the next write: reads fall back to
-//     GetCustomer, as if there were no list.
+//     GetCustomer, as if there were no list. So does a list that leaves out a
+//     customer's Address (not every Moka's list carries it): a missing address
+//     is not an empty one.
 
 // snapshotAfterReads is how many customer reads a process makes one by one
 // before it lists the account instead.
@@ -143,7 +146,10 @@ func (r *customerReader) snapshotFor() (snap *customerSnapshot, fetch bool) {
 // fill makes the one GetCustomerList call of this snapshot.
 func (s *customerSnapshot) fill(ctx context.Context, client *moka.Client) {
 	defer close(s.done)
-	list, err := client.GetCustomerList(ctx)
+	list, complete, err := client.ListCustomers(ctx)
+	if err == nil && !complete {
+		err = errors.New("the list leaves customers' addresses out")
+	}
 	if err != nil {
 		s.err = err
 		tflog.Debug(ctx, "moka: listing customers for the refresh failed; reading them one by one", map[string]any{"error": err.Error()})

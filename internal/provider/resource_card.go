@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -48,6 +49,9 @@ func (r *cardResource) ValidateConfig(ctx context.Context, req resource.Validate
 
 func (r *cardResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_card"
+	// A pending create's identity is a placeholder until its refresh finds
+	// the card's token (identity.go).
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -203,6 +207,10 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	r.checkCustomerRefsAgree(ctx, req, resp)
+	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
+		resp.Diagnostics.Append(diags...)
+		keptClaimWarning(&resp.Diagnostics, "card", "name", "card_name", "update-card-refuses-empty-name")
+	}
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
 	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && !req.State.Raw.IsNull() && token.IsNull() {
@@ -358,6 +366,8 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if client == nil {
 		return
 	}
+	ctx, stopLater := untilDone(ctx)
+	defer stopLater()
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
 	if _, pending := r.data.pendingCodes.Load(customer.CustomerCode); pending && customer.CustomerCode != "" {
 		// The customer's create in this apply was not confirmed: the code may
@@ -378,6 +388,13 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	switch claim := moka.PendingClaim(err); {
 	case err == nil:
 		plan.fill(*added)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	case moka.KeptClaim(err) != nil:
+		kept := moka.KeptClaim(err)
+		keptClaimWarning(&resp.Diagnostics, "card", "name", "card_name", "update-card-refuses-empty-name")
+		added.Card.CardName = ""
+		plan.fill(*added)
+		resp.Diagnostics.Append(setKeptClaim(ctx, resp.Private, kept.Claim)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	case moka.IsUnfinished(err):
 		// Ours, with its token; Moka still names it with the claim, which the
@@ -422,6 +439,7 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if got == nil {
 		return
 	}
+	resp.Diagnostics.Append(withoutKeptCardClaim(ctx, got, req.Private, resp.Private)...)
 	state.fill(*got)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -467,8 +485,23 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		addCardError(&resp.Diagnostics, "rename", token, err)
 		return
 	}
+	resp.Diagnostics.Append(withoutKeptCardClaim(ctx, renamed, req.Private, resp.Private)...)
 	plan.fill(*renamed)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// withoutKeptCardClaim reads a name that is the claim Moka kept (if private
+// records one) as no name; once the card no longer carries it, the record goes.
+func withoutKeptCardClaim(ctx context.Context, got *moka.CardWithCustomer, private privateGetter, out privateSetter) diag.Diagnostics {
+	kept, diags := keptClaimOf(ctx, private)
+	switch {
+	case kept == "":
+	case moka.HoldsClaim(got.Card.CardName, kept):
+		got.Card.CardName = ""
+	default:
+		diags.Append(setKeptClaim(ctx, out, "")...)
+	}
+	return diags
 }
 
 func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -514,6 +547,13 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	token := moka.NormalizeCardToken(req.ID + byIdentity)
+	if client := r.client(&resp.Diagnostics); client != nil {
+		if got, err := client.GetCard(ctx, token); err == nil && moka.IsClaim(got.Card.CardName) {
+			if !importClaimed("Card "+token, got.Card.CardName, &resp.Diagnostics) {
+				return
+			}
+		}
+	}
 	if byIdentity != "" {
 		resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(identityCardToken), token)...)
 	}

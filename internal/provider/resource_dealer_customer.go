@@ -151,6 +151,10 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	wasWriteOnly := string(flag) == "true"
+	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
+		resp.Diagnostics.Append(diags...)
+		keptClaimWarning(&resp.Diagnostics, "customer", "address, first or last name", "address, first_name or last_name", "update-keeps-empty")
+	}
 	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && state.DealerCustomerID.IsNull() {
 		// An unconfirmed create that no refresh settled (-refresh=false):
 		// the apply settles it, so the plan must not say "no changes".
@@ -269,6 +273,8 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	if client == nil {
 		return
 	}
+	ctx, stopLater := untilDone(ctx)
+	defer stopLater()
 
 	customer := plan.toAPI()
 	writeOnly := !passwordWO.IsNull()
@@ -282,6 +288,12 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	switch claim := moka.PendingClaim(err); {
 	case err == nil:
 		state := plan.withAPI(created.Customer, writeOnly)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	case moka.KeptClaim(err) != nil:
+		kept := moka.KeptClaim(err)
+		keptClaimWarning(&resp.Diagnostics, "customer", kept.Field, "address, first_name or last_name", "update-keeps-empty")
+		state := plan.withAPI(moka.WithoutClaim(created.Customer, kept.Claim), writeOnly)
+		resp.Diagnostics.Append(setKeptClaim(ctx, resp.Private, kept.Claim)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	case moka.IsUnfinished(err):
 		// Ours, with its id; Moka still holds the claim as its address,
@@ -336,8 +348,24 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("Reading %s: %v", ref, err))
 		return
 	}
-	state = state.withAPI(*customer, writeOnly)
+	unmarked, diags := withoutKeptClaim(ctx, *customer, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	state = state.withAPI(unmarked, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// withoutKeptClaim is c with the claim Moka kept (if private records one)
+// read as empty; once c no longer holds it, the record goes.
+func withoutKeptClaim(ctx context.Context, c moka.Customer, private privateGetter, out privateSetter) (moka.Customer, diag.Diagnostics) {
+	kept, diags := keptClaimOf(ctx, private)
+	if kept == "" {
+		return c, diags
+	}
+	unmarked := moka.WithoutClaim(c, kept)
+	if unmarked == c {
+		diags.Append(setKeptClaim(ctx, out, "")...)
+	}
+	return unmarked, diags
 }
 
 // ownPendingCustomer is the id of the customer a pending record's create
@@ -465,7 +493,9 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
 		return
 	}
-	plan = plan.withAPI(updated.Customer, writeOnly)
+	unmarked, diags := withoutKeptClaim(ctx, updated.Customer, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	plan = plan.withAPI(unmarked, writeOnly)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -534,15 +564,11 @@ func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.I
 	if client == nil {
 		return
 	}
-	got, err := client.GetCustomer(ctx, ref)
-	if err == nil && moka.IsClaim(got.Customer.Address) {
-		// Another state's create made it and will adopt it on its next
-		// refresh: importing it here too would give it two owners.
-		resp.Diagnostics.AddError("Moka customer is being created by another Terraform state",
-			fmt.Sprintf("Customer %d (customer_code %q) still holds, as its address, the mark of a create of terraform-provider-moka whose answers were lost: "+
-				"the state that made it adopts it on its next plan or apply, so run that first. If no state will (its record was lost), "+
-				"give the customer its real address in Moka, then import it.", got.Customer.DealerCustomerID, got.Customer.CustomerCode))
-		return
+	if got, err := client.GetCustomer(ctx, ref); err == nil {
+		what := fmt.Sprintf("Customer %d (customer_code %q)", got.Customer.DealerCustomerID, got.Customer.CustomerCode)
+		if !importClaimed(what, moka.CustomerClaim(got.Customer), &resp.Diagnostics) {
+			return
+		}
 	}
 	if ref.CustomerCode != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_code"), ref.CustomerCode)...)

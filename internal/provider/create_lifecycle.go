@@ -87,3 +87,48 @@ func unfinishedCreateWarning(diags *diag.Diagnostics, what, field string, err er
 	diags.AddWarning("Moka "+what+" created; one field not yet set",
 		fmt.Sprintf("The %s was created, but setting its %s afterwards failed (%v). Moka holds a temporary value there, which the next plan shows as a change; apply it to finish.", what, field, err))
 }
+
+// A claim Moka keeps.
+//
+// A create's claim goes in a field the configuration gives a value, when it
+// gives one, so that the finishing write replaces it. A customer with no
+// address, first or last name, and a card without a name, must instead have
+// the field emptied; a Moka that neither empties a field sent as "" nor as
+// null (conformance rows update-keeps-empty and update-card-refuses-empty-name)
+// keeps the claim there. The object is ours all the same: the claim is kept
+// in private state, a field holding it is read as empty, and every plan warns
+// until the configuration gives the field a value, which replaces it.
+
+// keptClaimOf is the claim Moka kept in one of the resource's fields, or "".
+func keptClaimOf(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateKeptClaim)
+	var claim string
+	if len(raw) > 0 && json.Unmarshal(raw, &claim) != nil {
+		diags.AddWarning("Unreadable private state", "The record of a create's mark that Moka kept could not be read; it is dropped.")
+		return "", diags
+	}
+	return claim, diags
+}
+
+// setKeptClaim records claim as kept by Moka ("" drops the record).
+func setKeptClaim(ctx context.Context, private privateSetter, claim string) diag.Diagnostics {
+	if claim == "" {
+		return private.SetKey(ctx, privateKeptClaim, nil)
+	}
+	raw, err := json.Marshal(claim)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record the create's mark", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privateKeptClaim, raw)
+}
+
+// keptClaimWarning says, at create and at every plan, that Moka holds the
+// create's mark in a field the configuration leaves empty, and how to end it.
+func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row string) {
+	diags.AddWarning("Moka keeps the create's mark on this "+what,
+		fmt.Sprintf("This Moka did not empty the %s's %s when asked to (it keeps a field sent as \"\" and as null; conformance row %s settles this for an account, and the sandbox plays it with --%s). "+
+			"The %s is this configuration's and works, but Moka shows the create's mark there instead of nothing, and Terraform reads it as empty. "+
+			"Give %s a value in the configuration to replace it.", what, field, row, row, what, attributes))
+}
