@@ -383,19 +383,106 @@ func TestClaims(t *testing.T) {
 		t.Errorf("two claims are equal: %q", a)
 	}
 	for _, c := range []string{a, b} {
-		if n := len([]rune(c)); n > 50 {
-			t.Errorf("claim %q is %d characters, more than a CardName's 50", c, n)
+		if n := len([]rune(c)); n > 40 {
+			t.Errorf("claim %q is %d characters: a Moka that keeps 40 would cut its time", c, n)
 		}
-		if !IsClaim(c) || !IsClaim(" "+c+" ") {
+		if !IsClaim(c) || !IsClaim(" "+c+" ") || !IsClaim(strings.ToUpper(c)) {
 			t.Errorf("IsClaim(%q) = false", c)
 		}
 	}
-	for _, s := range []string{"", "Bonus kartım", "terraform-provider-moka"} {
+	for _, s := range []string{"", "Bonus kartım", "terraform-provider-moka", "0123456789abcdef", "0123456789abcdeg tfmoka", "Kadıköy 0123456789abcdef tfmoka"} {
 		if IsClaim(s) {
 			t.Errorf("IsClaim(%q) = true", s)
 		}
 	}
-	if HoldsClaim(a, "") || HoldsClaim(a, b) || !HoldsClaim(" "+a, a) {
-		t.Error("holdsClaim compares wrongly")
+}
+
+func TestHoldsClaim(t *testing.T) {
+	claim := newClaimAt(time.Date(2026, 12, 7, 10, 26, 44, 0, time.UTC))
+	other := NewClaim()
+	legacy := legacyClaimPrefix + "0123456789abcdef"
+	tests := []struct {
+		name, field, claim string
+		want               bool
+	}{
+		{"whole", claim, claim, true},
+		{"blanks around", "  " + claim + "\n", claim, true},
+		{"upper case", strings.ToUpper(claim), claim, true},
+		{"cut to 20", claim[:20], claim, true},
+		{"cut to the random part", claim[:16], claim, true},
+		{"cut into the random part", claim[:15], claim, false},
+		{"another claim", other, claim, false},
+		{"another claim, cut", other[:20], claim, false},
+		{"empty field", "", claim, false},
+		{"no claim", claim, "", false},
+		{"a person's text", "Atatürk Cd. 12", claim, false},
+		{"legacy claim, whole", strings.ToUpper(legacy), legacy, true},
+		{"legacy claim, cut", legacy[:40], legacy, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := HoldsClaim(tt.field, tt.claim); got != tt.want {
+				t.Errorf("HoldsClaim(%q, %q) = %v, want %v", tt.field, tt.claim, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClaimWritten(t *testing.T) {
+	at := time.Date(2026, 12, 7, 10, 26, 44, 0, time.UTC)
+	claim := newClaimAt(at)
+	tests := []struct {
+		name, field string
+		want        time.Time
+		ok          bool
+		abandoned   bool // at at+5m
+	}{
+		{"whole", claim, at, true, false},
+		{"upper case", strings.ToUpper(claim), at, true, false},
+		{"cut before the time", claim[:23], time.Time{}, false, true},
+		{"not a claim", "Bonus", time.Time{}, false, true},
+		{"legacy claim", legacyClaimPrefix + "0123456789abcdef", time.Time{}, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ClaimWritten(tt.field)
+			if ok != tt.ok || !got.Equal(tt.want) {
+				t.Errorf("ClaimWritten(%q) = %v, %v; want %v, %v", tt.field, got, ok, tt.want, tt.ok)
+			}
+			if a := ClaimAbandoned(tt.field, at.Add(5*time.Minute)); a != tt.abandoned {
+				t.Errorf("ClaimAbandoned 5 minutes after = %v, want %v", a, tt.abandoned)
+			}
+		})
+	}
+	if !ClaimAbandoned(claim, at.Add(ClaimMayBeRunningFor)) {
+		t.Errorf("a claim %v old is not abandoned", ClaimMayBeRunningFor)
+	}
+}
+
+func TestClaimField(t *testing.T) {
+	tests := []struct {
+		name string
+		c    Customer
+		want string
+	}{
+		{"address given", Customer{Address: "Moda Cd.", FirstName: "Ada"}, "Address"},
+		{"no address: first name", Customer{FirstName: "Ada", LastName: "Lovelace"}, "FirstName"},
+		{"last name only", Customer{LastName: "Lovelace", Email: "a@b.co"}, "LastName"},
+		{"no text at all: address, to be emptied", Customer{Email: "a@b.co"}, "Address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := claimField(tt.c).name; got != tt.want {
+				t.Errorf("claimField = %s, want %s", got, tt.want)
+			}
+		})
+	}
+	claim := NewClaim()
+	c := Customer{FirstName: strings.ToUpper(claim), LastName: "Lovelace"}
+	if CustomerClaim(c) != c.FirstName || !customerHolds(c, claim) {
+		t.Errorf("a claim in FirstName is not found: %+v", c)
+	}
+	if got := WithoutClaim(c, claim); got.FirstName != "" || got.LastName != "Lovelace" {
+		t.Errorf("WithoutClaim = %+v", got)
 	}
 }

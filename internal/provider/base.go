@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -92,16 +93,39 @@ func configuredClient(data *providerData, diags interface{ AddError(string, stri
 	return data.client
 }
 
-// untilDone is ctx without Terraform's cancellation (its first Ctrl-C), but
-// with the operation's deadline. A create runs through it: stopped between
-// AddCustomer (or AddCard) and its answer, the create would lose what it made
-// and leave a record to settle; run to its end, it saves what it made, and
-// Terraform waits for that. A second Ctrl-C or a killed terraform ends the
-// provider process itself (main.go watches its parent).
-func untilDone(ctx context.Context) (context.Context, context.CancelFunc) {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(context.WithoutCancel(ctx))
+// stopGrace is how long a create goes on after Terraform's first Ctrl-C.
+const stopGrace = 5 * time.Second
+
+// untilDone is ctx for a create: Terraform's first Ctrl-C (StopProvider)
+// gives it grace more (stopGrace), within the operation's deadline, instead of
+// cutting it off. Stopped between AddCustomer (or AddCard) and its answer, a
+// create would lose what it made and leave a record to settle; an answer on
+// its way arrives within the grace, the finishing write follows, and the
+// object is saved. A call Moka holds longer ends with the grace, and the create
+// leaves a pending record. A killed terraform ends the provider process itself
+// (main.go watches its parent).
+func untilDone(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	var detached context.Context
+	var cancel context.CancelFunc
+	if deadline, ok := ctx.Deadline(); ok {
+		detached, cancel = context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	} else {
+		detached, cancel = context.WithCancel(context.WithoutCancel(ctx))
 	}
-	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	var mu sync.Mutex
+	var afterStop *time.Timer
+	stopWatching := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		afterStop = time.AfterFunc(grace, cancel)
+	})
+	return detached, func() {
+		stopWatching()
+		mu.Lock()
+		if afterStop != nil {
+			afterStop.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
 }

@@ -273,7 +273,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	if client == nil {
 		return
 	}
-	ctx, stopLater := untilDone(ctx)
+	ctx, stopLater := untilDone(ctx, stopGrace)
 	defer stopLater()
 
 	customer := plan.toAPI()
