@@ -56,4 +56,3 @@ func TestUntilDone(t *testing.T) {
 		}
 	})
 }
-
