@@ -119,6 +119,10 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 				tc.sw.Enable(&opts)
 				wantExit = ExitDiffers
 			}
+			if tc.sw != nil && tc.sw.Flag == exRow {
+				// An EX answer comes only by itself: let some calls fail with one.
+				opts.FaultRate, opts.FaultKinds, opts.Seed = 0.2, []sandbox.FaultKind{sandbox.FaultEX}, 11
+			}
 			srv := sandboxWithCustomers(t, opts)
 			before := snapshot(srv)
 
@@ -135,6 +139,10 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 				case tc.sw != nil && row.ID == tc.sw.Flag:
 					if row.Verdict != VerdictDiffers || row.SandboxSwitch != "--"+tc.sw.Flag {
 						t.Errorf("%s: verdict %q switch %q (this Moka: %s), want differs, --%s", row.ID, row.Verdict, row.SandboxSwitch, row.ThisMoka, tc.sw.Flag)
+					}
+				case row.ID == exRow && opts.FaultRate == 0:
+					if row.Verdict != VerdictNotObserved {
+						t.Errorf("%s: verdict %q (this Moka: %s), want not observed: nothing answered EX", row.ID, row.Verdict, row.ThisMoka)
 					}
 				case row.Verdict != VerdictSame:
 					t.Errorf("%s: verdict %q (this Moka: %s; %s), want same", row.ID, row.Verdict, row.ThisMoka, row.Error)
@@ -160,6 +168,9 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		})
 	}
 }
+
+// exRow is the behaviour that only EX answers that come by themselves settle.
+const exRow = "ex-text-in-exception"
 
 // Every sandbox switch is settled by one behaviour of the script, in the
 // switches' order, and each behaviour names a switch.
