@@ -515,10 +515,12 @@ var behaviours = []behaviour{
 		},
 	},
 	{
-		ID:   "ex-text-in-exception",
-		Name: "EX answers carry their text in Exception",
-		Documentation: "ResultMessage [seed]; no call can make Moka answer EX on purpose, so this is settled only by " +
-			"EX answers that come by themselves during the run, and is \"not observed\" (neither same nor differs) without one",
+		// No call can make Moka answer EX on purpose: the row is settled only
+		// by EX answers that come by themselves during the run (exWatch), and
+		// is "not observed", neither same nor differs, without one.
+		ID:            "ex-text-in-exception",
+		Name:          "EX answers carry their text in Exception",
+		Documentation: "ResultMessage [seed]; settled only by an EX that comes by itself",
 		Sandbox:  "text in ResultMessage",
 		Switched: "text in Exception",
 		probe: func(_ context.Context, s *session) (string, error) {
