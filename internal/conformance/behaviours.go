@@ -521,8 +521,8 @@ var behaviours = []behaviour{
 		ID:            "ex-text-in-exception",
 		Name:          "EX answers carry their text in Exception",
 		Documentation: "ResultMessage [seed]; settled only by an EX that comes by itself",
-		Sandbox:  "text in ResultMessage",
-		Switched: "text in Exception",
+		Sandbox:       "text in ResultMessage",
+		Switched:      "text in Exception",
 		probe: func(_ context.Context, s *session) (string, error) {
 			return s.exSeen()
 		},
