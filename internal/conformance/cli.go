@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -85,8 +86,13 @@ sandbox does, what this Moka did, and the verdict. Where this Moka differs, it
 names the sandbox switch that plays this Moka's answer.
 
 It creates only customers whose codes start with a prefix of its own
-(TFCONF-XXXXXXXX-), and removes them and their cards again, also after a
-failure or Ctrl-C; it lists, with ids, whatever it could not remove. It
+(TFCONF-<start time, UTC, YYYYMMDDhhmmss>-XXXXXXXX-), and removes them and
+their cards again, also after a failure or Ctrl-C; it lists, with ids,
+whatever it could not remove. A run killed outright (kill -9) cannot remove
+anything: the next run names such customers of runs that started over 30
+minutes before and removes them with their cards, and never touches a
+customer without the prefix. Calls that fail on the way (network errors,
+timeouts, 5xx, EX) are retried with backoff, as the provider does. It
 refuses Moka's production endpoint unless --allow-production is given.
 
 Credentials and endpoint come from the same settings as the provider: the
@@ -202,25 +208,32 @@ func run(script, cleanup context.Context, args []string, getenv func(string) str
 		fmt.Fprintln(stderr, why)
 		return ExitCouldNot
 	}
+	transport := moka.NewHTTPClient().Transport.(*http.Transport) //nolint:forcetypeassert // NewHTTPClient's transport is an *http.Transport
+	defer transport.CloseIdleConnections()
+	watch := &exWatch{base: transport}
 	newClient := func(retries int) (*moka.Client, error) {
 		return moka.New(moka.Config{
 			BaseURL: o.baseURL, DealerCode: o.dealerCode, Username: o.username, Password: o.password,
-			UserAgent: "terraform-provider-moka-conformance", MaxRetries: retries, RequestTimeout: o.requestTimeout,
+			HTTPClient: &http.Client{Transport: watch},
+			UserAgent:  "terraform-provider-moka-conformance", MaxRetries: retries, RequestTimeout: o.requestTimeout,
+			RetryBaseDelay: retryBaseDelay, RetryMaxDelay: retryMaxDelay,
 		})
 	}
-	// The script makes each call once: a retry after a lost answer would
-	// blur what Moka did with the first attempt. Removal retries.
+	// The script's client makes each attempt once: the session retries
+	// itself (session.callTracked), so that a probe knows when an attempt's
+	// answer was lost and can tell what that attempt did from what Moka
+	// does. Removal retries in the client, as the provider does.
 	scriptClient, err := newClient(-1)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance: %v\n", err)
 		return ExitCouldNot
 	}
-	cleanupClient, err := newClient(moka.DefaultMaxRetries)
+	cleanupClient, err := newClient(scriptRetries)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance: %v\n", err)
 		return ExitCouldNot
 	}
-	rep := execute(script, cleanup, scriptClient, cleanupClient, o.baseURL, newPrefix())
+	rep := execute(script, cleanup, scriptClient, cleanupClient, watch, o.baseURL, newPrefix(time.Now()))
 	if o.json {
 		err = rep.writeJSON(stdout)
 	} else {
@@ -234,16 +247,21 @@ func run(script, cleanup context.Context, args []string, getenv func(string) str
 }
 
 // execute runs the script and the removal and returns the report.
-func execute(script, cleanup context.Context, scriptClient, cleanupClient *moka.Client, endpoint, prefix string) *Report {
+func execute(script, cleanup context.Context, scriptClient, cleanupClient *moka.Client, watch *exWatch, endpoint, prefix string) *Report {
 	start := time.Now()
 	rep := &Report{Endpoint: endpoint, Prefix: prefix}
 	s := newSession(scriptClient, prefix)
+	s.ex = watch
 
 	// One read first: wrong credentials or a wrong endpoint should say so
 	// once, not as every behaviour's failure.
 	if _, err := s.lookup(script, prefix+"00-PROBE"); err != nil {
 		rep.Problem = preflightProblem(err)
+	} else if found, left, err := s.sweepEarlierRuns(script, start); err != nil {
+		rep.Problem = err.Error()
 	} else {
+		rep.EarlierRuns = found
+		rep.LeftBehind = append(rep.LeftBehind, left...)
 		for _, b := range behaviours {
 			if script.Err() != nil {
 				rep.Interrupted = true
@@ -260,7 +278,7 @@ func execute(script, cleanup context.Context, scriptClient, cleanupClient *moka.
 	ctx, cancel := context.WithTimeout(cleanup, cleanupBudget)
 	defer cancel()
 	s.client = cleanupClient
-	rep.LeftBehind = s.cleanup(ctx)
+	rep.LeftBehind = append(rep.LeftBehind, s.cleanup(ctx)...)
 	rep.Created = len(s.codes)
 	rep.Seconds = time.Since(start).Seconds()
 	rep.finish()

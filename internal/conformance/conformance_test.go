@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
@@ -119,6 +121,10 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 				tc.sw.Enable(&opts)
 				wantExit = ExitDiffers
 			}
+			if tc.sw != nil && tc.sw.Flag == exRow {
+				// An EX answer comes only by itself: let some calls fail with one.
+				opts.FaultRate, opts.FaultKinds, opts.Seed = 0.2, []sandbox.FaultKind{sandbox.FaultEX}, 11
+			}
 			srv := sandboxWithCustomers(t, opts)
 			before := snapshot(srv)
 
@@ -135,6 +141,10 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 				case tc.sw != nil && row.ID == tc.sw.Flag:
 					if row.Verdict != VerdictDiffers || row.SandboxSwitch != "--"+tc.sw.Flag {
 						t.Errorf("%s: verdict %q switch %q (this Moka: %s), want differs, --%s", row.ID, row.Verdict, row.SandboxSwitch, row.ThisMoka, tc.sw.Flag)
+					}
+				case row.ID == exRow && opts.FaultRate == 0:
+					if row.Verdict != VerdictNotObserved {
+						t.Errorf("%s: verdict %q (this Moka: %s), want not observed: nothing answered EX", row.ID, row.Verdict, row.ThisMoka)
 					}
 				case row.Verdict != VerdictSame:
 					t.Errorf("%s: verdict %q (this Moka: %s; %s), want same", row.ID, row.Verdict, row.ThisMoka, row.Error)
@@ -160,6 +170,9 @@ func TestConformanceAgainstSandbox(t *testing.T) {
 		})
 	}
 }
+
+// exRow is the behaviour that only EX answers that come by themselves settle.
+const exRow = "ex-text-in-exception"
 
 // Every sandbox switch is settled by one behaviour of the script, in the
 // switches' order, and each behaviour names a switch.
@@ -368,6 +381,141 @@ func TestConformanceHelp(t *testing.T) {
 	for _, want := range []string{"--allow-production", "-json", "MOKA_PASSWORD", "Exit status: 0"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("-h lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// A sandbox that fails a fifth of the calls in every way it can (answers
+// lost after a commit among them): the run retries, settles every row the
+// same as the default sandbox, and removes what it created.
+func TestConformanceUnderFaults(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3, 42} {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			t.Parallel()
+			var faults, lost atomic.Int64
+			srv := sandboxWithCustomers(t, sandbox.Options{FaultRate: 0.2, Seed: seed, TimeoutHang: 300 * time.Millisecond, Logf: func(format string, args ...any) {
+				line := fmt.Sprintf(format, args...)
+				if strings.Contains(line, "fault") {
+					faults.Add(1)
+				}
+				if strings.Contains(line, "Success, then fault lostreply") {
+					lost.Add(1)
+				}
+			}})
+			before := snapshot(srv)
+			code, out, stderr := runAgainst(t, env(srv), "--json", "--request-timeout", "2s")
+			rep := decodeReport(t, out)
+			if code != ExitSame {
+				t.Errorf("exit %d, want %d\n%s%s", code, ExitSame, out, stderr)
+			}
+			for _, row := range rep.Behaviours {
+				if row.Verdict != VerdictSame && !(row.ID == exRow && row.ThisMoka == "text in ResultMessage") {
+					t.Errorf("%s: %s (this Moka: %s; %s)", row.ID, row.Verdict, row.ThisMoka, row.Error)
+				}
+			}
+			if faults.Load() < 10 || lost.Load() == 0 {
+				t.Errorf("%d faults, %d answers lost after a commit: the run met too few to show anything", faults.Load(), lost.Load())
+			}
+			t.Logf("%d faults, %d answers lost after a commit, %d calls", faults.Load(), lost.Load(), srv.Stats().Calls["AddCustomer"])
+			srv.SetFaultRate(0)
+			if after := snapshot(srv); !after.equal(before) {
+				t.Errorf("the account changed:\nbefore %+v\nafter  %+v", before, after)
+			}
+		})
+	}
+}
+
+// A run killed outright (kill -9) leaves its customers; the next run names
+// them, removes them with their cards, and touches nothing else: not a
+// customer without the prefix, not one of a run that may still be going.
+func TestConformanceRemovesKilledRunsCustomers(t *testing.T) {
+	srv := sandboxWithCustomers(t, sandbox.Options{})
+	old := time.Now().Add(-2 * time.Hour).UTC().Format("20060102150405")
+	young := time.Now().Add(-time.Minute).UTC().Format("20060102150405")
+	killed := []string{
+		"TFCONF-" + old + "-0A1B2C3D-01-CASE",
+		"TFCONF-" + old + "-0A1B2C3D-02-CARDS",
+		"TFCONF-9F8E7D6C-03-UNSET", // the older prefix, without a start time
+	}
+	kept := []string{
+		"TFCONF-" + young + "-11112222-01-CASE", // a run that may still be going
+		"tfconf-" + old + "-0a1b2c3d-04-lower",  // not the prefix: case counts
+		"TFCONFX-" + old + "-0A1B2C3D-05",
+		"MY-TFCONF-" + old + "-0A1B2C3D-06",
+		"CUSTOMER-7",
+	}
+	for _, code := range append(append([]string(nil), killed...), kept...) {
+		c, err := srv.PutCustomer(sandbox.Customer{CustomerCode: code, FirstName: "Left"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.AddCardDirect(c.DealerCustomerID, "Left Over", testCard, "12", "2030", "left"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wantCodes []string
+	for _, c := range srv.Customers() {
+		if !slices.Contains(killed, c.CustomerCode) {
+			wantCodes = append(wantCodes, c.CustomerCode)
+		}
+	}
+
+	code, out, stderr := runAgainst(t, env(srv))
+	if code != ExitSame {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	for _, k := range killed {
+		if !strings.Contains(out, "- customer "+k+" (DealerCustomerId ") || !strings.Contains(out, k+" (DealerCustomerId") {
+			t.Errorf("the output does not name %s:\n%s", k, out)
+		}
+	}
+	if !strings.Contains(out, "of an earlier run: removed, with its cards") || !strings.Contains(out, "may still be going: left alone") {
+		t.Errorf("the output does not say what it did:\n%s", out)
+	}
+	var gotCodes []string
+	for _, c := range srv.Customers() {
+		gotCodes = append(gotCodes, c.CustomerCode)
+	}
+	if !slices.Equal(gotCodes, wantCodes) {
+		t.Errorf("customers %v, want %v", gotCodes, wantCodes)
+	}
+	// Every remaining customer still has its card; the removed ones' went.
+	if n := len(srv.Cards()); n != len(wantCodes) {
+		t.Errorf("%d cards, want %d (one per remaining customer)", n, len(wantCodes))
+	}
+
+	// As JSON, the same list.
+	_, out, _ = runAgainst(t, env(srv), "--json")
+	rep := decodeReport(t, out)
+	if len(rep.EarlierRuns) != 1 || rep.EarlierRuns[0].CustomerCode != kept[0] {
+		t.Errorf("second run's earlier_runs %+v, want only the young run's customer", rep.EarlierRuns)
+	}
+}
+
+// The start time is in the prefix, and codes parse back to their run.
+func TestRunOf(t *testing.T) {
+	start := time.Date(2026, 12, 7, 10, 26, 44, 0, time.UTC)
+	p := newPrefix(start)
+	if !strings.HasPrefix(p, "TFCONF-20261207102644-") || len(p) != len("TFCONF-20261207102644-XXXXXXXX-") {
+		t.Fatalf("prefix %q", p)
+	}
+	for _, tc := range []struct {
+		code   string
+		prefix string
+		ok     bool
+	}{
+		{p + "01-CASE", p, true},
+		{"TFCONF-0A1B2C3D-01-CASE", "TFCONF-0A1B2C3D-", true},
+		{"tfconf-0a1b2c3d-01", "", false},
+		{"TFCONF-", "", false},
+		{"PRE-1", "", false},
+	} {
+		prefix, started, ok := runOf(tc.code)
+		if prefix != tc.prefix || ok != tc.ok {
+			t.Errorf("runOf(%q) = %q, %v, want %q, %v", tc.code, prefix, ok, tc.prefix, tc.ok)
+		}
+		if tc.code == p+"01-CASE" && !started.Equal(start) {
+			t.Errorf("started %v", started)
 		}
 	}
 }

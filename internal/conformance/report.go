@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,16 +14,22 @@ const (
 	VerdictSame       = "same"
 	VerdictDiffers    = "differs"
 	VerdictNotSettled = "not settled"
+	// VerdictNotObserved: the run had no occasion to see the behaviour (an
+	// EX answer cannot be provoked); it neither passes nor fails the run.
+	VerdictNotObserved = "not observed"
 )
 
 // Report is what a run found; --json prints it as it is.
 type Report struct {
-	Endpoint    string     `json:"endpoint"`
-	Prefix      string     `json:"customer_code_prefix"`
-	Problem     string     `json:"problem,omitempty"` // why the script could not start
-	Interrupted bool       `json:"interrupted"`
-	Behaviours  []Row      `json:"behaviours"`
-	Created     int        `json:"customers_created"`
+	Endpoint    string `json:"endpoint"`
+	Prefix      string `json:"customer_code_prefix"`
+	Problem     string `json:"problem,omitempty"` // why the script could not start
+	Interrupted bool   `json:"interrupted"`
+	Behaviours  []Row  `json:"behaviours"`
+	Created     int    `json:"customers_created"`
+	// EarlierRuns are customers of earlier runs (killed before their
+	// removal) that this run found, and what it did with each.
+	EarlierRuns []Leftover `json:"earlier_runs"`
 	LeftBehind  []Leftover `json:"left_behind"`
 	Seconds     float64    `json:"seconds"`
 	ExitCode    int        `json:"exit_code"`
@@ -45,6 +52,8 @@ type Row struct {
 func (r *Report) add(b behaviour, observed string, err error) {
 	row := Row{ID: b.ID, Behaviour: b.Name, Documentation: b.Documentation, DefaultSandbox: b.Sandbox, ThisMoka: observed}
 	switch {
+	case errors.Is(err, errNotObserved):
+		row.Verdict, row.ThisMoka = VerdictNotObserved, "not observed"
 	case err != nil:
 		row.Verdict, row.Error, row.ThisMoka = VerdictNotSettled, err.Error(), "?"
 	case observed == b.Sandbox:
@@ -63,6 +72,9 @@ func (r *Report) add(b behaviour, observed string, err error) {
 func (r *Report) finish() {
 	if r.LeftBehind == nil {
 		r.LeftBehind = []Leftover{}
+	}
+	if r.EarlierRuns == nil {
+		r.EarlierRuns = []Leftover{}
 	}
 	r.ExitCode = ExitSame
 	for _, row := range r.Behaviours {
@@ -104,13 +116,21 @@ func (r *Report) writeText(w io.Writer) error {
 			return err
 		}
 	}
-	var differs, unsettled []Row
+	if len(r.EarlierRuns) > 0 {
+		fmt.Fprintf(&b, "\nCustomers of earlier runs (killed before they removed them):\n")
+		for _, l := range r.EarlierRuns {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
+	var differs, unsettled, unobserved []Row
 	for _, row := range r.Behaviours {
 		switch row.Verdict {
 		case VerdictDiffers:
 			differs = append(differs, row)
 		case VerdictNotSettled:
 			unsettled = append(unsettled, row)
+		case VerdictNotObserved:
+			unobserved = append(unobserved, row)
 		}
 	}
 	if len(differs) > 0 {
@@ -130,6 +150,12 @@ func (r *Report) writeText(w io.Writer) error {
 			fmt.Fprintf(&b, "- %s: %s\n", row.Behaviour, row.Error)
 		}
 	}
+	if len(unobserved) > 0 {
+		fmt.Fprintf(&b, "\nNot observed (neither same nor different; the run had no occasion to see it):\n")
+		for _, row := range unobserved {
+			fmt.Fprintf(&b, "- %s: %s\n", row.Behaviour, row.Documentation)
+		}
+	}
 	if r.Interrupted {
 		fmt.Fprintf(&b, "\nInterrupted before the script's end.\n")
 	}
@@ -147,8 +173,8 @@ func (r *Report) writeText(w io.Writer) error {
 			same++
 		}
 	}
-	fmt.Fprintf(&b, "%d behaviours: %d same, %d differ, %d not settled; %.1fs; exit %d\n",
-		len(r.Behaviours), same, len(differs), len(unsettled), r.Seconds, r.ExitCode)
+	fmt.Fprintf(&b, "%d behaviours: %d same, %d differ, %d not settled, %d not observed; %.1fs; exit %d\n",
+		len(r.Behaviours), same, len(differs), len(unsettled), len(unobserved), r.Seconds, r.ExitCode)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -13,9 +13,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
@@ -25,6 +30,14 @@ import (
 type session struct {
 	client *moka.Client
 	prefix string
+	// retries is how often a call that failed in a way worth retrying is
+	// tried again (see retryable).
+	retries int
+
+	// cache holds what a probe shared by several behaviours found.
+	cache map[string]any
+	// ex watches the answers for EX (nil: not watched).
+	ex *exWatch
 
 	mu        sync.Mutex
 	codes     []string // every CustomerCode an AddCustomer was sent for, in order
@@ -34,17 +47,43 @@ type session struct {
 	customerN int
 }
 
-// newPrefix is the run's own code prefix: upper-case letters (so that a
-// lower-case spelling differs), and random hex so that two runs, or a run and
-// real customers, never share a code.
-func newPrefix() string {
+// codePrefix starts the code of every customer the command creates.
+const codePrefix = "TFCONF-"
+
+// newPrefix is the run's own code prefix: its start time (UTC), so that a
+// later run can tell an earlier run's leftovers, upper-case letters (so that
+// a lower-case spelling differs), and random hex so that two runs, or a run
+// and real customers, never share a code: TFCONF-YYYYMMDDhhmmss-XXXXXXXX-.
+func newPrefix(start time.Time) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return "TFCONF-" + strings.ToUpper(hex.EncodeToString(b[:])) + "-"
+	return codePrefix + start.UTC().Format("20060102150405") + "-" + strings.ToUpper(hex.EncodeToString(b[:])) + "-"
+}
+
+var (
+	timedPrefix  = regexp.MustCompile(`^TFCONF-([0-9]{14})-[0-9A-F]{8}-`)
+	legacyPrefix = regexp.MustCompile(`^TFCONF-[0-9A-F]{8}-`)
+)
+
+// runOf parses the prefix of a code the command made: the run's prefix and
+// its start time (zero for the older form without one). ok is false for a
+// code no run of the command made.
+func runOf(code string) (prefix string, started time.Time, ok bool) {
+	if m := timedPrefix.FindStringSubmatch(code); m != nil {
+		t, err := time.Parse("20060102150405", m[1])
+		if err != nil {
+			return "", time.Time{}, false
+		}
+		return m[0], t, true
+	}
+	if m := legacyPrefix.FindString(code); m != "" {
+		return m, time.Time{}, true
+	}
+	return "", time.Time{}, false
 }
 
 func newSession(client *moka.Client, prefix string) *session {
-	return &session{client: client, prefix: prefix, codeSet: map[string]bool{}, tokenSet: map[string]bool{}}
+	return &session{client: client, prefix: prefix, retries: scriptRetries, cache: map[string]any{}, codeSet: map[string]bool{}, tokenSet: map[string]bool{}}
 }
 
 // newCode is a fresh CustomerCode of this run, with a hint of what it is for.
@@ -77,13 +116,87 @@ func (s *session) trackToken(token string) {
 	}
 }
 
+// scriptRetries is how often the script tries a call again, as the provider
+// does: with 20% of calls failing, nine attempts all fail about once in two
+// million calls.
+const scriptRetries = 8
+
+// Backoff between attempts: full jitter up to a ceiling that doubles from
+// retryBaseDelay to retryMaxDelay. Variables, so that tests can shorten them.
+var (
+	retryBaseDelay = 250 * time.Millisecond
+	retryMaxDelay  = 10 * time.Second
+)
+
 // call is one operation through the client; the answer's Data as sent.
 func (s *session) call(ctx context.Context, op string, req map[string]any, secrets ...string) (json.RawMessage, error) {
-	return s.client.Call(ctx, op, req, secrets...)
+	data, _, err := s.callTracked(ctx, op, req, secrets...)
+	return data, err
+}
+
+// callTracked is call, retried like the provider retries (network errors,
+// timeouts, 5xx, EX), and says whether an attempt may have reached Moka
+// without its answer reaching us: then a write may have happened although a
+// later attempt failed (an AddCustomer retried after a lost answer meets its
+// own customer as CustomerCodeAlreadyUsing). Each probe decides what that
+// means for what it settles.
+func (s *session) callTracked(ctx context.Context, op string, req map[string]any, secrets ...string) (json.RawMessage, bool, error) {
+	uncertain := false
+	for attempt := 0; ; attempt++ {
+		var body any
+		if req != nil {
+			body = req
+		}
+		data, err := s.client.Call(ctx, op, body, secrets...)
+		if err == nil {
+			return data, uncertain, nil
+		}
+		again, unsure := retryable(err)
+		uncertain = uncertain || unsure
+		if !again || attempt >= s.retries || ctx.Err() != nil {
+			return nil, uncertain, err
+		}
+		ceiling := min(retryBaseDelay<<min(attempt, 20), retryMaxDelay)
+		t := time.NewTimer(ceiling/2 + mrand.N(ceiling/2+1))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, uncertain, err
+		case <-t.C:
+		}
+	}
+}
+
+// retryable classifies a failed attempt as internal/moka's client does:
+// whether to try again, and whether the server may have acted on it.
+func retryable(err error) (again, uncertain bool) {
+	var apiErr *moka.APIError
+	if errors.As(err, &apiErr) {
+		ex := apiErr.ResultCode == moka.ResultCodeEX
+		return ex, ex
+	}
+	var te *moka.TransportError
+	if errors.As(err, &te) {
+		if errors.Is(te.Err, context.Canceled) {
+			return false, true
+		}
+		var dnsErr *net.DNSError
+		var opErr *net.OpError
+		if errors.As(te.Err, &dnsErr) || (errors.As(te.Err, &opErr) && opErr.Op == "dial") {
+			return true, false
+		}
+		if te.HTTPStatus >= 400 && te.HTTPStatus < 500 && te.HTTPStatus != http.StatusTooManyRequests && te.HTTPStatus != http.StatusRequestTimeout {
+			return false, false
+		}
+		return true, true
+	}
+	return false, false
 }
 
 // addCustomer registers a customer of this run. The code is tracked before
-// the call: an answer that is lost may still have registered it.
+// the call: an answer that is lost may still have registered it. A retry
+// that meets the code taken after such a loss has met this run's own
+// customer (no one else has its code): it is read back.
 func (s *session) addCustomer(ctx context.Context, what string, fields map[string]any) (code string, id int64, err error) {
 	code = s.newCode(what)
 	req := map[string]any{"CustomerCode": code}
@@ -91,7 +204,10 @@ func (s *session) addCustomer(ctx context.Context, what string, fields map[strin
 		req[k] = v
 	}
 	s.trackCode(code)
-	data, err := s.call(ctx, "AddCustomer", req)
+	data, uncertain, err := s.callTracked(ctx, "AddCustomer", req)
+	if err != nil && uncertain && moka.Reason(err) == moka.ReasonCustomerCodeAlreadyUsing {
+		data, err = s.call(ctx, "GetCustomer", map[string]any{"CustomerCode": code})
+	}
 	if err != nil {
 		return code, 0, fmt.Errorf("AddCustomer %s: %w", code, err)
 	}
@@ -101,19 +217,44 @@ func (s *session) addCustomer(ctx context.Context, what string, fields map[strin
 
 // addCard stores a card for the customer with code and tracks every token the
 // answer shows; it returns them.
+// A retry refused after an attempt whose answer was lost (a Moka that
+// refuses the same card twice) looks for the card that attempt stored: the
+// customer's card with this name (in any case) and these last four digits.
 func (s *session) addCard(ctx context.Context, code, number, month, year, name string) ([]string, error) {
-	data, err := s.call(ctx, "AddCard", map[string]any{
+	_, tokens, err := s.addCardData(ctx, code, number, month, year, name)
+	return tokens, err
+}
+
+// addCardData is addCard that also returns the answer's Data (nil when the
+// card was found by a read after a lost answer).
+func (s *session) addCardData(ctx context.Context, code, number, month, year, name string) (json.RawMessage, []string, error) {
+	data, uncertain, err := s.callTracked(ctx, "AddCard", map[string]any{
 		"CustomerCode": code, "CardHolderFullName": "Conformance Check", "CardNumber": number,
 		"ExpMonth": month, "ExpYear": year, "CardName": name,
 	}, number)
+	if err != nil && uncertain && moka.Reason(err) == moka.ReasonInvalidRequest {
+		if list, lerr := s.call(ctx, "GetCardList", map[string]any{"CustomerCode": code}); lerr == nil {
+			var v struct {
+				CardList []map[string]json.RawMessage `json:"CardList"`
+			}
+			if json.Unmarshal(list, &v) == nil {
+				for _, c := range v.CardList {
+					if strings.EqualFold(text(c["CardName"]), name) && text(c["CardNumberLastFour"]) == number[len(number)-4:] {
+						s.trackToken(text(c["CardToken"]))
+						return nil, []string{text(c["CardToken"])}, nil
+					}
+				}
+			}
+		}
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tokens, err := cardTokens(data)
 	for _, tok := range tokens {
 		s.trackToken(tok)
 	}
-	return tokens, err
+	return data, tokens, err
 }
 
 // Leftover is something the run created and could not remove.
@@ -193,6 +334,80 @@ func (s *session) cleanup(ctx context.Context) []Leftover {
 	}
 	sort.SliceStable(left, func(i, j int) bool { return left[i].Kind > left[j].Kind }) // customers, then cards
 	return left
+}
+
+// staleAfter is how long after its start a run is surely over (its script
+// and its removal take minutes): a customer of a run that started longer ago
+// is a leftover of a run killed before its removal. A younger run's customers
+// are left alone, since that run may still be going.
+const staleAfter = 30 * time.Minute
+
+// sweepEarlierRuns lists the account's customers and removes those of
+// earlier runs of this command (codes with the command's prefix and a start
+// time over staleAfter ago, or the older prefix without one), with their
+// cards, and never another customer. It returns what it found; what it could
+// not remove is also returned as left behind.
+func (s *session) sweepEarlierRuns(ctx context.Context, now time.Time) (found, left []Leftover, err error) {
+	data, err := s.call(ctx, "GetCustomerList", nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing the customers to look for earlier runs' leftovers: %w", err)
+	}
+	var v struct {
+		DealerCustomerList []map[string]json.RawMessage `json:"DealerCustomerList"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, nil, fmt.Errorf("the GetCustomerList answer is not a list of customers: %s", shortJSON(data))
+	}
+	for _, c := range v.DealerCustomerList {
+		code := text(c["CustomerCode"])
+		prefix, started, ok := runOf(code)
+		if !ok || prefix == s.prefix {
+			continue
+		}
+		id, _ := customerIDOf(c)
+		l := Leftover{Kind: "customer", CustomerCode: code, DealerCustomerID: id}
+		if !started.IsZero() && now.Sub(started) < staleAfter {
+			l.Why = fmt.Sprintf("of a run that started %s ago and may still be going: left alone", now.Sub(started).Round(time.Second))
+			found = append(found, l)
+			continue
+		}
+		if err := s.removeWithCards(ctx, id, code); err != nil {
+			l.Why = "of an earlier run; could not remove it: " + err.Error()
+			left = append(left, l)
+		} else {
+			l.Why = "of an earlier run: removed, with its cards"
+		}
+		found = append(found, l)
+	}
+	return found, left, nil
+}
+
+// removeWithCards removes a customer's cards, then the customer (a Moka may
+// keep cards when their customer goes), and checks that it is gone.
+func (s *session) removeWithCards(ctx context.Context, id int64, code string) error {
+	ref := map[string]any{"DealerCustomerId": id, "CustomerCode": code}
+	list, err := s.call(ctx, "GetCardList", ref)
+	if err != nil && !moka.IsNotFound(err) {
+		return err
+	}
+	if err == nil {
+		tokens, err := cardTokens(list)
+		if err != nil {
+			return err
+		}
+		for _, tok := range tokens {
+			if _, err := s.call(ctx, "RemoveCard", map[string]any{"CardToken": tok}); err != nil && !moka.IsNotFound(err) {
+				return err
+			}
+		}
+	}
+	if _, err := s.call(ctx, "RemoveCustomer", ref); err != nil && !moka.IsNotFound(err) {
+		return err
+	}
+	if _, err := s.call(ctx, "GetCustomer", ref); !moka.IsNotFound(err) {
+		return errors.New(stillThere(err))
+	}
+	return nil
 }
 
 func stillThere(err error) string {

@@ -71,10 +71,16 @@ func resultCode(prefix string, r result) string {
 	return prefix + "." + r.reason
 }
 
-func marshalEnvelope(prefix string, r result) []byte {
+// marshalEnvelope encodes r's envelope; exInException puts an EX answer's
+// text into Exception instead of ResultMessage (Options.EXTextInException).
+func marshalEnvelope(prefix string, r result, exInException bool) []byte {
 	env := envelope{ResultCode: resultCode(prefix, r), ResultMessage: r.msg}
 	if !r.failed() {
 		env.Data = r.data
+	}
+	if r.reason == codeEX && exInException {
+		msg := r.msg
+		env.ResultMessage, env.Exception = "", &msg
 	}
 	return marshalJSON(env)
 }

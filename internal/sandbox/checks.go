@@ -123,7 +123,7 @@ func (s *Server) checkCard(holder, number, month, year, name lenientString) (car
 			return cardInput{}, &r
 		}
 	}
-	in := cardInput{holder: holder.V, number: number.V, month: month.V, year: year.V, name: name.V}
+	in := cardInput{holder: s.stored("CardHolderFullName", holder.V), number: number.V, month: month.V, year: year.V, name: s.stored("CardName", name.V)}
 	if r := s.checkCardValues(in); r != nil {
 		return cardInput{}, r
 	}

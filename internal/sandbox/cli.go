@@ -39,7 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		dataFile    = fs.String("data", "", "JSON `file` that keeps the state across restarts, rewritten atomically after every write (default: memory only)")
 		latency     = fs.Duration("latency", 0, "delay added before each answer, e.g. 100ms (default 0: none)")
 		faultRate   = fs.Float64("fault-rate", 0, "share of calls (0..1) that fail in one of --fault-kinds (default 0: none)")
-		faultKinds  = fs.String("fault-kinds", joinKinds(AllFaultKinds), "comma-separated `kinds` of failure: html503 (HTTP 503 with an HTML page), reset (connection reset), timeout (held for --timeout-hang, then dropped), ex (ResultCode EX), lostreply (commits, then the answer is lost)")
+		faultKinds  = fs.String("fault-kinds", joinKinds(AllFaultKinds), "comma-separated `kinds` of failure: html503 (HTTP 503 with an HTML page), reset (connection reset), timeout (held for --timeout-hang, then dropped), ex (ResultCode EX), lostreply (commits, then the answer is lost), latecommit (held for --timeout-hang whatever the client does, then commits and drops; not in the default list nor in \"all\")")
 		seed        = fs.Int64("seed", 0, "seed of the fault generator (default 0: from the clock)")
 		timeoutHang = fs.Duration("timeout-hang", defaultTimeoutHang, "how long a timeout fault holds a request")
 		quiet       = fs.Bool("quiet", false, "do not log each call on stderr (default: one line per call, never its content)")
@@ -188,7 +188,7 @@ func parseKinds(list string) ([]FaultKind, error) {
 		}
 		k := FaultKind(part)
 		if !validFaultKind(k) {
-			return nil, fmt.Errorf("unknown kind %q (known: %s)", part, joinKinds(AllFaultKinds))
+			return nil, fmt.Errorf("unknown kind %q (known: %s)", part, joinKinds(KnownFaultKinds))
 		}
 		kinds = append(kinds, k)
 	}

@@ -4,7 +4,9 @@
 // in Turkish, whose samples are in testdata/). It keeps customers and cards in memory
 // (and optionally in a JSON file), checks the CheckKey, the documented limits
 // and result codes, answers the seed samples as the seeds show, and can
-// inject the faults real networks and servers have.
+// inject the faults real networks and servers have (faults.go; the latecommit
+// fault, a write landing after the client gave up, is chosen only by name,
+// and a hold that Close ends commits nothing).
 //
 // It shares no code with the API client on purpose: a test of the client
 // against the sandbox is a contract test.
@@ -47,8 +49,9 @@
 //     change a CustomerCode.
 //   - CustomerCode compares exactly (case and spaces count)
 //     [--codes-ignore-case].
-//   - UpdateCustomer keeps a field that is missing or null, and sets one that
-//     is present, even "" [--update-clears-omitted]. A removed customer's code
+//   - UpdateCustomer keeps a field that is missing [--update-clears-omitted]
+//     or null [--update-clears-null], and sets one that is present, even ""
+//     (Gender 0 or "" clears it too) [--update-keeps-empty]. A removed customer's code
 //     can be registered again [--forbid-code-reuse]; its cards go with it
 //     [--keep-cards-on-remove-customer].
 //   - Answers show every documented field, and only those, in the seeds'
@@ -77,7 +80,18 @@
 //     [--refuse-duplicate-card]. AddCard answers with the new card only
 //     [--add-card-answers-all-cards]. BankName comes from the BIN: 512754 "Akbank",
 //     979206 "Troy Test Bank", any other "TEST BANK".
-//   - UpdateCard without CardName (or with null) sets an empty name.
+//   - UpdateCard without CardName (or with null, "" or blanks) sets an empty
+//     name [--update-card-refuses-empty-name].
+//   - Text is stored as sent, whole (within the limits) and in its case
+//     [--truncate-text: FirstName, LastName, Address, CardName cut to 40
+//     characters; --upper-case-text: those and CardHolderFullName in upper
+//     case].
+//   - List answers (GetCardList, GetCustomerList) show every field
+//     [--lists-omit-fields].
+//   - BirthDate is answered as it is stored and sent, YYYYMMDD
+//     [--birth-date-dotted, --birth-date-dotnet]; input is YYYYMMDD either way.
+//   - An EX answer has its text in ResultMessage and Exception null
+//     [--ex-text-in-exception].
 //   - A customer's CardList is in the order the cards were added;
 //     GetCustomerList is in DealerCustomerId order; ids start at 1033.
 //   - Paths match case-insensitively, with or without a trailing slash. An

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -58,6 +59,11 @@ func TestFaultKinds(t *testing.T) {
 		{FaultLostReply, true, func(t *testing.T, _ *http.Response, _ []byte, err error, _ time.Duration) {
 			if err == nil || errors.Is(err, syscall.ECONNRESET) {
 				t.Errorf("error %v, want a closed connection", err)
+			}
+		}},
+		{FaultLateCommit, true, func(t *testing.T, _ *http.Response, _ []byte, err error, took time.Duration) {
+			if err == nil || took < 300*time.Millisecond {
+				t.Errorf("error %v after %v, want an error after the 300ms hang", err, took)
 			}
 		}},
 	}
@@ -132,6 +138,7 @@ func TestTimeoutEndsWithRequestContext(t *testing.T) {
 func TestCloseEndsHeldRequests(t *testing.T) {
 	for _, o := range []Options{
 		{FaultRate: 1, FaultKinds: []FaultKind{FaultTimeout}, TimeoutHang: time.Minute},
+		{FaultRate: 1, FaultKinds: []FaultKind{FaultLateCommit}, TimeoutHang: time.Minute},
 		{Latency: time.Minute},
 	} {
 		h := newHarness(t, o)
@@ -155,6 +162,62 @@ func TestCloseEndsHeldRequests(t *testing.T) {
 			t.Errorf("%+v: held request got an answer", o)
 		}
 	}
+}
+
+// A late commit outlives the client that gave up on it: the call fails on
+// the client's side, and the write lands later. Closed first, the server
+// ends the hold without committing.
+func TestFaultLateCommit(t *testing.T) {
+	t.Run("commits after the client gave up", func(t *testing.T) {
+		h := newHarness(t, Options{FaultRate: 1, FaultKinds: []FaultKind{FaultLateCommit}, TimeoutHang: 400 * time.Millisecond})
+		noKeepAlive(h)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		r, _ := http.NewRequestWithContext(ctx, "POST", h.url+"/DealerCustomer/AddCustomer", bytes.NewReader(body(map[string]any{"CustomerCode": "late"})))
+		if resp, err := h.client.Do(r); err == nil {
+			_ = resp.Body.Close()
+			t.Fatal("the held call was answered")
+		}
+		if n := len(h.s.Customers()); n != 0 {
+			t.Fatalf("committed before the hold ended")
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for len(h.s.Customers()) == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if cs := h.s.Customers(); len(cs) != 1 || cs[0].CustomerCode != "late" {
+			t.Errorf("customers %+v, want the late one", cs)
+		}
+	})
+	t.Run("close ends the hold without committing", func(t *testing.T) {
+		h := newHarness(t, Options{FaultRate: 1, FaultKinds: []FaultKind{FaultLateCommit}, TimeoutHang: time.Minute})
+		noKeepAlive(h)
+		errc := make(chan error, 1)
+		go func() {
+			_, _, err := h.post("AddCustomer", body(map[string]any{"CustomerCode": "never"}))
+			errc <- err
+		}()
+		for h.s.Stats().Calls["AddCustomer"] == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if err := h.s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errc; err == nil {
+			t.Error("the held call was answered")
+		}
+		if n := len(h.s.Customers()); n != 0 {
+			t.Errorf("%d customers: a hold ended by Close committed", n)
+		}
+	})
+	t.Run("not among the default kinds", func(t *testing.T) {
+		if slices.Contains(AllFaultKinds, FaultLateCommit) || !slices.Contains(KnownFaultKinds, FaultLateCommit) {
+			t.Errorf("AllFaultKinds %v, KnownFaultKinds %v", AllFaultKinds, KnownFaultKinds)
+		}
+		if k, err := parseKinds("latecommit"); err != nil || len(k) != 1 || k[0] != FaultLateCommit {
+			t.Errorf("parseKinds(latecommit) = %v, %v", k, err)
+		}
+	})
 }
 
 func TestLatency(t *testing.T) {

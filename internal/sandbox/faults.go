@@ -32,13 +32,26 @@ const (
 	// FaultLostReply: the operation commits, then the connection is closed
 	// without an answer.
 	FaultLostReply FaultKind = "lostreply"
+	// FaultLateCommit: the request is held for TimeoutHang whatever its
+	// context does (the client has given up by then), then the operation
+	// commits and the connection is closed without an answer: a write that
+	// lands after the client's request timeout. When the server closes
+	// first, the held request ends there without committing.
+	FaultLateCommit FaultKind = "latecommit"
 )
 
-// AllFaultKinds lists every FaultKind.
+// AllFaultKinds lists the fault kinds a server plays when Options.FaultKinds
+// is nil, and that --fault-kinds all names. FaultLateCommit is not among
+// them: a write landing after its client moved on can undo the client's
+// later writes, which tests that run under every kind do not expect; it is
+// chosen by name (--fault-kinds latecommit, Options.FaultKinds).
 var AllFaultKinds = []FaultKind{FaultHTML503, FaultReset, FaultTimeout, FaultEX, FaultLostReply}
 
+// KnownFaultKinds lists every FaultKind.
+var KnownFaultKinds = []FaultKind{FaultHTML503, FaultReset, FaultTimeout, FaultEX, FaultLostReply, FaultLateCommit}
+
 func validFaultKind(k FaultKind) bool {
-	for _, a := range AllFaultKinds {
+	for _, a := range KnownFaultKinds {
 		if k == a {
 			return true
 		}
@@ -87,7 +100,7 @@ func (s *Server) SetFaultRate(rate float64) {
 }
 
 // serveFault answers op's call the way kind fails. handle runs the operation;
-// only FaultLostReply runs it, since it is the one fault that commits. kind is
+// only FaultLostReply and FaultLateCommit run it, the faults that commit. kind is
 // one of the kinds New accepted.
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, op string, kind FaultKind, handle func() result) {
 	switch kind {
@@ -98,7 +111,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, op string, k
 		_, _ = io.WriteString(w, html503)
 	case FaultEX:
 		s.logf("sandbox: %s -> fault %s", op, kind)
-		writeEnvelope(w, s.codePrefix(op), result{reason: codeEX, msg: "An unexpected error has occurred (sandbox fault injection)"})
+		s.writeEnvelope(w, op, result{reason: codeEX, msg: "An unexpected error has occurred (sandbox fault injection)"})
 	case FaultReset:
 		s.logf("sandbox: %s -> fault %s", op, kind)
 		s.drop(w, true)
@@ -109,6 +122,18 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, op string, k
 	case FaultLostReply:
 		res := handle()
 		s.logf("sandbox: %s -> %s, then fault %s", op, resultCode(s.codePrefix(op), res), kind)
+		s.drop(w, false)
+	case FaultLateCommit:
+		s.logf("sandbox: %s -> fault %s (holding %v)", op, kind, s.opts.TimeoutHang)
+		// Not the request's context: the point is to commit after the client
+		// has given up. Close ends the hold, and then nothing is committed.
+		if !s.wait(context.Background(), s.opts.TimeoutHang) {
+			s.logf("sandbox: %s -> closed while holding a late commit; not committed", op)
+			s.drop(w, false)
+			return
+		}
+		res := handle()
+		s.logf("sandbox: %s -> %s, committed late (fault %s)", op, resultCode(s.codePrefix(op), res), kind)
 		s.drop(w, false)
 	}
 }

@@ -93,13 +93,13 @@ func (s *Server) serveOp(w http.ResponseWriter, r *http.Request, op string) {
 	}
 	res := handle()
 	s.logf("sandbox: %s -> %s", op, resultCode(s.codePrefix(op), res))
-	writeEnvelope(w, s.codePrefix(op), res)
+	s.writeEnvelope(w, op, res)
 }
 
-func writeEnvelope(w http.ResponseWriter, prefix string, r result) {
+func (s *Server) writeEnvelope(w http.ResponseWriter, op string, r result) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(marshalEnvelope(prefix, r))
+	_, _ = w.Write(marshalEnvelope(s.codePrefix(op), r, s.opts.EXTextInException))
 }
 
 // codePrefix is the result-code prefix of op's failures on this server.

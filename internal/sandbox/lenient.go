@@ -22,6 +22,7 @@ import (
 // and remembers whether it was present (not missing, not null).
 type lenientString struct {
 	Present bool   // the key was there with a non-null value
+	Null    bool   // the key was there with null
 	V       string // the value ("" when absent)
 	Err     string // non-empty: the value had a type no string can come from
 }
@@ -30,6 +31,7 @@ func (s *lenientString) UnmarshalJSON(b []byte) error {
 	*s = lenientString{}
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
+		s.Null = string(b) == "null"
 		return nil
 	}
 	switch c := b[0]; {
@@ -57,6 +59,7 @@ func (s *lenientString) UnmarshalJSON(b []byte) error {
 // null, a missing key and "" all leave it without a value.
 type lenientInt struct {
 	Present bool  // the key was there with a non-null value ("" counts as present, value 0)
+	Null    bool  // the key was there with null
 	V       int64 // the value (0 when absent or "")
 	Err     string
 }
@@ -69,6 +72,7 @@ func (i *lenientInt) UnmarshalJSON(b []byte) error {
 	*i = lenientInt{}
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
+		i.Null = string(b) == "null"
 		return nil
 	}
 	text := string(b)

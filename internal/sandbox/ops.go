@@ -110,18 +110,41 @@ func (s *Server) codeTaken(st *state, code string) bool {
 	return s.opts.ForbidCodeReuse && st.codeRemoved(code)
 }
 
-func newCustomer(q *dcRequest) Customer {
+func (s *Server) newCustomer(q *dcRequest) Customer {
 	return Customer{
 		CustomerCode: q.CustomerCode.V,
 		Password:     q.Password.V,
-		FirstName:    q.FirstName.V,
-		LastName:     q.LastName.V,
+		FirstName:    s.stored("FirstName", q.FirstName.V),
+		LastName:     s.stored("LastName", q.LastName.V),
 		Gender:       int(q.Gender.V),
 		BirthDate:    q.BirthDate.V,
 		GsmNumber:    q.GsmNumber.V,
 		Email:        q.Email.V,
-		Address:      q.Address.V,
+		Address:      s.stored("Address", q.Address.V),
 	}
+}
+
+// truncatedLength is how many characters TruncateText keeps.
+const truncatedLength = 40
+
+// stored is how a text field of a request is kept: cut to truncatedLength
+// characters under TruncateText (FirstName, LastName, Address, CardName) and
+// upper-cased under UpperCaseText (those and CardHolderFullName).
+// Other fields are kept as sent.
+func (s *Server) stored(field, v string) string {
+	switch field {
+	case "FirstName", "LastName", "Address", "CardName":
+		if r := []rune(v); s.opts.TruncateText && len(r) > truncatedLength {
+			v = string(r[:truncatedLength])
+		}
+	case "CardHolderFullName":
+	default:
+		return v
+	}
+	if s.opts.UpperCaseText {
+		v = strings.ToUpper(v)
+	}
+	return v
 }
 
 func (s *Server) opAddCustomer(st *state, q *dcRequest) (result, bool) {
@@ -134,7 +157,7 @@ func (s *Server) opAddCustomer(st *state, q *dcRequest) (result, bool) {
 	if s.codeTaken(st, q.CustomerCode.V) {
 		return fail(reasonCodeAlreadyUsing), false
 	}
-	c := st.addCustomer(newCustomer(q))
+	c := st.addCustomer(s.newCustomer(q))
 	return ok(s.withCards(c, nil)), true
 }
 
@@ -152,7 +175,7 @@ func (s *Server) opAddCustomerWithCard(st *state, q *dcRequest) (result, bool) {
 	if s.codeTaken(st, q.CustomerCode.V) {
 		return fail(reasonCodeAlreadyUsing), false
 	}
-	c := st.addCustomer(newCustomer(q))
+	c := st.addCustomer(s.newCustomer(q))
 	card := st.addCard(in.card(c.DealerCustomerID))
 	return ok(s.withCards(c, []Card{card})), true
 }
@@ -168,21 +191,32 @@ func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
-	// Whether the real server clears omitted fields is unknown: by default a
-	// missing or null field keeps its value, a present one (even "") is set.
-	set := func(dst *string, f lenientString) {
-		if f.Present || s.opts.UpdateClearsOmitted {
-			*dst = f.V
+	// How the real server treats a field that is missing, null or "" is
+	// unknown. By default a missing or null field keeps its value and a
+	// present one (even "") is set; UpdateClearsOmitted, UpdateClearsNull and
+	// UpdateKeepsEmpty play the other answers.
+	change := func(present, null, empty bool) bool {
+		switch {
+		case present:
+			return !(empty && s.opts.UpdateKeepsEmpty)
+		case null:
+			return s.opts.UpdateClearsNull || s.opts.UpdateClearsOmitted
+		}
+		return s.opts.UpdateClearsOmitted
+	}
+	set := func(dst *string, name string, f lenientString) {
+		if change(f.Present, f.Null, f.V == "") {
+			*dst = s.stored(name, f.V)
 		}
 	}
-	set(&c.Password, q.Password)
-	set(&c.FirstName, q.FirstName)
-	set(&c.LastName, q.LastName)
-	set(&c.BirthDate, q.BirthDate)
-	set(&c.GsmNumber, q.GsmNumber)
-	set(&c.Email, q.Email)
-	set(&c.Address, q.Address)
-	if q.Gender.Present || s.opts.UpdateClearsOmitted {
+	set(&c.Password, "Password", q.Password)
+	set(&c.FirstName, "FirstName", q.FirstName)
+	set(&c.LastName, "LastName", q.LastName)
+	set(&c.BirthDate, "BirthDate", q.BirthDate)
+	set(&c.GsmNumber, "GsmNumber", q.GsmNumber)
+	set(&c.Email, "Email", q.Email)
+	set(&c.Address, "Address", q.Address)
+	if change(q.Gender.Present, q.Gender.Null, q.Gender.V == 0) {
 		c.Gender = int(q.Gender.V)
 	}
 	st.putCustomer(c)
@@ -201,12 +235,30 @@ func (s *Server) opGetCustomer(st *state, q *dcRequest) (result, bool) {
 }
 
 func (s *Server) opGetCardList(st *state, q *dcRequest) (result, bool) {
-	return s.opGetCustomer(st, q)
+	if r := checkID(q); r != nil {
+		return *r, false
+	}
+	c, r := resolve(st, q)
+	if r != nil {
+		return *r, false
+	}
+	out := s.withCards(c, st.cardsOf(c.DealerCustomerID))
+	if s.opts.ListsOmitFields {
+		for i := range out.CardList {
+			out.CardList[i] = out.CardList[i].without("CardName")
+		}
+	}
+	return ok(out), false
 }
 
 func (s *Server) opGetCustomerList(st *state, _ *dcRequest) (result, bool) {
-	list := st.sortedCustomers()
-	return ok(s.customerList(list)), false
+	out := s.customerList(st.sortedCustomers())
+	if s.opts.ListsOmitFields {
+		for i := range out.DealerCustomerList {
+			out.DealerCustomerList[i] = out.DealerCustomerList[i].without("Address")
+		}
+	}
+	return ok(out), false
 }
 
 func (s *Server) opRemoveCustomer(st *state, q *dcRequest) (result, bool) {
@@ -284,12 +336,16 @@ func (s *Server) opUpdateCard(st *state, q *dcRequest) (result, bool) {
 	if r := checkText("CardName", q.CardName, maxCardName); r != nil {
 		return *r, false
 	}
+	if s.opts.UpdateCardRefusesEmptyName && strings.TrimSpace(q.CardName.V) == "" {
+		return invalid("CardName is required"), false
+	}
 	card, r := findCard(st, q)
 	if r != nil {
 		return *r, false
 	}
-	// Only the name can change. A missing CardName sets an empty name.
-	card.CardName = q.CardName.V
+	// Only the name can change. A missing CardName sets an empty name
+	// (unless UpdateCardRefusesEmptyName).
+	card.CardName = s.stored("CardName", q.CardName.V)
 	st.cards[card.CardToken] = card
 	return ok(s.withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), true
 }

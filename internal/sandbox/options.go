@@ -17,14 +17,16 @@ type Options struct {
 	// Latency is added before each DealerCustomer answer.
 	Latency time.Duration
 	// FaultRate (0..1) is the share of DealerCustomer calls that fail in one
-	// of FaultKinds (nil: all kinds), chosen uniformly.
+	// of FaultKinds (nil: AllFaultKinds, which leaves out FaultLateCommit),
+	// chosen uniformly.
 	FaultRate  float64
 	FaultKinds []FaultKind
 	// Seed seeds the fault RNG; 0 seeds from the clock.
 	Seed int64
 	// TimeoutHang is how long the timeout fault holds a request before it
 	// drops the connection (default 30s); it ends early when the request's
-	// context ends or the server closes.
+	// context ends or the server closes. The latecommit fault holds a request
+	// as long, whatever its context, and ends early only at Close.
 	TimeoutHang time.Duration
 
 	// Behaviour Moka's documentation leaves open, each a switch (see Switches
@@ -71,6 +73,39 @@ type Options struct {
 	// stored (same number and expiry) with InvalidRequest. Default false: the
 	// same card can be stored twice, under two tokens.
 	DuplicateCardRefused bool
+	// UpdateKeepsEmpty: UpdateCustomer keeps a field's value when the request
+	// sends it as "" (Gender 0 or "", Password "" too). Default false: ""
+	// clears the field.
+	UpdateKeepsEmpty bool
+	// UpdateClearsNull: UpdateCustomer clears a field sent as JSON null.
+	// Default false: null is like an omitted field (kept, unless
+	// UpdateClearsOmitted).
+	UpdateClearsNull bool
+	// UpdateCardRefusesEmptyName: UpdateCard with a CardName that is "",
+	// blank, null or missing answers InvalidRequest ("CardName is required")
+	// and changes nothing. Default false: it sets an empty name.
+	UpdateCardRefusesEmptyName bool
+	// TruncateText: FirstName, LastName, Address (customers) and CardName
+	// (cards) are stored cut to their first 40 characters. Default false:
+	// stored whole (up to the documented limits).
+	TruncateText bool
+	// UpperCaseText: FirstName, LastName, Address, CardName and
+	// CardHolderFullName are stored in upper case. Default false: as sent.
+	UpperCaseText bool
+	// ListsOmitFields: GetCardList's cards carry no CardName, and
+	// GetCustomerList's customers no Address. Default false: every field.
+	ListsOmitFields bool
+	// BirthDateDotted: answers give BirthDate as DD.MM.YYYY. Default false:
+	// YYYYMMDD, as it is sent.
+	BirthDateDotted bool
+	// BirthDateDotNet: answers give BirthDate as .NET's JSON date,
+	// "/Date(<milliseconds since 1970-01-01 UTC of its midnight UTC>)/"; it
+	// wins over BirthDateDotted. Default false: YYYYMMDD.
+	BirthDateDotNet bool
+	// EXTextInException: an EX answer carries its text in Exception and
+	// ResultMessage is "". Default false: the text is in ResultMessage and
+	// Exception is null.
+	EXTextInException bool
 
 	// Logf, when set, gets one line per DealerCustomer call (operation,
 	// result code or fault; never a request's content) and server errors.
@@ -113,7 +148,7 @@ func (opts Options) withDefaults() (Options, error) {
 	opts.FaultKinds = append([]FaultKind(nil), opts.FaultKinds...)
 	for _, k := range opts.FaultKinds {
 		if !validFaultKind(k) {
-			return Options{}, fmt.Errorf("sandbox: unknown fault kind %q (known: %s)", k, joinKinds(AllFaultKinds))
+			return Options{}, fmt.Errorf("sandbox: unknown fault kind %q (known: %s)", k, joinKinds(KnownFaultKinds))
 		}
 	}
 	return opts, nil

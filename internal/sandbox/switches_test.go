@@ -91,6 +91,69 @@ func TestSwitches(t *testing.T) {
 			c := h.addCustomer("x")
 			return h.call("AddCard", map[string]any{"DealerCustomerId": c.DealerCustomerID, "CardNumber": akbankCard, "ExpMonth": "01", "ExpYear": "2020"}).ResultCode
 		}, "DealerCustomer.AddCard.InvalidRequest", "Success"},
+		{"update-keeps-empty", func(h *harness) string {
+			c := h.addCustomer("ke") // FirstName "Ali"
+			h.ok("UpdateCustomer", map[string]any{"DealerCustomerId": c.DealerCustomerID, "FirstName": ""}, nil)
+			return fmt.Sprintf("%q", h.s.Customers()[0].FirstName)
+		}, `""`, `"Ali"`},
+		{"update-clears-null", func(h *harness) string {
+			c := h.addCustomer("cn") // FirstName "Ali"
+			h.ok("UpdateCustomer", map[string]any{"DealerCustomerId": c.DealerCustomerID, "FirstName": nil}, nil)
+			return fmt.Sprintf("%q", h.s.Customers()[0].FirstName)
+		}, `"Ali"`, `""`},
+		{"update-card-refuses-empty-name", func(h *harness) string {
+			c := h.addCustomer("rn")
+			card := h.addCard(c.DealerCustomerID, akbankCard, "mine")
+			a := h.call("UpdateCard", map[string]any{"CardToken": card.CardToken, "CardName": ""})
+			return fmt.Sprintf("%s %q %q", a.ResultCode, a.ResultMessage, h.s.Cards()[0].CardName)
+		}, `Success "" ""`, `DealerCustomer.GetCard.InvalidRequest "CardName is required" "mine"`},
+		{"truncate-text", func(h *harness) string {
+			h.ok("AddCustomer", map[string]any{"CustomerCode": "tt", "Address": mixedText}, nil)
+			return h.s.Customers()[0].Address
+		}, mixedText, mixedText[:40]},
+		{"upper-case-text", func(h *harness) string {
+			h.ok("AddCustomer", map[string]any{"CustomerCode": "uc", "Address": mixedText}, nil)
+			return h.s.Customers()[0].Address
+		}, mixedText, strings.ToUpper(mixedText)},
+		{"lists-omit-fields", func(h *harness) string {
+			c := h.addCustomer("lo")
+			h.addCard(c.DealerCustomerID, akbankCard, "x")
+			var cards struct{ CardList []map[string]json.RawMessage }
+			h.ok("GetCardList", map[string]any{"CustomerCode": "lo"}, &cards)
+			var customers struct{ DealerCustomerList []map[string]json.RawMessage }
+			h.ok("GetCustomerList", nil, &customers)
+			var one struct {
+				DealerCustomer map[string]json.RawMessage
+				CardList       []map[string]json.RawMessage
+			}
+			h.ok("GetCustomer", map[string]any{"CustomerCode": "lo"}, &one)
+			_, listName := cards.CardList[0]["CardName"]
+			_, listAddress := customers.DealerCustomerList[0]["Address"]
+			_, getName := one.CardList[0]["CardName"]
+			_, getAddress := one.DealerCustomer["Address"]
+			return fmt.Sprintf("lists %v %v, GetCustomer %v %v", listName, listAddress, getName, getAddress)
+		}, "lists true true, GetCustomer true true", "lists false false, GetCustomer true true"},
+		{"birth-date-dotted", func(h *harness) string {
+			h.ok("AddCustomer", map[string]any{"CustomerCode": "bd", "BirthDate": "19920423"}, nil)
+			return birthDateOf(h, "bd")
+		}, `"19920423"`, `"23.04.1992"`},
+		{"birth-date-dotnet", func(h *harness) string {
+			h.ok("AddCustomer", map[string]any{"CustomerCode": "bn", "BirthDate": "19920423"}, nil)
+			return birthDateOf(h, "bn")
+		}, `"19920423"`, `"/Date(703987200000)/"`},
+		{"ex-text-in-exception", func(h *harness) string {
+			h.s.setFaults(1, FaultEX)
+			_, raw, err := h.post("GetCustomerList", body(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var env map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &env); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("ResultCode %s ResultMessage %s Exception %s", env["ResultCode"], env["ResultMessage"], env["Exception"])
+		}, `ResultCode "EX" ResultMessage "An unexpected error has occurred (sandbox fault injection)" Exception null`,
+			`ResultCode "EX" ResultMessage "" Exception "An unexpected error has occurred (sandbox fault injection)"`},
 	}
 	var tested []string
 	for _, tc := range cases {
@@ -125,6 +188,26 @@ func TestSwitches(t *testing.T) {
 			t.Errorf("switch --%s has no case here", sw.Flag)
 		}
 	}
+}
+
+// mixedText is a 47-character, mixed-case text like the provider's claim
+// marks, longer than truncate-text keeps.
+const mixedText = "a1B2c3D4e5F6a7 tfmoka 20261207102644 Mixed-Case"
+
+// birthDateOf is the BirthDate GetCustomer answers for code, as JSON.
+func birthDateOf(h *harness, code string) string {
+	h.t.Helper()
+	var d struct{ DealerCustomer map[string]json.RawMessage }
+	h.ok("GetCustomer", map[string]any{"CustomerCode": code}, &d)
+	return string(d.DealerCustomer["BirthDate"])
+}
+
+// setFaults changes the fault rate and kinds of a running server.
+func (s *Server) setFaults(rate float64, kinds ...FaultKind) {
+	s.statsMu.Lock()
+	s.opts.FaultKinds = kinds
+	s.statsMu.Unlock()
+	s.SetFaultRate(rate)
 }
 
 // The usage text shows every switch in a section of its own.

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"time"
 )
 
 // How customers and cards look in an answer. By default exactly as the seed
@@ -54,7 +56,7 @@ func (s *Server) customerView(c Customer) jsonObject {
 		{"FirstName", s.text(c.FirstName)},
 		{"LastName", s.text(c.LastName)},
 		{"Gender", s.number(c.Gender)},
-		{"BirthDate", s.text(c.BirthDate)},
+		{"BirthDate", s.text(s.birthDate(c.BirthDate))},
 		{"GsmNumber", s.text(c.GsmNumber)},
 		{"Email", s.text(c.Email)},
 		{"Address", s.text(c.Address)},
@@ -86,6 +88,35 @@ func (s *Server) cardView(k Card) jsonObject {
 		)
 	}
 	return o
+}
+
+// birthDate is how an answer shows a stored YYYYMMDD BirthDate: as it is, or
+// DD.MM.YYYY under BirthDateDotted, or "/Date(ms)/" (milliseconds since the
+// epoch of the date's midnight UTC) under BirthDateDotNet. A value that is
+// not a YYYYMMDD date (only fixtures can store one) is shown as it is.
+func (s *Server) birthDate(v string) string {
+	if v == "" || (!s.opts.BirthDateDotNet && !s.opts.BirthDateDotted) {
+		return v
+	}
+	t, err := time.Parse("20060102", v)
+	if err != nil {
+		return v
+	}
+	if s.opts.BirthDateDotNet {
+		return fmt.Sprintf("/Date(%d)/", t.UnixMilli())
+	}
+	return t.Format("02.01.2006")
+}
+
+// without is o without the member name (lists-omit-fields).
+func (o jsonObject) without(name string) jsonObject {
+	out := make(jsonObject, 0, len(o))
+	for _, f := range o {
+		if f.name != name {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // text is a text field's value in an answer: null for "" under UnsetAsNull.
