@@ -700,9 +700,13 @@ func TestContractUnderEverySwitch(t *testing.T) {
 		run   func(*testing.T, *sandbox.Switch)
 		under func(flag string) bool
 	}{
-		{"CustomerLifecycle", contractCustomerLifecycle, every()},
-		{"CardLifecycle", contractCardLifecycle, every()},
-		{"TurkishLetters", contractTurkishLetters, every()},
+		// They compare text byte for byte, and clear fields with "": a Moka
+		// that cuts, capitalises or keeps text, or lists customers without
+		// addresses, is tested by TestClaimedCreatesOnOtherMokas and
+		// TestListsWithoutFields instead.
+		{"CustomerLifecycle", contractCustomerLifecycle, every("truncate-text", "upper-case-text", "update-keeps-empty", "lists-omit-fields")},
+		{"CardLifecycle", contractCardLifecycle, every("upper-case-text")},
+		{"TurkishLetters", contractTurkishLetters, every("truncate-text", "upper-case-text")},
 		// It checks that a number failing the Luhn check is refused.
 		{"ResultCodes", contractResultCodes, every("skip-luhn-check")},
 		{"FaultRunAddCustomer", contractFaultRunAddCustomer, only("codes-ignore-case", "update-clears-omitted", "forbid-code-reuse", "unset-as-null")},
