@@ -32,6 +32,8 @@ var accUnderSwitches = []struct {
 	{"Card_createBeforeDestroy", TestAccCard_createBeforeDestroy, []string{"add-card-answers-all-cards"}},
 	{"Card_duplicateRefused", TestAccCard_duplicateRefused, []string{"refuse-duplicate-card"}},
 	{"CardName_renameAndRestore", TestAccCardName_renameAndRestore, []string{"update-card-own-codes", "unset-as-null"}},
+	{"OtherMokas_lostCreates", TestAccOtherMokas_lostCreates, []string{"truncate-text", "upper-case-text", "lists-omit-fields", "update-keeps-empty", "update-clears-null",
+		"update-card-refuses-empty-name", "birth-date-dotted", "birth-date-dotnet", "ex-text-in-exception", "unset-as-null", "add-card-answers-all-cards", "codes-ignore-case"}},
 	{"DataSources_readWhatResourcesMade", TestAccDataSources_readWhatResourcesMade, []string{"unset-as-null", "extra-fields", "keep-cards-on-remove-customer"}},
 }
 

@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
+)
+
+// firstAnswersLost serves srv on its own port and loses the answer of the
+// first call of each named operation: carried out, then the connection closed.
+func firstAnswersLost(t *testing.T, srv *sandbox.Server, ops ...string) string {
+	t.Helper()
+	var mu sync.Mutex
+	lost := map[string]bool{}
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := path.Base(r.URL.Path)
+		mu.Lock()
+		lose := !lost[op] && containsString(ops, op)
+		lost[op] = lost[op] || lose
+		mu.Unlock()
+		if !lose {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		srv.ServeHTTP(httptest.NewRecorder(), r)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		_ = conn.Close()
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAccOtherMokas_lostCreates: customers and cards, with and without the
+// text their claims could go in, whose first AddCustomer and AddCard answers
+// are lost. Under every switch it runs under (TestAccUnderEverySwitch), the
+// apply ends with exactly the configured objects, none carrying a create's
+// mark unless that Moka cannot empty a field (then warned about, and read as
+// empty), and the plan after it is empty.
+func TestAccOtherMokas_lostCreates(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	url := firstAnswersLost(t, srv, "AddCustomer", "AddCard")
+	config := providerAt(url, "max_retries = 3") + `
+resource "moka_dealer_customer" "named" {
+  customer_code = "OM-NAMED"
+  first_name    = "Ayşe"
+  last_name     = "Kaya"
+  birth_date    = "1992-04-23"
+  address       = "Moda Cd. 1, Kadıköy"
+}
+
+resource "moka_dealer_customer" "bare" {
+  customer_code = "OM-BARE"
+  email         = "bare@example.com"
+}
+
+resource "moka_card" "named" {
+  customer_code         = moka_dealer_customer.named.customer_code
+  card_holder_full_name = "Ayşe Kaya"
+  card_number_wo        = "` + cardAkbank + `"
+  exp_month             = "12"
+  exp_year              = "2030"
+  card_name             = "Bonus kartım"
+}
+
+resource "moka_card" "unnamed" {
+  customer_code         = moka_dealer_customer.named.customer_code
+  card_holder_full_name = "Ayşe Kaya"
+  card_number_wo        = "` + cardTroy + `"
+  exp_month             = "12"
+  exp_year              = "2030"
+}
+`
+	var opts sandbox.Options // what accSandbox turned on
+	if sw, ok := switchOfTest(t); ok {
+		sw.Enable(&opts)
+	}
+	keepsEmpty := opts.UpdateKeepsEmpty && !opts.UpdateClearsNull && !opts.UpdateClearsOmitted
+	check := func(*terraform.State) error {
+		customers, cards := srv.Customers(), srv.Cards()
+		if len(customers) != 2 || len(cards) != 2 {
+			return fmt.Errorf("the sandbox holds %d customers and %d cards, want 2 and 2", len(customers), len(cards))
+		}
+		for _, c := range customers {
+			claim := moka.CustomerClaim(moka.Customer{Address: c.Address, FirstName: c.FirstName, LastName: c.LastName})
+			if claim != "" && !(keepsEmpty && c.CustomerCode == "OM-BARE") {
+				return fmt.Errorf("customer %s carries a create's mark: %+v", c.CustomerCode, c)
+			}
+		}
+		for _, c := range cards {
+			if moka.IsClaim(c.CardName) && !(opts.UpdateCardRefusesEmptyName && c.CardNumberLastFour == cardTroy[12:]) {
+				return fmt.Errorf("card %s carries a create's mark as its name %q", c.CardToken, c.CardName)
+			}
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: check,
+			},
+			{
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(srv.Customers()); n != 0 {
+				return fmt.Errorf("%d customers left after destroy", n)
+			}
+			return nil
+		},
+	})
+}
