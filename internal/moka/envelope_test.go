@@ -1,7 +1,6 @@
 package moka
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -66,7 +65,7 @@ func TestErrorTextFromEitherField(t *testing.T) {
 				writeJSON(w, body)
 			})
 			c := newTestClient(t, f.URL(), func(cfg *Config) { cfg.MaxRetries = -1 })
-			_, err := c.Call(context.Background(), "GetCustomer", map[string]any{"CustomerCode": "C1", "Password": custPW}, custPW)
+			_, err := c.Call(t.Context(), "GetCustomer", map[string]any{"CustomerCode": "C1", "Password": custPW}, custPW)
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %#v, want an *APIError", err)
