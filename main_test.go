@@ -98,6 +98,12 @@ func TestProviderEndsWithItsTerraform(t *testing.T) {
 	}
 	t.Logf("provider pid %d answered %q", pid, handshake)
 
+	// While its parent lives, it serves on: a few of the watch's looks.
+	time.Sleep(1500 * time.Millisecond)
+	if !running(pid) {
+		t.Fatalf("the provider ended while its parent lived; stderr:\n%s", strings.Join(stderrSeen, "\n"))
+	}
+
 	if err := shell.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
