@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/conformance"
+	"github.com/terraform-moka/terraform-provider-moka/internal/lifeline"
 	"github.com/terraform-moka/terraform-provider-moka/internal/provider"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
@@ -35,6 +36,13 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+
+	// A provider whose Terraform was killed (SIGKILL, as CI runners stop a
+	// job) is not told to stop: it ends itself once its parent is gone. Not
+	// under a debugger, where no Terraform is the parent.
+	if !debug {
+		lifeline.Start()
+	}
 
 	// provider.Serve is providerserver.Serve with a fix for a memory leak of
 	// the framework's (see provider.NewServer).

@@ -278,6 +278,47 @@ type answerEnvelope struct {
 	Data          json.RawMessage `json:"Data"`
 	ResultCode    flexString      `json:"ResultCode"`
 	ResultMessage flexString      `json:"ResultMessage"`
+	// Exception is where Moka's general developer documentation (and
+	// optimisthub/moka-php) put an EX's text; the sandbox puts it in
+	// ResultMessage. Null, a string, or an object.
+	Exception json.RawMessage `json:"Exception"`
+}
+
+// errorText is what a failing answer says of its failure: ResultMessage,
+// or if that is blank the Exception's text.
+func (env *answerEnvelope) errorText() string {
+	if strings.TrimSpace(string(env.ResultMessage)) != "" {
+		return string(env.ResultMessage)
+	}
+	if text := exceptionText(env.Exception); text != "" {
+		return text
+	}
+	return string(env.ResultMessage)
+}
+
+// exceptionText is the text of an answer's Exception: a string as it is, an
+// object's Message if it has one, and anything else as compact JSON, with
+// secret fields masked by name (an exception may echo the request).
+func exceptionText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj struct {
+		Message *string `json:"Message"`
+	}
+	if json.Unmarshal(raw, &obj) == nil && obj.Message != nil && strings.TrimSpace(*obj.Message) != "" {
+		return *obj.Message
+	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, raw) != nil || compact.String() == "{}" || compact.String() == "[]" {
+		return ""
+	}
+	return secretField.ReplaceAllString(compact.String(), `"$1":"***"`)
 }
 
 // attempt makes one HTTP exchange and returns the Data of a Success answer.
@@ -352,8 +393,9 @@ func decodeEnvelope(operation string, status int, retryAfter string, raw []byte,
 		// The code as Moka sent it: a fixed name such as
 		// DealerCustomer.GetCard.CardNotFound, which a password that happens
 		// to be "Card" must not garble (every decision is made on it). The
-		// message is free text and may echo what was sent.
-		return nil, newAPIError(operation, string(env.ResultCode), redact(string(env.ResultMessage), secrets))
+		// message (ResultMessage, else Exception) is free text and may echo
+		// what was sent.
+		return nil, newAPIError(operation, string(env.ResultCode), redact(env.errorText(), secrets))
 	}
 	return env.Data, nil
 }

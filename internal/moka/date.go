@@ -1,20 +1,129 @@
 package moka
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // The one place where a date changes form. In Go a date is YYYY-MM-DD (what
 // the provider's users write); on the wire it is Moka's YYYYMMDD.
 
-// ISODate turns the dates Moka may answer with (YYYYMMDD as documented, or
-// YYYY-MM-DD, possibly with a time of day) into YYYY-MM-DD. Anything else
-// comes back without the blanks around it.
+// ISODate turns the dates Moka or .NET may answer with into YYYY-MM-DD:
+//
+//   - YYYYMMDD, as documented;
+//   - YYYY-MM-DD, possibly with a time of day and a zone
+//     (1992-04-23T00:00:00+03:00): the date as written;
+//   - DD.MM.YYYY and DD/MM/YYYY, Turkish and .NET's invariant short dates,
+//     possibly with a time of day after a blank;
+//   - .NET's JSON date /Date(703987200000)/ (or \/Date(...)\/ if the JSON
+//     escape was kept): milliseconds since 1970 UTC, negative before it, and
+//     an optional offset (/Date(703976400000+0300)/) that the date is taken
+//     in, since .NET writes a local midnight as the instant with its zone's
+//     offset. Without an offset the date is the UTC one.
+//
+// Anything else comes back without the blanks around it.
 func ISODate(s string) string {
 	s = strings.TrimSpace(s)
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+	if isoDate(s) {
 		return s[:10]
 	}
-	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
+	if len(s) == 8 && digits(s) {
 		return s[:4] + "-" + s[4:6] + "-" + s[6:]
+	}
+	if d, ok := dayFirstDate(s); ok {
+		return d
+	}
+	if d, ok := dotNetDate(s); ok {
+		return d
+	}
+	return s
+}
+
+// isoDate reports whether s starts with YYYY-MM-DD, alone or followed by a
+// time of day (after a T or a blank).
+func isoDate(s string) bool {
+	return len(s) >= 10 && s[4] == '-' && s[7] == '-' &&
+		digits(s[:4]) && digits(s[5:7]) && digits(s[8:10]) &&
+		(len(s) == 10 || s[10] == 'T' || s[10] == ' ')
+}
+
+// dayFirstDate reads D.M.YYYY or D/M/YYYY, each of day and month one or two
+// digits, possibly followed by a blank and a time of day.
+func dayFirstDate(s string) (string, bool) {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		s = s[:i]
+	}
+	var parts []string
+	switch {
+	case strings.Count(s, ".") == 2:
+		parts = strings.Split(s, ".")
+	case strings.Count(s, "/") == 2:
+		parts = strings.Split(s, "/")
+	default:
+		return "", false
+	}
+	day, month, year := parts[0], parts[1], parts[2]
+	if len(day) < 1 || len(day) > 2 || len(month) < 1 || len(month) > 2 || len(year) != 4 ||
+		!digits(day) || !digits(month) || !digits(year) {
+		return "", false
+	}
+	return year + "-" + pad2(month) + "-" + pad2(day), true
+}
+
+// dotNetDate reads .NET's JSON date, /Date(ms)/ or /Date(ms+hhmm)/, with or
+// without a backslash before each slash.
+func dotNetDate(s string) (string, bool) {
+	s = strings.ReplaceAll(s, `\/`, "/")
+	inner, ok := strings.CutPrefix(s, "/Date(")
+	if !ok {
+		return "", false
+	}
+	if inner, ok = strings.CutSuffix(inner, ")/"); !ok {
+		return "", false
+	}
+	ms, offset := inner, ""
+	// The offset's sign is the last + or -, unless that is the sign of ms.
+	if i := strings.LastIndexAny(inner, "+-"); i > 0 {
+		ms, offset = inner[:i], inner[i:]
+	}
+	if ms == "" || !digits(strings.TrimPrefix(ms, "-")) {
+		return "", false
+	}
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return "", false
+	}
+	t := time.UnixMilli(n).UTC()
+	if offset != "" {
+		if len(offset) != 5 || !digits(offset[1:]) {
+			return "", false
+		}
+		hours, _ := strconv.Atoi(offset[1:3])
+		minutes, _ := strconv.Atoi(offset[3:])
+		if minutes >= 60 {
+			return "", false
+		}
+		secs := hours*3600 + minutes*60
+		if offset[0] == '-' {
+			secs = -secs
+		}
+		t = t.In(time.FixedZone("", secs))
+	}
+	if t.Year() < 1 || t.Year() > 9999 {
+		return "", false
+	}
+	return t.Format(time.DateOnly), true
+}
+
+// digits reports whether s is made of ASCII digits only (and is not empty).
+func digits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
 	}
 	return s
 }

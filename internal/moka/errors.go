@@ -54,7 +54,7 @@ type APIError struct {
 	Operation  string // the operation called, e.g. "AddCustomer"
 	ResultCode string // as Moka sent it, e.g. "DealerCustomer.GetCard.CardNotFound"
 	Reason     string // ResultCode after the last dot, e.g. "CardNotFound"
-	Message    string // ResultMessage, often empty
+	Message    string // ResultMessage, or if that is blank the Exception's text; often empty
 }
 
 func (e *APIError) Error() string {
