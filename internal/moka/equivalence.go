@@ -1,6 +1,9 @@
 package moka
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // When two values Moka holds mean the same. Moka answers with its own spelling
 // of what it was sent (blanks around a name dropped or kept, an e-mail in
@@ -19,7 +22,11 @@ func SameText(a, b string) bool {
 // any case, since a Moka may keep such text in capitals. A change of case
 // alone made in Moka's panel is therefore not drift.
 func SameFreeText(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	// Upper case as Moka would store it: by the usual rules (ı becomes I,
+	// which no case folding undoes) or by Turkish ones (i becomes İ).
+	return strings.EqualFold(a, b) || strings.ToUpper(a) == strings.ToUpper(b) ||
+		strings.ToUpperSpecial(unicode.TurkishCase, a) == strings.ToUpperSpecial(unicode.TurkishCase, b)
 }
 
 // SameEmail reports whether two e-mail addresses are the same address: blanks

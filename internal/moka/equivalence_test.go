@@ -103,3 +103,22 @@ func TestSameCardHolder(t *testing.T) {
 		}
 	}
 }
+
+func TestSameFreeText(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Moda Cd. 1, Kadıköy", "MODA CD. 1, KADIKÖY", true},
+		{"Şişli", "ŞIŞLI", true},
+		{"Şişli", "ŞİŞLİ", true},
+		{" Ayşe ", "ayşe", true},
+		{"Ayşe", "Ayse", false},
+		{"Moda", "Moda Cd.", false},
+	}
+	for _, tt := range tests {
+		if got := SameFreeText(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameFreeText(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
