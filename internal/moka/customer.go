@@ -3,7 +3,10 @@ package moka
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Gender is the customer's gender as Moka encodes it.
@@ -172,21 +175,13 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 	finish := cust
 	finish.DealerCustomerID = made.Customer.DealerCustomerID
 	finished, err := c.UpdateCustomer(ctx, CustomerUpdate{Customer: finish, Previous: &made.Customer})
+	if slices.Contains(KeptFields(err), field.name) {
+		return finished, &ClaimKeptError{Field: field.name, Claim: claim}
+	}
 	if err != nil {
 		return made, &UnfinishedError{Err: err}
 	}
-	if !field.holds(finished.Customer, claim) {
-		return finished, nil
-	}
-	// This Moka keeps a field sent as "": null may clear it.
-	again, err := c.clearWithNull(ctx, finish, field)
-	if err != nil {
-		return finished, &UnfinishedError{Err: err}
-	}
-	if field.holds(again.Customer, claim) {
-		return again, &ClaimKeptError{Field: field.name, Claim: claim}
-	}
-	return again, nil
+	return finished, nil
 }
 
 // customerTextField is one free-text field of a customer that a claim can go in.
@@ -248,25 +243,6 @@ func customerHolds(c Customer, claim string) bool {
 	return false
 }
 
-// clearWithNull is UpdateCustomer of want, with field sent as JSON null
-// rather than "", for a Moka that keeps a field sent as "".
-func (c *Client) clearWithNull(ctx context.Context, want Customer, field customerTextField) (*CustomerWithCards, error) {
-	raw, err := json.Marshal(updateCustomerRequest(CustomerUpdate{Customer: want}))
-	if err != nil {
-		return nil, err
-	}
-	var req map[string]any
-	if err := json.Unmarshal(raw, &req); err != nil {
-		return nil, err
-	}
-	req[field.name] = nil
-	var out wireCustomerWithCards
-	if _, err := c.call(ctx, opUpdateCustomer, req, &out, want.Password); err != nil {
-		return nil, err
-	}
-	return out.value()
-}
-
 // FindClaimedCustomer reads the customer holding code and says whether it is
 // the one a create with claim made (one of its claimable fields holds the
 // claim). held is nil when no customer has the code.
@@ -324,6 +300,90 @@ func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*Custo
 	req := updateCustomerRequest(upd)
 	var out wireCustomerWithCards
 	if _, err := c.call(ctx, opUpdateCustomer, req, &out, upd.Password); err != nil {
+		return nil, err
+	}
+	got, err := out.value()
+	if err != nil {
+		return nil, err
+	}
+	kept := keptFields(req, got.Customer)
+	if len(kept) == 0 {
+		return got, nil
+	}
+	// This Moka keeps a field sent as "": null may empty it.
+	if got, err = c.updateWithNulls(ctx, req, kept, upd.Password); err != nil {
+		return nil, err
+	}
+	if kept = keptFields(req, got.Customer); len(kept) > 0 {
+		return got, &FieldsKeptError{Fields: kept}
+	}
+	return got, nil
+}
+
+// FieldsKeptError is an UpdateCustomer after which Moka still holds a value
+// in fields it was asked to empty, sent as "" and then as null: this Moka
+// cannot empty them through the API. The customer it holds comes with it.
+type FieldsKeptError struct {
+	// Fields are Moka's names of the fields (never their values).
+	Fields []string
+}
+
+func (e *FieldsKeptError) Error() string {
+	return fmt.Sprintf("Moka kept %s although asked to empty them (sent as \"\" and as null): this Moka does not empty a customer's field through UpdateCustomer",
+		strings.Join(e.Fields, ", "))
+}
+
+// KeptFields returns the fields of a FieldsKeptError in err's chain, or nil.
+func KeptFields(err error) []string {
+	var k *FieldsKeptError
+	if errors.As(err, &k) {
+		return k.Fields
+	}
+	return nil
+}
+
+// keptFields names the fields req asked to empty that got still holds.
+func keptFields(req customerRequest, got Customer) []string {
+	var kept []string
+	for _, f := range []struct {
+		name  string
+		sent  *string
+		holds bool
+	}{
+		{"FirstName", req.FirstName, got.FirstName != ""},
+		{"LastName", req.LastName, got.LastName != ""},
+		{"BirthDate", req.BirthDate, got.BirthDate != ""},
+		{"GsmNumber", req.GsmNumber, got.GsmNumber != ""},
+		{"Email", req.Email, got.Email != ""},
+		{"Address", req.Address, got.Address != ""},
+		{"Password", req.Password, got.Password != ""},
+	} {
+		if f.sent != nil && *f.sent == "" && f.holds {
+			kept = append(kept, f.name)
+		}
+	}
+	if req.Gender != nil && *req.Gender == int(GenderUnspecified) && got.Gender != GenderUnspecified {
+		kept = append(kept, "Gender")
+	}
+	return kept
+}
+
+// updateWithNulls is UpdateCustomer of req again with fields sent as JSON
+// null rather than "".
+func (c *Client) updateWithNulls(ctx context.Context, req customerRequest, fields []string, password string) (*CustomerWithCards, error) {
+	raw, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, err
+	}
+	for _, f := range fields {
+		body[f] = nil
+	}
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opUpdateCustomer, body, &out, password); err != nil {
 		return nil, err
 	}
 	return out.value()

@@ -140,3 +140,42 @@ resource "moka_card" "unnamed" {
 		},
 	})
 }
+
+// TestAccOtherMokas_fieldsNotEmptied: on a Moka that keeps a field sent
+// empty, as "" and as null (--update-keeps-empty), removing an address from
+// the configuration fails at apply with the reason, state says what Moka
+// holds (no "inconsistent result"), the next plan refuses the same change
+// before calling Moka, and putting the address back plans nothing.
+func TestAccOtherMokas_fieldsNotEmptied(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{UpdateKeepsEmpty: true})
+	with := customerConfig(srv, `
+  customer_code = "KE-1"
+  first_name    = "Ayşe"
+  address       = "Moda Cd. 1"
+`)
+	without := customerConfig(srv, `
+  customer_code = "KE-1"
+  first_name    = "Ayşe"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: with},
+			{Config: without, ExpectError: words("this Moka keeps address when UpdateCustomer sends a field empty")},
+			{
+				PreConfig: func() {
+					if got := srv.Customers(); len(got) != 1 || got[0].Address != "Moda Cd. 1" {
+						t.Errorf("the sandbox holds %+v", got)
+					}
+				},
+				Config: without, PlanOnly: true, ExpectError: words("Nothing was changed by this plan"),
+			},
+			{
+				Config: with,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

@@ -27,6 +27,10 @@ const (
 	// (create_lifecycle.go): a field holding it is read as empty.
 	privateKeptClaim = "create_claim_kept"
 
+	// privateMokaKeepsEmpty marks a customer whose Moka kept a field that an
+	// update asked to empty: later plans that empty a field are refused.
+	privateMokaKeepsEmpty = "moka_keeps_empty"
+
 	// privateCreateUncertain is version 0.1's marker of a pending record
 	// without a claim; such records are dropped, never adopted.
 	privateCreateUncertain = "create_uncertain"

@@ -155,6 +155,13 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(diags...)
 		keptClaimWarning(&resp.Diagnostics, "customer", "address, first or last name", "address, first_name or last_name", "update-keeps-empty")
 	}
+	if keeps, diags := req.Private.GetKey(ctx, privateMokaKeepsEmpty); string(keeps) == "true" {
+		resp.Diagnostics.Append(diags...)
+		if names := emptied(plan, state); len(names) > 0 {
+			resp.Diagnostics.AddError("Moka does not empty these fields", keptFieldsDetail(plan.CustomerCode.ValueString(), names))
+			return
+		}
+	}
 	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && state.DealerCustomerID.IsNull() {
 		// An unconfirmed create that no refresh settled (-refresh=false):
 		// the apply settles it, so the plan must not say "no changes".
@@ -194,6 +201,44 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.CustomerCode.IsUnknown() && !plan.CustomerCode.Equal(state.CustomerCode) {
 		r.checkReplacement(ctx, plan, state, resp)
 	}
+}
+
+// emptied names the attributes that go from a value to none, from state to plan.
+func emptied(plan, state dealerCustomerModel) []string {
+	var names []string
+	for _, a := range []struct {
+		name           string
+		planned, prior types.String
+	}{
+		{"first_name", plan.FirstName, state.FirstName}, {"last_name", plan.LastName, state.LastName},
+		{"gender", plan.Gender, state.Gender}, {"birth_date", plan.BirthDate, state.BirthDate},
+		{"gsm_number", plan.GsmNumber, state.GsmNumber}, {"email", plan.Email.StringValue, state.Email.StringValue},
+		{"address", plan.Address, state.Address},
+	} {
+		if !a.planned.IsUnknown() && a.planned.ValueString() == "" && a.prior.ValueString() != "" {
+			names = append(names, a.name)
+		}
+	}
+	return names
+}
+
+// attributeNames are the attributes of Moka's customer fields.
+func attributeNames(fields []string) []string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = map[string]string{"FirstName": "first_name", "LastName": "last_name", "Gender": "gender", "BirthDate": "birth_date",
+			"GsmNumber": "gsm_number", "Email": "email", "Address": "address", "Password": "password"}[f]
+	}
+	return names
+}
+
+// keptFieldsDetail says that this Moka cannot empty fields through its API,
+// how that was learnt, and what to do.
+func keptFieldsDetail(code string, fields []string) string {
+	return fmt.Sprintf("customer_code %q: this Moka keeps %s when UpdateCustomer sends a field empty (as \"\" and as null); an earlier apply found this out. "+
+		"The conformance command's rows update-keeps-empty and update-clears-null settle it for an account; the sandbox plays it with --update-keeps-empty. "+
+		"Nothing was changed by this plan. Keep a value in the configuration, or empty the field in Moka's panel and then run terraform apply -refresh-only.",
+		code, strings.Join(fields, ", "))
 }
 
 // emptyOrUnset names the text attributes that go between "" and null from
@@ -294,6 +339,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 		keptClaimWarning(&resp.Diagnostics, "customer", kept.Field, "address, first_name or last_name", "update-keeps-empty")
 		state := plan.withAPI(moka.WithoutClaim(created.Customer, kept.Claim), writeOnly)
 		resp.Diagnostics.Append(setKeptClaim(ctx, resp.Private, kept.Claim)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateMokaKeepsEmpty, privateFlag(true))...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	case moka.IsUnfinished(err):
 		// Ours, with its id; Moka still holds the claim as its address,
@@ -489,6 +535,15 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	updated, err := client.UpdateCustomer(ctx, update)
 	// Also after a failure: the update may have landed all the same.
 	r.data.customerWritten()
+	if kept := moka.KeptFields(err); kept != nil && updated != nil {
+		// What Moka holds is the state: the next plan shows the fields it
+		// kept, and refuses to empty them again (ModifyPlan).
+		resp.Diagnostics.AddError("Moka does not empty these fields", keptFieldsDetail(plan.CustomerCode.ValueString(), attributeNames(kept)))
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateMokaKeepsEmpty, privateFlag(true))...)
+		state = state.withAPI(updated.Customer, wasWriteOnly)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	if err != nil {
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
 		return
