@@ -137,6 +137,7 @@ type StateResource struct {
 	Address string         `json:"address"`
 	Type    string         `json:"type"`
 	Values  map[string]any `json:"values"`
+	Tainted bool           `json:"tainted"`
 }
 
 // State is every resource instance in the state, from terraform show -json.
