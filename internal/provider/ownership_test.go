@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
@@ -378,26 +379,65 @@ resource "moka_card" "k" {
 	}
 }
 
-// TestAccOwnership_importRefusesAnotherCreate: a customer whose address
-// still holds a create's claim belongs to the state whose create made it;
-// importing it elsewhere would give it two owners.
+// TestAccOwnership_importRefusesAnotherCreate: a customer or card that
+// carries the mark of a create that may still be running belongs to that
+// create; importing it elsewhere would give it two owners. Once the mark is
+// older than any create can run, the import takes it, with a warning, and the
+// next apply writes the marked field.
 func TestAccOwnership_importRefusesAnotherCreate(t *testing.T) {
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
-	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MID-1", Address: "terraform-provider-moka create 0123456789abcdef"}); err != nil {
+	young := moka.NewClaim()
+	old := "0123456789abcdef tfmoka 20200101000000"
+	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MID-1", Address: young}); err != nil {
+		t.Fatal(err)
+	}
+	oldCust, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MID-2", FirstName: strings.ToUpper(old)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := srv.AddCardDirect(oldCust.DealerCustomerID, "Kart Sahibi", cardAkbank, "12", "2030", young)
+	if err != nil {
 		t.Fatal(err)
 	}
 	tf.Config(providerBlock(srv) + `
-resource "moka_dealer_customer" "c" {
+resource "moka_dealer_customer" "young" {
   customer_code = "MID-1"
 }
+
+resource "moka_dealer_customer" "old" {
+  customer_code = "MID-2"
+  first_name    = "Eski"
+}
 `)
-	code, out := tf.Run(nil, "import", "-input=false", "moka_dealer_customer.c", "code:MID-1")
-	if code == 0 || !strings.Contains(out, "being created by another Terraform state") {
-		t.Errorf("import (exit %d) did not refuse:\n%s", code, tail(out, 30))
+	code, out := tf.Run(nil, "import", "-input=false", "-no-color", "moka_dealer_customer.young", "code:MID-1")
+	if code == 0 || !strings.Contains(out, "may still be being created") || !words("import it again after").MatchString(out) {
+		t.Errorf("import of a freshly marked customer (exit %d) did not refuse:\n%s", code, tail(out, 30))
 	}
 	if got := ownedIDs(t, tf); len(got) != 0 {
 		t.Errorf("imported %v", got)
+	}
+	code, out = tf.Run(nil, "import", "-input=false", "-no-color", "moka_dealer_customer.old", "code:MID-2")
+	if code != 0 || !strings.Contains(out, "Imported an unfinished Moka object") {
+		t.Errorf("import of a customer with an old mark (exit %d):\n%s", code, tail(out, 30))
+	}
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-target=moka_dealer_customer.old")
+	if got := srv.Customers(); len(got) != 2 || got[1].FirstName != "Eski" {
+		t.Errorf("after the apply the sandbox holds %+v, want MID-2's first name written", got)
+	}
+	if tf.Version().AtLeast(1, 11) {
+		tf.Config(providerBlock(srv) + fmt.Sprintf(`
+resource "moka_card" "k" {
+  dealer_customer_id    = %d
+  card_holder_full_name = "Kart Sahibi"
+  exp_month             = "12"
+  exp_year              = "2030"
+}
+`, oldCust.DealerCustomerID))
+		code, out = tf.Run(nil, "import", "-input=false", "-no-color", "moka_card.k", card.CardToken)
+		if code == 0 || !strings.Contains(out, "may still be being created") {
+			t.Errorf("import of a freshly marked card (exit %d) did not refuse:\n%s", code, tail(out, 30))
+		}
 	}
 }
 

@@ -887,7 +887,7 @@ func TestAccDealerCustomer_conflict(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      customerConfig(srv, args),
-				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*not\s+create\s+it[\s\S]*import\s+\{\s+to\s+=\s+id\s+=\s+"1033"\s+\}`),
+				ExpectError: regexp.MustCompile(`Customer code already in use[\s\S]*already\s+exists\s+\(dealer_customer_id\s+1033\)[\s\S]*Nothing\s+here\s+proves\s+who\s+created\s+it[\s\S]*import\s+\{\s+to\s+=\s+ADDRESS\s+id\s+=\s+"1033"\s+\}`),
 			},
 			{
 				PreConfig: func() {
