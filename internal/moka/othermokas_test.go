@@ -1,10 +1,16 @@
 package moka
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
@@ -122,5 +128,50 @@ func TestListsWithoutFields(t *testing.T) {
 	found, ours, err := c.FindClaimedCard(ctx, ref, claim)
 	if err != nil || !ours || found == nil {
 		t.Errorf("FindClaimedCard on a list without names = %+v, %v, %v; want the card", found, ours, err)
+	}
+}
+
+// A create that times out and that Moka carries out later than every look
+// after it (max_retries = 0): the create is a pending record with its claim,
+// not a plain error, so that the next refresh finds the customer it made
+// instead of meeting an unknown customer carrying a claim.
+func TestCreateLandingLate(t *testing.T) {
+	srv := testsupport.StartSandbox(t, sandbox.Options{})
+	landed := make(chan struct{})
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if path.Base(r.URL.Path) != "AddCustomer" {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		// Moka holds the request past the client's timeout and its looks,
+		// then carries it out; its answer never comes.
+		time.Sleep(1500 * time.Millisecond)
+		late := httptest.NewRequest(r.Method, r.URL.String(), bytes.NewReader(body))
+		srv.ServeHTTP(httptest.NewRecorder(), late)
+		close(landed)
+		panic(http.ErrAbortHandler)
+	}))
+	t.Cleanup(front.Close)
+	hc := NewHTTPClient()
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := New(Config{BaseURL: front.URL, DealerCode: "SANDBOX", Username: "sandbox", Password: "sandbox", HTTPClient: hc,
+		MaxRetries: -1, RequestTimeout: 200 * time.Millisecond, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AddCustomer(context.Background(), Customer{CustomerCode: "LATE-1", Address: "Moda Cd. 1"})
+	claim := PendingClaim(err)
+	if claim == "" {
+		t.Fatalf("a timed-out create ended with %v, want a pending record", err)
+	}
+	<-landed
+	got := srv.Customers()
+	if len(got) != 1 || !HoldsClaim(got[0].Address, claim) {
+		t.Fatalf("the late write left %+v, want one customer carrying the pending claim %q", got, claim)
+	}
+	held, ours, err := c.FindClaimedCustomer(context.Background(), "LATE-1", claim)
+	if err != nil || !ours || held == nil {
+		t.Errorf("the next look: %+v, %v, %v; want the customer as ours", held, ours, err)
 	}
 }
