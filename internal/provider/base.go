@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -93,8 +94,12 @@ func configuredClient(data *providerData, diags interface{ AddError(string, stri
 	return data.client
 }
 
-// stopGrace is how long a create goes on after Terraform's first Ctrl-C.
-const stopGrace = 5 * time.Second
+// stopGrace is how long a create goes on after Terraform's first Ctrl-C
+// (nanoseconds; the simulation sets 0 to play a killed provider, whose calls
+// end at once).
+var stopGrace atomic.Int64
+
+func init() { stopGrace.Store(int64(5 * time.Second)) }
 
 // untilDone is ctx for a create: Terraform's first Ctrl-C (StopProvider)
 // gives it grace more (stopGrace), within the operation's deadline, instead of

@@ -366,7 +366,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if client == nil {
 		return
 	}
-	ctx, stopLater := untilDone(ctx, stopGrace)
+	ctx, stopLater := untilDone(ctx, time.Duration(stopGrace.Load()))
 	defer stopLater()
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
 	if _, pending := r.data.pendingCodes.Load(customer.CustomerCode); pending && customer.CustomerCode != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -318,7 +319,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	if client == nil {
 		return
 	}
-	ctx, stopLater := untilDone(ctx, stopGrace)
+	ctx, stopLater := untilDone(ctx, time.Duration(stopGrace.Load()))
 	defer stopLater()
 
 	customer := plan.toAPI()

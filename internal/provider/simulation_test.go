@@ -96,7 +96,10 @@ type simulation struct {
 	foreign, imported map[int64]bool
 	// appCards are the cards the application stored, by token: customer id.
 	appCards map[string]int64
-	log      []string
+	// killed are the codes whose apply was killed (kill -9) at least once:
+	// a customer their create made may be held by no state until an import.
+	killed map[string]bool
+	log    []string
 }
 
 func runSchedule(t *testing.T, seed uint64) int {
@@ -126,13 +129,21 @@ func newSimulation(t *testing.T, seed uint64) *simulation {
 		t: t, rng: rand.New(rand.NewPCG(seed, seed^0x5eed)), ctx: context.Background(), //nolint:gosec // see above
 		codes: []string{"SIM-0", "SIM-1", "SIM-2", "SIM-3"},
 		state: map[string]tftypes.Value{}, private: map[string][]byte{}, desired: map[string]string{},
-		foreign: map[int64]bool{}, imported: map[int64]bool{}, appCards: map[string]int64{},
+		foreign: map[int64]bool{}, imported: map[int64]bool{}, appCards: map[string]int64{}, killed: map[string]bool{},
 	}
 	s.opts = sandbox.Options{
 		DataFile: filepath.Join(t.TempDir(), "moka.json"), Seed: int64(seed & math.MaxInt64), TimeoutHang: 400 * time.Millisecond,
-		ForbidCodeReuse:           s.rng.IntN(4) == 0,
-		KeepCardsOnRemoveCustomer: s.rng.IntN(4) == 0,
 	}
+	// Every Moka the documentation allows: each switch on in a quarter of
+	// the schedules, so that schedules meet them alone and together.
+	var on []string
+	for _, sw := range sandbox.Switches {
+		if s.rng.IntN(4) == 0 {
+			sw.Enable(&s.opts)
+			on = append(on, sw.Flag)
+		}
+	}
+	s.logf("sandbox switches %v", on)
 	s.listen = testsupport.FreeLoopbackAddr(t)
 	s.startSandbox()
 	t.Cleanup(func() { _ = s.srv.Close() })
@@ -216,6 +227,16 @@ func (s *simulation) step() {
 				s.logf("the application stores card %s for %d (%s)", card.CardToken, c.DealerCustomerID, code)
 			}
 		}
+	case r < 85:
+		s.desired[code] = []string{"Ayşe", "Elif", "Şükrü"}[s.rng.IntN(3)]
+		after := time.Duration(s.rng.IntN(300)) * time.Millisecond
+		if s.rng.IntN(2) == 0 {
+			s.logf("apply %s first_name=%s, Ctrl-C after %v", code, s.desired[code], after)
+			s.applyStopped(code, after, false)
+		} else {
+			s.logf("apply %s first_name=%s, kill -9 after %v", code, s.desired[code], after)
+			s.applyStopped(code, after, true)
+		}
 	case r < 95:
 		rate := []float64{0, 0.3, 0.6, 1}[s.rng.IntN(4)]
 		kinds := slices.Clone(sandbox.AllFaultKinds)
@@ -286,9 +307,39 @@ func (s *simulation) proposed(prior, config tftypes.Value) tftypes.Value {
 	return objectOf(s.typ, vals)
 }
 
+// applyStopped is an apply whose terraform gets Ctrl-C after the given time
+// (Terraform waits for the provider and saves what it returns), or is killed
+// with -9 (the provider dies with it at once, and nothing is saved).
+func (s *simulation) applyStopped(code string, after time.Duration, kill bool) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	timer := time.AfterFunc(after, cancel)
+	defer timer.Stop()
+	if !kill {
+		s.applyIn(ctx, code)
+		return
+	}
+	grace := stopGrace.Swap(0)
+	defer stopGrace.Store(grace)
+	before, inState := s.state[code]
+	beforePrivate := s.private[code]
+	s.applyIn(ctx, code)
+	// Terraform died: whatever the provider answered is lost.
+	if inState {
+		s.state[code], s.private[code] = before, beforePrivate
+	} else {
+		delete(s.state, code)
+		delete(s.private, code)
+	}
+	s.killed[code] = true
+}
+
 // apply is terraform apply of code's configuration: plan, then apply what
 // the plan says, with the plan's private state. It returns the errors.
-func (s *simulation) apply(code string) []string {
+func (s *simulation) apply(code string) []string { return s.applyIn(s.ctx, code) }
+
+// applyIn is apply, with the apply's calls under ctx (Terraform's stop).
+func (s *simulation) applyIn(ctx context.Context, code string) []string {
 	prior := s.priorState(code)
 	config := s.config(code)
 	plan, err := s.server.PlanResourceChange(s.ctx, &tfprotov6.PlanResourceChangeRequest{
@@ -310,9 +361,9 @@ func (s *simulation) apply(code string) []string {
 		if errs := s.destroy(code); len(errs) > 0 {
 			return errs
 		}
-		return s.apply(code)
+		return s.applyIn(ctx, code)
 	}
-	resp, err := s.server.ApplyResourceChange(s.ctx, &tfprotov6.ApplyResourceChangeRequest{
+	resp, err := s.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: "moka_dealer_customer", PriorState: dynamic(s.t, s.typ, prior), PlannedState: plan.PlannedState,
 		Config: dynamic(s.t, s.typ, config), PlannedPrivate: plan.PlannedPrivate,
 	})
@@ -516,10 +567,12 @@ func (s *simulation) converge() {
 		for _, code := range s.codes {
 			owned = owned || s.stateID(code) == c.DealerCustomerID
 		}
-		if moka.IsClaim(c.Address) && !owned {
+		_, wanted := s.desired[c.CustomerCode]
+		abandoned := s.killed[c.CustomerCode] && !wanted // a killed create no longer configured: no state can know it
+		if moka.CustomerClaim(moka.Customer{Address: c.Address, FirstName: c.FirstName, LastName: c.LastName}) != "" && !owned && !abandoned {
 			s.t.Errorf("customer %d (%s) carries a create's claim and no state owns it", c.DealerCustomerID, c.CustomerCode)
 		}
-		if owned && c.FirstName != s.desired[c.CustomerCode] {
+		if owned && !moka.SameFreeText(c.FirstName, s.desired[c.CustomerCode]) {
 			s.t.Errorf("customer %d (%s) has first_name %q, configured %q", c.DealerCustomerID, c.CustomerCode, c.FirstName, s.desired[c.CustomerCode])
 		}
 	}
@@ -538,6 +591,9 @@ func (s *simulation) convergeRound(last bool) bool {
 		var errs []string
 		if _, wanted := s.desired[code]; wanted {
 			errs = s.apply(code)
+			if s.followAdvice(code, errs) {
+				errs = s.apply(code)
+			}
 		} else {
 			errs = s.destroy(code)
 		}
@@ -554,6 +610,27 @@ func (s *simulation) convergeRound(last bool) bool {
 		}
 	}
 	return clean
+}
+
+// followAdvice does what a conflict's error says to do about a customer a
+// killed apply of this configuration made: wait until no create can still be
+// running for its mark (the clock is moved on), then import it. It reports
+// whether it imported.
+func (s *simulation) followAdvice(code string, errs []string) bool {
+	c, held := s.held(code)
+	msg := strings.Join(errs, " ")
+	if !held || !s.killed[code] || s.foreign[c.DealerCustomerID] || !strings.Contains(msg, "import {") {
+		return false
+	}
+	if strings.Contains(msg, "wait until") {
+		s.logf("  waiting out the mark of %d (%s)", c.DealerCustomerID, code)
+		later := clock
+		clock = func() time.Time { return time.Now().Add(moka.ClaimMayBeRunningFor + time.Minute) }
+		defer func() { clock = later }()
+	}
+	s.logf("  importing %s as the error says", code)
+	s.importCode(code)
+	return s.stateID(code) == c.DealerCustomerID
 }
 
 // takenByAnother reports whether errs is the conflict of a code that a
