@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -30,9 +31,24 @@ import (
 //   - a destroy before any refresh (-refresh=false) removes the object only if
 //     it carries the claim.
 //
-// Version 0.1 (the first release candidate) kept such records without a
-// claim, marked privateCreateUncertain; nothing can prove what they found
-// to be Terraform's, so a refresh drops them, naming what it found.
+// Records without a claim (privateCreateUncertain, from builds before the
+// claim) are dropped by a refresh, naming what it found: nothing can prove
+// what they found to be Terraform's.
+
+// createLifecycle is what the resources share of their creates in one
+// provider process: the customer codes whose create could not be confirmed.
+// Whoever holds such a code may be another's customer, so no card is stored
+// under it in this apply.
+type createLifecycle struct {
+	unconfirmed sync.Map
+}
+
+func (l *createLifecycle) customerUnconfirmed(code string) { l.unconfirmed.Store(code, true) }
+
+func (l *createLifecycle) isUnconfirmed(code string) bool {
+	_, pending := l.unconfirmed.Load(code)
+	return pending && code != ""
+}
 
 // pendingCreate is what private state says of a create that was not settled.
 type pendingCreate struct {

@@ -137,10 +137,8 @@ type providerData struct {
 	dealerCode string
 	// customers batches the customer reads of a refresh (refresh.go).
 	customers customerReader
-	// pendingCodes are the customer codes whose create in this process could
-	// not be confirmed (pending_create.go): whoever holds such a code may be
-	// another's customer, so nothing is stored under it in this apply.
-	pendingCodes sync.Map
+	// creates is the one owner of claimed creates' records (create_lifecycle.go).
+	creates createLifecycle
 }
 
 // setting is one provider attribute resolved from configuration or environment.

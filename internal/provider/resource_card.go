@@ -369,7 +369,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	ctx, stopLater := untilDone(ctx, time.Duration(stopGrace.Load()))
 	defer stopLater()
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
-	if _, pending := r.data.pendingCodes.Load(customer.CustomerCode); pending && customer.CustomerCode != "" {
+	if r.data.creates.isUnconfirmed(customer.CustomerCode) {
 		// The customer's create in this apply was not confirmed: the code may
 		// be held by another's customer, and AddCard would store the card there.
 		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer not confirmed",

@@ -351,7 +351,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	case claim != "":
 		state := plan.withID(0)
 		recordPendingCreate(ctx, resp, claim, "customer", &state)
-		r.data.pendingCodes.Store(plan.CustomerCode.ValueString(), true)
+		r.data.creates.customerUnconfirmed(plan.CustomerCode.ValueString())
 	default:
 		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
 	}
