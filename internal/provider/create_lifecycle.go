@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
 // A create whose answers were lost.
@@ -147,4 +150,27 @@ func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row stri
 		fmt.Sprintf("This Moka did not empty the %s's %s when asked to (it keeps a field sent as \"\" and as null; conformance row %s settles this for an account, and the sandbox plays it with --%s). "+
 			"The %s is this configuration's and works, but Moka shows the create's mark there instead of nothing, and Terraform reads it as empty. "+
 			"Give %s a value in the configuration to replace it.", what, field, row, row, what, attributes))
+}
+
+// strayCardsWarning names the customer's cards whose name is the mark of a
+// card create that no state settled and that can no longer be running: an
+// apply killed while it stored them (the card was stored again by the next
+// apply), or a create Moka carried out after every look. Nothing proves whose
+// they are, so they are only named, with the way to remove them.
+func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card) {
+	var stray []string
+	for _, c := range cards {
+		if moka.IsClaim(c.CardName) && moka.ClaimAbandoned(c.CardName, clock()) {
+			stray = append(stray, c.CardToken)
+		}
+	}
+	if len(stray) == 0 {
+		return
+	}
+	diags.AddWarning("Moka holds cards of unfinished creates",
+		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with the mark of a terraform-provider-moka create that no state settled: %s. "+
+			"An apply was stopped while it stored them, or a create's answer was lost and it landed later; nothing proves whose they are, so they are left alone. "+
+			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so. "+
+			"To remove one through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",
+			code, len(stray), strings.Join(stray, ", ")))
 }

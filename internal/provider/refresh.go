@@ -80,14 +80,21 @@ type customerSnapshot struct {
 // else with GetCustomer (whose not-found error is the only proof that a
 // customer is gone).
 func (d *providerData) readCustomer(ctx context.Context, ref moka.CustomerRef, needPassword bool) (*moka.Customer, error) {
+	c, _, err := d.readCustomerAndCards(ctx, ref, needPassword)
+	return c, err
+}
+
+// readCustomerAndCards is readCustomer, with the customer's cards when
+// GetCustomer gave them (nil when the snapshot answered).
+func (d *providerData) readCustomerAndCards(ctx context.Context, ref moka.CustomerRef, needPassword bool) (*moka.Customer, []moka.Card, error) {
 	if c, ok := d.customers.lookup(ctx, d.client, ref, needPassword); ok {
-		return c, nil
+		return c, nil, nil
 	}
 	got, err := d.client.GetCustomer(ctx, ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &got.Customer, nil
+	return &got.Customer, got.Cards, nil
 }
 
 // customerWritten is called after every customer write this process makes

@@ -384,7 +384,7 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 
 	ref := state.ref()
-	customer, err := r.data.readCustomer(ctx, ref, !writeOnly && !state.Password.IsNull())
+	customer, cards, err := r.data.readCustomerAndCards(ctx, ref, !writeOnly && !state.Password.IsNull())
 	if moka.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Moka customer is gone",
 			fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
@@ -397,6 +397,7 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	unmarked, diags := withoutKeptClaim(ctx, *customer, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
+	strayCardsWarning(&resp.Diagnostics, customer.CustomerCode, cards)
 	state = state.withAPI(unmarked, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
