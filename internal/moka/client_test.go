@@ -77,6 +77,11 @@ func checkRequestShapes(t *testing.T, tests []requestShape) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
+				if op == "UpdateCustomer" {
+					// A Moka that does what it is asked: the customer as sent.
+					writeJSON(w, success(echoCustomer(t, body)))
+					return
+				}
 				writeJSON(w, success(tt.data))
 			})
 			c := newTestClient(t, f.URL())
@@ -937,4 +942,23 @@ func TestCallGivesDataAsSent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// echoCustomer is the Data of an UpdateCustomer that did what body asked: the
+// customer with the fields sent, and nothing in those sent empty or left out.
+func echoCustomer(t *testing.T, body []byte) string {
+	t.Helper()
+	var req struct {
+		DealerCustomerRequest map[string]any
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		t.Fatalf("request body: %v", err)
+	}
+	cust := map[string]any{"DealerCustomerId": 1033}
+	for k, v := range req.DealerCustomerRequest {
+		if v != nil {
+			cust[k] = v
+		}
+	}
+	return mustJSON(map[string]any{"DealerCustomer": cust, "CardListCount": 0, "CardList": []any{}})
 }

@@ -310,12 +310,32 @@ func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*Custo
 	if len(kept) == 0 {
 		return got, nil
 	}
+	// The answer still holds a value in a field sent as "". It may be an
+	// answer written before the change: what Moka holds now decides.
+	if got, err = c.readBack(ctx, upd.Customer); err != nil {
+		return nil, err
+	}
+	if kept = keptFields(req, got.Customer); len(kept) == 0 {
+		return got, nil
+	}
 	// This Moka keeps a field sent as "": null may empty it.
-	if got, err = c.updateWithNulls(ctx, req, kept, upd.Password); err != nil {
+	if _, err = c.updateWithNulls(ctx, req, kept, upd.Password); err != nil {
+		return nil, err
+	}
+	if got, err = c.readBack(ctx, upd.Customer); err != nil {
 		return nil, err
 	}
 	if kept = keptFields(req, got.Customer); len(kept) > 0 {
 		return got, &FieldsKeptError{Fields: kept}
+	}
+	return got, nil
+}
+
+// readBack is GetCustomer of the customer an update addressed.
+func (c *Client) readBack(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
+	got, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: cust.DealerCustomerID, CustomerCode: cust.CustomerCode})
+	if err != nil {
+		return nil, fmt.Errorf("moka UpdateCustomer: reading the customer back: %w", err)
 	}
 	return got, nil
 }

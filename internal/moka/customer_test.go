@@ -205,7 +205,9 @@ func TestCustomerSeedSamples(t *testing.T) {
 		f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, _ []byte) {
 			writeJSON(w, string(body))
 		})
-		got, err := newTestClient(t, f.URL()).AddCustomer(context.Background(), Customer{CustomerCode: "Customer"})
+		sent := seedCustomer
+		sent.DealerCustomerID = 0
+		got, err := newTestClient(t, f.URL()).AddCustomer(context.Background(), sent)
 		if err != nil {
 			t.Fatal(err)
 		}

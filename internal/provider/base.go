@@ -134,3 +134,7 @@ func untilDone(ctx context.Context, grace time.Duration) (context.Context, conte
 		cancel()
 	}
 }
+
+// clock is the time a card's expiry and the age of a create's mark are
+// checked against; tests set it.
+var clock = time.Now

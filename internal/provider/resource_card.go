@@ -341,8 +341,6 @@ func warnIfNumberDiffers(ctx context.Context, req resource.ModifyPlanRequest, re
 	}
 }
 
-// clock is the time a card's expiry is checked against; tests set it.
-var clock = time.Now
 
 // expired reports whether a card valid through month/year is past its last
 // day at now. A value that does not parse is left to the validators.
