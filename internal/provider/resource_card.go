@@ -341,7 +341,6 @@ func warnIfNumberDiffers(ctx context.Context, req resource.ModifyPlanRequest, re
 	}
 }
 
-
 // expired reports whether a card valid through month/year is past its last
 // day at now. A value that does not parse is left to the validators.
 func expired(month, year string, now time.Time) bool {
