@@ -244,7 +244,13 @@ func (c *Client) UpdateCard(ctx context.Context, token, name string) (*CardWithC
 	if err != nil {
 		return nil, err
 	}
-	return pickCard(out, opUpdateCard, token)
+	got, err := pickCard(out, opUpdateCard, token)
+	if err == nil && SameFreeText(got.Card.CardName, name) {
+		return got, nil
+	}
+	// The answer is not the card as renamed (or not the card): it may have
+	// been written before the change. What Moka holds now decides.
+	return c.GetCard(ctx, token)
 }
 
 // GetCard reads a card and its customer.

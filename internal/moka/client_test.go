@@ -77,9 +77,13 @@ func checkRequestShapes(t *testing.T, tests []requestShape) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
-				if op == "UpdateCustomer" {
+				switch op {
+				case "UpdateCustomer":
 					// A Moka that does what it is asked: the customer as sent.
 					writeJSON(w, success(echoCustomer(t, body)))
+					return
+				case "UpdateCard":
+					writeJSON(w, success(renamedCards(t, tt.data, body)))
 					return
 				}
 				writeJSON(w, success(tt.data))
@@ -961,4 +965,21 @@ func echoCustomer(t *testing.T, body []byte) string {
 		}
 	}
 	return mustJSON(map[string]any{"DealerCustomer": cust, "CardListCount": 0, "CardList": []any{}})
+}
+
+// renamedCards is data with every card named as body's UpdateCard asked.
+func renamedCards(t *testing.T, data string, body []byte) string {
+	t.Helper()
+	var req struct{ DealerCustomerRequest struct{ CardName string } }
+	var v map[string]any
+	if err := json.Unmarshal(body, &req); err != nil || json.Unmarshal([]byte(data), &v) != nil {
+		t.Fatalf("renamedCards: %v", err)
+	}
+	cards, _ := v["CardList"].([]any)
+	for _, c := range cards {
+		if card, ok := c.(map[string]any); ok {
+			card["CardName"] = req.DealerCustomerRequest.CardName
+		}
+	}
+	return mustJSON(v)
 }

@@ -306,16 +306,16 @@ func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*Custo
 	if err != nil {
 		return nil, err
 	}
-	kept := keptFields(req, got.Customer)
-	if len(kept) == 0 {
+	if !answerDiffers(req, got.Customer) {
 		return got, nil
 	}
-	// The answer still holds a value in a field sent as "". It may be an
-	// answer written before the change: what Moka holds now decides.
+	// The answer is not the customer as sent. It may have been written
+	// before the change: what Moka holds now decides.
 	if got, err = c.readBack(ctx, upd.Customer); err != nil {
 		return nil, err
 	}
-	if kept = keptFields(req, got.Customer); len(kept) == 0 {
+	kept := keptFields(req, got.Customer)
+	if len(kept) == 0 {
 		return got, nil
 	}
 	// This Moka keeps a field sent as "": null may empty it.
@@ -360,6 +360,20 @@ func KeptFields(err error) []string {
 		return k.Fields
 	}
 	return nil
+}
+
+// answerDiffers reports whether got is not the customer req asked for, in
+// any field req sent (in Moka's spellings of the same values).
+func answerDiffers(req customerRequest, got Customer) bool {
+	same := func(sent *string, have string, equal func(a, b string) bool) bool {
+		return sent == nil || (*sent == "" && have == "") || (*sent != "" && equal(*sent, have))
+	}
+	sameDate := func(a, b string) bool { return ISODate(a) == ISODate(b) }
+	exact := func(a, b string) bool { return a == b }
+	return !same(req.FirstName, got.FirstName, SameFreeText) || !same(req.LastName, got.LastName, SameFreeText) ||
+		!same(req.Address, got.Address, SameFreeText) || !same(req.GsmNumber, got.GsmNumber, SameText) ||
+		!same(req.Email, got.Email, SameEmail) || !same(req.BirthDate, got.BirthDate, sameDate) ||
+		!same(req.Password, got.Password, exact) || (req.Gender != nil && Gender(*req.Gender) != got.Gender)
 }
 
 // keptFields names the fields req asked to empty that got still holds.

@@ -23,10 +23,25 @@ func SameText(a, b string) bool {
 // alone made in Moka's panel is therefore not drift.
 func SameFreeText(a, b string) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if strings.EqualFold(a, b) {
+		return true
+	}
 	// Upper case as Moka would store it: by the usual rules (ı becomes I,
 	// which no case folding undoes) or by Turkish ones (i becomes İ).
-	return strings.EqualFold(a, b) || strings.ToUpper(a) == strings.ToUpper(b) ||
-		strings.ToUpperSpecial(unicode.TurkishCase, a) == strings.ToUpperSpecial(unicode.TurkishCase, b)
+	upperA, upperB := strings.ToUpper(a), strings.ToUpper(b)
+	turkishA, turkishB := strings.ToUpperSpecial(unicode.TurkishCase, a), strings.ToUpperSpecial(unicode.TurkishCase, b)
+	return upperA == upperB || turkishA == turkishB
+}
+
+// CutTo is how many characters of want Moka kept when it stored got: want
+// cut short (in any case), by a Moka that keeps text shorter than its
+// documented limit. 0 when got is not want cut short.
+func CutTo(want, got string) int {
+	w, n := []rune(want), len([]rune(got))
+	if strings.TrimSpace(got) == "" || n >= len(w) || !SameFreeText(string(w[:n]), got) {
+		return 0
+	}
+	return n
 }
 
 // SameEmail reports whether two e-mail addresses are the same address: blanks
@@ -50,7 +65,7 @@ var turkishCapitalI = strings.NewReplacer("I", "ı", "İ", "i")
 // blanks around them ignored, in any case (banks and Moka may keep a holder's
 // name in capitals).
 func SameCardHolder(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	return SameFreeText(a, b)
 }
 
 // SameCardToken reports whether two tokens name the same card.

@@ -1,6 +1,9 @@
 package moka
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSameText(t *testing.T) {
 	tests := []struct {
@@ -120,5 +123,28 @@ func TestSameFreeText(t *testing.T) {
 		if got := SameFreeText(tt.a, tt.b); got != tt.want {
 			t.Errorf("SameFreeText(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+func TestCutTo(t *testing.T) {
+	long := "Caferağa Mah. Moda Cad. No:14, Kadıköy, İstanbul"
+	tests := []struct {
+		want, got string
+		n         int
+	}{
+		{long, string([]rune(long)[:40]), 40},
+		{long, strings.ToUpper(string([]rune(long)[:40])), 40},
+		{long, long, 0},
+		{long, "", 0},
+		{long, "Moda Cad.", 0},
+		{"ılgın İnce", "ILGIN", 5},
+	}
+	for _, tt := range tests {
+		if got := CutTo(tt.want, tt.got); got != tt.n {
+			t.Errorf("CutTo(%q, %q) = %d, want %d", tt.want, tt.got, got, tt.n)
+		}
+	}
+	if !SameCardHolder("ılgın İnce", "ILGIN İNCE") {
+		t.Error("a holder's name in capitals is another name")
 	}
 }

@@ -94,6 +94,17 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 	return m
 }
 
+// freeText is the model's free-text attributes, which a Moka may keep cut
+// short or in capitals.
+func (m dealerCustomerModel) freeText() map[string]types.String {
+	return map[string]types.String{"first_name": m.FirstName, "last_name": m.LastName, "address": m.Address}
+}
+
+// freeTextOf is a customer's free-text fields by attribute name.
+func freeTextOf(c moka.Customer) map[string]string {
+	return map[string]string{"first_name": c.FirstName, "last_name": c.LastName, "address": c.Address}
+}
+
 var genderNames = map[moka.Gender]string{
 	moka.GenderUnspecified: "",
 	moka.GenderMale:        "male",

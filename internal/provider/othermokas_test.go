@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -177,5 +180,114 @@ func TestAccOtherMokas_fieldsNotEmptied(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// staleUpdates serves srv on its own port as a Moka whose UpdateCustomer and
+// UpdateCard answer with the object as it was before the change (the change
+// itself is made).
+func staleUpdates(t *testing.T, srv *sandbox.Server) string {
+	t.Helper()
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		read := map[string]string{"UpdateCustomer": "GetCustomer", "UpdateCard": "GetCard"}[path.Base(r.URL.Path)]
+		if read == "" {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		var req map[string]map[string]any
+		if err := json.Unmarshal(body, &req); err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		ask := map[string]any{}
+		for _, k := range []string{"DealerCustomerId", "CardToken"} {
+			if v, ok := req["DealerCustomerRequest"][k]; ok {
+				ask[k] = v
+			}
+		}
+		readBody, _ := json.Marshal(map[string]any{"DealerCustomerAuthentication": req["DealerCustomerAuthentication"], "DealerCustomerRequest": ask})
+		before := httptest.NewRecorder()
+		srv.ServeHTTP(before, httptest.NewRequest(http.MethodPost, "/DealerCustomer/"+read, bytes.NewReader(readBody)))
+		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, r.URL.Path, bytes.NewReader(body)))
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(before.Body.Bytes())
+	}))
+	t.Cleanup(front.Close)
+	return front.URL
+}
+
+// TestAccOtherMokas_textAndAnswers: Mokas that store text otherwise or answer
+// an update with what was there before. A value cut short is kept as
+// configured at create, with a warning, and refused by the next plan until it
+// fits; a holder's name in capitals (Turkish ı included) is the same name; a
+// stale answer to the finishing write is checked against what Moka holds.
+// Never "inconsistent result", never a replacement.
+func TestAccOtherMokas_textAndAnswers(t *testing.T) {
+	long := "Caferağa Mah. Moda Cad. No:14, Kadıköy, İstanbul"
+	config := func(url, address, cardName string) string {
+		return providerAt(url) + fmt.Sprintf(`
+resource "moka_dealer_customer" "c" {
+  customer_code = "TX-1"
+  first_name    = "Ilgın"
+  address       = %q
+}
+
+resource "moka_card" "k" {
+  customer_code         = moka_dealer_customer.c.customer_code
+  card_holder_full_name = "ılgın İnce"
+  card_number_wo        = %q
+  exp_month             = "12"
+  exp_year              = "2030"
+  card_name             = %q
+}
+`, address, cardAkbank, cardName)
+	}
+	t.Run("truncate-text and upper-case-text", func(t *testing.T) {
+		srv := accSandbox(t, sandbox.Options{TruncateText: true, UpperCaseText: true})
+		short := string([]rune(long)[:40])
+		resource.ParallelTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				// The apply warns; the plan right after it refuses the value.
+				{Config: config(srv.URL(), long, "Bonus kartım"), ExpectError: words("Shorten it to 40 characters")},
+				{Config: config(srv.URL(), long, "Bonus kartım"), PlanOnly: true, ExpectError: words("this Moka stored an earlier value cut to 40 characters")},
+				{
+					Config: config(srv.URL(), short, "Bonus kartım"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("moka_dealer_customer.c", plancheck.ResourceActionUpdate)},
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+				},
+			},
+		})
+		if n := srv.Stats().Calls["RemoveCustomer"] + srv.Stats().Calls["RemoveCard"]; n != 2 {
+			t.Errorf("%d removals, want the destroy's 2: something was replaced", n)
+		}
+	})
+	t.Run("stale answers to updates", func(t *testing.T) {
+		srv := accSandbox(t, sandbox.Options{})
+		url := staleUpdates(t, srv)
+		resource.ParallelTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: config(url, long, "Bonus kartım"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+				},
+				{
+					Config: config(url, "Moda Cd. 2", "Maaş kartım"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+				},
+			},
+		})
 	})
 }

@@ -31,6 +31,10 @@ const (
 	// update asked to empty: later plans that empty a field are refused.
 	privateMokaKeepsEmpty = "moka_keeps_empty"
 
+	// privateTextLimit is how many characters of free text this Moka was
+	// seen to keep (text_limit.go).
+	privateTextLimit = "moka_text_limit"
+
 	// privateCreateUncertain is version 0.1's marker of a pending record
 	// without a claim; such records are dropped, never adopted.
 	privateCreateUncertain = "create_uncertain"

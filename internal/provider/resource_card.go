@@ -211,6 +211,12 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.Append(diags...)
 		keptClaimWarning(&resp.Diagnostics, "card", "name", "card_name", "update-card-refuses-empty-name")
 	}
+	if limit, diags := textLimitOf(ctx, req.Private); limit > 0 {
+		resp.Diagnostics.Append(diags...)
+		var name types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_name"), &name)...)
+		checkTextLimit(limit, map[string]types.String{"card_name": name}, &resp.Diagnostics)
+	}
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
 	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && !req.State.Raw.IsNull() && token.IsNull() {
@@ -384,7 +390,13 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	})
 	switch claim := moka.PendingClaim(err); {
 	case err == nil:
+		name := plan.CardName
 		plan.fill(*added)
+		if names, limit := cutText(map[string]types.String{"card_name": name}, map[string]string{"card_name": added.Card.CardName}); limit > 0 {
+			resp.Diagnostics.AddWarning("Moka cut the card's name short", cutTextDetail("card", names, limit))
+			resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
+			plan.CardName = name
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	case moka.KeptClaim(err) != nil:
 		kept := moka.KeptClaim(err)
@@ -480,6 +492,13 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
 		addCardError(&resp.Diagnostics, "rename", token, err)
+		return
+	}
+	if names, limit := cutText(map[string]types.String{"card_name": plan.CardName}, map[string]string{"card_name": renamed.Card.CardName}); limit > 0 {
+		resp.Diagnostics.AddError("Moka cut the card's name short", cutTextDetail("card", names, limit))
+		resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
+		state.fill(*renamed)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	resp.Diagnostics.Append(withoutKeptCardClaim(ctx, renamed, req.Private, resp.Private)...)

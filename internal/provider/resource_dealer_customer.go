@@ -156,6 +156,9 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(diags...)
 		keptClaimWarning(&resp.Diagnostics, "customer", "address, first or last name", "address, first_name or last_name", "update-keeps-empty")
 	}
+	limit, diags := textLimitOf(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	checkTextLimit(limit, plan.freeText(), &resp.Diagnostics)
 	if keeps, diags := req.Private.GetKey(ctx, privateMokaKeepsEmpty); string(keeps) == "true" {
 		resp.Diagnostics.Append(diags...)
 		if names := emptied(plan, state); len(names) > 0 {
@@ -334,6 +337,13 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	switch claim := moka.PendingClaim(err); {
 	case err == nil:
 		state := plan.withAPI(created.Customer, writeOnly)
+		if names, limit := cutText(plan.freeText(), freeTextOf(created.Customer)); limit > 0 {
+			// What the configuration says, not Moka's cut: the next plan
+			// refuses it (text_limit.go).
+			resp.Diagnostics.AddWarning("Moka cut the customer's text short", cutTextDetail("customer", names, limit))
+			resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
+			state.FirstName, state.LastName, state.Address = plan.FirstName, plan.LastName, plan.Address
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	case moka.KeptClaim(err) != nil:
 		kept := moka.KeptClaim(err)
@@ -548,6 +558,13 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	}
 	if err != nil {
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
+		return
+	}
+	if names, limit := cutText(plan.freeText(), freeTextOf(updated.Customer)); limit > 0 {
+		resp.Diagnostics.AddError("Moka cut the customer's text short", cutTextDetail("customer", names, limit))
+		resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
+		state = state.withAPI(updated.Customer, wasWriteOnly)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	unmarked, diags := withoutKeptClaim(ctx, updated.Customer, req.Private, resp.Private)

@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// A Moka that keeps less text than it documents.
+//
+// The documentation gives Address 200 characters and a name 50, but a Moka
+// may keep fewer (conformance row truncate-text). A value stored cut short is
+// not what the configuration says, and taking it into state after a create
+// would be "inconsistent result" and a replacement on every apply. So the
+// resource keeps what the configuration says, learns the limit in private
+// state, warns, and from then on refuses at plan time any value longer than
+// the limit, before Moka is called.
+
+// textLimitOf is the number of characters this Moka was seen to keep, or 0.
+func textLimitOf(ctx context.Context, private privateGetter) (int, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateTextLimit)
+	n, err := strconv.Atoi(string(raw))
+	if len(raw) == 0 || err != nil || n <= 0 {
+		return 0, diags
+	}
+	return n, diags
+}
+
+// learnTextLimit records that Moka kept only n characters of a value.
+func learnTextLimit(ctx context.Context, private privateSetter, n int) diag.Diagnostics {
+	return private.SetKey(ctx, privateTextLimit, []byte(strconv.Itoa(n)))
+}
+
+// cutText names the attributes whose planned value Moka stored cut short,
+// and the fewest characters it kept of any.
+func cutText(planned map[string]types.String, stored map[string]string) (names []string, limit int) {
+	for _, name := range sortedKeys(planned) {
+		if n := moka.CutTo(planned[name].ValueString(), stored[name]); n > 0 {
+			names = append(names, name)
+			if limit == 0 || n < limit {
+				limit = n
+			}
+		}
+	}
+	return names, limit
+}
+
+func cutTextDetail(what string, names []string, limit int) string {
+	return fmt.Sprintf("Moka stored %s of this %s cut to %d characters, fewer than its documentation allows: this Moka keeps at most %d (conformance row truncate-text settles this for an account; the sandbox plays it with --truncate-text). "+
+		"Shorten the value to %d characters; until then every plan refuses it, before Moka is called.", joinNames(names), what, limit, limit, limit)
+}
+
+// checkTextLimit refuses, at plan time, configured values longer than the
+// limit this Moka was seen to keep.
+func checkTextLimit(limit int, planned map[string]types.String, diags *diag.Diagnostics) {
+	if limit == 0 {
+		return
+	}
+	for _, name := range sortedKeys(planned) {
+		v := planned[name]
+		if v.IsNull() || v.IsUnknown() || utf8.RuneCountInString(v.ValueString()) <= limit {
+			continue
+		}
+		diags.AddAttributeError(path.Root(name), "Value longer than this Moka keeps",
+			fmt.Sprintf("%s is %d characters; this Moka stored an earlier value cut to %d characters (conformance row truncate-text). Shorten it to %d characters. Nothing was changed by this plan.",
+				name, utf8.RuneCountInString(v.ValueString()), limit, limit))
+	}
+}
+
+func sortedKeys(m map[string]types.String) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func joinNames(names []string) string { return strings.Join(names, ", ") }
