@@ -97,7 +97,9 @@ func ClaimWritten(s string) (written time.Time, ok bool) {
 // can still be running for it (or says nothing of its time).
 func ClaimAbandoned(s string, now time.Time) bool {
 	written, ok := ClaimWritten(s)
-	return !ok || now.Sub(written) >= ClaimMayBeRunningFor
+	// A time ahead of now (beyond clock skew) no create wrote: the text
+	// only looks like a claim, and no create is waiting for it.
+	return !ok || now.Sub(written) >= ClaimMayBeRunningFor || written.After(now.Add(time.Minute))
 }
 
 // HoldsClaim reports whether a field holds this claim, as Moka may give it

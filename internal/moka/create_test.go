@@ -454,6 +454,9 @@ func TestClaimWritten(t *testing.T) {
 			}
 		})
 	}
+	if !ClaimAbandoned("cccccccccccccccc tfmoka 29991231000000", at) {
+		t.Error("a mark dated in the future is taken for a create still running")
+	}
 	if !ClaimAbandoned(claim, at.Add(ClaimMayBeRunningFor)) {
 		t.Errorf("a claim %v old is not abandoned", ClaimMayBeRunningFor)
 	}

@@ -165,6 +165,7 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 			if holder != nil {
 				conflict.DealerCustomerID = holder.Customer.DealerCustomerID
 				conflict.Claim = CustomerClaim(holder.Customer)
+				conflict.HeldAs = holder.Customer.CustomerCode
 			}
 			return conflict
 		},

@@ -102,9 +102,12 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type ConflictError struct {
 	CustomerCode     string
 	DealerCustomerID int64
-	// Claim is the create's claim the customer carries, if any: a create of
-	// this provider made it and did not settle it (see create.go).
+	// Claim is the create's claim the customer carries, if any: text in the
+	// form a create of this provider writes, which no state settled.
 	Claim string
+	// HeldAs is the holder's own spelling of the code, when Moka answered
+	// with another (a Moka that compares codes ignoring case).
+	HeldAs string
 	// Retired is set when no customer holds the code: Moka keeps the codes of
 	// removed customers and does not let them be registered again.
 	Retired bool
@@ -118,8 +121,11 @@ func (e *ConflictError) Error() string {
 	if e.DealerCustomerID != 0 {
 		msg += fmt.Sprintf(" (dealer_customer_id %d)", e.DealerCustomerID)
 	}
+	if e.HeldAs != "" && e.HeldAs != e.CustomerCode {
+		msg += fmt.Sprintf(" as %q", e.HeldAs)
+	}
 	if e.Claim != "" {
-		msg += "; it carries the mark of a terraform-provider-moka create that no state has settled"
+		msg += "; it carries a create's mark, in the form terraform-provider-moka writes"
 		if at, ok := ClaimWritten(e.Claim); ok {
 			msg += fmt.Sprintf(" (written %s)", at.Format(time.RFC3339))
 		}

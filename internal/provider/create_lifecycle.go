@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -44,6 +45,49 @@ import (
 // under it in this apply.
 type createLifecycle struct {
 	unconfirmed sync.Map
+	// markedCards are, by customer (id and code), the cards a refresh of the
+	// customer in this process saw named with a create's mark.
+	markedCards sync.Map
+}
+
+// customerCardsSeen records the marked cards among a customer's cards, as a
+// refresh read them.
+func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) {
+	var marked []moka.Card
+	for _, card := range cards {
+		if moka.IsClaim(card.CardName) {
+			marked = append(marked, card)
+		}
+	}
+	for _, key := range []string{"id:" + strconv.FormatInt(c.DealerCustomerID, 10), "code:" + c.CustomerCode} {
+		if len(marked) == 0 {
+			l.markedCards.Delete(key)
+		} else {
+			l.markedCards.Store(key, marked)
+		}
+	}
+}
+
+// markedTwin is a card of the customer, seen by this process's refresh,
+// that is named with a create's mark and has the number and expiry of want:
+// storing want again would make a second one.
+func (l *createLifecycle) markedTwin(ref moka.CustomerRef, want moka.Card) *moka.Card {
+	for _, key := range []string{"id:" + strconv.FormatInt(ref.DealerCustomerID, 10), "code:" + ref.CustomerCode} {
+		if key == "id:0" || key == "code:" {
+			continue
+		}
+		seen, ok := l.markedCards.Load(key)
+		if !ok {
+			continue
+		}
+		for _, card := range seen.([]moka.Card) { //nolint:forcetypeassert // only customerCardsSeen stores here
+			if card.CardNumberFirstSix == want.CardNumberFirstSix && card.CardNumberLastFour == want.CardNumberLastFour &&
+				card.ExpMonth == want.ExpMonth && card.ExpYear == want.ExpYear {
+				return &card
+			}
+		}
+	}
+	return nil
 }
 
 func (l *createLifecycle) customerUnconfirmed(code string) { l.unconfirmed.Store(code, true) }
@@ -168,7 +212,7 @@ func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card) 
 		return
 	}
 	diags.AddWarning("Moka holds cards of unfinished creates",
-		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with the mark of a terraform-provider-moka create that no state settled: %s. "+
+		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with a create's mark, in the form terraform-provider-moka writes, that no state here records: %s. "+
 			"An apply was stopped while it stored them, or a create's answer was lost and it landed later; nothing proves whose they are, so they are left alone. "+
 			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so. "+
 			"To remove one through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",

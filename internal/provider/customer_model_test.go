@@ -266,7 +266,7 @@ func TestAddCustomerError(t *testing.T) {
 		{"conflict with id", &moka.ConflictError{CustomerCode: "c1", DealerCustomerID: 1040}, "customer_code", "Customer code already in use",
 			[]string{"already exists (dealer_customer_id 1040)", "this state does not record it", "Nothing here proves who created it", "import {\n    to = ADDRESS\n    id = \"1040\"\n  }", `terraform import ADDRESS "1040"`}},
 		{"conflict with an old mark", &moka.ConflictError{CustomerCode: "c1", DealerCustomerID: 1040, Claim: "0123456789abcdef tfmoka 20200101000000"}, "customer_code", "Customer code already in use",
-			[]string{"mark of a terraform-provider-moka create written at 2020-01-01T00:00:00Z that no state settled", "stopped before it saved its state", `id = "1040"`}},
+			[]string{"dated 2020-01-01T00:00:00Z, that no state settled", "stopped before it saved its state", `id = "1040"`}},
 		{"conflict with a fresh mark", &moka.ConflictError{CustomerCode: "c1", DealerCustomerID: 1040, Claim: moka.NewClaim()}, "customer_code", "Customer code already in use",
 			[]string{"may still be running", "wait until", `id = "1040"`}},
 		{"conflict without id", &moka.ConflictError{CustomerCode: "c1"}, "customer_code", "Customer code already in use",

@@ -30,8 +30,15 @@ func addCustomerError(diags interface {
 		if conflict.DealerCustomerID != 0 {
 			id = strconv.FormatInt(conflict.DealerCustomerID, 10)
 		}
+		held := fmt.Sprintf("A Moka customer with customer_code %q already exists", code)
+		if conflict.DealerCustomerID != 0 {
+			held += fmt.Sprintf(" (dealer_customer_id %d)", conflict.DealerCustomerID)
+		}
+		if conflict.HeldAs != "" && conflict.HeldAs != code {
+			held += fmt.Sprintf(", which Moka holds as %q (it compares codes ignoring case)", conflict.HeldAs)
+		}
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%v, and this state does not record it. %s", conflict, unrecordedObjectAdvice("customer", conflict.Claim, id)))
+			fmt.Sprintf("%s, and this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id)))
 	case moka.IsAlreadyExists(err):
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
 			fmt.Sprintf("Moka says customer_code %q is already registered. To manage that customer with this configuration, %s", code, importHint("code:"+code)))
@@ -61,16 +68,16 @@ func unrecordedObjectAdvice(what, claim, id string) string {
 			"It is not taken over on its own. If it is this configuration's %s, %s", what, importHint(id))
 	}
 	written, known := moka.ClaimWritten(claim)
-	when := "at a time the mark no longer shows"
+	when := "at a time it does not show"
 	if known {
-		when = "at " + written.Format(time.RFC3339)
+		when = written.Format(time.RFC3339)
 	}
 	if !moka.ClaimAbandoned(claim, clock()) {
-		return fmt.Sprintf("It carries the mark of a terraform-provider-moka create written %s that no state has settled yet: that create may still be running (in this or another configuration), "+
+		return fmt.Sprintf("It carries a create's mark, in the form terraform-provider-moka writes, dated %s, that no state has settled yet: that create may still be running (in this or another configuration), "+
 			"or its apply was stopped before it saved its state. It is not taken over on its own. If it is this configuration's %s, wait until %s, when no create can still be running for it, then %s",
 			when, what, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339), importHint(id))
 	}
-	return fmt.Sprintf("It carries the mark of a terraform-provider-moka create written %s that no state settled: its apply was stopped before it saved its state, or the create's answer was lost and it landed later. "+
+	return fmt.Sprintf("It carries a create's mark, in the form terraform-provider-moka writes, dated %s, that no state settled: an apply was stopped before it saved its state, or a create's answer was lost and it landed later (or someone wrote that text). "+
 		"It is not taken over on its own. If it is this configuration's %s, %s", when, what, importHint(id))
 }
 
@@ -95,16 +102,34 @@ func importClaimed(what, claim string, diags *diag.Diagnostics) (ok bool) {
 	written, known := moka.ClaimWritten(claim)
 	if !moka.ClaimAbandoned(claim, clock()) {
 		diags.AddError("Moka object may still be being created",
-			fmt.Sprintf("%s carries the mark of a terraform-provider-moka create written at %s, which may still be running (in this or another configuration) and would adopt it too. "+
+			fmt.Sprintf("%s carries a create's mark, in the form terraform-provider-moka writes, dated %s: that create may still be running (in this or another configuration) and would adopt it too. "+
 				"If no apply is running for it (it was stopped or killed), import it again after %s.",
 				what, written.Format(time.RFC3339), written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339)))
 		return false
 	}
-	when := "by an earlier create"
+	when := "at a time it does not show"
 	if known {
-		when = "at " + written.Format(time.RFC3339)
+		when = written.Format(time.RFC3339)
 	}
 	diags.AddWarning("Imported an unfinished Moka object",
-		fmt.Sprintf("%s carries the mark of a terraform-provider-moka create written %s that no state settled. It is imported as this configuration's; the next plan shows the marked field going to its configured value, and the apply writes it.", what, when))
+		fmt.Sprintf("%s carries a create's mark, in the form terraform-provider-moka writes, dated %s, that no state settled. It is imported as this configuration's, as asked; the next plan shows the marked field going to its configured value, and the apply writes it.", what, when))
 	return true
+}
+
+// markedTwinDetail is why a card is not stored again: the customer holds one
+// with its number and expiry, named with a create's mark that no state here
+// records.
+func markedTwinDetail(customer moka.CustomerRef, twin moka.Card) string {
+	advice := "If it is this configuration's card, " + importHint(twin.CardToken)
+	if !moka.ClaimAbandoned(twin.CardName, clock()) {
+		written, _ := moka.ClaimWritten(twin.CardName)
+		advice = fmt.Sprintf("If it is this configuration's card, wait until %s, when no create can still be running for it, then %s",
+			written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339), importHint(twin.CardToken))
+	}
+	return fmt.Sprintf("%s holds card %s (%s…%s, %s/%s), named with the mark terraform-provider-moka writes while it stores a card, which no state here records: "+
+		"an apply was stopped while it stored it, a create's answer was lost and it landed later, or a create that is still running stored it. "+
+		"Storing the card again would make a second one, so it is not stored. %s "+
+		"If it is not, remove it in Moka's panel and apply again. (A card stored without a name on a Moka that refuses an empty name keeps the mark too: "+
+		"if it is the card this one replaces, give card_name a value.)",
+		customer, twin.CardToken, twin.CardNumberFirstSix, twin.CardNumberLastFour, twin.ExpMonth, twin.ExpYear, advice)
 }

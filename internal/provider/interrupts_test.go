@@ -223,9 +223,13 @@ func TestAccKilledApply(t *testing.T) {
 }
 
 func killedApply(t *testing.T, tf *testsupport.WorkDir, during string) {
-	srv := accSandbox(t, sandbox.Options{Latency: 100 * time.Millisecond})
+	srv := accSandbox(t, sandbox.Options{})
+	// Moka carries out the calls of the operation at once and answers them
+	// after 2 s: terraform is killed while answers are on their way.
+	var seen atomic.Int32
+	url := slowAnswers(t, srv, during, 2*time.Second, &seen)
 	const n = 12
-	tf.Config(providerBlock(srv) + fmt.Sprintf(`
+	tf.Config(providerAt(url) + fmt.Sprintf(`
 locals {
   codes = toset([for i in range(%d) : format("KILL-%%02d", i)])
 }
@@ -252,7 +256,7 @@ resource "moka_card" "k" {
 	done := make(chan error, 1)
 	go func() { done <- apply.Wait() }()
 	deadline := time.Now().Add(time.Minute)
-	for srv.Stats().Calls[during] < 6 {
+	for seen.Load() < 4 {
 		if time.Now().After(deadline) {
 			_ = apply.Process.Kill()
 			t.Fatalf("not 6 %s calls within a minute: %v", during, srv.Stats().Calls)
@@ -313,6 +317,28 @@ resource "moka_card" "k" {
 			t.Errorf("no error gives the import block of customer %d (%s)", c.DealerCustomerID, c.CustomerCode)
 		}
 		fmt.Fprintf(&imports, "import {\n  to = moka_dealer_customer.c[%q]\n  id = %q\n}\n", c.CustomerCode, strconv.FormatInt(c.DealerCustomerID, 10))
+	}
+	// A card the killed apply was storing is named with its mark: the plan
+	// refuses to store it again and says to import it.
+	codeOf := map[int64]string{}
+	for _, c := range srv.Customers() {
+		codeOf[c.DealerCustomerID] = c.CustomerCode
+	}
+	inState := map[string]bool{}
+	for _, r := range tf.State() {
+		if r.Type == "moka_card" {
+			inState[fmt.Sprint(r.Values["card_token"])] = true
+		}
+	}
+	for _, card := range srv.Cards() {
+		if !moka.IsClaim(card.CardName) || inState[card.CardToken] {
+			continue
+		}
+		if !strings.Contains(out, "Moka holds this card already") || !strings.Contains(out, fmt.Sprintf("id = %q", card.CardToken)) {
+			t.Errorf("no error names the marked card %s and how to import it", card.CardToken)
+		}
+		srv.RenameCard(card.CardToken, card.CardName[:17]+"tfmoka 20200101000000")
+		fmt.Fprintf(&imports, "import {\n  to = moka_card.k[%q]\n  id = %q\n}\n", codeOf[card.DealerCustomerID], card.CardToken)
 	}
 	testsupport.WriteFile(t, filepath.Join(tf.Dir, "imports.tf"), imports.String())
 	tf.MustRun(nil, "apply", "-auto-approve", "-input=false")

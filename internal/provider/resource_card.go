@@ -235,6 +235,7 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	requireNumberToStore(ctx, req, resp)
+	r.refuseMarkedTwin(ctx, req, resp)
 	var month, year types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_month"), &month)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_year"), &year)...)
@@ -245,6 +246,36 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.AddAttributeError(path.Root("exp_year"), "Card has expired",
 			fmt.Sprintf("exp_month %q and exp_year %q: the card expired at the end of %s/%s, and Moka does not store an expired card.",
 				month.ValueString(), year.ValueString(), month.ValueString(), year.ValueString()))
+	}
+}
+
+// refuseMarkedTwin refuses, at plan time, to store a card whose customer
+// holds one with its number and expiry named with a create's mark, as the
+// customer's refresh in this plan saw it: a stopped apply's card, which the
+// plan would otherwise store a second time.
+func (r *cardResource) refuseMarkedTwin(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var plan cardModel
+	var number types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
+	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() || plan.ExpMonth.IsUnknown() || plan.ExpYear.IsUnknown() {
+		return
+	}
+	// A reference not known yet (a customer still to be created) is left
+	// out: such a customer has no cards.
+	ref := moka.CustomerRef{}
+	if !plan.CustomerCode.IsUnknown() {
+		ref.CustomerCode = plan.CustomerCode.ValueString()
+	}
+	if !plan.DealerCustomerID.IsUnknown() {
+		ref.DealerCustomerID = plan.DealerCustomerID.ValueInt64()
+	}
+	want := moka.NewCard{CardNumber: number.ValueString(), ExpMonth: plan.ExpMonth.ValueString(), ExpYear: plan.ExpYear.ValueString()}
+	if twin := r.data.creates.markedTwin(ref, want.Fingerprint()); twin != nil {
+		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(ref, *twin))
 	}
 }
 
@@ -380,14 +411,15 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 				"The card is not stored; the next apply stores it once the customer is settled.", customer.CustomerCode))
 		return
 	}
-	added, err := client.AddCard(ctx, moka.NewCard{
+	card := moka.NewCard{
 		Customer:           customer,
 		CardHolderFullName: plan.CardHolderFullName.ValueString(),
 		CardNumber:         number.ValueString(),
 		ExpMonth:           plan.ExpMonth.ValueString(),
 		ExpYear:            plan.ExpYear.ValueString(),
 		CardName:           plan.CardName.ValueString(),
-	})
+	}
+	added, err := client.AddCard(ctx, card)
 	switch claim := moka.PendingClaim(err); {
 	case err == nil:
 		name := plan.CardName

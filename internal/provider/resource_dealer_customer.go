@@ -407,7 +407,10 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	unmarked, diags := withoutKeptClaim(ctx, *customer, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
-	strayCardsWarning(&resp.Diagnostics, customer.CustomerCode, cards)
+	if cards != nil {
+		r.data.creates.customerCardsSeen(*customer, cards)
+		strayCardsWarning(&resp.Diagnostics, customer.CustomerCode, cards)
+	}
 	state = state.withAPI(unmarked, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
