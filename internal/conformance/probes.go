@@ -257,8 +257,9 @@ func (w *exWatch) RoundTrip(r *http.Request) (*http.Response, error) {
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	_ = resp.Body.Close()
 	if rerr != nil {
+		// The body's reader gets the read error, where the client meets it.
 		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{rerr}))
-		return resp, nil
+		return resp, nil //nolint:nilerr // see above
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	w.note(body)

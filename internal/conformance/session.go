@@ -157,7 +157,7 @@ func (s *session) callTracked(ctx context.Context, op string, req map[string]any
 			return nil, uncertain, err
 		}
 		ceiling := min(retryBaseDelay<<min(attempt, 20), retryMaxDelay)
-		t := time.NewTimer(ceiling/2 + mrand.N(ceiling/2+1))
+		t := time.NewTimer(ceiling/2 + mrand.N(ceiling/2+1)) //nolint:gosec // jitter of a retry, not a secret
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -212,7 +212,7 @@ func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card) 
 		return
 	}
 	diags.AddWarning("Moka holds cards of unfinished creates",
-		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with a create's mark, in the form terraform-provider-moka writes, that no state here records: %s. "+
+		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with a create's mark, in the form terraform-provider-moka writes, dated more than 10 minutes ago: %s. "+
 			"An apply was stopped while it stored them, or a create's answer was lost and it landed later; nothing proves whose they are, so they are left alone. "+
 			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so. "+
 			"To remove one through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",

@@ -89,7 +89,8 @@ resource "moka_card" "k" {
 				t.Fatal(err)
 			}
 			select {
-			case <-done:
+			case err := <-done:
+				t.Logf("terraform ended after the interrupt: %v", err)
 			case <-time.After(time.Minute):
 				_ = apply.Process.Kill()
 				t.Fatalf("terraform did not stop within a minute of the interrupt:\n%s", out.String())
@@ -266,7 +267,9 @@ resource "moka_card" "k" {
 	if err := apply.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	<-done
+	if err := <-done; err == nil {
+		t.Error("terraform killed with -9 exited 0")
+	}
 	cardsBefore := len(srv.Cards())
 	killed := time.Now()
 	for len(providerProcesses(t, tf.TF.Provider)) > 0 {

@@ -187,9 +187,10 @@ func TestStoredText(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			want50 := tc.wantLong
-			if tc.name == "default" {
+			switch tc.name {
+			case "default":
 				want50 = long[:50]
-			} else if tc.name == "upper-case-text" {
+			case "upper-case-text":
 				want50 = strings.ToUpper(long[:50])
 			}
 			for _, op := range ops {
