@@ -14,8 +14,6 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"net"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -169,29 +167,7 @@ func (s *session) callTracked(ctx context.Context, op string, req map[string]any
 
 // retryable classifies a failed attempt as internal/moka's client does:
 // whether to try again, and whether the server may have acted on it.
-func retryable(err error) (again, uncertain bool) {
-	var apiErr *moka.APIError
-	if errors.As(err, &apiErr) {
-		ex := apiErr.ResultCode == moka.ResultCodeEX
-		return ex, ex
-	}
-	var te *moka.TransportError
-	if errors.As(err, &te) {
-		if errors.Is(te.Err, context.Canceled) {
-			return false, true
-		}
-		var dnsErr *net.DNSError
-		var opErr *net.OpError
-		if errors.As(te.Err, &dnsErr) || (errors.As(te.Err, &opErr) && opErr.Op == "dial") {
-			return true, false
-		}
-		if te.HTTPStatus >= 400 && te.HTTPStatus < 500 && te.HTTPStatus != http.StatusTooManyRequests && te.HTTPStatus != http.StatusRequestTimeout {
-			return false, false
-		}
-		return true, true
-	}
-	return false, false
-}
+func retryable(err error) (again, uncertain bool) { return moka.Classify(err) }
 
 // addCustomer registers a customer of this run. The code is tracked before
 // the call: an answer that is lost may still have registered it. A retry

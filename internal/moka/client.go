@@ -195,7 +195,7 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, op operation,
 			}
 			return res, nil
 		}
-		retryable, uncertain := classify(err)
+		retryable, uncertain := Classify(err)
 		res.uncertain = res.uncertain || uncertain
 		if !retryable || attempt >= maxRetries || ctx.Err() != nil {
 			return res, attemptsError(err, attempt+1)
@@ -206,9 +206,10 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, op operation,
 	}
 }
 
-// classify says whether a failed attempt may be tried again, and whether the
-// server may have acted on it.
-func classify(err error) (retryable, uncertain bool) {
+// Classify says whether a failed attempt may be tried again, and whether the
+// server may have acted on it: the client's own rule, for callers that retry
+// calls of their own (the conformance script).
+func Classify(err error) (retryable, uncertain bool) {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		// EX is Moka's unexpected error: the server may or may not have committed.

@@ -373,7 +373,7 @@ func TestClassify(t *testing.T) {
 		{"other", errors.New("decoding"), false, false},
 	}
 	for _, tt := range tests {
-		if r, u := classify(tt.err); r != tt.retryable || u != tt.uncertain {
+		if r, u := Classify(tt.err); r != tt.retryable || u != tt.uncertain {
 			t.Errorf("%s: classify = %v, %v; want %v, %v", tt.name, r, u, tt.retryable, tt.uncertain)
 		}
 	}

@@ -237,7 +237,7 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		if isTaken {
 			return zero, op.taken(ctx, err)
 		}
-		retryable, _ := classify(err)
+		retryable, _ := Classify(err)
 		if !retryable || round >= c.maxRetries || ctx.Err() != nil {
 			if timedOut {
 				// An attempt that Moka may still have been working on when

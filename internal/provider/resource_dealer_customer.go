@@ -207,18 +207,25 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 }
 
-// emptied names the attributes that go from a value to none, from state to plan.
-func emptied(plan, state dealerCustomerModel) []string {
-	var names []string
-	for _, a := range []struct {
-		name           string
-		planned, prior types.String
-	}{
+// textChange is one text attribute's value in state and in the plan.
+type textChange struct {
+	name           string
+	planned, prior types.String
+}
+
+func textChanges(plan, state dealerCustomerModel) []textChange {
+	return []textChange{
 		{"first_name", plan.FirstName, state.FirstName}, {"last_name", plan.LastName, state.LastName},
 		{"gender", plan.Gender, state.Gender}, {"birth_date", plan.BirthDate, state.BirthDate},
 		{"gsm_number", plan.GsmNumber, state.GsmNumber}, {"email", plan.Email.StringValue, state.Email.StringValue},
 		{"address", plan.Address, state.Address},
-	} {
+	}
+}
+
+// emptied names the attributes that go from a value to none, from state to plan.
+func emptied(plan, state dealerCustomerModel) []string {
+	var names []string
+	for _, a := range textChanges(plan, state) {
 		if !a.planned.IsUnknown() && a.planned.ValueString() == "" && a.prior.ValueString() != "" {
 			names = append(names, a.name)
 		}
@@ -250,15 +257,7 @@ func keptFieldsDetail(code string, fields []string) string {
 // unset means "not managed" there, and "" means "clear it".
 func emptyOrUnset(plan, state dealerCustomerModel) []string {
 	var names []string
-	for _, a := range []struct {
-		name           string
-		planned, prior types.String
-	}{
-		{"first_name", plan.FirstName, state.FirstName}, {"last_name", plan.LastName, state.LastName},
-		{"gender", plan.Gender, state.Gender}, {"birth_date", plan.BirthDate, state.BirthDate},
-		{"gsm_number", plan.GsmNumber, state.GsmNumber}, {"email", plan.Email.StringValue, state.Email.StringValue},
-		{"address", plan.Address, state.Address},
-	} {
+	for _, a := range textChanges(plan, state) {
 		if a.planned.IsUnknown() || a.prior.IsUnknown() || a.planned.Equal(a.prior) {
 			continue
 		}
