@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -153,5 +154,49 @@ func TestLegacyPendingRecordsAreNeverAdopted(t *testing.T) {
 	}
 	if c := srv.Cards(); !slices.Equal(c, []sandbox.Card{card}) {
 		t.Errorf("the sandbox's cards changed: %+v", c)
+	}
+}
+
+// TestPendingRecordsOfTheEarlierClaimForm: a pending record written by the
+// build before claims changed form keeps the old claim
+// ("terraform-provider-moka create <hex>") in create_claim. After the upgrade
+// its refresh still adopts the customer or card carrying that exact claim,
+// and only that one.
+func TestPendingRecordsOfTheEarlierClaimForm(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	const oldClaim = "terraform-provider-moka create 0123456789abcdef"
+	held, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "OLD-1", Address: oldClaim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := srv.AddCardDirect(held.DealerCustomerID, "Eski Kart", "5127541122223332", "12", "2030", oldClaim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newProtocolFixture(t, srv)
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	claim, _ := json.Marshal(oldClaim)
+	for _, tt := range []struct {
+		name, typ, attr, want string
+		vals                  map[string]tftypes.Value
+	}{
+		{name: "customer", typ: "moka_dealer_customer", attr: "dealer_customer_id", want: "1033",
+			vals: map[string]tftypes.Value{"customer_code": str("OLD-1"), "address": str("Moda Cd. 1")}},
+		{name: "card", typ: "moka_card", attr: "card_token", want: card.CardToken,
+			vals: map[string]tftypes.Value{"customer_code": str("OLD-1"), "card_holder_full_name": str("Eski Kart"), "exp_month": str("12"), "exp_year": str("2030")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, diags := f.read(tt.typ, tt.vals, map[string]string{"create_claim": string(claim)})
+			if hasError(diags) || got.IsNull() {
+				t.Fatalf("refresh: %v, state %v", errorsOf(diags), got)
+			}
+			vals := map[string]tftypes.Value{}
+			if err := got.As(&vals); err != nil {
+				t.Fatal(err)
+			}
+			if s := fmt.Sprint(vals[tt.attr]); !strings.Contains(s, tt.want) {
+				t.Errorf("%s = %s, want %s: the record was not settled", tt.attr, s, tt.want)
+			}
+		})
 	}
 }
