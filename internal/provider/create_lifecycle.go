@@ -60,19 +60,34 @@ func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) 
 		}
 	}
 	for _, key := range []string{"id:" + strconv.FormatInt(c.DealerCustomerID, 10), "code:" + c.CustomerCode} {
-		if len(marked) == 0 {
-			l.markedCards.Delete(key)
-		} else {
-			l.markedCards.Store(key, marked)
-		}
+		l.markedCards.Store(key, marked)
 	}
 }
 
-// markedTwin is a card of the customer, seen by this process's refresh,
-// that is named with a create's mark and has the number and expiry of want:
-// storing want again would make a second one.
-func (l *createLifecycle) markedTwin(ref moka.CustomerRef, want moka.Card) *moka.Card {
-	for _, key := range []string{"id:" + strconv.FormatInt(ref.DealerCustomerID, 10), "code:" + ref.CustomerCode} {
+// markedTwin is a card of the customer named with a create's mark that has
+// the number and expiry of want: storing want again would make a second one.
+// The customer's cards are those its refresh in this process read, or else
+// one GetCardList (a customer not refreshed here: a configuration of cards
+// only, or -refresh=false).
+func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, ref moka.CustomerRef, want moka.Card) (*moka.Card, error) {
+	keys := []string{"id:" + strconv.FormatInt(ref.DealerCustomerID, 10), "code:" + ref.CustomerCode}
+	known := false
+	for _, key := range keys {
+		_, ok := l.markedCards.Load(key)
+		known = known || (ok && key != "id:0" && key != "code:")
+	}
+	if !known && client != nil {
+		list, err := client.GetCardList(ctx, ref)
+		switch {
+		case moka.IsNotFound(err):
+			return nil, nil
+		case err != nil:
+			return nil, err
+		}
+		l.customerCardsSeen(list.Customer, list.Cards)
+		keys = append(keys, "id:"+strconv.FormatInt(list.Customer.DealerCustomerID, 10))
+	}
+	for _, key := range keys {
 		if key == "id:0" || key == "code:" {
 			continue
 		}
@@ -83,11 +98,11 @@ func (l *createLifecycle) markedTwin(ref moka.CustomerRef, want moka.Card) *moka
 		for _, card := range seen.([]moka.Card) { //nolint:forcetypeassert // only customerCardsSeen stores here
 			if card.CardNumberFirstSix == want.CardNumberFirstSix && card.CardNumberLastFour == want.CardNumberLastFour &&
 				card.ExpMonth == want.ExpMonth && card.ExpYear == want.ExpYear {
-				return &card
+				return &card, nil
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 func (l *createLifecycle) customerUnconfirmed(code string) { l.unconfirmed.Store(code, true) }

@@ -128,7 +128,7 @@ func markedTwinDetail(customer moka.CustomerRef, twin moka.Card) string {
 	}
 	return fmt.Sprintf("%s holds card %s (%s…%s, %s/%s), named with the mark terraform-provider-moka writes while it stores a card, which no state here records: "+
 		"an apply was stopped while it stored it, a create's answer was lost and it landed later, or a create that is still running stored it. "+
-		"Storing the card again would make a second one, so it is not stored. %s "+
+		"Storing the card again would make a second one, so it is not stored. %s\n\n"+
 		"If it is not, remove it in Moka's panel and apply again. (A card stored without a name on a Moka that refuses an empty name keeps the mark too: "+
 		"if it is the card this one replaces, give card_name a value.)",
 		customer, twin.CardToken, twin.CardNumberFirstSix, twin.CardNumberLastFour, twin.ExpMonth, twin.ExpYear, advice)

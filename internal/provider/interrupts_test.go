@@ -218,12 +218,22 @@ func providerProcesses(t *testing.T, binary string) []int {
 func TestAccKilledApply(t *testing.T) {
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 11, "write-only card numbers")
-	for _, during := range []string{"AddCustomer", "AddCard"} {
-		t.Run("during "+during, func(t *testing.T) { killedApply(t, tf.Sibling(t), during) })
+	for _, tt := range []struct {
+		during string
+		rerun  []string
+	}{
+		{"AddCustomer", nil},
+		{"AddCard", nil},
+		// The customers are not refreshed: the card's create itself looks.
+		{"AddCard", []string{"-refresh=false"}},
+	} {
+		t.Run(strings.Join(append([]string{"during " + tt.during}, tt.rerun...), ", "), func(t *testing.T) {
+			killedApply(t, tf.Sibling(t), tt.during, tt.rerun)
+		})
 	}
 }
 
-func killedApply(t *testing.T, tf *testsupport.WorkDir, during string) {
+func killedApply(t *testing.T, tf *testsupport.WorkDir, during string, rerun []string) {
 	srv := accSandbox(t, sandbox.Options{})
 	// Moka carries out the calls of the operation at once and answers them
 	// after 2 s: terraform is killed while answers are on their way.
@@ -292,7 +302,7 @@ resource "moka_card" "k" {
 		t.Errorf("Moka got %d calls after the provider ended", total()-calls)
 	}
 
-	code, out := tf.Run(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	code, out := tf.Run(nil, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, rerun...)...)
 	t.Logf("the apply after the kill (exit %d):\n%s", code, tail(out, 40))
 	for _, untrue := range []string{"did not create it", "another Terraform state", "not settled it yet", "to = \n"} {
 		if strings.Contains(out, untrue) {

@@ -274,7 +274,12 @@ func (r *cardResource) refuseMarkedTwin(ctx context.Context, req resource.Modify
 		ref.DealerCustomerID = plan.DealerCustomerID.ValueInt64()
 	}
 	want := moka.NewCard{CardNumber: number.ValueString(), ExpMonth: plan.ExpMonth.ValueString(), ExpYear: plan.ExpYear.ValueString()}
-	if twin := r.data.creates.markedTwin(ref, want.Fingerprint()); twin != nil {
+	// From what the customer's refresh read (no call): the apply checks again.
+	twin, err := r.data.creates.markedTwin(ctx, nil, ref, want.Fingerprint())
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", ref, err))
+	case twin != nil:
 		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(ref, *twin))
 	}
 }
@@ -418,6 +423,18 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		ExpMonth:           plan.ExpMonth.ValueString(),
 		ExpYear:            plan.ExpYear.ValueString(),
 		CardName:           plan.CardName.ValueString(),
+	}
+	// A customer not refreshed by this process (a configuration of cards
+	// only, -refresh=false, or the apply's own process) is asked for its
+	// cards: a stopped apply's card is never stored a second time.
+	twin, err := r.data.creates.markedTwin(ctx, client, customer, card.Fingerprint())
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", customer, err))
+		return
+	case twin != nil:
+		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(customer, *twin))
+		return
 	}
 	added, err := client.AddCard(ctx, card)
 	switch claim := moka.PendingClaim(err); {
