@@ -38,7 +38,7 @@ func SameFreeText(a, b string) bool {
 // documented limit. 0 when got is not want cut short.
 func CutTo(want, got string) int {
 	w, n := []rune(want), len([]rune(got))
-	if strings.TrimSpace(got) == "" || n >= len(w) || !SameFreeText(string(w[:n]), got) {
+	if strings.TrimSpace(got) == "" || n >= len(w) || SameFreeText(want, got) || !SameFreeText(string(w[:n]), got) {
 		return 0
 	}
 	return n

@@ -138,6 +138,7 @@ func TestCutTo(t *testing.T) {
 		{long, "", 0},
 		{long, "Moda Cad.", 0},
 		{"ılgın İnce", "ILGIN", 5},
+		{"Kadıköy, İstanbul  ", "Kadıköy, İstanbul", 0}, // blanks dropped, nothing cut
 	}
 	for _, tt := range tests {
 		if got := CutTo(tt.want, tt.got); got != tt.n {
