@@ -146,7 +146,9 @@ func TestCreateLandingLate(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		// Moka holds the request past the client's timeout and its looks,
 		// then carries it out; its answer never comes.
-		time.Sleep(1500 * time.Millisecond)
+		// Well after both looks (at about 0.2 s and 0.6 s), on a loaded
+		// machine too.
+		time.Sleep(4 * time.Second)
 		late := httptest.NewRequest(r.Method, r.URL.String(), bytes.NewReader(body))
 		srv.ServeHTTP(httptest.NewRecorder(), late)
 		close(landed)
