@@ -6,14 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
 
@@ -198,5 +204,57 @@ func TestPendingRecordsOfTheEarlierClaimForm(t *testing.T) {
 				t.Errorf("%s = %s, want %s: the record was not settled", tt.attr, s, tt.want)
 			}
 		})
+	}
+}
+
+// TestSettlingUpdateThatFails: a pending record updated before any refresh
+// (-refresh=false) is settled when its customer carries the claim; if the
+// update itself then fails, the state keeps the settled customer (its id),
+// never a record that lost its claim, which a later destroy would leave
+// behind in Moka carrying the claim. (Found by make soak.)
+func TestSettlingUpdateThatFails(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	claim := moka.NewClaim()
+	held, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "SET-1", FirstName: claim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var updates atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if path.Base(r.URL.Path) == "UpdateCustomer" {
+			updates.Add(1)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	f := newProtocolFixtureAt(t, front.URL, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, int64(0))})
+	typ := f.types["moka_dealer_customer"]
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	prior := objectOf(typ, map[string]tftypes.Value{"customer_code": str("SET-1"), "first_name": str("Ayşe")})
+	planned := objectOf(typ, map[string]tftypes.Value{
+		"customer_code": str("SET-1"), "first_name": str("Elif"),
+		"id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "dealer_customer_id": tftypes.NewValue(tftypes.Number, tftypes.UnknownValue),
+	})
+	config := objectOf(typ, map[string]tftypes.Value{"customer_code": str("SET-1"), "first_name": str("Elif")})
+	raw, _ := json.Marshal(claim)
+	resp, err := f.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "moka_dealer_customer", PriorState: dynamic(t, typ, prior), PlannedState: dynamic(t, typ, planned),
+		Config: dynamic(t, typ, config), PlannedPrivate: privateBytes(t, map[string]string{"create_claim": string(raw)}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasError(resp.Diagnostics) || updates.Load() == 0 {
+		t.Fatalf("the update did not fail as staged: %v (%d UpdateCustomer calls)", errorsOf(resp.Diagnostics), updates.Load())
+	}
+	got := unmarshal(t, typ, resp.NewState)
+	vals := map[string]tftypes.Value{}
+	if err := got.As(&vals); err != nil {
+		t.Fatal(err)
+	}
+	if !vals["dealer_customer_id"].IsKnown() || vals["dealer_customer_id"].IsNull() || !strings.Contains(fmt.Sprint(vals["dealer_customer_id"]), strconv.FormatInt(held.DealerCustomerID, 10)) {
+		t.Errorf("after the failed settling update, state holds dealer_customer_id %v, want %d", vals["dealer_customer_id"], held.DealerCustomerID)
 	}
 }

@@ -525,22 +525,26 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		pending, diags := pendingCreateOf(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
 		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
-			return
-		}
-		if !ours {
-			resp.Diagnostics.AddError("Moka card was not stored",
-				"The card whose create got no answer is not among the customer's cards. Run terraform apply with a refresh (without -refresh=false): it drops the record, and the apply stores the card.")
+		if err != nil || !ours {
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
+			} else {
+				resp.Diagnostics.AddError("Moka card was not found",
+					"No card of the customer carries the mark of the create that got no answer. Run terraform apply with a refresh (without -refresh=false): it looks again, and drops the record if the card is not there.")
+			}
+			// Nothing settled: the record stays as it was, claim and all.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
-		state.CardToken = types.StringValue(found.Card.CardToken)
+		state.ID, state.CardToken = types.StringValue(found.Card.CardToken), types.StringValue(found.Card.CardToken)
 	}
 	token := state.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
 		addCardError(&resp.Diagnostics, "rename", token, err)
+		// The card is known now, whatever the rename did.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	if names, limit := cutText(map[string]types.String{"card_name": plan.CardName}, map[string]string{"card_name": renamed.Card.CardName}); limit > 0 {

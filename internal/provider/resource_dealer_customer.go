@@ -510,10 +510,14 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	if settling {
 		id, ok := ownPendingCustomer(ctx, client, state, req.Private, &resp.Diagnostics)
 		if !ok {
+			// Nothing settled: the record stays as it was, claim and all.
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
+		// Ours, with its id, whatever the update below does: if it fails,
+		// state keeps the settled record, not the claim's loss.
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
-		state.DealerCustomerID = types.Int64Value(id)
+		state.ID, state.DealerCustomerID = types.StringValue(strconv.FormatInt(id, 10)), types.Int64Value(id)
 		update.Previous = nil
 	}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
@@ -560,6 +564,9 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	}
 	if err != nil {
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
+		if settling {
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
 		return
 	}
 	if names, limit := cutText(plan.freeText(), freeTextOf(updated.Customer)); limit > 0 {
