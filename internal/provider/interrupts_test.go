@@ -347,7 +347,11 @@ resource "moka_card" "k" {
 		if !moka.IsClaim(card.CardName) || inState[card.CardToken] {
 			continue
 		}
-		if !strings.Contains(out, "Moka holds this card already") || !strings.Contains(out, fmt.Sprintf("id = %q", card.CardToken)) {
+		// The card's plan comes after its customer's: where the killed
+		// apply's state lost the customer too (OpenTofu saves state less
+		// often), the card's error comes once the customer is imported.
+		customerKnown := owned[codeOf[card.DealerCustomerID]] != 0
+		if customerKnown && (!strings.Contains(out, "Moka holds this card already") || !strings.Contains(out, fmt.Sprintf("id = %q", card.CardToken))) {
 			t.Errorf("no error names the marked card %s and how to import it", card.CardToken)
 		}
 		srv.RenameCard(card.CardToken, card.CardName[:17]+"tfmoka 20200101000000")
