@@ -19,7 +19,8 @@ import (
 // The client creates with a claim (internal/moka/create.go): after a lost
 // answer, the object carrying this create's claim is the one it made, and no
 // other object ever is, however alike. When even the look for the claim gets
-// no answer, nobody knows yet whether the object exists. The resource then
+// no answer, or the create timed out (Moka may carry it out later), nobody
+// knows yet whether the object exists. The resource then
 // keeps a pending record: its state as planned but without the id Moka would
 // have given, and the claim in private state. The create returns warnings,
 // not an error, on purpose: Terraform marks a resource whose create failed
@@ -40,9 +41,10 @@ import (
 // what they found to be Terraform's.
 
 // createLifecycle is what the resources share of their creates in one
-// provider process: the customer codes whose create could not be confirmed.
-// Whoever holds such a code may be another's customer, so no card is stored
-// under it in this apply.
+// provider process: the customer codes whose create could not be confirmed
+// (whoever holds such a code may be another's customer, so no card is stored
+// under it in this apply), and the cards named with a create's mark that
+// customers' refreshes saw (so that no card is stored a second time).
 type createLifecycle struct {
 	unconfirmed sync.Map
 	// markedCards are, by customer (id and code), the cards a refresh of the
@@ -138,7 +140,7 @@ func pendingCreateOf(ctx context.Context, private privateGetter) (pendingCreate,
 // given (the id) left null. what names the object for the warning.
 func recordPendingCreate(ctx context.Context, resp *resource.CreateResponse, claim, what string, state any) {
 	resp.Diagnostics.AddWarning("Moka "+what+" may exist: not confirmed",
-		fmt.Sprintf("Moka may have stored the %s, but it did not answer, and looking for it afterwards got no answer either. "+
+		fmt.Sprintf("Moka may have stored the %s, but it did not answer, and no look for it since has found it (a create that timed out may still be carried out later). "+
 			"Terraform keeps a record of it instead of an error, so that nothing is replaced or created twice: the next plan looks for "+
 			"the %s this create stored (it carries a mark no other object has) and adopts it if it is there, or creates it if it is not. "+
 			"Until then it has no id. Run terraform plan or apply again once Moka answers.", what, what))
