@@ -21,8 +21,8 @@ import (
 // proof of ownership.
 //
 // So every create carries a claim: a random marker written into one free-text
-// field (a customer's Address, a card's CardName) that nobody else can have
-// written. After an answer is lost, the object carrying this create's claim is
+// field (a customer's Address, FirstName or LastName, a card's CardName) that
+// nobody else can have written. After an answer is lost, the object carrying this create's claim is
 // the one it made, and nothing else ever is. Once the create's answer is in
 // hand, a second call (UpdateCustomer, UpdateCard) writes the field's real
 // value: two calls per create, the price of never adopting what is not ours.
@@ -32,8 +32,10 @@ import (
 //     refresh finds it; if someone rewrites that field before then, it can no
 //     longer be proven ours and is left alone (the warning names it);
 //   - an attempt that lands later than the looks that follow it (a request Moka
-//     held longer than request_timeout and then some) leaves an object carrying
-//     a claim that no state records. Its claim says where it came from.
+//     held longer than request_timeout and then some) is a pending record, so
+//     the next refresh looks again; one that lands after that leaves an object
+//     carrying a claim that no state records. Its claim says when it was
+//     written.
 
 // A claim is "<16 hex digits> tfmoka <UTC time, YYYYMMDDhhmmss>", 38
 // characters. Each part answers a way a Moka may store text:
