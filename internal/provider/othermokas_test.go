@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"slices"
 	"sync"
 	"testing"
 
@@ -29,31 +30,17 @@ func firstAnswersLost(t *testing.T, srv *sandbox.Server, ops ...string) string {
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := path.Base(r.URL.Path)
 		mu.Lock()
-		lose := !lost[op] && containsString(ops, op)
+		lose := !lost[op] && slices.Contains(ops, op)
 		lost[op] = lost[op] || lose
 		mu.Unlock()
 		if !lose {
 			srv.ServeHTTP(w, r)
 			return
 		}
-		srv.ServeHTTP(httptest.NewRecorder(), r)
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			panic(http.ErrAbortHandler)
-		}
-		_ = conn.Close()
+		carryOutAndDrop(srv, w, r)
 	}))
 	t.Cleanup(front.Close)
 	return front.URL
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestAccOtherMokas_lostCreates: customers and cards, with and without the

@@ -503,16 +503,22 @@ func lossyFront(t *testing.T, srv *sandbox.Server, lose *atomic.Bool, ops ...str
 			srv.ServeHTTP(w, r)
 			return
 		}
-		srv.ServeHTTP(httptest.NewRecorder(), r)
 		lostOnce.Store(op, true)
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			panic(http.ErrAbortHandler)
-		}
-		_ = conn.Close()
+		carryOutAndDrop(srv, w, r)
 	}))
 	t.Cleanup(front.Close)
 	return front.URL
+}
+
+// carryOutAndDrop serves r on srv and closes the connection without the
+// answer: a reply lost after Moka carried the call out.
+func carryOutAndDrop(srv *sandbox.Server, w http.ResponseWriter, r *http.Request) {
+	srv.ServeHTTP(httptest.NewRecorder(), r)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
 }
 
 // TestAccInterruptStopsAtOnce: Ctrl-C during an apply whose calls Moka holds
