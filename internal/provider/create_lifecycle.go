@@ -5,46 +5,41 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// A create whose answers were lost.
+// The create lifecycle: one owner for what follows a claimed create.
 //
 // The client creates with a claim (internal/moka/create.go): after a lost
 // answer, the object carrying this create's claim is the one it made, and no
 // other object ever is, however alike. When even the look for the claim gets
-// no answer, or the create timed out (Moka may carry it out later), nobody
-// knows yet whether the object exists. The resource then
-// keeps a pending record: its state as planned but without the id Moka would
-// have given, and the claim in private state. The create returns warnings,
-// not an error, on purpose: Terraform marks a resource whose create failed
-// tainted, and plans a tainted resource's replacement, whose destroy would
-// remove the very object (and the cards stored for it since) that the next
-// refresh finds. A pending record is settled instead:
+// no answer, or the create timed out (Moka may carry it out later), the
+// resource keeps a pending record: its state as planned without the id Moka
+// would have given, and the claim in private state. The create warns instead
+// of failing: a failed create is tainted, and a tainted resource's
+// replacement would remove the very object the next refresh finds.
 //
-//   - the next refresh looks for the claim: found, the object is adopted as
-//     made (the field still holding the claim shows as a change to apply);
-//     not there, the record is dropped and the next apply creates the object;
-//     the key held by an object without the claim, the record is dropped and
-//     that object left alone (the next apply reports the conflict);
-//   - a destroy before any refresh (-refresh=false) removes the object only if
-//     it carries the claim.
-//
-// Records without a claim (privateCreateUncertain, from builds before the
-// claim) are dropped by a refresh, naming what it found: nothing can prove
-// what they found to be Terraform's.
+// Both resources hand a pending record to this component in every method
+// that meets one (planSettling, settle, own), with a claimLookup that says
+// how to find their object; what follows from the answer is decided here:
+// adopt the object carrying the claim, drop a record whose create stored
+// nothing, leave alone an object that does not carry the claim. The
+// component also holds the one state the resources share in a process:
+// customer codes whose create was not confirmed, and the marked cards that
+// customers' refreshes saw.
 
-// createLifecycle is what the resources share of their creates in one
-// provider process: the customer codes whose create could not be confirmed
-// (whoever holds such a code may be another's customer, so no card is stored
-// under it in this apply), and the cards named with a create's mark that
-// customers' refreshes saw (so that no card is stored a second time).
+// createLifecycle is the create lifecycle of one provider process: the
+// customer codes whose create could not be confirmed (whoever holds such a
+// code may be another's customer, so no card is stored under it in this
+// apply), and the cards named with a create's mark that customers' refreshes
+// saw (so that no card is stored a second time).
 type createLifecycle struct {
 	unconfirmed sync.Map
 	// markedCards are, by customer (id and code), the cards a refresh of the
@@ -118,27 +113,168 @@ func (l *createLifecycle) isUnconfirmed(code string) bool {
 type pendingCreate struct {
 	// claim is the claim the lost create carried, or "".
 	claim string
-	// legacy is a 0.1 record: pending, but with no claim to look for.
-	legacy bool
+	// unreleased is a record of a build before the claim (never released):
+	// pending, but with no claim to look for.
+	unreleased bool
 }
 
-func (p pendingCreate) pending() bool { return p.claim != "" || p.legacy }
+func (p pendingCreate) pending() bool { return p.claim != "" || p.unreleased }
 
 func pendingCreateOf(ctx context.Context, private privateGetter) (pendingCreate, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateCreateClaim)
-	legacy, more := private.GetKey(ctx, privateCreateUncertain)
+	unreleased, more := private.GetKey(ctx, privateCreateUncertain)
 	diags.Append(more...)
 	var claim string
 	if len(raw) > 0 && json.Unmarshal(raw, &claim) != nil {
 		diags.AddError("Unreadable private state", "The claim of an unconfirmed create could not be read from private state.")
 	}
-	return pendingCreate{claim: claim, legacy: string(legacy) == "true"}, diags
+	return pendingCreate{claim: claim, unreleased: string(unreleased) == "true"}, diags
 }
 
-// recordPendingCreate makes resp's state the pending record of a create that
-// carried claim: state is the planned object with what only Moka could have
-// given (the id) left null. what names the object for the warning.
-func recordPendingCreate(ctx context.Context, resp *resource.CreateResponse, claim, what string, state any) {
+// claimLookup is how a resource finds the object its pending record's create
+// made. The lifecycle decides what follows from the answer; the resource
+// keeps what find found, to fill its state when the object is adopted.
+type claimLookup struct {
+	what string // "customer" or "card"
+	// made is what the create did: "created", "stored".
+	made string
+	// key names the object as the configuration knows it, for messages:
+	// `customer_code "A-1"`, `the card of customer_code "A-1"`.
+	key string
+	// find looks for the object carrying claim: ours when found; other is
+	// the id of an object holding the key without the claim, or "".
+	find func(ctx context.Context, claim string) (ours bool, other string, err error)
+}
+
+// unsettled is whether state is a pending record no refresh has settled: it
+// has a pending create in private state and no id from Moka.
+func (l *createLifecycle) unsettled(ctx context.Context, private privateGetter, noID bool, diags *diag.Diagnostics) (pendingCreate, bool) {
+	if !noID {
+		return pendingCreate{}, false
+	}
+	pending, more := pendingCreateOf(ctx, private)
+	diags.Append(more...)
+	return pending, pending.pending()
+}
+
+// planSettling is ModifyPlan's part: the plan of a pending record that no
+// refresh settled (-refresh=false) marks the ids unknown, so that it never
+// says "no changes": the apply settles it. It reports whether it was one.
+func (l *createLifecycle) planSettling(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, look claimLookup, noID bool, ids map[string]attr.Value) bool {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return false
+	}
+	if _, ok := l.unsettled(ctx, req.Private, noID, &resp.Diagnostics); !ok {
+		return false
+	}
+	for id, unknown := range ids {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(id), unknown)...)
+	}
+	resp.Diagnostics.AddWarning("Unconfirmed Moka "+look.what+" to be settled",
+		fmt.Sprintf("The create of %s got no answer, and it has not been looked for since (this plan did not refresh). "+
+			"The apply looks for it and adopts it only if it carries that create's mark.", look.key))
+	return true
+}
+
+// settleOutcome is what a refresh of a pending record did.
+type settleOutcome int
+
+const (
+	// notPending: state is no pending record; the resource reads as usual.
+	notPending settleOutcome = iota
+	// adopted: the object carrying the claim was found and the record's
+	// marks are gone; the resource fills its state from what find found.
+	adopted
+	// settled: the record was dropped from state, or the look failed; the
+	// refresh is over.
+	settled
+)
+
+// settle is Read's part: the refresh of a pending record looks for the claim.
+// Found, the object is adopted as made (a field still holding the claim shows
+// as a change to apply); not there, the record is dropped and the next apply
+// creates the object; the key held by an object without the claim, the
+// record is dropped and that object left alone (the next apply reports the
+// conflict). A record of an unreleased build, which has no claim, is dropped.
+func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, look claimLookup, noID bool) settleOutcome {
+	pending, ok := l.unsettled(ctx, req.Private, noID, &resp.Diagnostics)
+	if !ok {
+		return notPending
+	}
+	if pending.claim == "" {
+		resp.Diagnostics.AddWarning("Unconfirmed Moka "+look.what+" dropped from state",
+			fmt.Sprintf("The create of %s got no answer under an unreleased build of the provider, which left a record without a mark, so nothing can prove what it %s. "+
+				"It is dropped from state and Moka is left as it is; the next apply creates it again, or reports that its key is taken, with the import that adopts it.", look.key, look.made))
+		resp.State.RemoveResource(ctx)
+		return settled
+	}
+	ours, other, err := look.find(ctx, pending.claim)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot read Moka "+look.what,
+			fmt.Sprintf("Looking for %s, whose create got no answer: %v", look.key, err))
+	case ours:
+		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		return adopted
+	case other == "":
+		resp.Diagnostics.AddWarning("Moka "+look.what+" was not "+look.made,
+			fmt.Sprintf("The create of %s that got no answer did not store it. It is dropped from state and the next apply creates it.", look.key))
+		resp.State.RemoveResource(ctx)
+	default:
+		resp.Diagnostics.AddWarning("Moka "+look.what+" does not carry this create's mark",
+			fmt.Sprintf("%s belongs to %s %s, which does not carry the mark of the create that got no answer, so nothing proves it is this configuration's "+
+				"(another configuration or application may have created it, or it was changed before this refresh). It is dropped from state and left alone in Moka; "+
+				"the next apply reports the conflict. If it is this configuration's %s, %s", look.key, look.what, other, look.what, importHint(other)))
+		resp.State.RemoveResource(ctx)
+	}
+	return settled
+}
+
+// own is Update's and Delete's part for a pending record that no refresh
+// settled (-refresh=false): the object is changed or removed only if it
+// carries the claim. It reports whether state is such a record and whether
+// the object was found ours; then the record's marks are gone, and the
+// resource takes its id from what find found. Otherwise the reason is in
+// diags: an error for an update, a warning for a destroy, which leaves Moka
+// as it is.
+func (l *createLifecycle) own(ctx context.Context, private privateGetter, out privateSetter, diags *diag.Diagnostics, look claimLookup, noID, destroy bool) (pending, ours bool) {
+	record, pending := l.unsettled(ctx, private, noID, diags)
+	if !pending {
+		return false, false
+	}
+	var other string
+	var err error
+	if record.claim != "" {
+		ours, other, err = look.find(ctx, record.claim)
+	}
+	if ours && err == nil {
+		diags.Append(settledPendingCreate(ctx, out)...)
+		return true, true
+	}
+	switch {
+	case err != nil:
+		diags.AddError("Cannot read Moka "+look.what,
+			fmt.Sprintf("Looking for %s, whose create got no answer: %v", look.key, err))
+	case destroy && other != "":
+		diags.AddWarning("Moka "+look.what+" left alone",
+			fmt.Sprintf("%s belongs to %s %s, which does not carry the mark of the create that got no answer; nothing proves it is this configuration's, so it is left in Moka.", look.key, look.what, other))
+	case destroy:
+	default:
+		diags.AddError("Moka "+look.what+" not found with this create's mark",
+			fmt.Sprintf("Nothing in Moka carries the mark of the create of %s that got no answer, so there is nothing this apply can change. "+
+				"Run terraform apply with a refresh (without -refresh=false): it looks again, drops the record if the %s is not there, and reports a conflict if another holds its key.", look.key, look.what))
+	}
+	return true, false
+}
+
+// recordPending is Create's part: resp's state becomes the pending record of
+// a create that carried claim. state is the planned object with what only
+// Moka could have given (the id) left null; what names the object for the
+// warning. A customer's code is held unconfirmed for the rest of the apply.
+func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.CreateResponse, claim, what, customerCode string, state any) {
+	if what == "customer" {
+		l.customerUnconfirmed(customerCode)
+	}
 	resp.Diagnostics.AddWarning("Moka "+what+" may exist: not confirmed",
 		fmt.Sprintf("Moka may have stored the %s, but it did not answer, and no look for it since has found it (a create that timed out may still be carried out later). "+
 			"Terraform keeps a record of it instead of an error, so that nothing is replaced or created twice: the next plan looks for "+
@@ -166,72 +302,4 @@ func settledPendingCreate(ctx context.Context, private privateSetter) diag.Diagn
 func unfinishedCreateWarning(diags *diag.Diagnostics, what, field string, err error) {
 	diags.AddWarning("Moka "+what+" created; one field not yet set",
 		fmt.Sprintf("The %s was created, but setting its %s afterwards failed (%v). Moka holds a temporary value there, which the next plan shows as a change; apply it to finish.", what, field, err))
-}
-
-// A claim Moka keeps.
-//
-// A create's claim goes in a field the configuration gives a value, when it
-// gives one, so that the finishing write replaces it. A customer with no
-// address, first or last name, and a card without a name, must instead have
-// the field emptied; a Moka that neither empties a field sent as "" nor as
-// null (conformance rows update-keeps-empty and update-card-refuses-empty-name)
-// keeps the claim there. The object is ours all the same: the claim is kept
-// in private state, a field holding it is read as empty, and every plan warns
-// until the configuration gives the field a value, which replaces it.
-
-// keptClaimOf is the claim Moka kept in one of the resource's fields, or "".
-func keptClaimOf(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateKeptClaim)
-	var claim string
-	if len(raw) > 0 && json.Unmarshal(raw, &claim) != nil {
-		diags.AddWarning("Unreadable private state", "The record of a create's mark that Moka kept could not be read; it is dropped.")
-		return "", diags
-	}
-	return claim, diags
-}
-
-// setKeptClaim records claim as kept by Moka ("" drops the record).
-func setKeptClaim(ctx context.Context, private privateSetter, claim string) diag.Diagnostics {
-	if claim == "" {
-		return private.SetKey(ctx, privateKeptClaim, nil)
-	}
-	raw, err := json.Marshal(claim)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Cannot record the create's mark", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, privateKeptClaim, raw)
-}
-
-// keptClaimWarning says, at create and at every plan, that Moka holds the
-// create's mark in a field the configuration leaves empty, and how to end it.
-func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row string) {
-	diags.AddWarning("Moka keeps the create's mark on this "+what,
-		fmt.Sprintf("This Moka did not empty the %s's %s when asked to (it keeps a field sent as \"\" and as null; conformance row %s settles this for an account, and the sandbox plays it with --%s). "+
-			"The %s is this configuration's and works, but Moka shows the create's mark there instead of nothing, and Terraform reads it as empty. "+
-			"Give %s a value in the configuration to replace it.", what, field, row, row, what, attributes))
-}
-
-// strayCardsWarning names the customer's cards whose name is the mark of a
-// card create that no state settled and that can no longer be running: an
-// apply killed while it stored them (the card was stored again by the next
-// apply), or a create Moka carried out after every look. Nothing proves whose
-// they are, so they are only named, with the way to remove them.
-func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card) {
-	var stray []string
-	for _, c := range cards {
-		if moka.IsClaim(c.CardName) && moka.ClaimAbandoned(c.CardName, clock()) {
-			stray = append(stray, c.CardToken)
-		}
-	}
-	if len(stray) == 0 {
-		return
-	}
-	diags.AddWarning("Moka holds cards of unfinished creates",
-		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with a create's mark, in the form terraform-provider-moka writes, dated more than 10 minutes ago: %s. "+
-			"An apply was stopped while it stored them, or a create's answer was lost and it landed later; nothing proves whose they are, so they are left alone. "+
-			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so. "+
-			"To remove one through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",
-			code, len(stray), strings.Join(stray, ", ")))
 }

@@ -98,11 +98,11 @@ func privateBytes(t *testing.T, keys map[string]string) []byte {
 	return b
 }
 
-// TestLegacyPendingRecordsAreNeverAdopted: states written by version 0.1 keep
-// an unconfirmed create as a record marked create_uncertain, without a claim.
-// After the upgrade, a refresh must not adopt the customer or card that looks
-// like it (0.1 did): it drops the record and names what it found, and Moka is
-// left as it was.
+// TestLegacyPendingRecordsAreNeverAdopted: states written by builds before
+// the claim (never released) keep an unconfirmed create as a record marked
+// create_uncertain, without a claim. After the upgrade, a refresh must not
+// adopt the customer or card that looks like it (those builds did): it drops
+// the record with a warning that says how to adopt, and Moka is left as it was.
 func TestLegacyPendingRecordsAreNeverAdopted(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
 	held, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "LEG-1", FirstName: "Eski"})
@@ -127,7 +127,7 @@ func TestLegacyPendingRecordsAreNeverAdopted(t *testing.T) {
 			name: "customer", typ: "moka_dealer_customer",
 			vals:    map[string]tftypes.Value{"customer_code": str("LEG-1"), "first_name": str("Eski")},
 			private: map[string]string{"create_uncertain": "true", "password_write_only": "false"},
-			warns:   []string{"not the one Terraform created", "customer 1033", "import"},
+			warns:   []string{"dropped from state", `customer_code "LEG-1"`, "import"},
 		},
 		{
 			name: "card", typ: "moka_card",
@@ -136,7 +136,7 @@ func TestLegacyPendingRecordsAreNeverAdopted(t *testing.T) {
 				"card_name": str("eski"), "card_number_first_six": str("512754"), "card_number_last_four": str("3332"),
 			},
 			private: map[string]string{"create_uncertain": "true", "cards_before_create": "[]"},
-			warns:   []string{"dropped from state", card.CardToken, "nothing proves"},
+			warns:   []string{"dropped from state", `the card of customer_code "LEG-1"`, "nothing can prove"},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 // Every key the resources keep in private state. A state written by an earlier
 // release carries these names, so a key is never renamed or given another
 // meaning: an upgrade would lose what it holds. A new key needs a test that a
-// state without it still plans clean (see pending_create_test.go for the
+// state without it still plans clean (see create_lifecycle_test.go for the
 // pattern).
 const (
 	// privatePasswordWriteOnly marks a customer whose password is managed
@@ -20,7 +20,7 @@ const (
 	// took it over, so that destroy can give it back.
 	privateOriginalCardName = "original_card_name"
 
-	// privateCreateClaim is a pending record's claim (pending_create.go).
+	// privateCreateClaim is a pending record's claim (create_lifecycle.go).
 	privateCreateClaim = "create_claim"
 
 	// privateKeptClaim is a create's claim that Moka would not empty
@@ -35,13 +35,10 @@ const (
 	// seen to keep (text_limit.go).
 	privateTextLimit = "moka_text_limit"
 
-	// privateCreateUncertain is version 0.1's marker of a pending record
-	// without a claim; such records are dropped, never adopted.
+	// privateCreateUncertain marked a pending record without a claim in
+	// builds before the claim, never released: such a record is dropped with
+	// a warning (create_lifecycle.go).
 	privateCreateUncertain = "create_uncertain"
-
-	// privateCardsBefore is where version 0.1 kept, with a pending record, the
-	// tokens of the cards the customer had before the create.
-	privateCardsBefore = "cards_before_create"
 )
 
 // privateFlag is the private-state value of a flag: "true", or nothing at all

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"strconv"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -219,13 +218,12 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
-	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && !req.State.Raw.IsNull() && token.IsNull() {
-		// An unconfirmed create that no refresh settled (-refresh=false).
-		resp.Diagnostics.Append(diags...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("card_token"), types.StringUnknown())...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
-		resp.Diagnostics.AddWarning("Unconfirmed Moka card to be settled",
-			"A card was stored without an answer and has not been looked for since (this plan did not refresh). The apply looks for it and adopts it only if it carries that create's mark.")
+	var state cardModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if r.data != nil && r.data.creates.planSettling(ctx, req, resp, cardLookup(nil, state.customerRef(), nil), state.CardToken.IsNull(),
+		map[string]attr.Value{"card_token": types.StringUnknown(), "id": types.StringUnknown()}) {
 		return
 	}
 	if !token.IsUnknown() && !req.State.Raw.IsNull() {
@@ -467,7 +465,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	case claim != "":
 		pending := plan.pendingRecord(number.ValueString())
-		recordPendingCreate(ctx, resp, claim, "card", &pending)
+		r.data.creates.recordPending(ctx, resp, claim, "card", "", &pending)
 	case moka.IsNotFound(err):
 		resp.Diagnostics.AddError("Moka customer not found", fmt.Sprintf("Cannot store a card for %s: Moka has no such customer.", customer))
 	default:
@@ -487,10 +485,13 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if client == nil {
 		return
 	}
-	pending, diags := pendingCreateOf(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if pending.pending() && state.CardToken.IsNull() {
-		settlePendingCard(ctx, client, state, pending, req.Private, resp)
+	var found *moka.CardWithCustomer
+	switch r.data.creates.settle(ctx, req, resp, cardLookup(client, state.customerRef(), &found), state.CardToken.IsNull()) {
+	case adopted:
+		state.fill(*found)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	case settled:
 		return
 	}
 	got := readCard(ctx, client, state.CardToken.ValueString(), resp, "the next apply stores it again")
@@ -520,23 +521,13 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	if state.CardToken.IsNull() {
-		// A pending record, planned without a refresh (-refresh=false).
-		pending, diags := pendingCreateOf(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
-		if err != nil || !ours {
-			if err != nil {
-				resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
-			} else {
-				resp.Diagnostics.AddError("Moka card was not found",
-					"No card of the customer carries the mark of the create that got no answer. Run terraform apply with a refresh (without -refresh=false): it looks again, and drops the record if the card is not there.")
-			}
+	var found *moka.CardWithCustomer
+	if settling, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, cardLookup(client, state.customerRef(), &found), state.CardToken.IsNull(), false); settling {
+		if !ours {
 			// Nothing settled: the record stays as it was, claim and all.
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
-		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		state.ID, state.CardToken = types.StringValue(found.Card.CardToken), types.StringValue(found.Card.CardToken)
 	}
 	token := state.CardToken.ValueString()
@@ -559,20 +550,6 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// withoutKeptCardClaim reads a name that is the claim Moka kept (if private
-// records one) as no name; once the card no longer carries it, the record goes.
-func withoutKeptCardClaim(ctx context.Context, got *moka.CardWithCustomer, private privateGetter, out privateSetter) diag.Diagnostics {
-	kept, diags := keptClaimOf(ctx, private)
-	switch {
-	case kept == "":
-	case moka.HoldsClaim(got.Card.CardName, kept):
-		got.Card.CardName = ""
-	default:
-		diags.Append(setKeptClaim(ctx, out, "")...)
-	}
-	return diags
-}
-
 func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cardModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -581,19 +558,8 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if client == nil {
 		return
 	}
-	if state.CardToken.IsNull() {
-		// A pending record never refreshed since (destroy -refresh=false):
-		// remove the card only if it carries the claim.
-		pending, diags := pendingCreateOf(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		if pending.claim == "" {
-			return
-		}
-		found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot remove Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
-			return
-		}
+	var found *moka.CardWithCustomer
+	if pending, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, cardLookup(client, state.customerRef(), &found), state.CardToken.IsNull(), true); pending {
 		if !ours {
 			return
 		}
@@ -650,54 +616,18 @@ func (m cardModel) pendingRecord(number string) cardModel {
 	return m
 }
 
-// settlePendingCard is the refresh of a pending record (pending_create.go): a
-// card of the customer is adopted only if it carries the claim.
-func settlePendingCard(ctx context.Context, client *moka.Client, state cardModel, pending pendingCreate, private privateGetter, resp *resource.ReadResponse) {
-	if pending.claim == "" {
-		dropLegacyPendingCard(ctx, client, state, private, resp)
-		return
+// cardLookup is how the create lifecycle finds the card a pending record's
+// create stored: the customer's card carrying the claim. A card has no key
+// another could hold, so there is never an other. found receives it.
+func cardLookup(client *moka.Client, customer moka.CustomerRef, found **moka.CardWithCustomer) claimLookup {
+	return claimLookup{
+		what: "card", made: "stored", key: "the card of " + customer.String(),
+		find: func(ctx context.Context, claim string) (bool, string, error) {
+			card, ours, err := client.FindClaimedCard(ctx, customer, claim)
+			if ours && err == nil {
+				*found = card
+			}
+			return ours, "", err
+		},
 	}
-	found, ours, err := client.FindClaimedCard(ctx, state.customerRef(), pending.claim)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
-		return
-	}
-	if !ours {
-		resp.Diagnostics.AddWarning("Moka card was not stored",
-			"The card whose create got no answer is not among the customer's cards. It is dropped from state and the next apply stores it.")
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
-	state.fill(*found)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// dropLegacyPendingCard drops a 0.1 pending record, which has no claim: a card
-// that looks like the one sent is no proof. The warning names it, to import.
-func dropLegacyPendingCard(ctx context.Context, client *moka.Client, state cardModel, private privateGetter, resp *resource.ReadResponse) {
-	detail := "No card of the customer looks like it; the next apply stores it."
-	var before []string
-	if raw, diags := private.GetKey(ctx, privateCardsBefore); !diags.HasError() && len(raw) > 0 {
-		_ = json.Unmarshal(raw, &before) // unreadable: every look-alike is named
-	}
-	list, err := client.GetCardList(ctx, state.customerRef())
-	if err != nil && !moka.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot read Moka card", fmt.Sprintf("Looking for the card whose create got no answer: %v", err))
-		return
-	}
-	if err == nil {
-		want := moka.Card{
-			CardNumberFirstSix: state.CardNumberFirstSix.ValueString(), CardNumberLastFour: state.CardNumberLastFour.ValueString(),
-			ExpMonth: state.ExpMonth.ValueString(), ExpYear: state.ExpYear.ValueString(),
-			CardHolderFullName: state.CardHolderFullName.ValueString(), CardName: state.CardName.ValueString(),
-		}
-		if alike := moka.NewestMatchingCard(list.Cards, want, before); alike != nil {
-			detail = fmt.Sprintf("Card %s looks like it, but nothing proves that the lost create stored it, so it is left alone. "+
-				"If it is this configuration's card, %s", alike.CardToken, importHint(alike.CardToken))
-		}
-	}
-	resp.Diagnostics.AddWarning("Unconfirmed Moka card dropped from state",
-		"A card create that got no answer under an earlier version of the provider left a record that cannot be settled safely. It is dropped from state. "+detail)
-	resp.State.RemoveResource(ctx)
 }

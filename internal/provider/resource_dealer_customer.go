@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -166,15 +166,8 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return
 		}
 	}
-	if pending, diags := pendingCreateOf(ctx, req.Private); pending.pending() && state.DealerCustomerID.IsNull() {
-		// An unconfirmed create that no refresh settled (-refresh=false):
-		// the apply settles it, so the plan must not say "no changes".
-		resp.Diagnostics.Append(diags...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("dealer_customer_id"), types.Int64Unknown())...)
-		resp.Diagnostics.AddWarning("Unconfirmed Moka customer to be settled",
-			fmt.Sprintf("customer_code %q was created without an answer and has not been looked up since (this plan did not refresh). The apply looks for it and adopts it only if it carries that create's mark.", plan.CustomerCode.ValueString()))
-	}
+	r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
+		map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
 	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
 		moka.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
 		// The same address in another spelling (Moka's, after an import):
@@ -359,8 +352,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	case claim != "":
 		state := plan.withID(0)
-		recordPendingCreate(ctx, resp, claim, "customer", &state)
-		r.data.creates.customerUnconfirmed(plan.CustomerCode.ValueString())
+		r.data.creates.recordPending(ctx, resp, claim, "customer", plan.CustomerCode.ValueString(), &state)
 	default:
 		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
 	}
@@ -385,13 +377,15 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
 	writeOnly := string(flag) == "true"
-	pending, diags := pendingCreateOf(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if pending.pending() && state.DealerCustomerID.IsNull() {
-		settlePendingCustomer(ctx, client, state, pending, writeOnly, resp)
+	var found *moka.CustomerWithCards
+	switch r.data.creates.settle(ctx, req, resp, customerLookup(client, state, &found), state.DealerCustomerID.IsNull()) {
+	case adopted:
+		state = state.withAPI(found.Customer, writeOnly)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	case settled:
 		return
 	}
-
 	ref := state.ref()
 	customer, cards, err := r.data.readCustomerAndCards(ctx, ref, !writeOnly && !state.Password.IsNull())
 	if moka.IsNotFound(err) {
@@ -414,70 +408,21 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// withoutKeptClaim is c with the claim Moka kept (if private records one)
-// read as empty; once c no longer holds it, the record goes.
-func withoutKeptClaim(ctx context.Context, c moka.Customer, private privateGetter, out privateSetter) (moka.Customer, diag.Diagnostics) {
-	kept, diags := keptClaimOf(ctx, private)
-	if kept == "" {
-		return c, diags
-	}
-	unmarked := moka.WithoutClaim(c, kept)
-	if unmarked == c {
-		diags.Append(setKeptClaim(ctx, out, "")...)
-	}
-	return unmarked, diags
-}
-
-// ownPendingCustomer is the id of the customer a pending record's create
-// made, for an update or destroy that comes before any refresh settled it;
-// ok is false, with the reason in diags, when nothing proves there is one.
-func ownPendingCustomer(ctx context.Context, client *moka.Client, state dealerCustomerModel, private privateGetter, diags *diag.Diagnostics) (int64, bool) {
-	pending, more := pendingCreateOf(ctx, private)
-	diags.Append(more...)
+// customerLookup is how the create lifecycle finds the customer a pending
+// record's create made: the one holding its code, if it carries the claim.
+// found receives it.
+func customerLookup(client *moka.Client, state dealerCustomerModel, found **moka.CustomerWithCards) claimLookup {
 	code := state.CustomerCode.ValueString()
-	held, ours, err := client.FindClaimedCustomer(ctx, code, pending.claim)
-	switch {
-	case err != nil:
-		diags.AddError("Cannot read Moka customer", fmt.Sprintf("Looking up customer_code %q, whose create got no answer: %v", code, err))
-	case held == nil:
-		diags.AddError("Moka customer was not created",
-			fmt.Sprintf("The create of customer_code %q that got no answer did not store it, so there is nothing to change. Run terraform apply with a refresh (without -refresh=false) to create it.", code))
-	case !ours:
-		diags.AddError("Moka customer is not the one Terraform created",
-			fmt.Sprintf("customer_code %q belongs to customer %d, which does not carry the mark of the create that got no answer; Terraform leaves it alone. "+
-				"Run terraform apply with a refresh (without -refresh=false): it drops the record and reports the conflict.", code, held.Customer.DealerCustomerID))
-	default:
-		return held.Customer.DealerCustomerID, true
-	}
-	return 0, false
-}
-
-// settlePendingCustomer is the refresh of a pending record (pending_create.go):
-// the customer holding the code is adopted only if it carries the claim.
-func settlePendingCustomer(ctx context.Context, client *moka.Client, state dealerCustomerModel, pending pendingCreate, writeOnly bool, resp *resource.ReadResponse) {
-	code := state.CustomerCode.ValueString()
-	held, ours, err := client.FindClaimedCustomer(ctx, code, pending.claim)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read Moka customer",
-			fmt.Sprintf("Looking up customer_code %q, whose create got no answer: %v", code, err))
-		return
-	}
-	switch {
-	case held == nil:
-		resp.Diagnostics.AddWarning("Moka customer was not created",
-			fmt.Sprintf("The create of customer_code %q that got no answer did not store it. It is dropped from state and the next apply creates it.", code))
-		resp.State.RemoveResource(ctx)
-	case ours:
-		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
-		state = state.withAPI(held.Customer, writeOnly)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	default:
-		resp.Diagnostics.AddWarning("Moka customer is not the one Terraform created",
-			fmt.Sprintf("customer_code %q belongs to customer %d, which does not carry the mark of the create that got no answer, so nothing proves it is Terraform's "+
-				"(another configuration or application may have created it, or its address was changed before this refresh). It is dropped from state and left alone in Moka; "+
-				"the next apply reports the conflict. If it is this configuration's customer, %s",
-				code, held.Customer.DealerCustomerID, importHint(strconv.FormatInt(held.Customer.DealerCustomerID, 10))))
-		resp.State.RemoveResource(ctx)
+	return claimLookup{
+		what: "customer", made: "created", key: fmt.Sprintf("customer_code %q", code),
+		find: func(ctx context.Context, claim string) (bool, string, error) {
+			held, ours, err := client.FindClaimedCustomer(ctx, code, claim)
+			if err != nil || held == nil {
+				return false, "", err
+			}
+			*found = held
+			return ours, strconv.FormatInt(held.Customer.DealerCustomerID, 10), nil
+		},
 	}
 }
 
@@ -506,17 +451,17 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	// settling is an update of a pending record, planned without a refresh
 	// (-refresh=false): the customer under its code is changed only if it
 	// carries the claim, and its address (the claim) is always written.
-	settling := state.DealerCustomerID.IsNull()
+	var found *moka.CustomerWithCards
+	settling, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, customerLookup(client, state, &found), state.DealerCustomerID.IsNull(), false)
 	if settling {
-		id, ok := ownPendingCustomer(ctx, client, state, req.Private, &resp.Diagnostics)
-		if !ok {
+		if !ours {
 			// Nothing settled: the record stays as it was, claim and all.
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			return
 		}
 		// Ours, with its id, whatever the update below does: if it fails,
 		// state keeps the settled record, not the claim's loss.
-		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
+		id := found.Customer.DealerCustomerID
 		state.ID, state.DealerCustomerID = types.StringValue(strconv.FormatInt(id, 10)), types.Int64Value(id)
 		update.Previous = nil
 	}
@@ -592,24 +537,12 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 
-	if state.DealerCustomerID.IsNull() {
-		// A pending record never refreshed since (destroy -refresh=false):
-		// remove the customer only if it carries the claim.
-		pending, diags := pendingCreateOf(ctx, req.Private)
-		resp.Diagnostics.Append(diags...)
-		held, ours, err := client.FindClaimedCustomer(ctx, state.CustomerCode.ValueString(), pending.claim)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot remove Moka customer", fmt.Sprintf("Looking up %s: %v", state.ref(), err))
-			return
-		}
+	var found *moka.CustomerWithCards
+	if pending, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, customerLookup(client, state, &found), state.DealerCustomerID.IsNull(), true); pending {
 		if !ours {
-			if held != nil {
-				resp.Diagnostics.AddWarning("Moka customer left alone",
-					fmt.Sprintf("customer_code %q belongs to customer %d, which nothing proves Terraform created; it is left in Moka.", state.CustomerCode.ValueString(), held.Customer.DealerCustomerID))
-			}
 			return
 		}
-		state.DealerCustomerID = types.Int64Value(held.Customer.DealerCustomerID)
+		state.DealerCustomerID = types.Int64Value(found.Customer.DealerCustomerID)
 	}
 	err := client.RemoveCustomer(ctx, state.ref())
 	r.data.customerWritten()

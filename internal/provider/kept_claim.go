@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// A claim Moka keeps.
+//
+// A create's claim goes in a field the configuration gives a value, when it
+// gives one, so that the finishing write replaces it. A customer with no
+// address, first or last name, and a card without a name, must instead have
+// the field emptied; a Moka that neither empties a field sent as "" nor as
+// null (conformance rows update-keeps-empty and update-card-refuses-empty-name)
+// keeps the claim there. The object is ours all the same: the claim is kept
+// in private state, a field holding it is read as empty, and every plan warns
+// until the configuration gives the field a value, which replaces it.
+
+// keptClaimOf is the claim Moka kept in one of the resource's fields, or "".
+func keptClaimOf(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateKeptClaim)
+	var claim string
+	if len(raw) > 0 && json.Unmarshal(raw, &claim) != nil {
+		diags.AddWarning("Unreadable private state", "The record of a create's mark that Moka kept could not be read; it is dropped.")
+		return "", diags
+	}
+	return claim, diags
+}
+
+// setKeptClaim records claim as kept by Moka ("" drops the record).
+func setKeptClaim(ctx context.Context, private privateSetter, claim string) diag.Diagnostics {
+	if claim == "" {
+		return private.SetKey(ctx, privateKeptClaim, nil)
+	}
+	raw, err := json.Marshal(claim)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record the create's mark", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privateKeptClaim, raw)
+}
+
+// keptClaimWarning says, at create and at every plan, that Moka holds the
+// create's mark in a field the configuration leaves empty, and how to end it.
+func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row string) {
+	diags.AddWarning("Moka keeps the create's mark on this "+what,
+		fmt.Sprintf("This Moka did not empty the %s's %s when asked to (it keeps a field sent as \"\" and as null; conformance row %s settles this for an account, and the sandbox plays it with --%s). "+
+			"The %s is this configuration's and works, but Moka shows the create's mark there instead of nothing, and Terraform reads it as empty. "+
+			"Give %s a value in the configuration to replace it.", what, field, row, row, what, attributes))
+}
+
+// strayCardsWarning names the customer's cards whose name is the mark of a
+// card create that no state settled and that can no longer be running: an
+// apply killed while it stored them (the card was stored again by the next
+// apply), or a create Moka carried out after every look. Nothing proves whose
+// they are, so they are only named, with the way to remove them.
+func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card) {
+	var stray []string
+	for _, c := range cards {
+		if moka.IsClaim(c.CardName) && moka.ClaimAbandoned(c.CardName, clock()) {
+			stray = append(stray, c.CardToken)
+		}
+	}
+	if len(stray) == 0 {
+		return
+	}
+	diags.AddWarning("Moka holds cards of unfinished creates",
+		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with a create's mark, in the form terraform-provider-moka writes, dated more than 10 minutes ago: %s. "+
+			"An apply was stopped while it stored them, or a create's answer was lost and it landed later; nothing proves whose they are, so they are left alone. "+
+			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so. "+
+			"To remove one through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",
+			code, len(stray), strings.Join(stray, ", ")))
+}
+
+// withoutKeptClaim is c with the claim Moka kept (if private records one)
+// read as empty; once c no longer holds it, the record goes.
+func withoutKeptClaim(ctx context.Context, c moka.Customer, private privateGetter, out privateSetter) (moka.Customer, diag.Diagnostics) {
+	kept, diags := keptClaimOf(ctx, private)
+	if kept == "" {
+		return c, diags
+	}
+	unmarked := moka.WithoutClaim(c, kept)
+	if unmarked == c {
+		diags.Append(setKeptClaim(ctx, out, "")...)
+	}
+	return unmarked, diags
+}
+
+// withoutKeptCardClaim reads a name that is the claim Moka kept (if private
+// records one) as no name; once the card no longer carries it, the record goes.
+func withoutKeptCardClaim(ctx context.Context, got *moka.CardWithCustomer, private privateGetter, out privateSetter) diag.Diagnostics {
+	kept, diags := keptClaimOf(ctx, private)
+	switch {
+	case kept == "":
+	case moka.HoldsClaim(got.Card.CardName, kept):
+		got.Card.CardName = ""
+	default:
+		diags.Append(setKeptClaim(ctx, out, "")...)
+	}
+	return diags
+}
