@@ -30,11 +30,6 @@ func TestViolations(t *testing.T) {
 		{"shared rule in a resource file", pkgReport{path: "internal/provider", edges: map[edge]int{{"resource_card.go", "resource_dealer_customer.go"}: 2}}, "resource_card.go uses a name declared in resource_dealer_customer.go"},
 		{"shared file reaching into a resource", pkgReport{path: "internal/provider", edges: map[edge]int{{"private_state.go", "list_card.go"}: 1}}, "private_state.go uses a name declared in list_card.go"},
 		{"resource using a shared file", pkgReport{path: "internal/provider", edges: map[edge]int{{"resource_card.go", "card_model.go"}: 1}}, ""},
-		{"sandbox importing the client", pkgReport{path: "internal/sandbox", imports: []string{"internal/moka"}}, "internal/sandbox imports internal/moka"},
-		{"client importing the sandbox", pkgReport{path: "internal/moka", imports: []string{"internal/sandbox"}}, "internal/moka imports internal/sandbox"},
-		{"shipped code using the test toolkit", pkgReport{path: "internal/provider", imports: []string{"internal/moka", "internal/testsupport"}}, "internal/provider imports internal/testsupport"},
-		{"tools may use the test toolkit", pkgReport{path: "tools/bench", imports: []string{"internal/testsupport"}}, ""},
-		{"other packages may use both", pkgReport{path: "internal/conformance", imports: []string{"internal/moka", "internal/sandbox"}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
