@@ -61,12 +61,6 @@ const (
 	ReasonCardNotFound        = "CardNotFound"
 )
 
-func init() {
-	declareReasons(map[string]reasonMeaning{
-		ReasonCardNotFound: meansNotFound,
-	})
-}
-
 // The card calls of the DealerCustomer API.
 var (
 	opAddCard     = dealerCustomer.operation("AddCard")

@@ -221,7 +221,7 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		if err == nil {
 			return made, nil
 		}
-		isTaken := op.taken != nil && means(err, meansAlreadyExists)
+		isTaken := op.taken != nil && isCodeTaken(err)
 		uncertain = uncertain || res.uncertain
 		timedOut = timedOut || (res.uncertain && errors.Is(err, context.DeadlineExceeded))
 		if uncertain {

@@ -94,14 +94,6 @@ const (
 	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
 )
 
-func init() {
-	declareReasons(map[string]reasonMeaning{
-		ReasonDealerCustomerNotFound:   meansNotFound,
-		ReasonCustomerCodeAlreadyUsing: meansAlreadyExists,
-		ReasonInvalidEmailFormat:       meansInvalidEmail,
-	})
-}
-
 // The customer calls of the DealerCustomer API.
 var (
 	opAddCustomer         = dealerCustomer.operation("AddCustomer")

@@ -17,38 +17,6 @@ const (
 	ResultCodeEX = "EX"
 )
 
-// reasonMeaning is what a reason tells the predicates below.
-type reasonMeaning int
-
-const (
-	meansNotFound reasonMeaning = iota + 1
-	meansAlreadyExists
-	meansInvalidEmail
-)
-
-// reasonMeanings holds every reason that some object's file declared to mean
-// something. The predicates are derived from it, so that an object of a new
-// API declares its codes in its own file, next to its calls.
-var reasonMeanings = map[string]reasonMeaning{}
-
-// declareReasons records what an object's reasons mean; each object's file
-// calls it from its init. A reason declared twice must mean the same both
-// times: a predicate cannot answer two ways for one code.
-func declareReasons(meanings map[string]reasonMeaning) {
-	for reason, meaning := range meanings {
-		if was, ok := reasonMeanings[reason]; ok && was != meaning {
-			panic(fmt.Sprintf("moka: reason %s is declared with two meanings", reason))
-		}
-		reasonMeanings[reason] = meaning
-	}
-}
-
-// means reports whether err is a Moka answer whose reason was declared to mean m.
-func means(err error, m reasonMeaning) bool {
-	r := Reason(err)
-	return r != "" && reasonMeanings[r] == m
-}
-
 // APIError is a Moka answer whose ResultCode is not Success.
 type APIError struct {
 	Operation  string // the operation called, e.g. "AddCustomer"
@@ -145,19 +113,27 @@ func Reason(err error) string {
 // IsNotFound reports whether err says the object asked for (a customer, a
 // card) does not exist.
 func IsNotFound(err error) bool {
-	return means(err, meansNotFound)
+	switch Reason(err) {
+	case ReasonDealerCustomerNotFound, ReasonCardNotFound:
+		return true
+	}
+	return false
 }
 
 // IsAlreadyExists reports whether err says the object's unique key (a
 // CustomerCode) is taken.
 func IsAlreadyExists(err error) bool {
 	var conflict *ConflictError
-	return errors.As(err, &conflict) || means(err, meansAlreadyExists)
+	return errors.As(err, &conflict) || isCodeTaken(err)
 }
+
+// isCodeTaken reports whether err is Moka's answer that a CustomerCode is
+// taken (not a ConflictError, which the client makes of it).
+func isCodeTaken(err error) bool { return Reason(err) == ReasonCustomerCodeAlreadyUsing }
 
 // IsInvalidEmail reports whether Moka refused the e-mail address.
 func IsInvalidEmail(err error) bool {
-	return means(err, meansInvalidEmail)
+	return Reason(err) == ReasonInvalidEmailFormat
 }
 
 // MayHaveTakenEffect reports whether err comes from a write that Moka may have

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 
@@ -147,30 +145,4 @@ func TestPredicatesMatchTheirCodes(t *testing.T) {
 			}
 		}
 	}
-	var declared []string
-	for reason := range reasonMeanings {
-		if tests[reason] == (matches{}) {
-			declared = append(declared, reason)
-		}
-	}
-	if len(declared) != 0 {
-		t.Errorf("reasons declared to mean something that no predicate matched before: %v", declared)
-	}
-	if got, want := slices.Sorted(maps.Keys(reasonMeanings)), []string{ReasonCardNotFound, ReasonCustomerCodeAlreadyUsing, ReasonDealerCustomerNotFound, ReasonInvalidEmailFormat}; !slices.Equal(got, want) {
-		t.Errorf("declared reasons %v, want %v", got, want)
-	}
-}
-
-// TestDeclaringAReasonTwice: an object may repeat a reason another declared,
-// with the same meaning; with another meaning it is a mistake caught at start.
-func TestDeclaringAReasonTwice(t *testing.T) {
-	before := maps.Clone(reasonMeanings)
-	t.Cleanup(func() { reasonMeanings = before })
-	declareReasons(map[string]reasonMeaning{ReasonCardNotFound: meansNotFound})
-	defer func() {
-		if recover() == nil {
-			t.Error("a reason declared with a second meaning was taken")
-		}
-	}()
-	declareReasons(map[string]reasonMeaning{ReasonCardNotFound: meansAlreadyExists})
 }
