@@ -15,20 +15,20 @@ import (
 // and nowhere else.
 
 type dealerCustomerModel struct {
-	ID                types.String     `tfsdk:"id"`
-	DealerCustomerID  types.Int64      `tfsdk:"dealer_customer_id"`
-	CustomerCode      types.String     `tfsdk:"customer_code"`
-	FirstName         types.String     `tfsdk:"first_name"`
-	LastName          types.String     `tfsdk:"last_name"`
-	Gender            types.String     `tfsdk:"gender"`
-	BirthDate         types.String     `tfsdk:"birth_date"`
-	GsmNumber         types.String     `tfsdk:"gsm_number"`
-	Email             equivalentString `tfsdk:"email"`
-	Address           types.String     `tfsdk:"address"`
-	Password          types.String     `tfsdk:"password"`
-	PasswordWO        types.String     `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64      `tfsdk:"password_wo_version"`
-	Timeouts          timeouts.Value   `tfsdk:"timeouts"`
+	ID                types.String   `tfsdk:"id"`
+	DealerCustomerID  types.Int64    `tfsdk:"dealer_customer_id"`
+	CustomerCode      types.String   `tfsdk:"customer_code"`
+	FirstName         types.String   `tfsdk:"first_name"`
+	LastName          types.String   `tfsdk:"last_name"`
+	Gender            types.String   `tfsdk:"gender"`
+	BirthDate         types.String   `tfsdk:"birth_date"`
+	GsmNumber         types.String   `tfsdk:"gsm_number"`
+	Email             emailValue     `tfsdk:"email"`
+	Address           types.String   `tfsdk:"address"`
+	Password          types.String   `tfsdk:"password"`
+	PasswordWO        types.String   `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 // withID is m as created, with Moka's id (0: none yet, null).

@@ -72,7 +72,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"email": schema.StringAttribute{
 				Description: "E-mail address, at most 100 characters. Compared without regard to case, by the usual rules or the Turkish ones (İ and i, I and ı), so Moka's spelling of it causes no diff, after an import too.",
 				Optional:    true,
-				CustomType:  emailType,
+				CustomType:  emailType{},
 				Validators:  []validator.String{email()},
 			},
 			"address": optionalText("Postal address, at most 200 characters; it may span lines.", freeText(200)),

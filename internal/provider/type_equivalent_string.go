@@ -13,64 +13,66 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// equivalentStringType is a string whose values are compared by a rule of
-// sameness, not byte for byte: where Moka answers with another spelling of
-// the configured value, the framework keeps the configuration's spelling (or,
-// after an import, plans Moka's), so no diff shows.
-type equivalentStringType struct {
+// equivalentStringType is a string whose values are compared by rule R, not
+// byte for byte: where Moka answers with another spelling of the configured
+// value, the framework keeps the configuration's spelling (or, after an
+// import, plans Moka's), so no diff shows.
+type equivalentStringType[R sameRule] struct {
 	basetypes.StringType
-	rule sameness
 }
 
-// sameness is a rule by which two strings mean the same.
-type sameness int
-
-const (
-	// sameCardToken: a card token (a GUID) in any case, braces optional. The
-	// zero value, so that cardTokenType{} is the card token type.
-	sameCardToken sameness = iota
-	// sameEmail: an e-mail address in any case, blanks around it ignored.
-	sameEmail
-)
-
-func (r sameness) same(a, b string) bool {
-	if r == sameEmail {
-		return moka.SameEmail(a, b)
-	}
-	return moka.SameCardToken(a, b)
+// sameRule says when two strings mean the same; its types have no fields.
+type sameRule interface {
+	same(a, b string) bool
+	name() string
 }
+
+// sameCardToken: a card token (a GUID) in any case, braces optional.
+type sameCardToken struct{}
+
+func (sameCardToken) same(a, b string) bool { return moka.SameCardToken(a, b) }
+func (sameCardToken) name() string          { return "cardTokenType" }
+
+// sameEmail: an e-mail address in any case, blanks around it ignored.
+type sameEmail struct{}
+
+func (sameEmail) same(a, b string) bool { return moka.SameEmail(a, b) }
+func (sameEmail) name() string          { return "emailType" }
 
 // cardTokenType is the type of card_token; cardToken, its value.
 type (
-	cardTokenType = equivalentStringType
-	cardToken     = equivalentString
+	cardTokenType = equivalentStringType[sameCardToken]
+	cardToken     = equivalentString[sameCardToken]
 )
 
-// emailType is the type of a customer's email.
-var emailType = equivalentStringType{rule: sameEmail}
+// emailType is the type of a customer's email; emailValue, its value.
+type (
+	emailType  = equivalentStringType[sameEmail]
+	emailValue = equivalentString[sameEmail]
+)
 
 var (
-	_ basetypes.StringTypable                    = equivalentStringType{}
-	_ basetypes.StringValuableWithSemanticEquals = equivalentString{}
+	_ basetypes.StringTypable                    = cardTokenType{}
+	_ basetypes.StringValuableWithSemanticEquals = cardToken{}
+	_ basetypes.StringTypable                    = emailType{}
+	_ basetypes.StringValuableWithSemanticEquals = emailValue{}
 )
 
-func (t equivalentStringType) Equal(o attr.Type) bool {
-	other, ok := o.(equivalentStringType)
-	return ok && t.rule == other.rule && t.StringType.Equal(other.StringType)
+func (t equivalentStringType[R]) Equal(o attr.Type) bool {
+	other, ok := o.(equivalentStringType[R])
+	return ok && t.StringType.Equal(other.StringType)
 }
 
-func (t equivalentStringType) String() string {
-	if t.rule == sameEmail {
-		return "emailType"
-	}
-	return "cardTokenType"
+func (t equivalentStringType[R]) String() string {
+	var rule R
+	return rule.name()
 }
 
-func (t equivalentStringType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return equivalentString{StringValue: in, rule: t.rule}, nil
+func (t equivalentStringType[R]) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return equivalentString[R]{StringValue: in}, nil
 }
 
-func (t equivalentStringType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+func (t equivalentStringType[R]) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
 	v, err := t.StringType.ValueFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
@@ -79,43 +81,43 @@ func (t equivalentStringType) ValueFromTerraform(ctx context.Context, in tftypes
 	if !ok {
 		return nil, fmt.Errorf("unexpected value type %T", v)
 	}
-	return equivalentString{StringValue: s, rule: t.rule}, nil
+	return equivalentString[R]{StringValue: s}, nil
 }
 
-func (t equivalentStringType) ValueType(context.Context) attr.Value {
-	return equivalentString{rule: t.rule}
+func (t equivalentStringType[R]) ValueType(context.Context) attr.Value {
+	return equivalentString[R]{}
 }
 
 // equivalentString is a value of equivalentStringType.
-type equivalentString struct {
+type equivalentString[R sameRule] struct {
 	basetypes.StringValue
-	rule sameness
 }
 
 func newCardToken(s string) cardToken {
-	return equivalentString{StringValue: basetypes.NewStringValue(s), rule: sameCardToken}
+	return cardToken{StringValue: basetypes.NewStringValue(s)}
 }
 
 // newEmail is an email value; empty is null.
-func newEmail(s types.String) equivalentString {
-	return equivalentString{StringValue: s, rule: sameEmail}
+func newEmail(s types.String) emailValue {
+	return emailValue{StringValue: s}
 }
 
-func (v equivalentString) Equal(o attr.Value) bool {
-	other, ok := o.(equivalentString)
-	return ok && v.rule == other.rule && v.StringValue.Equal(other.StringValue)
+func (v equivalentString[R]) Equal(o attr.Value) bool {
+	other, ok := o.(equivalentString[R])
+	return ok && v.StringValue.Equal(other.StringValue)
 }
 
-func (v equivalentString) Type(context.Context) attr.Type {
-	return equivalentStringType{rule: v.rule}
+func (v equivalentString[R]) Type(context.Context) attr.Type {
+	return equivalentStringType[R]{}
 }
 
-func (v equivalentString) StringSemanticEquals(_ context.Context, other basetypes.StringValuable) (bool, diag.Diagnostics) {
+func (v equivalentString[R]) StringSemanticEquals(_ context.Context, other basetypes.StringValuable) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	o, ok := other.(equivalentString)
-	if !ok || o.rule != v.rule {
-		diags.AddError("Semantic equality check error", fmt.Sprintf("expected a value of %s, got %T", equivalentStringType{rule: v.rule}, other))
+	o, ok := other.(equivalentString[R])
+	if !ok {
+		diags.AddError("Semantic equality check error", fmt.Sprintf("expected a value of %s, got %T", equivalentStringType[R]{}, other))
 		return false, diags
 	}
-	return v.rule.same(v.ValueString(), o.ValueString()), diags
+	var rule R
+	return rule.same(v.ValueString(), o.ValueString()), diags
 }

@@ -123,7 +123,7 @@ func TestSameEmail(t *testing.T) {
 		{" elif@example.com ", "ELIF@example.com", true},
 		{"elif@example.com", "elif@example.org", false},
 	} {
-		if got := sameEmail.same(tc.a, tc.b); got != tc.want {
+		if got := (sameEmail{}).same(tc.a, tc.b); got != tc.want {
 			t.Errorf("same(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
