@@ -2,7 +2,8 @@
 # integration tests need, provisioned before the tests and destroyed after.
 # Point it at Moka's test environment (MOKA_ENVIRONMENT=test) or at the local
 # sandbox (MOKA_BASE_URL=http://127.0.0.1:PORT); the credentials come from
-# MOKA_DEALER_CODE, MOKA_USERNAME and MOKA_PASSWORD.
+# MOKA_DEALER_CODE, MOKA_USERNAME and MOKA_PASSWORD. Every customer code gets
+# var.code_prefix (TF_VAR_code_prefix), so that pipelines can share an account.
 terraform {
   # Card numbers are write-only attributes.
   required_version = ">= 1.11.0"
@@ -19,7 +20,7 @@ provider "moka" {}
 resource "moka_dealer_customer" "this" {
   for_each = var.customers
 
-  customer_code = each.key
+  customer_code = "${var.code_prefix}${each.key}"
   first_name    = each.value.first_name
   last_name     = each.value.last_name
   gender        = each.value.gender

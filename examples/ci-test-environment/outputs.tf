@@ -1,5 +1,10 @@
+output "customer_codes" {
+  description = "Each test customer's code in Moka (with var.code_prefix), by its key in var.customers."
+  value       = { for key, customer in moka_dealer_customer.this : key => customer.customer_code }
+}
+
 output "customer_ids" {
-  description = "Moka's DealerCustomerId of each test customer, by customer code."
+  description = "Moka's DealerCustomerId of each test customer, by its key in var.customers."
   value       = { for code, customer in moka_dealer_customer.this : code => customer.dealer_customer_id }
 }
 
@@ -18,6 +23,6 @@ output "cards" {
 }
 
 output "card_counts" {
-  description = "How many cards Moka holds for each test customer, read back after the cards were stored."
+  description = "How many cards Moka holds for each test customer, read back after the cards were stored, by its key in var.customers."
   value       = { for code, customer in data.moka_dealer_customer.this : code => length(customer.cards) }
 }

@@ -1,5 +1,17 @@
+variable "code_prefix" {
+  description = "Put before every customer code this module creates (set it with TF_VAR_code_prefix). Pipelines that share one dealer account each need their own, such as the CI job's id: two customers cannot have the same code. Default: none."
+  type        = string
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = length(var.code_prefix) <= 50
+    error_message = "code_prefix must be at most 50 characters, so that a customer code with it stays within Moka's 100."
+  }
+}
+
 variable "customers" {
-  description = "The test customers, by customer code."
+  description = "The test customers, by customer code (without var.code_prefix, which every code gets)."
   type = map(object({
     first_name = string
     last_name  = string

@@ -123,6 +123,9 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (options
 		allowProduction = fs.Bool("allow-production", false, "run against Moka's production endpoint too (it creates and removes customers and cards there)")
 		asJSON          = fs.Bool("json", false, "print the report as JSON")
 	)
+	if sandboxFlag(fs, args, stderr) {
+		return options{}, ExitCouldNot, false
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return options{}, ExitSame, false
@@ -294,4 +297,69 @@ func preflightProblem(err error) string {
 
 func asAPIError(err error, target **moka.APIError) bool {
 	return errors.As(err, target)
+}
+
+// sandboxRunFlags are the sandbox's flags that are neither a switch nor one of
+// conformance's own: how it runs, not how it answers.
+var sandboxRunFlags = []string{"listen", "allow-non-loopback", "data", "latency", "fault-rate", "fault-kinds", "seed", "timeout-hang", "quiet"}
+
+// sandboxFlag reports whether args give one of the sandbox's flags, which
+// conformance does not take, and if so says on stderr whose flag it is and
+// how to compare an account with a sandbox run with it (instead of the flag
+// package's "flag provided but not defined" and the whole usage text).
+func sandboxFlag(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" || !strings.HasPrefix(arg, "-") || arg == "-" {
+			return false // the flag package stops here too
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && (!ok || !b.IsBoolFlag()) {
+				i++ // its value
+			}
+			continue
+		}
+		for _, b := range behaviours {
+			if b.ID == name {
+				fmt.Fprintf(stderr, `conformance: --%[1]s is a switch of the sandbox, not of conformance.
+A sandbox switch makes the sandbox answer as some Moka might where the documentation is silent
+(--%[1]s: "%[2]s"). Conformance takes no switches: it runs its
+script against a Moka, compares each answer with the default sandbox's and, where they differ,
+names the switch that plays that Moka's answer.
+
+To compare a Moka account with the sandbox under --%[1]s, run the sandbox with the
+switch, point conformance at it and then at the account, and compare the two reports:
+
+  terraform-provider-moka sandbox --listen 127.0.0.1:0 --%[1]s
+  # -> listening on http://127.0.0.1:PORT
+  MOKA_DEALER_CODE=SANDBOX MOKA_USERNAME=sandbox MOKA_PASSWORD=sandbox \
+    terraform-provider-moka conformance --base-url http://127.0.0.1:PORT --json > sandbox.json
+  terraform-provider-moka conformance --environment test --json > account.json
+
+Where the account answers as that sandbox does, a behaviour's "this_moka" is the same in both.
+To learn only whether the account needs the switch, the last command is enough: its row
+%[1]s then says "differs", with sandbox_switch "--%[1]s".
+`, b.ID, b.Name)
+				return true
+			}
+		}
+		for _, f := range sandboxRunFlags {
+			if f == name {
+				fmt.Fprintf(stderr, `conformance: --%[1]s is a flag of the sandbox, not of conformance.
+Conformance runs against a Moka that is already running. To run it against a sandbox started with
+--%[1]s, start that sandbox and point conformance at it:
+
+  terraform-provider-moka sandbox --listen 127.0.0.1:0 --%[1]s ...
+  # -> listening on http://127.0.0.1:PORT
+  MOKA_DEALER_CODE=SANDBOX MOKA_USERNAME=sandbox MOKA_PASSWORD=sandbox \
+    terraform-provider-moka conformance --base-url http://127.0.0.1:PORT
+
+terraform-provider-moka conformance -h lists conformance's own flags.
+`, name)
+				return true
+			}
+		}
+	}
+	return false
 }

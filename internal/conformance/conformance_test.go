@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -517,5 +518,65 @@ func TestRunOf(t *testing.T) {
 		if tc.code == p+"01-CASE" && !started.Equal(start) {
 			t.Errorf("started %v", started)
 		}
+	}
+}
+
+// A sandbox switch given to conformance (which takes none) says whose flag it
+// is and how to compare an account with a sandbox run with it, instead of the
+// flag package's "flag provided but not defined" and the whole usage text;
+// the sandbox's other flags likewise. Exit 2, nothing on stdout.
+func TestConformanceSandboxFlagsBelongToTheSandbox(t *testing.T) {
+	vars := map[string]string{"MOKA_DEALER_CODE": "D", "MOKA_USERNAME": "u", "MOKA_PASSWORD": "p", "MOKA_ENVIRONMENT": "test"}
+	getenv := func(n string) string { return vars[n] }
+	check := func(args []string, wants ...string) {
+		t.Helper()
+		code, out, stderr := runAgainst(t, getenv, args...)
+		if code != ExitCouldNot || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want exit %d and nothing", args, code, out, ExitCouldNot)
+		}
+		for _, unwanted := range []string{"Usage:", "flag provided but not defined"} {
+			if strings.Contains(stderr, unwanted) {
+				t.Errorf("%v: stderr has %q:\n%s", args, unwanted, stderr)
+			}
+		}
+		for _, want := range wants {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, want, stderr)
+			}
+		}
+	}
+	for _, sw := range sandbox.Switches {
+		for _, args := range [][]string{
+			{"--" + sw.Flag},
+			{"-" + sw.Flag + "=true"},
+			{"--base-url", "http://127.0.0.1:1", "--json", "--" + sw.Flag},
+		} {
+			check(args, "--"+sw.Flag+" is a switch of the sandbox, not of conformance",
+				"terraform-provider-moka sandbox --listen 127.0.0.1:0 --"+sw.Flag,
+				"conformance --base-url http://127.0.0.1:PORT", "conformance --environment test")
+		}
+	}
+	check([]string{"--latency", "100ms"}, "--latency is a flag of the sandbox, not of conformance", "conformance --base-url http://127.0.0.1:PORT")
+
+	// Every flag of the sandbox is one of conformance's, a switch, or in
+	// sandboxRunFlags: a new sandbox flag cannot slip past this message.
+	var help bytes.Buffer
+	sandbox.Main([]string{"-h"}, io.Discard, &help)
+	names := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`).FindAllStringSubmatch(help.String(), -1)
+	if len(names) < len(sandbox.Switches)+5 {
+		t.Fatalf("found %d flags in the sandbox's -h:\n%s", len(names), help.String())
+	}
+	for _, m := range names {
+		name := m[1]
+		if _, ok := sandbox.SwitchByFlag(name); ok || slices.Contains(sandboxRunFlags, name) || slices.Contains([]string{"dealer-code", "username", "password"}, name) {
+			continue
+		}
+		t.Errorf("the sandbox's --%s is neither a switch, one of conformance's flags, nor in sandboxRunFlags", name)
+	}
+
+	// A flag that is nobody's is still the flag package's usage error.
+	code, _, stderr := runAgainst(t, getenv, "--nonsense")
+	if code != ExitCouldNot || !strings.Contains(stderr, "flag provided but not defined: -nonsense") {
+		t.Errorf("--nonsense: exit %d:\n%s", code, stderr)
 	}
 }

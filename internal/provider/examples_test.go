@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -518,5 +519,70 @@ func copyExampleDir(t *testing.T, src, dst string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccExampleCITestEnvironmentSideBySide runs examples/ci-test-environment's
+// `terraform test` three times at once against one sandbox, as three CI
+// pipelines sharing a dealer account would, each in its own copy of the module
+// and with its own TF_VAR_code_prefix, as the module's README shows. All three
+// must pass, each must have created its customers under its own prefix (the
+// verbose output shows the codes), and the sandbox must be empty afterwards.
+func TestAccExampleCITestEnvironmentSideBySide(t *testing.T) {
+	tf := testsupport.NewAccTerraform(t)
+	tf.SkipBelow(t, 1, 11, "write-only attributes") // the module stores cards, whose number is write-only
+
+	srv := accSandbox(t, sandbox.Options{})
+	env := []string{
+		"MOKA_BASE_URL=" + srv.URL(),
+		"MOKA_DEALER_CODE=SANDBOX",
+		"MOKA_USERNAME=sandbox",
+		"MOKA_PASSWORD=sandbox",
+	}
+	const pipelines = 3
+	type result struct {
+		out  string
+		code int
+		err  error
+	}
+	results := make([]result, pipelines)
+	var wg sync.WaitGroup
+	for i := range pipelines {
+		work := t.TempDir()
+		copyExampleDir(t, filepath.Join(moduleRoot(t), "examples", "ci-test-environment"), work)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := tf.Exec(t.Context(), work, append(slices.Clone(env), fmt.Sprintf("TF_VAR_code_prefix=P%d-", i+1)), "test", "-no-color", "-verbose")
+			results[i] = result{string(res.Output), res.ExitCode, err}
+		}()
+	}
+	wg.Wait()
+
+	for i, r := range results {
+		prefix := fmt.Sprintf("P%d-", i+1)
+		if r.code != 0 || !regexp.MustCompile(`Success! [1-9][0-9]* passed, 0 failed`).MatchString(r.out) {
+			t.Errorf("pipeline %s: terraform test failed (exit %d, %v):\n%s", prefix, r.code, r.err, tail(r.out, 60))
+			continue
+		}
+		for _, code := range []string{prefix + "CI-ELIF", prefix + "CI-MEHMET"} {
+			if !strings.Contains(r.out, `"`+code+`"`) {
+				t.Errorf("pipeline %s: no customer %q in its run; its codes did not go through code_prefix:\n%s", prefix, code, tail(r.out, 60))
+			}
+		}
+		for j := range pipelines {
+			if other := fmt.Sprintf("P%d-", j+1); j != i && strings.Contains(r.out, `"`+other+`CI-`) {
+				t.Errorf("pipeline %s touched pipeline %s's customers", prefix, other)
+			}
+		}
+	}
+	if calls := srv.Stats().Calls; calls["AddCustomer"] < 2*pipelines || calls["RemoveCustomer"] < 2*pipelines {
+		t.Errorf("the sandbox saw %d AddCustomer and %d RemoveCustomer calls, want at least %d of each", calls["AddCustomer"], calls["RemoveCustomer"], 2*pipelines)
+	}
+	if left := srv.Customers(); len(left) != 0 {
+		t.Errorf("the pipelines left %d customers in the sandbox: %+v", len(left), left)
+	}
+	if left := srv.Cards(); len(left) != 0 {
+		t.Errorf("the pipelines left %d cards in the sandbox", len(left))
 	}
 }

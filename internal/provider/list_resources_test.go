@@ -292,3 +292,89 @@ list "moka_card" "all" {
 		t.Errorf("the plan after adopting is not empty (exit %d):\n%s", code, out)
 	}
 }
+
+// TestAccAdoptionGuideAsWritten follows docs/guides/adopt-an-existing-account.md
+// word for word: its query file and its commands, taken from the page, on an
+// account of 150 customers and 110 cards, more than Terraform's default list
+// limit of 100. Every customer and every card must be adopted: a query file
+// without a `limit` adopts the first 100 of each and says nothing.
+func TestAccAdoptionGuideAsWritten(t *testing.T) {
+	tf := newTerraformDir(t)
+	tf.TF.SkipBelow(t, 1, 14, "terraform query")
+	const customers, cards = 150, 110
+	srv := accSandbox(t, sandbox.Options{})
+	for i := range customers {
+		c, err := srv.PutCustomer(sandbox.Customer{CustomerCode: fmt.Sprintf("SHOP-%04d", i), FirstName: fmt.Sprintf("Müşteri %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < cards {
+			if _, err := srv.AddCardDirect(c.DealerCustomerID, "Kart Sahibi", testsupport.CardNumber("512754", i, 16), "12", "2030", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	guide, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "guides", "adopt-an-existing-account.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := fencedBlockAfter(t, string(guide), "`adopt.tfquery.hcl`", "terraform")
+	commands := fencedBlockAfter(t, string(guide), "## The three commands", "shell")
+
+	// The guide's provider block names production; this one names the
+	// sandbox, and the credentials come from the environment, as there.
+	tf.Config(fmt.Sprintf("\nprovider \"moka\" {\n  base_url = %q\n}\n", srv.URL()))
+	testsupport.WriteFile(t, filepath.Join(tf.Dir, "adopt.tfquery.hcl"), query)
+	env := []string{"MOKA_DEALER_CODE=SANDBOX", "MOKA_USERNAME=sandbox", "MOKA_PASSWORD=sandbox"}
+	ran := 0
+	for _, line := range strings.Split(commands, "\n") {
+		args := strings.Fields(line)
+		if len(args) == 0 || strings.HasPrefix(args[0], "#") {
+			continue
+		}
+		if args[0] != "terraform" {
+			t.Fatalf("the guide's commands hold %q, which this test cannot follow", line)
+		}
+		args = append(args[1:], "-no-color")
+		if args[0] == "apply" {
+			args = append(args, "-auto-approve")
+		}
+		tf.MustRun(env, args...)
+		ran++
+	}
+	if ran != 3 {
+		t.Fatalf("the guide gives %d terraform commands, want 3:\n%s", ran, commands)
+	}
+
+	adopted := map[string]int{}
+	for _, r := range tf.State() {
+		adopted[r.Type]++
+	}
+	if adopted["moka_dealer_customer"] != customers || adopted["moka_card"] != cards {
+		t.Errorf("following the guide adopted %d customers and %d cards of %d and %d (the query file's list blocks stop at their limit)",
+			adopted["moka_dealer_customer"], adopted["moka_card"], customers, cards)
+	}
+	if code, out := tf.Run(env, "plan", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after adopting is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}
+
+// fencedBlockAfter is the body of the first ```lang block that follows marker
+// in a Markdown page.
+func fencedBlockAfter(t *testing.T, page, marker, lang string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(page, marker)
+	if !ok {
+		t.Fatalf("the page has no %q", marker)
+	}
+	_, rest, ok = strings.Cut(rest, "```"+lang+"\n")
+	if !ok {
+		t.Fatalf("no ```%s block after %q", lang, marker)
+	}
+	body, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatalf("unterminated ```%s block after %q", lang, marker)
+	}
+	return body
+}

@@ -465,3 +465,49 @@ resource "moka_dealer_customer" "c" {
 		t.Errorf("%d customers created", n)
 	}
 }
+
+// TestAccPlanTruth_emptyStringEverywhere: "" in each optional text attribute
+// of a customer is taken as leaving it out, end to end: validate accepts it
+// (email, gender and birth_date included), the apply stores a customer with
+// those fields empty, the next plan is empty, and taking the ""s out changes
+// only Terraform's record, with the warning that says so.
+func TestAccPlanTruth_emptyStringEverywhere(t *testing.T) {
+	tf := newTerraformDir(t)
+	srv := accSandbox(t, sandbox.Options{})
+	attrs := []string{"first_name", "last_name", "gender", "birth_date", "gsm_number", "email", "address"}
+	customer := func(empty bool) string {
+		var b strings.Builder
+		b.WriteString(providerBlock(srv) + "\nresource \"moka_dealer_customer\" \"c\" {\n  customer_code = \"EMPTY-ALL\"\n")
+		for _, a := range attrs {
+			if empty {
+				fmt.Fprintf(&b, "  %s = \"\"\n", a)
+			}
+		}
+		b.WriteString("}\n")
+		return b.String()
+	}
+	tf.Config(customer(true))
+	tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	stored, err := storedCustomer(srv, "EMPTY-ALL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if empty := (sandbox.Customer{CustomerCode: stored.CustomerCode, DealerCustomerID: stored.DealerCustomerID, Password: stored.Password}); stored != empty {
+		t.Errorf("Moka holds %+v, want every field empty", stored)
+	}
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Errorf("the plan after the apply is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+	before := srv.Stats().Calls["UpdateCustomer"]
+	tf.Config(customer(false))
+	out := tf.MustRun(nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	if flat := flattened(out); !strings.Contains(flat, "Only Terraform's record changes") || !strings.Contains(flat, "email") {
+		t.Errorf("no warning that only the record changes:\n%s", tail(out, 30))
+	}
+	if n := srv.Stats().Calls["UpdateCustomer"] - before; n != 0 {
+		t.Errorf("%d UpdateCustomer calls for a change Moka cannot see", n)
+	}
+	if code, out := tf.Run(nil, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Errorf("the plan after taking the \"\"s out is not empty (exit %d):\n%s", code, tail(out, 30))
+	}
+}

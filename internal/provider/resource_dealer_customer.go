@@ -66,14 +66,14 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"first_name": optionalText("First name, at most 50 characters.", freeText(50)),
 			"last_name":  optionalText("Last name, at most 50 characters.", freeText(50)),
 			"gender": optionalText("`male` or `female` (sent to Moka as 1 or 2).",
-				oneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale])),
-			"birth_date": optionalText("Date of birth as `YYYY-MM-DD`, between 1900-01-01 and today (sent to Moka as `YYYYMMDD`).", calendarDate()),
+				orEmpty(oneOf(genderNames[moka.GenderMale], genderNames[moka.GenderFemale]))),
+			"birth_date": optionalText("Date of birth as `YYYY-MM-DD`, between 1900-01-01 and today (sent to Moka as `YYYYMMDD`).", orEmpty(calendarDate())),
 			"gsm_number": optionalText("Mobile phone number, at most 20 characters.", text(20)),
 			"email": schema.StringAttribute{
 				Description: "E-mail address, at most 100 characters. Compared without regard to case, by the usual rules or the Turkish ones (İ and i, I and ı), so Moka's spelling of it causes no diff, after an import too.",
 				Optional:    true,
 				CustomType:  emailType{},
-				Validators:  []validator.String{email()},
+				Validators:  []validator.String{orEmpty(email())},
 			},
 			"address": optionalText("Postal address, at most 200 characters; it may span lines.", freeText(200)),
 			"password": schema.StringAttribute{

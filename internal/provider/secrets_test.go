@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -285,4 +287,87 @@ func stateWithoutPlainPassword(t *testing.T, state []byte, want string) string {
 func around(text string, i, n int) string {
 	start, end := max(i-80, 0), min(i+n+80, len(text))
 	return strings.ReplaceAll(text[start:i]+"<SECRET>"+text[i+n:end], "\n", "\\n")
+}
+
+// TestAccProductionExampleSavedPlanHoldsNoPassword plans the documented
+// production configuration (examples/provider/provider-production.tf, which
+// docs/index.md shows) against a sandbox holding its account, saves the plan
+// with -out, and reads it back the ways a reviewer or a CI system would
+// (terraform show -json, terraform show, the plan file's own entries): the API
+// password must be in none of them. A variable that is sensitive but not
+// ephemeral is written into the saved plan in full. Then the saved plan is
+// applied, with the variable set again, as the docs say.
+func TestAccProductionExampleSavedPlanHoldsNoPassword(t *testing.T) {
+	tf := newTerraformDir(t)
+	if !tf.Version().AtLeast(1, 11) {
+		// Ephemeral variables are Terraform 1.10's; the examples that use
+		// them are checked with the write-only ones.
+		t.Skip("the production example's ephemeral variable: need Terraform 1.11 or later")
+	}
+	const apiPassword = "Prod-Api-S3cret-4b7e"
+	example, err := os.ReadFile(filepath.Join(moduleRoot(t), "examples", "provider", "provider-production.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setting := func(name string) string {
+		m := regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*"([^"]*)"\s*$`).FindSubmatch(example)
+		if m == nil {
+			t.Fatalf("provider-production.tf sets no %s", name)
+		}
+		return string(m[1])
+	}
+	srv := accSandbox(t, sandbox.Options{DealerCode: setting("dealer_code"), Username: setting("username"), Password: apiPassword})
+	// The same configuration, pointed at the sandbox instead of Moka's
+	// production host.
+	production := regexp.MustCompile(`(?m)^(\s*)environment(\s*)=\s*"production"\s*$`)
+	if !production.Match(example) {
+		t.Fatal(`provider-production.tf has no environment = "production" line`)
+	}
+	config := production.ReplaceAllString(string(example), fmt.Sprintf("${1}base_url   ${2}= %q", srv.URL()))
+	tf.Config(config + `
+resource "moka_dealer_customer" "c" {
+  customer_code = "PLAN-1"
+  first_name    = "Elif"
+}
+`)
+	env := []string{"TF_VAR_moka_api_password=" + apiPassword}
+	tf.MustRun(env, "plan", "-input=false", "-no-color", "-out=plan.tfplan")
+
+	places := map[string]string{}
+	code, out := tf.Run(nil, "show", "-json", "plan.tfplan")
+	if code != 0 {
+		t.Fatalf("terraform show -json plan.tfplan: exit %d\n%s", code, out)
+	}
+	places["terraform show -json plan.tfplan"] = out
+	places["terraform show plan.tfplan"] = tf.MustRun(nil, "show", "-no-color", "plan.tfplan")
+	zr, err := zip.OpenReader(filepath.Join(tf.Dir, "plan.tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		places["plan.tfplan's "+f.Name] = string(body)
+	}
+	for where, text := range places {
+		if strings.Contains(text, apiPassword) {
+			t.Errorf("the API password is in %s", where)
+		}
+	}
+	if !strings.Contains(places["terraform show -json plan.tfplan"], `"PLAN-1"`) {
+		t.Errorf("the saved plan does not create the customer; finding no password in it proves nothing:\n%s", tail(out, 20))
+	}
+
+	tf.MustRun(env, "apply", "-input=false", "-no-color", "plan.tfplan")
+	if _, err := storedCustomer(srv, "PLAN-1"); err != nil {
+		t.Errorf("applying the saved plan: %v", err)
+	}
 }

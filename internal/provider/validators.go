@@ -88,6 +88,34 @@ func shown(s string) string {
 	return fmt.Sprintf("%q… (%d characters)", s[:i], utf8.RuneCountInString(s))
 }
 
+// orEmpty is v for an optional attribute of a Moka object, which also takes
+// "": the one rule for "" across such attributes is that it means what
+// leaving the attribute out means, a field that holds nothing (Moka takes ""
+// for every optional field and answers "" for one that holds nothing). So ""
+// is never refused for not being an e-mail address, a date or a gender. The
+// exception is the customer's password, whose "" clears it while leaving it
+// out leaves it unmanaged; it is not validated through here.
+func orEmpty(v validator.String) validator.String {
+	return emptyOrValidator{v}
+}
+
+type emptyOrValidator struct{ inner validator.String }
+
+var _ validator.String = emptyOrValidator{}
+
+func (v emptyOrValidator) Description(ctx context.Context) string {
+	return "\"\" (the same as leaving it out), or " + v.inner.Description(ctx)
+}
+
+func (v emptyOrValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v emptyOrValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && req.ConfigValue.ValueString() == "" {
+		return
+	}
+	v.inner.ValidateString(ctx, req, resp)
+}
+
 // nonEmptyText is text that must not be empty or only spaces.
 func nonEmptyText(maxChars int) validator.String {
 	inner := textOf(maxChars, unicode.IsControl, "no control characters")

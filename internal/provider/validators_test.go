@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -136,7 +138,7 @@ func TestEmail(t *testing.T) {
 // emailStricterThanMoka lists the addresses Moka accepts that the validator
 // refuses anyway, and why.
 var emailStricterThanMoka = map[string]string{
-	"": `no e-mail is the attribute left out (null); "" would be a second way to say it`,
+	"": `"" is no address; the resource takes it as it takes a left-out email, through orEmpty (TestEmptyMeansUnset)`,
 }
 
 // TestEmailStricterThanMokaIsInTheTable: an exception names a row of the
@@ -280,6 +282,41 @@ func TestFreeText(t *testing.T) {
 		freeText(200).ValidateString(ctx, validator.StringRequest{Path: path.Root("address"), ConfigValue: types.StringValue(value)}, resp)
 		if ok := !resp.Diagnostics.HasError(); ok != wantOK {
 			t.Errorf("%q: valid %v, want %v (%v)", value, ok, wantOK, resp.Diagnostics)
+		}
+	}
+}
+
+// TestEmptyMeansUnset holds every optional text attribute of
+// moka_dealer_customer to one rule for "": it is accepted, and it means what
+// leaving the attribute out means (an empty field in Moka). The rule is read
+// off the schema, so an attribute added later is held to it too. password is
+// the documented exception: its "" clears the PIN, and is accepted as well.
+// What is not "" is still checked: "x" is no e-mail address, date or gender.
+func TestEmptyMeansUnset(t *testing.T) {
+	var resp fwresource.SchemaResponse
+	NewDealerCustomerResource().Schema(t.Context(), fwresource.SchemaRequest{}, &resp)
+	checked := 0
+	for name, a := range resp.Schema.Attributes {
+		s, ok := a.(schema.StringAttribute)
+		if !ok || !s.Optional || s.WriteOnly {
+			continue
+		}
+		checked++
+		for _, v := range s.Validators {
+			if detail := runValidator(t, v, name, types.StringValue("")); detail != "" {
+				t.Errorf("%s = \"\" is refused (%s); \"\" must mean the same as leaving %s out", name, detail, name)
+			}
+		}
+	}
+	if checked < 8 {
+		t.Fatalf("checked %d optional text attributes; the schema has more", checked)
+	}
+	for _, v := range []validator.String{orEmpty(email()), orEmpty(calendarDate()), orEmpty(oneOf("male", "female"))} {
+		if validateDetail(v, "x") == "" {
+			t.Errorf("%s accepts \"x\"", v.Description(t.Context()))
+		}
+		if runValidator(t, v, "attr", types.StringNull()) != "" || runValidator(t, v, "attr", types.StringUnknown()) != "" {
+			t.Errorf("%s refuses null or unknown", v.Description(t.Context()))
 		}
 	}
 }

@@ -1,6 +1,11 @@
 # terraform test: provisions the test environment, checks what Moka (here the
 # sandbox) holds, renames a card in place, and refuses a card for an unknown
 # customer. terraform test destroys everything at the end.
+#
+# The customers below are keyed by code without a prefix: every code in Moka
+# gets var.code_prefix, which this file leaves to TF_VAR_code_prefix (a value
+# in this file's variables block would win over -var, so it sets none).
+# Pipelines that run this test side by side on one account each set their own.
 variables {
   customers = {
     "CI-ELIF" = {
@@ -61,12 +66,16 @@ run "plan_creates_every_customer_and_card" {
     error_message = "the plan should store three cards"
   }
   assert {
-    condition     = moka_card.this["elif_troy"].customer_code == "CI-ELIF"
-    error_message = "elif_troy should be stored for CI-ELIF"
+    condition     = moka_card.this["elif_troy"].customer_code == "${var.code_prefix}CI-ELIF"
+    error_message = "elif_troy should be stored for ${var.code_prefix}CI-ELIF"
   }
 }
 
 run "provision" {
+  assert {
+    condition     = output.customer_codes == { "CI-ELIF" = "${var.code_prefix}CI-ELIF", "CI-MEHMET" = "${var.code_prefix}CI-MEHMET" }
+    error_message = "every customer code should start with code_prefix \"${var.code_prefix}\", got ${jsonencode(output.customer_codes)}"
+  }
   assert {
     condition     = length(output.customer_ids) == 2 && alltrue([for id in values(output.customer_ids) : id > 0])
     error_message = "both customers should have a DealerCustomerId from Moka"
