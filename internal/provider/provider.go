@@ -137,6 +137,8 @@ type providerData struct {
 	dealerCode string
 	// customers batches the customer reads of a refresh (refresh.go).
 	customers customerReader
+	// cards batches the card reads of a refresh (refresh_cards.go).
+	cards cardReader
 	// creates is the one owner of claimed creates' records (create_lifecycle.go).
 	creates createLifecycle
 }
