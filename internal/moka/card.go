@@ -278,6 +278,29 @@ func (c *Client) GetCardList(ctx context.Context, ref CustomerRef) (*CustomerWit
 	return out.value()
 }
 
+// ListCards is GetCardList, and says which of the cards the list gave without
+// a CardName (not every Moka's list carries it): unnamed holds their tokens. A
+// caller that would take a missing name for an empty one reads such a card
+// with GetCard.
+func (c *Client) ListCards(ctx context.Context, ref CustomerRef) (list *CustomerWithCards, unnamed map[string]bool, err error) {
+	var out wireCustomerWithCards
+	if _, err := c.call(ctx, opGetCardList, refRequest(ref), &out); err != nil {
+		return nil, nil, err
+	}
+	if list, err = out.value(); err != nil {
+		return nil, nil, err
+	}
+	for i, w := range out.CardList {
+		if w.CardName == nil {
+			if unnamed == nil {
+				unnamed = map[string]bool{}
+			}
+			unnamed[list.Cards[i].CardToken] = true
+		}
+	}
+	return list, unnamed, nil
+}
+
 // RemoveCard deletes a stored card. A card already gone after an attempt whose
 // answer was lost counts as removed.
 func (c *Client) RemoveCard(ctx context.Context, token string) error {

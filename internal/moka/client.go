@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -81,7 +82,16 @@ type Client struct {
 	baseDelay  time.Duration
 	maxDelay   time.Duration
 	limiter    *RateLimiter
+	// writes counts the calls of operations that may change what Moka holds,
+	// once each has ended (WriteCount).
+	writes atomic.Uint64
 }
+
+// WriteCount is how many calls that may change what Moka holds (every
+// operation but the Get ones) this client has finished, successful or not. A
+// cache of Moka's answers taken when it was n holds no older data than any
+// write while it is still n.
+func (c *Client) WriteCount() uint64 { return c.writes.Load() }
 
 // NewHTTPClient is the transport the provider shares between all resources:
 // one connection pool, kept alive, sized for Terraform's default parallelism.
@@ -182,6 +192,9 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, op operation,
 		return callResult{}, fmt.Errorf("moka %s: encoding the request: %w", operation, err)
 	}
 	secrets = append(secrets, c.auth.Password, c.auth.CheckKey)
+	if !op.readOnly() {
+		defer c.writes.Add(1)
+	}
 
 	var res callResult
 	for attempt := 0; ; attempt++ {

@@ -8,11 +8,12 @@ import (
 	"time"
 )
 
-// DefaultMaxRequestsPerSecond is the request-rate cap of a client whose Config
-// does not set one. It is meant to stay out of the way: Terraform's default
-// parallelism of 10 against Moka's usual 100-300 ms answers makes 30-100
-// requests a second, so only an unusually fast path (a local sandbox, a
-// -parallelism far above 10) ever waits for it.
+// DefaultMaxRequestsPerSecond is the provider's request-rate cap when its
+// configuration sets none, against Moka's own endpoints (against a loopback
+// base URL, the sandbox, the provider sets none). It is meant to stay out of
+// the way: Terraform's default parallelism of 10 against Moka's usual
+// 100-300 ms answers makes 30-100 requests a second, so only an unusually
+// fast path (a -parallelism far above 10) ever waits for it.
 const DefaultMaxRequestsPerSecond = 100
 
 // rateMargin is how much slower than its cap the limiter runs: perSecond

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,12 @@ type operation struct {
 
 func (s service) operation(name string) operation {
 	return operation{service: s, name: name}
+}
+
+// readOnly says whether the operation only reads: Moka names its reads Get…
+// (GetCustomer, GetCardList, …), and nothing else.
+func (o operation) readOnly() bool {
+	return strings.HasPrefix(o.name, "Get")
 }
 
 func (o operation) path() string {

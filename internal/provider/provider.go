@@ -113,7 +113,8 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"max_requests_per_second": schema.Float64Attribute{
 				Description: fmt.Sprintf("The most requests a second this provider sends to Moka, retries included, counted across every resource and data source "+
 					"of the provider process (a fraction such as `0.5` is one request every two seconds). Defaults to %d, which Terraform's default parallelism "+
-					"against Moka's usual answer times does not reach; `0` turns the limit off. Lower it when the API quota of the dealer account is shared "+
+					"against Moka's usual answer times does not reach, except against a loopback `base_url` (`127.0.0.0/8`, `::1`, `localhost`: the local sandbox), "+
+					"where it defaults to no limit; set it to cap a local proxy to Moka. `0` turns the limit off. Lower it when the API quota of the dealer account is shared "+
 					"with production payments, or when a large `-parallelism` or `terraform query` of a whole account would otherwise spend it. "+
 					"Can also be set with the `%s` environment variable.", moka.DefaultMaxRequestsPerSecond, EnvMaxRequestsPS),
 				Optional: true,
@@ -137,6 +138,8 @@ type providerData struct {
 	dealerCode string
 	// customers batches the customer reads of a refresh (refresh.go).
 	customers customerReader
+	// cards batches the card reads of a refresh (refresh_cards.go).
+	cards cardReader
 	// creates is the one owner of claimed creates' records (create_lifecycle.go).
 	creates createLifecycle
 }
@@ -299,7 +302,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 		timeout = d
 	}
-	limiter := requestRateLimiter(cfg.MaxRequestsPS, &resp.Diagnostics)
+	limiter := requestRateLimiter(cfg.MaxRequestsPS, baseURL, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -453,13 +456,13 @@ var (
 )
 
 // requestRateLimiter resolves max_requests_per_second (the attribute, else its
-// environment variable, else the default) to the limiter of this process for
-// that cap. Terraform runs one provider process per command but may configure
+// environment variable, else defaultRequestsPerSecond(baseURL)) to the limiter
+// of this process for that cap. Terraform runs one provider process per command but may configure
 // it more than once (and once per alias), so limiters are kept per process:
 // every configuration with the same cap shares one budget, and the cap holds
 // for the process as a whole rather than per configuration.
-func requestRateLimiter(attr types.Float64, diags *diag.Diagnostics) *moka.RateLimiter {
-	perSecond := float64(moka.DefaultMaxRequestsPerSecond)
+func requestRateLimiter(attr types.Float64, baseURL string, diags *diag.Diagnostics) *moka.RateLimiter {
+	perSecond := defaultRequestsPerSecond(baseURL)
 	switch {
 	case !attr.IsNull():
 		perSecond = attr.ValueFloat64()
@@ -491,6 +494,17 @@ func requestRateLimiter(attr types.Float64, diags *diag.Diagnostics) *moka.RateL
 	}
 	rateLimiters[perSecond] = l
 	return l
+}
+
+// defaultRequestsPerSecond is the cap when neither max_requests_per_second nor
+// its variable says: Moka's own, except against a loopback base_url (the local
+// sandbox, a test double), where there is no quota to protect and a cap would
+// only make every apply wait.
+func defaultRequestsPerSecond(baseURL string) float64 {
+	if u, err := url.Parse(baseURL); err == nil && isLoopback(u.Hostname()) {
+		return 0
+	}
+	return moka.DefaultMaxRequestsPerSecond
 }
 
 // maxRequestsPerSecondLimit bounds the setting: above it a typo (an extra

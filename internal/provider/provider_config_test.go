@@ -541,23 +541,36 @@ func TestRequestRateLimiter(t *testing.T) {
 		env     string
 		want    float64
 		wantErr string
+		baseURL string // moka.TestBaseURL unless set
 	}{
-		{"default", types.Float64Null(), "", moka.DefaultMaxRequestsPerSecond, ""},
-		{"attribute", types.Float64Value(2.5), "", 2.5, ""},
-		{"attribute beats the variable", types.Float64Value(3), "7", 3, ""},
-		{"variable", types.Float64Null(), " 7 ", 7, ""},
-		{"zero is no limit", types.Float64Value(0), "", 0, ""},
-		{"fraction", types.Float64Null(), "0.5", 0.5, ""},
-		{"negative", types.Float64Value(-1), "", 0, "must be 0 (no limit) or between"},
-		{"too many", types.Float64Value(10001), "", 0, "must be 0 (no limit) or between"},
-		{"too few to be a cap", types.Float64Null(), "1e-300", 0, "must be 0 (no limit) or between"},
-		{"one a minute", types.Float64Value(1.0 / 60), "", 1.0 / 60, ""},
-		{"variable not a number", types.Float64Null(), "lots", 0, "must be a number"},
+		{"default", types.Float64Null(), "", moka.DefaultMaxRequestsPerSecond, "", ""},
+		{"default, production", types.Float64Null(), "", moka.DefaultMaxRequestsPerSecond, "", moka.ProductionBaseURL},
+		{"default, a proxy", types.Float64Null(), "", moka.DefaultMaxRequestsPerSecond, "", "https://moka-proxy.internal:8443"},
+		{"default, loopback: none", types.Float64Null(), "", 0, "", "http://127.0.0.1:8089"},
+		{"default, 127.0.0.0/8: none", types.Float64Null(), "", 0, "", "http://127.1.2.3:8089"},
+		{"default, ::1: none", types.Float64Null(), "", 0, "", "http://[::1]:8089"},
+		{"default, localhost: none", types.Float64Null(), "", 0, "", "https://LocalHost:8443/moka"},
+		{"attribute on loopback", types.Float64Value(5), "", 5, "", "http://127.0.0.1:8089"},
+		{"variable on loopback", types.Float64Null(), "5", 5, "", "http://localhost:8089"},
+		{"not loopback by name", types.Float64Null(), "", moka.DefaultMaxRequestsPerSecond, "", "https://localhost.example.com"},
+		{"attribute", types.Float64Value(2.5), "", 2.5, "", ""},
+		{"attribute beats the variable", types.Float64Value(3), "7", 3, "", ""},
+		{"variable", types.Float64Null(), " 7 ", 7, "", ""},
+		{"zero is no limit", types.Float64Value(0), "", 0, "", ""},
+		{"fraction", types.Float64Null(), "0.5", 0.5, "", ""},
+		{"negative", types.Float64Value(-1), "", 0, "must be 0 (no limit) or between", ""},
+		{"too many", types.Float64Value(10001), "", 0, "must be 0 (no limit) or between", ""},
+		{"too few to be a cap", types.Float64Null(), "1e-300", 0, "must be 0 (no limit) or between", ""},
+		{"one a minute", types.Float64Value(1.0 / 60), "", 1.0 / 60, "", ""},
+		{"variable not a number", types.Float64Null(), "lots", 0, "must be a number", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(EnvMaxRequestsPS, tc.env)
+			if tc.baseURL == "" {
+				tc.baseURL = moka.TestBaseURL
+			}
 			var diags diag.Diagnostics
-			l := requestRateLimiter(tc.attr, &diags)
+			l := requestRateLimiter(tc.attr, tc.baseURL, &diags)
 			if tc.wantErr != "" {
 				if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
 					t.Fatalf("diags %v, want an error with %q", diags, tc.wantErr)
@@ -570,7 +583,7 @@ func TestRequestRateLimiter(t *testing.T) {
 			if l.PerSecond() != tc.want {
 				t.Errorf("cap %v, want %v", l.PerSecond(), tc.want)
 			}
-			if again := requestRateLimiter(tc.attr, &diags); again != l {
+			if again := requestRateLimiter(tc.attr, tc.baseURL, &diags); again != l {
 				t.Error("a second configuration with the same cap got a limiter of its own")
 			}
 		})

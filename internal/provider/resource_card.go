@@ -494,7 +494,7 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	case settled:
 		return
 	}
-	got := readCard(ctx, client, state.CardToken.ValueString(), resp, "the next apply stores it again")
+	got := r.data.readCardBatched(ctx, client, state.customerRef(), state.CardToken.ValueString(), resp, "the next apply stores it again")
 	if got == nil {
 		return
 	}

@@ -1,0 +1,192 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// Refreshing many cards.
+//
+// One GetCard per moka_card costs N round trips. GetCardList answers for every
+// card of one customer, so a process that has read more than
+// cardListAfterReads cards reads each customer's cards with one list and
+// answers the reads of that customer's cards from it: a refresh of N cards
+// then costs at most cardListAfterReads calls plus one per customer holding
+// them. It works as customerReader does (refresh.go):
+//
+//   - A small state pays nothing: the first cardListAfterReads reads are plain
+//     GetCard calls.
+//   - One list per customer: the first read of a customer's card past the
+//     threshold fetches it, and the reads of its other cards wait for that call
+//     (single flight).
+//   - A write drops every list: the client counts the writes it has finished
+//     (moka.Client.WriteCount), and a list is used only while that count is
+//     what it was when the list was asked for. So no read after a write of
+//     this process, by any resource, is answered from data older than it.
+//   - A card is never called gone on a list's word: one that is not in its
+//     customer's list (the customer is gone, was replaced, or the list failed)
+//     is read with GetCard, which finds it or confirms that it is gone. So is
+//     a card the list has twice.
+//   - A list that leaves out a card's CardName (not every Moka's list carries
+//     it) proves nothing of the name: that card is read with GetCard, as
+//     FindClaimedCard does. When a list gave no name at all, lists are not
+//     asked for again in this process: on that Moka each would cost a call
+//     more than it saves.
+//   - A list that fails is not asked for again until the next write; reads of
+//     that customer's cards fall back to GetCard.
+
+// cardListAfterReads is how many card reads a process makes one by one before
+// it lists customers' cards instead.
+const cardListAfterReads = snapshotAfterReads
+
+// cardReader is providerData's cache of GetCardList answers; its zero value is
+// ready to use.
+type cardReader struct {
+	mu sync.Mutex
+	// reads counts card reads since the process started or since a write.
+	reads int
+	// written is the client's WriteCount that lists belongs to.
+	written uint64
+	// lists holds one entry per customer asked for (being fetched, fetched or
+	// failed).
+	lists map[cardListKey]*cardList
+	// namesMissing is set once a list gave none of its cards' names.
+	namesMissing bool
+}
+
+// cardListKey names the customer a list is asked for: by id when the state
+// knows it, else by code.
+type cardListKey struct {
+	id   int64
+	code string
+}
+
+func cardListKeyOf(ref moka.CustomerRef) (cardListKey, bool) {
+	switch {
+	case ref.DealerCustomerID > 0:
+		return cardListKey{id: ref.DealerCustomerID}, true
+	case ref.CustomerCode != "":
+		return cardListKey{code: ref.CustomerCode}, true
+	}
+	return cardListKey{}, false
+}
+
+// cardList is one GetCardList answer, indexed by token.
+type cardList struct {
+	written  uint64        // the client's WriteCount when the list was asked for
+	done     chan struct{} // closed once the fields below are set
+	err      error
+	customer moka.Customer
+	byToken  map[string]moka.Card // cards the list has once, with their names
+	unnamed  map[string]bool
+}
+
+// readCardBatched is readCard (card_model.go) for a moka_card whose state
+// names its customer by ref: answered from the customer's card list when the
+// reader has one that vouches for the card, else with GetCard.
+func (d *providerData) readCardBatched(ctx context.Context, client *moka.Client, ref moka.CustomerRef, token string, resp *resource.ReadResponse, whatFollows string) *moka.CardWithCustomer {
+	if got, ok := d.cards.lookup(ctx, client, ref, token); ok {
+		return got
+	}
+	return readCard(ctx, client, token, resp, whatFollows)
+}
+
+// lookup answers a read from the customer's card list, fetching it first when
+// this read is the first of that customer past the threshold. ok is false
+// when the read must go to GetCard.
+func (r *cardReader) lookup(ctx context.Context, client *moka.Client, ref moka.CustomerRef, token string) (*moka.CardWithCustomer, bool) {
+	key, named := cardListKeyOf(ref)
+	if !named || token == "" {
+		return nil, false
+	}
+	list, fetch := r.listFor(client.WriteCount(), key)
+	if list == nil {
+		return nil, false
+	}
+	if fetch {
+		list.fill(ctx, client, key)
+	} else {
+		select {
+		case <-list.done:
+		case <-ctx.Done():
+			return nil, false // GetCard then reports the context's error
+		}
+	}
+	if list.err != nil || client.WriteCount() != list.written {
+		return nil, false
+	}
+	if len(list.unnamed) > 0 && len(list.byToken) == 0 {
+		r.mu.Lock()
+		r.namesMissing = true
+		r.mu.Unlock()
+	}
+	token = moka.NormalizeCardToken(token)
+	card, ok := list.byToken[token]
+	if !ok {
+		return nil, false
+	}
+	return &moka.CardWithCustomer{Customer: list.customer, Card: card}, true
+}
+
+// listFor counts a read and gives the list it may use, if any; fetch is set
+// for the one caller that must fill it.
+func (r *cardReader) listFor(written uint64, key cardListKey) (list *cardList, fetch bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if written != r.written {
+		r.written, r.lists, r.reads = written, nil, 0
+	}
+	r.reads++
+	if r.reads <= cardListAfterReads || r.namesMissing {
+		return nil, false
+	}
+	if l := r.lists[key]; l != nil {
+		return l, false
+	}
+	if r.lists == nil {
+		r.lists = map[cardListKey]*cardList{}
+	}
+	l := &cardList{written: written, done: make(chan struct{})}
+	r.lists[key] = l
+	return l, true
+}
+
+// fill makes the one GetCardList call of this list.
+func (l *cardList) fill(ctx context.Context, client *moka.Client, key cardListKey) {
+	defer close(l.done)
+	got, unnamed, err := client.ListCards(ctx, moka.CustomerRef{DealerCustomerID: key.id, CustomerCode: key.code})
+	if err == nil && key.id != 0 && got.Customer.DealerCustomerID != key.id {
+		err = fmt.Errorf("the list answers for customer %d", got.Customer.DealerCustomerID)
+	}
+	if err == nil && len(got.Cards) == 0 {
+		err = errors.New("the customer has no cards") // every read needs GetCard's word
+	}
+	if err != nil {
+		l.err = err
+		tflog.Debug(ctx, "moka: listing a customer's cards for the refresh failed; reading them one by one", map[string]any{"error": err.Error()})
+		return
+	}
+	l.customer, l.unnamed = got.Customer, unnamed
+	l.byToken = make(map[string]moka.Card, len(got.Cards))
+	dup := map[string]bool{}
+	for _, c := range got.Cards {
+		if _, seen := l.byToken[c.CardToken]; seen {
+			dup[c.CardToken] = true
+		}
+		l.byToken[c.CardToken] = c
+	}
+	// A card the list has twice, or without its name, is not trusted.
+	for token := range dup {
+		delete(l.byToken, token)
+	}
+	for token := range unnamed {
+		delete(l.byToken, token)
+	}
+}
