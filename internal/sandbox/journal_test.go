@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -279,7 +280,7 @@ func TestCompaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(file); fi.Size() > 3*int64(len(snapshot))+8<<10 {
+	if fi, _ := os.Stat(file); fi.Size() > (journalFactor+2)*int64(len(snapshot))+8<<10 {
 		t.Errorf("file of %d bytes for a state of %d", fi.Size(), len(snapshot))
 	}
 	customers, cards := h.s.Customers(), h.s.Cards()
@@ -440,5 +441,43 @@ func TestFailedAppendChangesNothing(t *testing.T) {
 	}
 	if c, _ := st.byCode("ali"); c.LastName != "Veli" || len(st.customers) != 2 || len(st.cards) != 2 {
 		t.Errorf("file after the rewrite: %+v, %d customers, %d cards", c, len(st.customers), len(st.cards))
+	}
+}
+
+// TestBackgroundSync: what is written gets fsync'd without a write waiting
+// for it, and after an fsync failed the next write rewrites the file whole
+// (a new snapshot, synced before it replaces the file).
+func TestBackgroundSync(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "moka.json")
+	h := newHarness(t, Options{DataFile: file})
+	setup(h)
+	j := h.s.j
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		j.mu.Lock()
+		done := !j.syncing && j.synced == j.written && j.written > 0
+		j.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("what was written is not synced after 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	j.mu.Lock()
+	j.failed = true // as an fsync that failed
+	gen := j.gen
+	j.mu.Unlock()
+	h.addCustomer("after")
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.gen != gen+1 || j.failed || j.synced != j.written {
+		t.Errorf("after a failed fsync: generation %d (was %d), failed %v, synced %d of %d", j.gen, gen, j.failed, j.synced, j.written)
+	}
+	raw, _ := os.ReadFile(file)
+	var f stateFile
+	if err := json.Unmarshal(raw, &f); err != nil || len(f.Customers) != 3 {
+		t.Errorf("not one snapshot of 3 customers (%v):\n%s", err, raw)
 	}
 }

@@ -12,8 +12,8 @@ type Options struct {
 	DealerCode, Username, Password string
 	// DataFile, when set, is loaded by New and compacted (rewritten
 	// atomically: temporary file in the same directory, fsync, rename); every
-	// committed write then appends one line to it, synced before the answer
-	// is sent (see persist.go). Empty: memory only.
+	// committed write then appends one line to it before the answer is sent,
+	// fsync'd in the background (see persist.go). Empty: memory only.
 	DataFile string
 	// Latency is added before each DealerCustomer answer.
 	Latency time.Duration

@@ -20,12 +20,16 @@ import (
 //   - the journal is one JSON line per committed write after that (a change:
 //     the entries the write touched, as it left them).
 //
-// A write appends its line, and its answer is sent only once the line is in
-// the file and synced to disk, so that a sandbox restarted after a crash (kill
-// -9, or power lost) holds everything it told its clients. A write costs its
-// own line, whatever the size of the state. Writes that arrive together
-// share one fsync, done outside Server.mu (group commit). A line that cannot
-// be written leaves the state as it was, in memory too, and is answered EX.
+// A write appends its line before its answer is sent, so that a sandbox
+// killed at any moment (kill -9 included) holds everything it told its
+// clients when it restarts. A write costs its own line, whatever the size of
+// the state. The line is then fsync'd in the background, without holding the
+// answer: a crash of the machine itself (power lost) can lose the writes of
+// the last fsync, a few milliseconds' worth, which waiting for it would keep
+// but at several times the cost of a write on a loaded disk (BENCHMARKS.md).
+// Snapshots are fsync'd before they replace the file, and Close syncs. A
+// line that cannot be written leaves the state as it was, in memory too, and
+// is answered EX.
 //
 // New loads the snapshot, replays the journal (a torn last line, left by a
 // crash in the middle of a write, is dropped) and compacts: it writes the
@@ -35,52 +39,43 @@ import (
 // or removed under the sandbox, or a write or sync failed.
 
 // write runs fn on the state under s.mu and, with a DataFile, returns once
-// its change is on disk. fn reports whether it changed the state; when it
-// did not, it must have changed nothing.
+// its change is in the file, or undoes it and says why it is not. fn reports
+// whether it changed the state; when it did not, it must have changed
+// nothing.
 func (s *Server) write(fn func(st *state) bool) error {
 	s.mu.Lock()
-	wait, err := s.mutate(fn)
-	s.mu.Unlock()
-	if err != nil || wait == nil {
-		return err
-	}
-	return wait()
-}
-
-// mutate runs fn on the state under s.mu (which the caller holds). With a
-// DataFile it appends fn's change to the journal, or undoes it when it cannot;
-// the change is on disk once the function it returns has returned nil.
-func (s *Server) mutate(fn func(st *state) bool) (wait func() error, err error) {
+	defer s.mu.Unlock()
 	if s.j == nil {
 		fn(s.st)
-		return nil, nil
+		return nil
 	}
 	s.st.begin()
 	changed := fn(s.st)
 	t := s.st.end()
 	if !changed {
 		t.rollback(s.st) // nothing, unless fn broke its promise
-		return nil, nil
+		return nil
 	}
 	if t.empty(s.st) {
-		return nil, nil
+		return nil
 	}
 	ch := t.change(s.st)
-	gen, end, err := s.j.append(&ch, s.st)
-	if err != nil {
+	if err := s.j.append(&ch, s.st); err != nil {
 		t.rollback(s.st)
-		return nil, err
+		return err
 	}
-	return func() error { return s.j.syncTo(gen, end) }, nil
+	return nil
 }
 
-// minJournal is how large a journal may grow before compaction however small
-// its snapshot: compacting a small state often would cost more than it saves.
-const minJournal = 1 << 20
-
-// errSyncFailed answers the writes whose line an fsync failed to make
-// durable; the next write rewrites the file whole.
-var errSyncFailed = errors.New("sandbox: could not sync the data file")
+// A write compacts the file when its journal has grown past journalFactor
+// times its snapshot, and past minJournal however small the snapshot:
+// compacting a small state often would cost more than it saves. A restart
+// then replays at most that much; each compaction costs the state's size,
+// paid for by at least journalFactor times as many bytes of journal.
+const (
+	journalFactor = 4
+	minJournal    = 4 << 20
+)
 
 // journal is the data file of a Server with a DataFile.
 type journal struct {
@@ -101,8 +96,8 @@ type journal struct {
 	gen     uint64 // bumped when f is replaced by a new, synced file
 	written int64  // bytes of f written (generation gen)
 	synced  int64  // bytes of f known to be on disk
-	syncing bool   // an fsync of f is under way
-	failed  bool   // an fsync of f failed: what it covered is not known to be on disk
+	syncing bool   // a background fsync of f is under way (syncLoop)
+	failed  bool   // an fsync of f failed: the next write rewrites the file whole
 }
 
 func newJournal(path string) *journal {
@@ -112,15 +107,15 @@ func newJournal(path string) *journal {
 }
 
 // append writes ch as one line (under Server.mu, st the state with ch
-// applied) and returns the generation and offset a caller must wait for with
-// syncTo. When the line cannot be written, the file is as it was.
-func (j *journal) append(ch *change, st *state) (gen uint64, end int64, err error) {
+// applied) and starts an fsync of it in the background. When the line cannot
+// be written, the file is as it was.
+func (j *journal) append(ch *change, st *state) error {
 	if j.closed {
 		b, err := st.marshal()
 		if err != nil {
-			return 0, 0, err
+			return err
 		}
-		return 0, 0, writeFileAtomic(j.path, b)
+		return writeFileAtomic(j.path, b)
 	}
 	j.mu.Lock()
 	failed := j.failed
@@ -132,7 +127,7 @@ func (j *journal) append(ch *change, st *state) (gen uint64, end int64, err erro
 	enc := json.NewEncoder(&j.buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(ch); err != nil { // one line: Encode adds the newline
-		return 0, 0, err
+		return err
 	}
 	n, err := j.f.Write(j.buf.Bytes())
 	if err != nil {
@@ -143,21 +138,47 @@ func (j *journal) append(ch *change, st *state) (gen uint64, end int64, err erro
 			_ = j.f.Truncate(j.size)
 		}
 		j.stale = true
-		return 0, 0, err
+		return err
 	}
 	j.size += int64(n)
-	j.mu.Lock()
-	j.written = j.size
-	gen = j.gen
-	j.mu.Unlock()
 	if j.size >= j.compactAt {
-		if g, e, err := j.compact(st); err == nil {
-			return g, e, nil
+		if err := j.compact(st); err == nil {
+			return nil
 		}
 		// The line is written; compaction can wait for more of them.
 		j.compactAt = 2 * j.size
 	}
-	return gen, j.size, nil
+	j.mu.Lock()
+	j.written = j.size
+	if !j.syncing {
+		j.syncing = true
+		go j.syncLoop()
+	}
+	j.mu.Unlock()
+	return nil
+}
+
+// syncLoop fsyncs the data file until everything written is synced, then
+// ends. One runs at a time; writes that arrive meanwhile share its next
+// fsync.
+func (j *journal) syncLoop() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for j.synced < j.written && !j.failed && j.f != nil {
+		f, gen, target := j.f, j.gen, j.written
+		j.mu.Unlock()
+		err := f.Sync()
+		j.mu.Lock()
+		if j.gen == gen {
+			if err != nil {
+				j.failed = true
+			} else {
+				j.synced = max(j.synced, target)
+			}
+		}
+	}
+	j.syncing = false
+	j.cond.Broadcast()
 }
 
 // sameFile reports whether the data file is still the file f is.
@@ -167,16 +188,14 @@ func (j *journal) sameFile() bool {
 }
 
 // compact writes st as a new snapshot over the data file, atomically and
-// synced, and appends to it from then on (under Server.mu). Everything
-// written before is then on disk: callers waiting on an older generation are
-// done.
-func (j *journal) compact(st *state) (gen uint64, end int64, err error) {
+// synced, and appends to it from then on (under Server.mu).
+func (j *journal) compact(st *state) error {
 	b, err := st.marshal()
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	if err := writeFileAtomic(j.path, b); err != nil {
-		return 0, 0, err
+		return err
 	}
 	size := int64(len(b))
 	f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_APPEND, 0) //nolint:gosec // G304: the data file is the one the sandbox's user names
@@ -200,49 +219,16 @@ func (j *journal) compact(st *state) (gen uint64, end int64, err error) {
 		// The snapshot is on disk; the next write writes it again.
 		j.f, j.fi, j.size, j.stale = nil, nil, 0, true
 	}
-	gen = j.gen
-	j.cond.Broadcast()
 	j.mu.Unlock()
 	if old != nil {
 		_ = old.Close()
 	}
-	j.compactAt = size + max(2*size, j.minJournal)
-	return gen, 0, nil
+	j.compactAt = size + max(journalFactor*size, j.minJournal)
+	return nil
 }
 
-// syncTo returns once the first end bytes of generation gen of the data file
-// are on disk. Callers that arrive while an fsync is under way wait for it
-// and then share the next one.
-func (j *journal) syncTo(gen uint64, end int64) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	for {
-		switch {
-		case j.gen != gen || j.synced >= end:
-			return nil
-		case j.failed:
-			return errSyncFailed
-		case !j.syncing:
-			j.syncing = true
-			f, target := j.f, j.written
-			j.mu.Unlock()
-			err := f.Sync()
-			j.mu.Lock()
-			j.syncing = false
-			if err != nil {
-				j.failed = true
-			} else {
-				j.synced = max(j.synced, target)
-			}
-			j.cond.Broadcast()
-		default:
-			j.cond.Wait()
-		}
-	}
-}
-
-// close closes the data file (under Server.mu, once no write waits). Writes
-// after it rewrite the file whole.
+// close syncs and closes the data file (under Server.mu). Writes after it
+// rewrite the file whole.
 func (j *journal) close() error {
 	j.mu.Lock()
 	for j.syncing {
@@ -254,7 +240,11 @@ func (j *journal) close() error {
 	if f == nil {
 		return nil
 	}
-	return f.Close()
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // stateFileVersion is the version of the snapshot: 2 may be followed by a

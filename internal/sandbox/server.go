@@ -85,7 +85,7 @@ func New(opts Options) (*Server, error) {
 		// a file that cannot be written is an error now, not at the first
 		// write.
 		s.j = newJournal(opts.DataFile)
-		if _, _, err := s.j.compact(st); err != nil {
+		if err := s.j.compact(st); err != nil {
 			return nil, fmt.Errorf("sandbox: data file %s: %w", opts.DataFile, err)
 		}
 	}
