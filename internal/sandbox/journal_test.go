@@ -314,7 +314,7 @@ func TestConcurrentWritesWithDataFile(t *testing.T) {
 				code := fmt.Sprintf("w%d-%d", w, i)
 				c := h.addCustomer(code)
 				card := h.addCard(c.DealerCustomerID, akbankCard, "a")
-				h.ok("UpdateCustomer", map[string]any{"CustomerCode": code, "Address": "adres " + code}, nil)
+				h.ok("UpdateCustomer", map[string]any{"CustomerCode": code, "Address": "Bağdat Caddesi " + code}, nil)
 				h.ok("GetCustomerList", nil, nil)
 				switch i % 3 {
 				case 0:
@@ -369,7 +369,7 @@ func TestWriteCostDoesNotGrow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	perWrite := func() (fileBytes, allocBytes uint64) {
+	perWrite := func() (fileBytes int64, allocBytes uint64) {
 		const writes = 50
 		fi0, _ := os.Stat(file)
 		var before, after runtime.MemStats
@@ -382,7 +382,7 @@ func TestWriteCostDoesNotGrow(t *testing.T) {
 		}
 		runtime.ReadMemStats(&after)
 		fi1, _ := os.Stat(file)
-		return uint64(fi1.Size()-fi0.Size()) / writes, (after.TotalAlloc - before.TotalAlloc) / writes
+		return (fi1.Size() - fi0.Size()) / writes, (after.TotalAlloc - before.TotalAlloc) / writes
 	}
 	put(10)
 	smallFile, smallAlloc := perWrite()
