@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		dealerCode  = fs.String("dealer-code", "SANDBOX", "dealer code of the sandbox's account")
 		username    = fs.String("username", "sandbox", "API username of the sandbox's account")
 		password    = fs.String("password", "sandbox", "API password of the sandbox's account")
-		dataFile    = fs.String("data", "", "JSON `file` that keeps the state across restarts, rewritten atomically after every write (default: memory only)")
+		dataFile    = fs.String("data", "", "JSON `file` that keeps the state across restarts: each write is appended before it is answered, the file compacted at start (default: memory only)")
 		latency     = fs.Duration("latency", 0, "delay added before each answer, e.g. 100ms (default 0: none)")
 		faultRate   = fs.Float64("fault-rate", 0, "share of calls (0..1) that fail in one of --fault-kinds (default 0: none)")
 		faultKinds  = fs.String("fault-kinds", joinKinds(AllFaultKinds), "comma-separated `kinds` of failure: html503 (HTTP 503 with an HTML page), reset (connection reset), timeout (held for --timeout-hang, then dropped), ex (ResultCode EX), lostreply (commits, then the answer is lost), latecommit (held for --timeout-hang whatever the client does, then commits and drops; not in the default list nor in \"all\")")

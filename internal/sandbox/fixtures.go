@@ -41,11 +41,9 @@ func (s *Server) PutCustomer(c Customer) (Customer, error) {
 	if err := checkCustomerValues(c); err != nil {
 		return Customer{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out Customer
 	var failed error
-	err := s.mutate(func(st *state) bool {
+	err := s.write(func(st *state) bool {
 		if other, ok := st.byCode(c.CustomerCode); ok && other.DealerCustomerID != c.DealerCustomerID {
 			failed = fmt.Errorf("sandbox: CustomerCode %q is used by DealerCustomerId %d", c.CustomerCode, other.DealerCustomerID)
 			return false
@@ -103,10 +101,8 @@ func checkCustomerValues(c Customer) error {
 // DeleteCustomer removes a customer as RemoveCustomer would (its cards too,
 // unless KeepCardsOnRemoveCustomer). It reports whether it existed.
 func (s *Server) DeleteCustomer(id int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	found := false
-	err := s.mutate(func(st *state) bool {
+	err := s.write(func(st *state) bool {
 		if _, found = st.customers[id]; found {
 			st.removeCustomer(id, s.opts.KeepCardsOnRemoveCustomer)
 		}
@@ -149,10 +145,8 @@ func (s *Server) AddCardWithToken(c Card) (Card, error) {
 }
 
 func (s *Server) insertCard(customerID int64, c Card) (Card, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var failed error
-	err := s.mutate(func(st *state) bool {
+	err := s.write(func(st *state) bool {
 		if _, ok := st.customers[customerID]; !ok {
 			failed = fmt.Errorf("sandbox: no customer with DealerCustomerId %d", customerID)
 			return false
@@ -180,14 +174,12 @@ func (s *Server) RenameCard(token, name string) bool {
 	if !ok {
 		return false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	found := false
-	err := s.mutate(func(st *state) bool {
+	err := s.write(func(st *state) bool {
 		var c cardRec
 		if c, found = st.cards[tok]; found {
 			c.CardName = name
-			st.cards[tok] = c
+			st.putCard(c)
 		}
 		return found
 	})
@@ -201,12 +193,10 @@ func (s *Server) DeleteCard(token string) bool {
 	if !ok {
 		return false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	found := false
-	err := s.mutate(func(st *state) bool {
+	err := s.write(func(st *state) bool {
 		if _, found = st.cards[tok]; found {
-			delete(st.cards, tok)
+			st.deleteCard(tok)
 		}
 		return found
 	})

@@ -22,8 +22,8 @@ var operations = map[string]opFunc{
 	"RemoveCard":          (*Server).opRemoveCard,
 }
 
-// readOperations change nothing: they run on the state itself, never on a
-// copy of it (see Server.handle).
+// readOperations change nothing: they neither note what they touch nor
+// write to the data file (see Server.handle).
 var readOperations = map[string]bool{
 	"GetCustomer": true, "GetCustomerList": true, "GetCard": true, "GetCardList": true,
 }
@@ -35,16 +35,14 @@ func (s *Server) handle(op string, body []byte) result {
 		return *bad
 	}
 	fn := operations[op]
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if readOperations[op] {
-		// No copy for a read: with a DataFile, copying the whole state would
-		// make each GetCustomer cost as much as the account is large.
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		res, _ := fn(s, s.st, q)
 		return res
 	}
 	var res result
-	err := s.mutate(func(st *state) bool {
+	err := s.write(func(st *state) bool {
 		var changed bool
 		res, changed = fn(s, st, q)
 		return changed
@@ -346,7 +344,7 @@ func (s *Server) opUpdateCard(st *state, q *dcRequest) (result, bool) {
 	// Only the name can change. A missing CardName sets an empty name
 	// (unless UpdateCardRefusesEmptyName).
 	card.CardName = s.stored("CardName", q.CardName.V)
-	st.cards[card.CardToken] = card
+	st.putCard(card)
 	return ok(s.withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), true
 }
 
@@ -363,6 +361,6 @@ func (s *Server) opRemoveCard(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
-	delete(st.cards, card.CardToken)
+	st.deleteCard(card.CardToken)
 	return ok(true), true
 }

@@ -10,9 +10,10 @@ import (
 type Options struct {
 	// The dealer account. Empty fields default to "SANDBOX", "sandbox", "sandbox".
 	DealerCode, Username, Password string
-	// DataFile, when set, is loaded by New and rewritten atomically (temporary
-	// file in the same directory, fsync, rename) after every committed write,
-	// before the answer is sent. Empty: memory only.
+	// DataFile, when set, is loaded by New and compacted (rewritten
+	// atomically: temporary file in the same directory, fsync, rename); every
+	// committed write then appends one line to it before the answer is sent,
+	// fsync'd in the background (see persist.go). Empty: memory only.
 	DataFile string
 	// Latency is added before each DealerCustomer answer.
 	Latency time.Duration

@@ -145,7 +145,10 @@ func TestDataFileEdgeCases(t *testing.T) {
 	// A corrupt file is an error, and is left alone.
 	for name, content := range map[string]string{
 		"torn.json":    `{"version":1,"customers":[{"DealerCustomerId":1033,`,
-		"version.json": `{"version":2}`,
+		"version.json": `{"version":3}`,
+		"v1tail.json":  `{"version":1}` + "\n" + `{"nextDealerCustomerId":1040}` + "\n",
+		"midline.json": `{"version":2}` + "\n" + `{"nextDealerCustomerId":1040,"x":1}` + "\n" + `{"nextDealerCustomerId":1041}` + "\n",
+		"dupcode.json": `{"version":2,"customers":[{"DealerCustomerId":1033,"CustomerCode":"a"}]}` + "\n" + `{"customers":[{"DealerCustomerId":1034,"CustomerCode":"a"}]}` + "\n",
 		"dup.json":     `{"version":1,"customers":[{"DealerCustomerId":1033,"CustomerCode":"a"},{"DealerCustomerId":1034,"CustomerCode":"a"}]}`,
 		"token.json":   `{"version":1,"customers":[{"DealerCustomerId":1033,"CustomerCode":"a"}],"cards":[{"CardToken":"x","DealerCustomerId":1033}]}`,
 		"unknown.json": `{"version":1,"customerz":[]}`,
@@ -200,14 +203,36 @@ func TestPersistFailure(t *testing.T) {
 	}
 }
 
+// TestStateFileFormat: the file is a snapshot (one indented JSON object, as
+// version 1 files were) followed by one compact line per write; a restart
+// compacts it into a snapshot again.
 func TestStateFileFormat(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "moka.json")
 	h := newHarness(t, Options{DataFile: file})
 	setup(h)
 	raw, _ := os.ReadFile(file)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var snap map[string]json.RawMessage
+	if err := dec.Decode(&snap); err != nil {
+		t.Fatal(err)
+	}
+	if string(snap["version"]) != "2" || string(snap["customers"]) != "[]" {
+		t.Errorf("snapshot of a new sandbox: %s", raw[:dec.InputOffset()])
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw[dec.InputOffset():])), "\n")
+	if len(lines) != 5 { // two customers, three cards
+		t.Fatalf("%d journal lines, want 5:\n%s", len(lines), raw)
+	}
+	if !strings.Contains(lines[1], `"customers":[{"DealerCustomerId":1034,"CustomerCode":"ayşe"`) {
+		t.Errorf("second line %s", lines[1])
+	}
+	_ = h.s.Close()
+
+	newHarness(t, Options{DataFile: file})
+	raw, _ = os.ReadFile(file)
 	var f map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
+		t.Fatalf("not one JSON object after a restart: %v", err)
 	}
 	for _, k := range []string{"version", "nextDealerCustomerId", "nextCardSeq", "customers", "cards", "removedCustomers"} {
 		if _, ok := f[k]; !ok {

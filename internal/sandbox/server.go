@@ -20,8 +20,9 @@ type Server struct {
 	checkKey string
 	now      func() time.Time
 
-	mu sync.Mutex // guards st and writes to DataFile
+	mu sync.Mutex // guards st and j's appends (see persist.go)
 	st *state
+	j  *journal // the DataFile, or nil
 
 	statsMu   sync.Mutex // guards the fields below
 	rng       *rand.Rand
@@ -50,7 +51,7 @@ type Server struct {
 
 // New makes a Server. When opts.DataFile names an existing file it loads it
 // (an unreadable or corrupt file is an error, never silently replaced), and it
-// writes the file once to learn early whether it can.
+// writes the file once, compacted, to learn early whether it can.
 func New(opts Options) (*Server, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -69,7 +70,7 @@ func New(opts Options) (*Server, error) {
 	s.hcond = sync.NewCond(&s.hmu)
 	s.st.foldCodes = opts.CodesIgnoreCase
 	if opts.DataFile != "" {
-		st, err := loadState(opts.DataFile)
+		st, info, err := readDataFile(opts.DataFile)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +78,14 @@ func New(opts Options) (*Server, error) {
 		if err := st.foldedCodes(opts.CodesIgnoreCase); err != nil {
 			return nil, fmt.Errorf("sandbox: data file %s: %w", opts.DataFile, err)
 		}
-		if err := s.save(st); err != nil {
+		if info.torn != nil {
+			s.logf("sandbox: data file %s: dropped a torn last line (%d bytes), left by a write cut short", opts.DataFile, len(info.torn))
+		}
+		// Compact now: a replayed journal is written as one snapshot, and
+		// a file that cannot be written is an error now, not at the first
+		// write.
+		s.j = newJournal(opts.DataFile)
+		if err := s.j.compact(st); err != nil {
 			return nil, fmt.Errorf("sandbox: data file %s: %w", opts.DataFile, err)
 		}
 	}
@@ -190,6 +198,13 @@ func (s *Server) Close() error {
 			s.hcond.Wait()
 		}
 		s.hmu.Unlock()
+		if s.j != nil {
+			s.mu.Lock()
+			if err := s.j.close(); err != nil && s.closeErr == nil {
+				s.closeErr = err
+			}
+			s.mu.Unlock()
+		}
 	})
 	return s.closeErr
 }

@@ -43,8 +43,12 @@ type cardRec struct {
 	Seq int64 `json:"seq"` // creation order: a customer's CardList is in this order
 }
 
-// state is everything the sandbox knows. It has value semantics per entry so
-// that clone is cheap enough to make every committed write all-or-nothing.
+// state is everything the sandbox knows. Every change to it goes through the
+// methods below (putCustomer, removeCustomer, addCard, putCard, deleteCard),
+// which note in tx, while a write is under way, what each entry was before:
+// enough to undo a write that could not be saved, and to say what it changed
+// in one journal line (see persist.go), at a cost that does not grow with
+// the state.
 type state struct {
 	nextID    int64
 	nextSeq   int64
@@ -57,6 +61,7 @@ type state struct {
 	// foldCodes: CustomerCode compares ignoring case and trailing spaces
 	// (Options.CodesIgnoreCase).
 	foldCodes bool
+	tx        *tx // the write under way, or nil
 }
 
 func newState() *state {
@@ -67,18 +72,6 @@ func newState() *state {
 		codes:     map[string]int64{},
 		cards:     map[string]cardRec{},
 		removed:   map[int64]Customer{},
-	}
-}
-
-func (st *state) clone() *state {
-	return &state{
-		nextID:    st.nextID,
-		nextSeq:   st.nextSeq,
-		customers: maps.Clone(st.customers),
-		codes:     maps.Clone(st.codes),
-		cards:     maps.Clone(st.cards),
-		removed:   maps.Clone(st.removed),
-		foldCodes: st.foldCodes,
 	}
 }
 
@@ -127,6 +120,7 @@ func (st *state) codeRemoved(code string) bool {
 
 // putCustomer inserts or replaces a customer (by id) and keeps the code index.
 func (st *state) putCustomer(c Customer) {
+	st.touchCustomer(c.DealerCustomerID)
 	if old, ok := st.customers[c.DealerCustomerID]; ok && st.codes[st.codeKey(old.CustomerCode)] == old.DealerCustomerID {
 		delete(st.codes, st.codeKey(old.CustomerCode))
 	}
@@ -149,6 +143,7 @@ func (st *state) removeCustomer(id int64, keepCards bool) {
 	if !ok {
 		return
 	}
+	st.touchCustomer(id)
 	delete(st.customers, id)
 	if st.codes[st.codeKey(c.CustomerCode)] == id {
 		delete(st.codes, st.codeKey(c.CustomerCode))
@@ -157,16 +152,27 @@ func (st *state) removeCustomer(id int64, keepCards bool) {
 	if !keepCards {
 		for tok, card := range st.cards {
 			if card.DealerCustomerID == id {
-				delete(st.cards, tok)
+				st.deleteCard(tok)
 			}
 		}
 	}
 }
 
 func (st *state) addCard(c Card) Card {
-	st.cards[c.CardToken] = cardRec{Card: c, Seq: st.nextSeq}
+	st.putCard(cardRec{Card: c, Seq: st.nextSeq})
 	st.nextSeq++
 	return c
+}
+
+// putCard inserts or replaces a card (by token).
+func (st *state) putCard(c cardRec) {
+	st.touchCard(c.CardToken)
+	st.cards[c.CardToken] = c
+}
+
+func (st *state) deleteCard(tok string) {
+	st.touchCard(tok)
+	delete(st.cards, tok)
 }
 
 // cardsOf returns a customer's cards in creation order.
