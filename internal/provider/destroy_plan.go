@@ -46,7 +46,8 @@ import (
 //     or on a resource that depends on it, such as a moka_card: Terraform
 //     propagates it) creates the new customer while the old one holds the
 //     code, which Moka refuses. Nothing at plan time says which order the apply
-//     takes; the create says what happened and what to do instead.
+//     takes, nor does the create learn it (addCustomerCreateError): its error
+//     names the case and what to do instead.
 
 // customerRemovals is what one provider process learnt from the plans of
 // customers it was asked to replace under the same code; its zero value is
@@ -177,11 +178,11 @@ func cardFollowsItsCustomer(ctx context.Context, data *providerData, req resourc
 	var id, configured types.Int64
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &id)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dealer_customer_id"), &configured)...)
-	v, ok := data.removals.replaced.Load(id.ValueInt64())
+	v, _ := data.removals.replaced.Load(id.ValueInt64())
+	c, ok := v.(*replacedCustomer)
 	if !ok || id.IsNull() || id.IsUnknown() {
 		return false
 	}
-	c := v.(*replacedCustomer)
 	if !configured.IsNull() && !configured.IsUnknown() {
 		// A customer named by a fixed id, which the replacement takes away:
 		// nothing here can name the new one. The apply says so.
