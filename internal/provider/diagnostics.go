@@ -26,17 +26,7 @@ func addCustomerError(diags interface {
 	case errors.As(err, &conflict) && conflict.Retired:
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code cannot be used again", conflict.Error()+".")
 	case errors.As(err, &conflict):
-		id := "code:" + code
-		if conflict.DealerCustomerID != 0 {
-			id = strconv.FormatInt(conflict.DealerCustomerID, 10)
-		}
-		held := fmt.Sprintf("A Moka customer with customer_code %q already exists", code)
-		if conflict.DealerCustomerID != 0 {
-			held += fmt.Sprintf(" (dealer_customer_id %d)", conflict.DealerCustomerID)
-		}
-		if conflict.HeldAs != "" && conflict.HeldAs != code {
-			held += fmt.Sprintf(", which Moka holds as %q (it compares codes ignoring case)", conflict.HeldAs)
-		}
+		held, id := conflictHeld(code, conflict)
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
 			fmt.Sprintf("%s, and this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id)))
 	case moka.IsAlreadyExists(err):
@@ -49,6 +39,20 @@ func addCustomerError(diags interface {
 	default:
 		diags.AddError("Cannot "+action+" Moka customer", fmt.Sprintf("customer_code %q: %v", code, err))
 	}
+}
+
+// conflictHeld says which customer holds code, and the import ID for it.
+func conflictHeld(code string, conflict *moka.ConflictError) (held, id string) {
+	id = "code:" + code
+	held = fmt.Sprintf("A Moka customer with customer_code %q already exists", code)
+	if conflict.DealerCustomerID != 0 {
+		id = strconv.FormatInt(conflict.DealerCustomerID, 10)
+		held += fmt.Sprintf(" (dealer_customer_id %d)", conflict.DealerCustomerID)
+	}
+	if conflict.HeldAs != "" && conflict.HeldAs != code {
+		held += fmt.Sprintf(", which Moka holds as %q (it compares codes ignoring case)", conflict.HeldAs)
+	}
+	return held, id
 }
 
 // importHint is how to import an existing customer (or card) with id, in a

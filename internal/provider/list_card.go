@@ -74,7 +74,7 @@ func (l *cardListResource) List(ctx context.Context, req list.ListRequest, strea
 	one := len(codes) == 1 && !cfg.CustomerCode.IsNull()
 	// The cards are read as Terraform takes the results, one customer at a
 	// time, so that a limit stops the calls too.
-	stream.Results = limited(req.Limit, func(push func(list.ListResult) bool) {
+	stream.Results = limited(req.Limit, "cards", func(push func(list.ListResult) bool) {
 		for _, code := range codes {
 			cards, err := client.GetCardList(ctx, moka.CustomerRef{CustomerCode: code})
 			if moka.IsNotFound(err) && !one {

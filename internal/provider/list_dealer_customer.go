@@ -63,7 +63,7 @@ func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequ
 		return
 	}
 	prefix := cfg.CustomerCodePrefix.ValueString()
-	stream.Results = limited(req.Limit, func(push func(list.ListResult) bool) {
+	stream.Results = limited(req.Limit, "customers", func(push func(list.ListResult) bool) {
 		for _, c := range customers {
 			if !strings.HasPrefix(c.CustomerCode, prefix) {
 				continue

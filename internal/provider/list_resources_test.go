@@ -71,18 +71,23 @@ func TestLimited(t *testing.T) {
 		limit int64
 		stop  int // the consumer stops after this many; 0: never
 		want  int
+		warn  bool // the last result says the list stopped at its limit
 	}{
-		{0, 0, 5}, {3, 0, 3}, {5, 0, 5}, {9, 0, 5}, {0, 2, 2}, {4, 2, 2},
+		{0, 0, 5, false}, {3, 0, 3, true}, {5, 0, 5, false}, {9, 0, 5, false}, {0, 2, 2, false}, {4, 2, 2, false}, {1, 0, 1, true},
 	} {
-		got := 0
-		for range limited(tc.limit, five) {
+		got, warned := 0, false
+		for r := range limited(tc.limit, "things", five) {
 			got++
+			warned = r.Diagnostics.WarningsCount() > 0
+			if warned && !strings.Contains(r.Diagnostics.Warnings()[0].Detail(), fmt.Sprintf("limit of %d", tc.limit)) {
+				t.Errorf("limit %d: the warning does not name the limit: %s", tc.limit, r.Diagnostics.Warnings()[0].Detail())
+			}
 			if got == tc.stop {
 				break
 			}
 		}
-		if got != tc.want {
-			t.Errorf("limit %d, consumer stops at %d: %d results, want %d", tc.limit, tc.stop, got, tc.want)
+		if got != tc.want || warned != tc.warn {
+			t.Errorf("limit %d, consumer stops at %d: %d results (warning on the last: %v), want %d (%v)", tc.limit, tc.stop, got, warned, tc.want, tc.warn)
 		}
 	}
 }

@@ -39,6 +39,12 @@ const (
 	// builds before the claim, never released: such a record is dropped with
 	// a warning (create_lifecycle.go).
 	privateCreateUncertain = "create_uncertain"
+
+	// privateReplacedCustomer is set by a customer's plan, for the planned
+	// object only: its id and code, which tell the second plan of a
+	// replacement which customer it replaces (destroy_plan.go). An update
+	// drops it; a state holding it plans as one without it.
+	privateReplacedCustomer = "replaced_customer"
 )
 
 // privateFlag is the private-state value of a flag: "true", or nothing at all

@@ -205,6 +205,9 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	if cardFollowsItsCustomer(ctx, r.data, req, resp) { // destroy_plan.go
+		return
+	}
 	r.checkCustomerRefsAgree(ctx, req, resp)
 	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
 		resp.Diagnostics.Append(diags...)

@@ -138,6 +138,7 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 // that a write-only value replaces or that stops being managed, and the cards
 // that go with a customer its replacement removes.
 func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planCustomerRemoval(ctx, r.data, req, resp) // the cards a destroy or replacement removes (destroy_plan.go)
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}
@@ -354,7 +355,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 		state := plan.withID(0)
 		r.data.creates.recordPending(ctx, resp, claim, "customer", plan.CustomerCode.ValueString(), &state)
 	default:
-		addCustomerError(&resp.Diagnostics, "create", plan.CustomerCode.ValueString(), err)
+		addCustomerCreateError(&resp.Diagnostics, plan.CustomerCode.ValueString(), err)
 	}
 }
 
@@ -442,6 +443,7 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
+	resp.Diagnostics.Append(forgetReplacedCustomerMark(ctx, resp.Private)...)
 
 	// The state says what Moka holds, so that only the fields that held a
 	// value are cleared; a pending record's state does not (Moka holds the

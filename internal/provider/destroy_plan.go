@@ -1,0 +1,248 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// What a plan removes from Moka that it cannot show.
+//
+// RemoveCustomer removes the customer's stored cards with it (MOKA-API.md),
+// and a plan shows only the customer. What the provider can know of it:
+//
+//   - A destroy (the customer left out of the configuration, terraform
+//     destroy, -target): Terraform asks the provider to plan it, with the
+//     state and no plan. The customer's ModifyPlan then counts its cards
+//     (GetCardList) and warns. How many of them moka_card resources of this
+//     configuration manage it cannot know: it is not told about other
+//     resources, and their destroys are planned in no set order before or
+//     after it. The warning says what happens to each kind instead.
+//   - A replacement that only Terraform knows of (terraform apply -replace):
+//     Terraform plans the customer as if nothing changed, then plans the new
+//     customer again without prior state, and keeps only the errors of that
+//     second call. The first call leaves a mark in the planned private state
+//     (privateReplacedCustomer: the customer's id and code), which Terraform
+//     hands to the second call and to no other create's plan; the second call,
+//     when the code stays the same, records the replacement in this provider
+//     process, with the customer's cards. The cards' plans, which come after
+//     their customer's when they refer to it, then replace each card of that
+//     customer (the apply removes them with it) and warn, once, naming them.
+//     A replacement of a tainted customer has no first call and leaves no mark:
+//     only the documentation can say it (the resource page's callout).
+//   - A replacement with create_before_destroy in effect (set on the customer,
+//     or on a resource that depends on it, such as a moka_card: Terraform
+//     propagates it) creates the new customer while the old one holds the
+//     code, which Moka refuses. Nothing at plan time says which order the apply
+//     takes, nor does the create learn it (addCustomerCreateError): its error
+//     names the case and what to do instead.
+
+// customerRemovals is what one provider process learnt from the plans of
+// customers it was asked to replace under the same code; its zero value is
+// ready to use.
+type customerRemovals struct {
+	// replaced holds a *replacedCustomer by the replaced customer's id.
+	replaced sync.Map
+}
+
+// replacedCustomer is a customer that this plan replaces under its own code.
+type replacedCustomer struct {
+	id    int64
+	code  string
+	cards []moka.Card
+	err   error // reading its cards
+	// warned is set once a card's plan has named the cards.
+	warned atomic.Bool
+}
+
+// replacedCustomerMark is the private-state value of privateReplacedCustomer
+// (JSON, as private state must be).
+type replacedCustomerMark struct {
+	ID   int64  `json:"id"`
+	Code string `json:"code"`
+}
+
+func (m replacedCustomerMark) value() []byte {
+	out, _ := json.Marshal(m) // two plain fields: cannot fail
+	return out
+}
+
+func parseReplacedCustomerMark(raw []byte) (m replacedCustomerMark, ok bool) {
+	err := json.Unmarshal(raw, &m)
+	return m, len(raw) > 0 && err == nil && m.ID > 0
+}
+
+// planCustomerRemoval is called first in moka_dealer_customer's ModifyPlan.
+func planCustomerRemoval(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var id types.Int64
+	var code types.String
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &id)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("customer_code"), &code)...)
+	}
+	known := !id.IsNull() && !id.IsUnknown() && id.ValueInt64() > 0
+	switch {
+	case req.State.Raw.IsNull() && !req.Plan.Raw.IsNull():
+		// A create; the second half of a replacement if the first half left
+		// its mark.
+		raw, diags := req.Private.GetKey(ctx, privateReplacedCustomer)
+		resp.Diagnostics.Append(diags...)
+		mark, ok := parseReplacedCustomerMark(raw)
+		if !ok {
+			return
+		}
+		// The new customer does not keep the mark.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacedCustomer, nil)...)
+		var planned types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("customer_code"), &planned)...)
+		if planned.IsUnknown() || planned.ValueString() != mark.Code || data == nil || data.client == nil {
+			// A new code: the customer's own plan warned (checkReplacement),
+			// and the cards that name it by code are replaced by their own
+			// plan modifier.
+			return
+		}
+		data.removals.replacing(ctx, data.client, mark.ID, mark.Code)
+	case !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull():
+		// Maybe the first half of a replacement that only Terraform knows
+		// of: the mark tells the second half which customer it replaces.
+		if known {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacedCustomer, replacedCustomerMark{ID: id.ValueInt64(), Code: code.ValueString()}.value())...)
+		}
+	case known && data != nil && data.client != nil:
+		warnCustomerDestroy(ctx, data.client, id.ValueInt64(), code.ValueString(), &resp.Diagnostics)
+	}
+}
+
+// forgetReplacedCustomerMark drops the mark of planCustomerRemoval from what
+// an update stores: it is only for the plan that made it.
+func forgetReplacedCustomerMark(ctx context.Context, private privateSetter) diag.Diagnostics {
+	return private.SetKey(ctx, privateReplacedCustomer, nil)
+}
+
+// replacing records that this plan replaces customer id under its own code,
+// with the cards Moka holds for it.
+func (r *customerRemovals) replacing(ctx context.Context, client *moka.Client, id int64, code string) {
+	c := &replacedCustomer{id: id, code: code}
+	list, err := client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: id})
+	switch {
+	case err == nil:
+		c.cards = list.Cards
+	case !moka.IsNotFound(err):
+		c.err = err
+	}
+	r.replaced.Store(id, c)
+}
+
+// warnCustomerDestroy is the warning of a plan that removes customer id.
+func warnCustomerDestroy(ctx context.Context, client *moka.Client, id int64, code string, diags *diag.Diagnostics) {
+	list, err := client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: id})
+	switch {
+	case moka.IsNotFound(err):
+		return // gone already: the destroy removes nothing
+	case err != nil:
+		diags.AddWarning("Destroying a customer removes its cards from Moka",
+			fmt.Sprintf("This plan removes customer %d (customer_code %q) from Moka, and RemoveCustomer removes the cards Moka holds for it too; how many it holds could not be read (%v).", id, code, err))
+		return
+	case len(list.Cards) == 0:
+		return
+	}
+	diags.AddWarning("Destroying a customer removes its cards from Moka",
+		fmt.Sprintf("This plan removes customer %d (customer_code %q) from Moka. Moka holds %d stored card(s) for it (%s), and RemoveCustomer removes them with it, "+
+			"unless this Moka keeps cards of removed customers. The plan does not show them: "+
+			"a moka_card that this plan also destroys removes its card first; a moka_card or moka_card_name still in the configuration will find its card gone "+
+			"(remove its block too, or a moka_card needs card_number_wo to store the card again); any other card, such as one saved at checkout, is gone for good.",
+			id, code, len(list.Cards), cardsText(list.Cards)))
+}
+
+// cardFollowsItsCustomer is called first in moka_card's ModifyPlan (with a
+// plan): a card of a customer that this plan replaces under the same code is
+// replaced too, since the apply removes it with its customer. replaced is
+// true when this plan replaces the card for that reason; what else ModifyPlan
+// says of a card it keeps does not apply then.
+func cardFollowsItsCustomer(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (replaced bool) {
+	if data == nil || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return false
+	}
+	var id, configured types.Int64
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &id)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dealer_customer_id"), &configured)...)
+	v, _ := data.removals.replaced.Load(id.ValueInt64())
+	c, ok := v.(*replacedCustomer)
+	if !ok || id.IsNull() || id.IsUnknown() {
+		return false
+	}
+	if !configured.IsNull() && !configured.IsUnknown() {
+		// A customer named by a fixed id, which the replacement takes away:
+		// nothing here can name the new one. The apply says so.
+		return false
+	}
+	// The new customer's id is known once it exists; the card is stored anew
+	// for it.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("dealer_customer_id"), types.Int64Unknown())...)
+	resp.RequiresReplace.Append(path.Root("dealer_customer_id"))
+	if c.warned.CompareAndSwap(false, true) {
+		held := fmt.Sprintf("Moka holds %d stored card(s) for it (%s), which RemoveCustomer removes with it", len(c.cards), cardsText(c.cards))
+		if c.err != nil {
+			held = fmt.Sprintf("RemoveCustomer removes the cards Moka holds for it with it (how many could not be read: %v)", c.err)
+		}
+		resp.Diagnostics.AddWarning("Replacing a customer removes its cards from Moka",
+			fmt.Sprintf("This plan replaces customer %d (customer_code %q) under the same code (terraform apply -replace): it is removed from Moka and a new customer is created. %s. "+
+				"Each moka_card that refers to the customer is replaced too, storing its card again for the new customer (this plan shows them); any other card is gone for good. "+
+				"If create_before_destroy is in effect for the customer (set on it, or on a resource that depends on it, such as a moka_card), the apply stops at the new customer, "+
+				"before removing anything: Moka lets one customer hold a code at a time. Then replace it in two steps: terraform destroy -target=<the customer's address>, then terraform apply.",
+				c.id, c.code, held))
+	}
+	return true
+}
+
+// cardsText names cards as a person knows them, at most ten.
+func cardsText(cards []moka.Card) string {
+	var names []string
+	for i, c := range cards {
+		if i == 10 {
+			names = append(names, fmt.Sprintf("and %d more", len(cards)-10))
+			break
+		}
+		name := c.CardNumberFirstSix + "******" + c.CardNumberLastFour
+		if n := strings.TrimSpace(c.CardName); n != "" && !moka.IsClaim(n) {
+			name += " " + strconv.Quote(n)
+		}
+		names = append(names, name+" "+moka.NormalizeCardToken(c.CardToken))
+	}
+	return strings.Join(names, ", ")
+}
+
+// addCustomerCreateError is Create's diagnostic for err. A conflict on the
+// customer's own code may be a replacement run with create_before_destroy,
+// which Moka cannot do under one code. Nothing tells Create that it is one:
+// with create_before_destroy Terraform deposes the old object before the
+// create, and plans the create again at apply as a plain one (no prior state,
+// private state or identity of the old object). So the diagnostic names that
+// case beside the others.
+func addCustomerCreateError(diags *diag.Diagnostics, code string, err error) {
+	var conflict *moka.ConflictError
+	if !errors.As(err, &conflict) || conflict.Retired {
+		addCustomerError(diags, "create", code, err)
+		return
+	}
+	held, id := conflictHeld(code, conflict)
+	diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
+		fmt.Sprintf("%s. If it is the customer this apply replaces (terraform apply -replace, or a tainted resource), create_before_destroy is in effect for it "+
+			"(set on it, or on a resource that depends on it, such as a moka_card: Terraform then applies it to the customer too), so the new customer is created before the old one is removed, "+
+			"and Moka lets one customer hold a code at a time: the new customer was not created, and the old one and its cards are still in Moka. "+
+			"Replace it in two steps instead: terraform destroy -target=<this resource's address> (it removes the customer, and the resources that depend on it, from Moka), then terraform apply. "+
+			"Or give the new customer another customer_code: a change of code replaces the customer with create_before_destroy as well.\n\n"+
+			"Otherwise this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id)))
+}
