@@ -35,13 +35,18 @@ import (
 // customer codes whose create was not confirmed, and the marked cards that
 // customers' refreshes saw.
 
-// createLifecycle is the create lifecycle of one provider process: the
-// customer codes whose create could not be confirmed (whoever holds such a
-// code may be another's customer, so no card is stored under it in this
-// apply), and the cards named with a create's mark that customers' refreshes
-// saw (so that no card is stored a second time).
+// createLifecycle is the create lifecycle of one provider process, and the
+// only state its resources share: the customer codes whose create could not
+// be confirmed (whoever holds such a code may be another's customer, so no
+// card is stored under it in this apply), the cards named with a create's
+// mark that customers' refreshes saw (so that no card is stored a second
+// time), and the customers a plan replaces (so that their cards are replaced
+// with them).
 type createLifecycle struct {
-	unconfirmed sync.Map
+	// replacements are the customers this process's plans replace under
+	// their own code, whose cards go with them (destroy_plan.go).
+	replacements customerRemovals
+	unconfirmed  sync.Map
 	// markedCards are, by customer (id and code), the cards a refresh of the
 	// customer in this process saw named with a create's mark.
 	markedCards sync.Map

@@ -113,7 +113,7 @@ func planCustomerRemoval(ctx context.Context, data *providerData, req resource.M
 			// plan modifier.
 			return
 		}
-		data.removals.replacing(ctx, data.client, mark.ID, mark.Code)
+		data.creates.replacements.replacing(ctx, data.client, mark.ID, mark.Code)
 	case !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull():
 		// Maybe the first half of a replacement that only Terraform knows
 		// of: the mark tells the second half which customer it replaces.
@@ -178,7 +178,7 @@ func cardFollowsItsCustomer(ctx context.Context, data *providerData, req resourc
 	var id, configured types.Int64
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &id)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dealer_customer_id"), &configured)...)
-	v, _ := data.removals.replaced.Load(id.ValueInt64())
+	v, _ := data.creates.replacements.replaced.Load(id.ValueInt64())
 	c, ok := v.(*replacedCustomer)
 	if !ok || id.IsNull() || id.IsUnknown() {
 		return false

@@ -142,8 +142,6 @@ type providerData struct {
 	cards cardReader
 	// creates is the one owner of claimed creates' records (create_lifecycle.go).
 	creates createLifecycle
-	// removals is what this process's plans replace (destroy_plan.go).
-	removals customerRemovals
 }
 
 // setting is one provider attribute resolved from configuration or environment.
