@@ -5,39 +5,40 @@
 // For each added latency and each N it runs, side by side and interleaved, the
 // phases apply (create N), plan (no changes: a refresh of N), update (change
 // every resource and apply) and destroy, each with Terraform's defaults
-// (-parallelism=10, refresh on). It reports the wall times (median of the
-// runs), the ratios moka/time and moka/terraform_data, moka with its default
-// request-rate limit over moka without one (what the default costs), the API calls per
-// resource and per operation and the TCP connections the sandbox accepted (from
-// its /sandbox/stats deltas), and the providers' peak resident memory.
+// (-parallelism=10, refresh on). The moka side runs in variants: each sandbox
+// storage (-storage memory,data: --data FILE) times each provider setting
+// (-settings defaults,nocap), each against a sandbox of its own, plus one with
+// N*2/3 moka_card resources at the -cards-n sizes. An extra no-change plan at
+// each -plan-latency restarts the sandbox on its data file at that latency.
 //
-// Peak memory: Terraform is pointed (dev_overrides) at a directory whose
-// terraform-provider-* is this program itself. Started under that name it
-// runs the real provider as its child, with the same standard streams,
-// arguments and environment, waits for it, and appends the child's peak
-// resident set size (wait4's ru_maxrss, the same figure as /proc VmHWM) to a
-// file. So every provider process Terraform starts is measured exactly, however
-// short it lives.
+// It reports the wall times (median of the runs), the ratios to time_static
+// and terraform_data, where the time goes (CPU time of Terraform, of the
+// provider processes and of the sandbox), the API calls per resource and the
+// calls of each refresh (from the sandbox's /sandbox/stats deltas), the TCP
+// connections, the providers' peak resident memory, and which of issue 21's
+// targets hold.
 //
-//	go run ./tools/bench -n 100,1000 -runs 3,1 -latency 0,100ms
+// Peak memory and the provider's CPU: Terraform is pointed (dev_overrides) at
+// a directory whose terraform-provider-* is this program itself. Started under
+// that name it runs the real provider as its child, with the same standard
+// streams, arguments and environment, waits for it, and appends the child's
+// wait4 usage to a file (see wrap). So every provider process Terraform starts
+// is measured exactly, however short it lives.
+//
+//	go run ./tools/bench -n 300,1000 -runs 3,1 -storage data -settings defaults,nocap -plan-latency 100ms -cards-n 300
 package main
 
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
@@ -55,102 +56,19 @@ func main() {
 	}
 }
 
-// wrap runs the real provider named name from $BENCH_REAL_DIR and records its
-// peak memory in $BENCH_RSS_FILE as "name kilobytes".
-func wrap(name string) int {
-	cmd := exec.Command(filepath.Join(os.Getenv("BENCH_REAL_DIR"), name), os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	// A debugging aid: BENCH_CHILD_STDERR=file sends the provider's standard
-	// error (its log, GODEBUG=gctrace=1 output) there instead of to Terraform.
-	if file := os.Getenv("BENCH_CHILD_STDERR"); file != "" {
-		if f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
-			defer f.Close()
-			cmd.Stderr = f
-		}
-	}
-	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "bench wrapper:", err)
-		return 1
-	}
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	go func() {
-		for s := range sigs {
-			_ = cmd.Process.Signal(s)
-		}
-	}()
-	err := cmd.Wait()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
-		if f, ferr := os.OpenFile(os.Getenv("BENCH_RSS_FILE"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); ferr == nil {
-			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			fmt.Fprintf(f, "%s %d %d\n", name, ru.Maxrss, cpu.Milliseconds())
-			_ = f.Close()
-		}
-	}
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode()
-	}
-	if err != nil {
-		return 1
-	}
-	return 0
-}
-
-type options struct {
-	sizes     []int
-	runs      []int
-	latencies []time.Duration
-	out       string
-	terraform string
-}
-
-func parseOptions() (options, error) {
-	var o options
-	sizes := flag.String("n", "100,1000", "comma-separated numbers of resources")
-	runs := flag.String("runs", "3,1", "runs of every phase for each -n (the median is reported)")
-	lat := flag.String("latency", "0,100ms", "comma-separated latencies the sandbox adds to every answer")
-	flag.StringVar(&o.out, "out", "", "also write the Markdown report to this file")
-	flag.StringVar(&o.terraform, "terraform", "terraform", "the terraform binary")
-	flag.Parse()
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return o, fmt.Errorf("-n: bad size %q", s)
-		}
-		o.sizes = append(o.sizes, n)
-	}
-	for _, s := range strings.Split(*runs, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return o, fmt.Errorf("-runs: bad count %q", s)
-		}
-		o.runs = append(o.runs, n)
-	}
-	for len(o.runs) < len(o.sizes) {
-		o.runs = append(o.runs, o.runs[len(o.runs)-1])
-	}
-	for _, s := range strings.Split(*lat, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(s))
-		if err != nil || d < 0 {
-			return o, fmt.Errorf("-latency: bad duration %q", s)
-		}
-		o.latencies = append(o.latencies, d)
-	}
-	return o, nil
-}
-
 // bench is one run of the whole program.
 type bench struct {
 	opts    options
 	root    string // the module
 	work    string // .bench under the module
+	realDir string // the real providers
 	rssFile string
 	tf      *testsupport.Terraform
+	known   map[int]bool // pids of the sandboxes running
 }
 
 func run() error {
-	opts, err := parseOptions()
+	opts, err := parseOptions(os.Args[1:], os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -158,23 +76,25 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("run me inside the module: %w", err)
 	}
-	b := &bench{opts: opts, root: root, work: filepath.Join(root, ".bench")}
+	b := &bench{opts: opts, root: root, work: filepath.Join(root, ".bench"), known: map[int]bool{}}
 	if err := os.RemoveAll(b.work); err != nil {
 		return err
 	}
 	if err := b.setup(); err != nil {
 		return err
 	}
-	var report bytes.Buffer
-	fmt.Fprintf(&report, "Machine: %s; %s; terraform-provider-time %s; Terraform's default -parallelism=10.\n",
-		machine(), terraformVersion(opts.terraform), timeProviderVersion)
+	m := machine(opts.terraform)
+	logf("%s", m)
+	var sections []section
 	for _, lat := range opts.latencies {
-		section, err := b.latencySection(lat)
+		s, err := b.latencySection(lat)
 		if err != nil {
 			return err
 		}
-		report.WriteString(section)
+		sections = append(sections, s)
 	}
+	var report bytes.Buffer
+	writeReport(&report, m, opts, sections)
 	fmt.Print("\n" + report.String())
 	if opts.out != "" {
 		return os.WriteFile(opts.out, report.Bytes(), 0o644)
@@ -185,15 +105,15 @@ func run() error {
 // setup builds the provider, installs the time provider into ./bin, and lays
 // out the wrapper directories and the Terraform CLI configuration.
 func (b *bench) setup() error {
-	realDir := filepath.Join(b.work, "real")
+	b.realDir = filepath.Join(b.work, "real")
 	over := filepath.Join(b.work, "override")
-	for _, d := range []string{realDir, over} {
+	for _, d := range []string{b.realDir, over} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
 	logf("building the provider")
-	if _, err := testsupport.BuildProvider(context.Background(), b.root, realDir, "-trimpath"); err != nil {
+	if _, err := testsupport.BuildProvider(context.Background(), b.root, b.realDir, "-trimpath"); err != nil {
 		return err
 	}
 	timeBin := filepath.Join(b.root, "bin", "terraform-provider-time")
@@ -206,7 +126,7 @@ func (b *bench) setup() error {
 			return fmt.Errorf("go install: %w\n%s", err, out)
 		}
 	}
-	if err := os.Symlink(timeBin, filepath.Join(realDir, "terraform-provider-time")); err != nil {
+	if err := os.Symlink(timeBin, filepath.Join(b.realDir, "terraform-provider-time")); err != nil {
 		return err
 	}
 	self, err := os.Executable()
@@ -230,7 +150,7 @@ func (b *bench) setup() error {
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 		"TF_LOG=",
-		"BENCH_REAL_DIR=" + realDir,
+		"BENCH_REAL_DIR=" + b.realDir,
 		"BENCH_RSS_FILE=" + b.rssFile,
 		"MOKA_DEALER_CODE=SANDBOX", "MOKA_USERNAME=sandbox", "MOKA_PASSWORD=sandbox",
 	}
@@ -238,72 +158,51 @@ func (b *bench) setup() error {
 	return nil
 }
 
-// kinds of resources, in the order they run in each phase.
-var kinds = []struct {
-	name, title, hcl string
-	env              []string // added to the phase's environment
-}{
-	{"moka", "moka_dealer_customer", mokaHCL, nil},
-	// The same without the request-rate limit: what the default
-	// max_requests_per_second costs (a/d).
-	{"nolimit", "moka_dealer_customer, no rate limit", strings.ReplaceAll(mokaHCL, "BENCH-", "BENCHNL-"), []string{"MOKA_MAX_REQUESTS_PER_SECOND=0"}},
-	// The common account: no customer has a PIN, so GetCustomerList carries
-	// no password at all, and a refresh must stay batched all the same (e).
-	{"nopin", "moka_dealer_customer without PINs", noPINHCL, nil},
-	{"time", "time_static", timeHCL, nil},
-	{"data", "terraform_data", dataHCL, nil},
+// kind is one column of measurements: a moka variant, time_static or
+// terraform_data.
+type kind struct {
+	name    string // directory name, unique within an N
+	moka    bool
+	storage string // moka only
+	setting setting
+	cards   int // moka_card resources
+	hcl     string
 }
 
-// noPINHCL is mokaHCL without the password.
-var noPINHCL = strings.ReplaceAll(strings.Replace(mokaHCL, "  password      = format(\"PIN-%%04d\", count.index)\n", "", 1), "BENCH-", "BENCHNP-")
+const (
+	kindTime = "time"
+	kindData = "data"
+)
 
-const mokaHCL = `
-terraform {
-  required_providers {
-    moka = { source = "terraform-moka/moka" }
-  }
+// kindsFor is what runs at n: every storage × setting, the card variant at
+// the -cards-n sizes, then time_static and terraform_data.
+func (o options) kindsFor(n int) []kind {
+	var ks []kind
+	for _, st := range o.storages {
+		for i, se := range o.settings {
+			ks = append(ks, kind{name: fmt.Sprintf("moka-%s-%d", st, i), moka: true, storage: st, setting: se, hcl: mokaConfig(n, 0, 0)})
+		}
+	}
+	if slices.Contains(o.cardSizes, n) {
+		c := cardCount(n)
+		ks = append(ks, kind{name: "moka-cards", moka: true, storage: o.storages[0], setting: o.settings[0], cards: c, hcl: mokaConfig(n, c, o.cardsPerCust)})
+	}
+	return append(ks,
+		kind{name: kindTime, hcl: fmt.Sprintf(timeHCL, n)},
+		kind{name: kindData, hcl: fmt.Sprintf(dataHCL, n)})
 }
-variable "rev" { type = string }
-resource "moka_dealer_customer" "c" {
-  count         = %d
-  customer_code = format("BENCH-%%05d", count.index)
-  first_name    = "Ayşe"
-  last_name     = "Yılmaz ${var.rev}"
-  gender        = "female"
-  birth_date    = "1990-12-18"
-  gsm_number    = format("53011%%05d", count.index)
-  email         = format("ayse.%%d@example.com", count.index)
-  address       = "Taşdelen Mah. Çekmeköy, İstanbul"
-  password      = format("PIN-%%04d", count.index)
-}
-`
 
-const timeHCL = `
-terraform {
-  required_providers {
-    time = { source = "hashicorp/time" }
-  }
-}
-variable "rev" { type = string }
-resource "time_static" "t" {
-  count    = %d
-  triggers = { rev = var.rev }
-}
-`
-
-const dataHCL = `
-variable "rev" { type = string }
-resource "terraform_data" "d" {
-  count = %d
-  input = var.rev
-}
-`
-
-var phases = []struct{ name, rev string }{
-	{"apply", "1"},
-	{"plan", "1"},
-	{"update", "2"},
-	{"destroy", "2"},
+// title is how the report and the log name a kind.
+func (k kind) title() string {
+	switch {
+	case k.name == kindTime:
+		return "time_static"
+	case k.name == kindData:
+		return "terraform_data"
+	case k.cards > 0:
+		return fmt.Sprintf("moka, %s, %s, +%d cards", k.storage, k.setting.name, k.cards)
+	}
+	return fmt.Sprintf("moka, %s, %s", k.storage, k.setting.name)
 }
 
 // measurement is one phase of one kind in one run.
@@ -314,252 +213,275 @@ type measurement struct {
 	rssKB int64         // the largest provider process of the phase
 	cpu   time.Duration // CPU time of the phase's provider processes
 	tfCPU time.Duration // CPU time of Terraform itself
+	sbCPU time.Duration // CPU time of the sandbox during the phase
 }
 
-func (b *bench) latencySection(lat time.Duration) (string, error) {
-	logf("starting the sandbox with --latency %v", lat)
-	sb, err := testsupport.SpawnSandbox(filepath.Join(b.work, "real", "terraform-provider-moka"), "127.0.0.1:0", io.Discard, "--latency", lat.String())
-	if err != nil {
-		return "", err
-	}
-	defer sb.Stop()
-	env := []string{"MOKA_BASE_URL=" + sb.URL}
+// section is what one latency measured: for each N, kind -> phase ->
+// measurements.
+type section struct {
+	latency      time.Duration
+	loadStart    string
+	loadEnd      string
+	sizes        []int
+	kinds        map[int][]kind
+	phases       map[int][]string
+	measurements map[int]map[string]map[string][]measurement
+}
 
-	var out strings.Builder
-	fmt.Fprintf(&out, "\n### Added latency %v\n\n", latencyName(lat))
-	load := loadAverage()
-	var rows strings.Builder
-	rows.WriteString("| N | phase | runs | moka (a) | time (b) | terraform_data (c) | moka, no rate limit (d) | a/b | a/c | a/d | provider CPU a / b | Terraform CPU a / b / c | API calls per resource (total) | connections | peak RSS a / b | no PINs (e) | e/b | e: API calls per resource |\n")
-	rows.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
-
+func (b *bench) latencySection(lat time.Duration) (section, error) {
+	s := section{latency: lat, loadStart: loadAverage(), kinds: map[int][]kind{}, phases: map[int][]string{},
+		measurements: map[int]map[string]map[string][]measurement{}}
 	// One small untimed cycle first, so that no kind pays for cold caches.
-	if _, err := b.cycles(sb, env, lat, 2, 1, true); err != nil {
-		return "", err
+	if _, err := b.cycles(lat, 2, 1, true); err != nil {
+		return s, err
 	}
 	for i, n := range b.opts.sizes {
-		results, err := b.cycles(sb, env, lat, n, b.opts.runs[i], false)
+		res, err := b.cycles(lat, n, b.opts.runs[i], false)
 		if err != nil {
-			return "", err
+			return s, err
 		}
-		for _, ph := range phases {
-			a, bb, c, d, e := results["moka"][ph.name], results["time"][ph.name], results["data"][ph.name], results["nolimit"][ph.name], results["nopin"][ph.name]
-			ma, mb, mc, md, me := median(a), median(bb), median(c), median(d), median(e)
-			fmt.Fprintf(&rows, "| %d | %s | %d | %s | %s | %s | %s | %.2f | %.2f | %.2f | %s / %s | %s / %s / %s | %s | %s | %s / %s | %s | %.2f | %s |\n",
-				n, ph.name, len(a), secs(ma), secs(mb), secs(mc), secs(md),
-				ma.Seconds()/mb.Seconds(), ma.Seconds()/mc.Seconds(), ma.Seconds()/md.Seconds(),
-				secs(medianCPU(a)), secs(medianCPU(bb)),
-				secs(medianTFCPU(a)), secs(medianTFCPU(bb)), secs(medianTFCPU(c)),
-				perResource(a, n), connections(a), maxRSS(a), maxRSS(bb),
-				secs(me), me.Seconds()/mb.Seconds(), perResource(e, n))
-		}
+		s.sizes = append(s.sizes, n)
+		s.kinds[n] = b.opts.kindsFor(n)
+		s.phases[n] = b.opts.phasesFor(n)
+		s.measurements[n] = res
 	}
-	fmt.Fprintf(&out, "Load average (1 min) %s at the start, %s at the end of this section.\n\n", load, loadAverage())
-	out.WriteString(rows.String())
-	return out.String(), nil
+	s.loadEnd = loadAverage()
+	return s, nil
+}
+
+// sandbox is the sandbox of one moka variant.
+type sandbox struct {
+	proc     *testsupport.SandboxProcess
+	pid      int
+	dataFile string // "" in memory
+	latency  time.Duration
+}
+
+func (b *bench) startSandbox(dataFile string, lat time.Duration) (*sandbox, error) {
+	args := []string{"--quiet", "--latency", lat.String()}
+	if dataFile != "" {
+		args = append(args, "--data", dataFile)
+	}
+	proc, err := testsupport.SpawnSandbox(filepath.Join(b.realDir, "terraform-provider-moka"), "127.0.0.1:0", io.Discard, args...)
+	if err != nil {
+		return nil, err
+	}
+	pid, err := newSandboxPid(b.known)
+	if err != nil {
+		proc.Stop()
+		return nil, err
+	}
+	b.known[pid] = true
+	return &sandbox{proc: proc, pid: pid, dataFile: dataFile, latency: lat}, nil
+}
+
+func (b *bench) stopSandbox(sb *sandbox) {
+	sb.proc.Stop()
+	delete(b.known, sb.pid)
+}
+
+// setLatency restarts sb on its data file at lat, if it runs at another.
+func (b *bench) setLatency(sb *sandbox, lat time.Duration) error {
+	if sb.latency == lat {
+		return nil
+	}
+	b.stopSandbox(sb)
+	next, err := b.startSandbox(sb.dataFile, lat)
+	if err != nil {
+		return err
+	}
+	*sb = *next
+	return nil
 }
 
 // cycles runs every phase for every kind runs times, interleaved, and
-// returns kind -> phase -> measurements.
-func (b *bench) cycles(sb *testsupport.SandboxProcess, env []string, lat time.Duration, n, runs int, warmup bool) (map[string]map[string][]measurement, error) {
+// returns kind -> phase -> measurements. Each run starts with empty
+// sandboxes and states.
+func (b *bench) cycles(lat time.Duration, n, runs int, warmup bool) (map[string]map[string][]measurement, error) {
+	ks := b.opts.kindsFor(n)
+	phases := b.opts.phasesFor(n)
+	if warmup {
+		ks = slices.DeleteFunc(ks, func(k kind) bool { return k.cards > 0 })
+	}
 	results := map[string]map[string][]measurement{}
 	dirs := map[string]string{}
-	for _, k := range kinds {
+	for _, k := range ks {
 		results[k.name] = map[string][]measurement{}
-		dir := filepath.Join(b.work, fmt.Sprintf("lat%v-n%d-%s", latencyName(lat), n, k.name))
+		dir := filepath.Join(b.work, fmt.Sprintf("lat%s-n%d-%s", latencyName(lat), n, k.name))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(fmt.Sprintf(k.hcl, n)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(k.hcl), 0o644); err != nil {
 			return nil, err
 		}
 		dirs[k.name] = dir
 	}
 	for r := 0; r < runs; r++ {
-		for _, ph := range phases {
-			for _, k := range kinds {
-				if !warmup {
-					logf("latency %v, N=%d, run %d/%d: %s %s", latencyName(lat), n, r+1, runs, k.title, ph.name)
-				}
-				m, err := b.phase(sb, append(slices.Clone(env), k.env...), dirs[k.name], ph.name, ph.rev)
-				if err != nil {
-					return nil, fmt.Errorf("%s, N=%d, %s: %w", k.title, n, ph.name, err)
-				}
-				if (k.name == "time" || k.name == "data") && len(m.calls) > 0 {
-					return nil, fmt.Errorf("%s made Moka calls %v", k.title, m.calls)
-				}
-				results[k.name][ph.name] = append(results[k.name][ph.name], m)
+		sandboxes := map[string]*sandbox{}
+		stopAll := func() {
+			for _, sb := range sandboxes {
+				b.stopSandbox(sb)
 			}
 		}
-		left, _, err := sb.State()
+		for _, k := range ks {
+			if !k.moka {
+				continue
+			}
+			dataFile := ""
+			if k.storage == storageData {
+				dataFile = filepath.Join(dirs[k.name], "sandbox.json")
+				if err := os.Remove(dataFile); err != nil && !os.IsNotExist(err) {
+					stopAll()
+					return nil, err
+				}
+			}
+			sb, err := b.startSandbox(dataFile, lat)
+			if err != nil {
+				stopAll()
+				return nil, err
+			}
+			sandboxes[k.name] = sb
+		}
+		err := b.run(ks, phases, dirs, sandboxes, results, lat, n, r, runs, warmup)
+		stopAll()
 		if err != nil {
 			return nil, err
-		}
-		if len(left) != 0 {
-			return nil, fmt.Errorf("after destroy the sandbox holds %d customers", len(left))
 		}
 	}
 	return results, nil
 }
 
+// run is one run of every phase for every kind.
+func (b *bench) run(ks []kind, phases []string, dirs map[string]string, sandboxes map[string]*sandbox,
+	results map[string]map[string][]measurement, lat time.Duration, n, r, runs int, warmup bool,
+) error {
+	for _, ph := range phases {
+		for _, k := range ks {
+			sb := sandboxes[k.name]
+			phaseLat := lat
+			if l, ok := strings.CutPrefix(ph, planAt); ok {
+				if k.moka && k.storage != storageData {
+					continue // a sandbox in memory cannot restart with its customers
+				}
+				phaseLat, _ = time.ParseDuration(l)
+			}
+			if sb != nil {
+				if err := b.setLatency(sb, phaseLat); err != nil {
+					return err
+				}
+			}
+			if !warmup {
+				logf("latency %s, N=%d, run %d/%d: %s: %s", latencyName(lat), n, r+1, runs, k.title(), ph)
+			}
+			m, err := b.phase(k, sb, dirs[k.name], ph)
+			if err != nil {
+				return fmt.Errorf("%s, N=%d, %s: %w", k.title(), n, ph, err)
+			}
+			results[k.name][ph] = append(results[k.name][ph], m)
+		}
+	}
+	// The end of a run: the sandboxes must be empty after a destroy;
+	// without one, the states go (the sandboxes and their files go anyway).
+	for _, k := range ks {
+		if sb := sandboxes[k.name]; sb != nil && slices.Contains(phases, phaseDestroy) {
+			customers, cards, err := sb.proc.State()
+			if err != nil {
+				return err
+			}
+			if len(customers)+len(cards) != 0 {
+				return fmt.Errorf("%s: after destroy the sandbox holds %d customers and %d cards", k.title(), len(customers), len(cards))
+			}
+		}
+		for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+			if err := os.Remove(filepath.Join(dirs[k.name], f)); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // phase runs one Terraform command and measures it.
-func (b *bench) phase(sb *testsupport.SandboxProcess, env []string, dir, phase, rev string) (measurement, error) {
-	args := []string{"apply", "-auto-approve", "-input=false", "-no-color", "-var", "rev=" + rev}
-	switch phase {
-	case "plan":
-		args = []string{"plan", "-detailed-exitcode", "-input=false", "-no-color", "-var", "rev=" + rev}
-	case "destroy":
-		args = []string{"destroy", "-auto-approve", "-input=false", "-no-color", "-var", "rev=" + rev}
+func (b *bench) phase(k kind, sb *sandbox, dir, phase string) (measurement, error) {
+	rev := "1"
+	args := []string{"apply", "-auto-approve"}
+	switch {
+	case phase == phasePlan || strings.HasPrefix(phase, planAt):
+		args = []string{"plan", "-detailed-exitcode"}
+	case phase == phaseUpdate:
+		rev = "2"
+	case phase == phaseDestroy:
+		rev = "2"
+		args = []string{"destroy", "-auto-approve"}
+	}
+	args = append(args, "-input=false", "-no-color", "-var", "rev="+rev)
+	var env []string
+	if sb != nil {
+		env = append(env, "MOKA_BASE_URL="+sb.proc.URL)
+	}
+	env = append(env, k.setting.env...)
+	phaseFile := strings.ReplaceAll(phase, "@", "-at-")
+	if b.opts.cpuProfile && k.moka {
+		env = append(env, "MOKA_CPUPROFILE="+filepath.Join(dir, phaseFile+".cpu"))
 	}
 	if err := os.Remove(b.rssFile); err != nil && !os.IsNotExist(err) {
 		return measurement{}, err
 	}
-	before, err := sb.Stats()
-	if err != nil {
-		return measurement{}, err
+	m := measurement{calls: map[string]int{}}
+	var before struct {
+		calls map[string]int
+		conns int
+		cpu   time.Duration
 	}
-	logFile := filepath.Join(dir, phase+".log")
+	if sb != nil {
+		st, err := sb.proc.Stats()
+		if err != nil {
+			return m, err
+		}
+		before.calls, before.conns = st.Calls, st.Connections
+		if before.cpu, err = processCPU(sb.pid); err != nil {
+			return m, err
+		}
+	}
+	logFile := filepath.Join(dir, phaseFile+".log")
 	start := time.Now()
 	res, err := b.tf.Exec(context.Background(), dir, env, args...)
-	took := time.Since(start)
+	m.took = time.Since(start)
 	if werr := os.WriteFile(logFile, res.Output, 0o644); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {
-		return measurement{}, fmt.Errorf("terraform %s: %w (see %s)", strings.Join(args, " "), err, logFile)
+		return m, fmt.Errorf("terraform %s: %w (see %s)", strings.Join(args, " "), err, logFile)
 	}
-	after, err := sb.Stats()
-	if err != nil {
-		return measurement{}, err
-	}
-	m := measurement{took: took, calls: map[string]int{}, conns: after.Connections - before.Connections - 1}
-	for op, v := range after.Calls {
-		if d := v - before.Calls[op]; d != 0 {
-			m.calls[op] = d
+	if sb != nil {
+		cpu, err := processCPU(sb.pid)
+		if err != nil {
+			return m, err
+		}
+		m.sbCPU = cpu - before.cpu
+		st, err := sb.proc.Stats()
+		if err != nil {
+			return m, err
+		}
+		// The statistics' own connection, opened with Connection: close,
+		// is counted: one less.
+		m.conns = st.Connections - before.conns - 1
+		for op, v := range st.Calls {
+			if d := v - before.calls[op]; d != 0 {
+				m.calls[op] = d
+			}
 		}
 	}
 	m.rssKB, m.cpu, err = readUsage(b.rssFile)
 	// The wrappers and the providers are Terraform's children: what is left
-	// is Terraform's own work.
+	// is Terraform's own work (and the wrappers', a few milliseconds).
 	m.tfCPU = max(res.CPU-m.cpu, 0)
 	return m, err
 }
 
-// readUsage is the largest peak RSS, in KiB, and the CPU time, summed, of
-// the provider processes the wrappers recorded.
-func readUsage(file string) (peakKB int64, cpu time.Duration, err error) {
-	data, err := os.ReadFile(file)
-	if os.IsNotExist(err) {
-		return 0, 0, nil
-	}
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		fields := strings.Fields(line)
-		if len(fields) != 3 {
-			continue
-		}
-		kb, err1 := strconv.ParseInt(fields[1], 10, 64)
-		ms, err2 := strconv.ParseInt(fields[2], 10, 64)
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		peakKB = max(peakKB, kb)
-		cpu += time.Duration(ms) * time.Millisecond
-	}
-	return peakKB, cpu, nil
-}
-
-func median(ms []measurement) time.Duration {
-	return medianOf(ms, func(m measurement) time.Duration { return m.took })
-}
-
-func medianCPU(ms []measurement) time.Duration {
-	return medianOf(ms, func(m measurement) time.Duration { return m.cpu })
-}
-
-func medianTFCPU(ms []measurement) time.Duration {
-	return medianOf(ms, func(m measurement) time.Duration { return m.tfCPU })
-}
-
-func medianOf(ms []measurement, of func(measurement) time.Duration) time.Duration {
-	d := make([]time.Duration, len(ms))
-	for i, m := range ms {
-		d[i] = of(m)
-	}
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	if len(d)%2 == 1 {
-		return d[len(d)/2]
-	}
-	return (d[len(d)/2-1] + d[len(d)/2]) / 2
-}
-
-// perResource is the calls per resource of each operation, from the run with
-// the most calls (they do not vary between runs unless something is wrong).
-func perResource(ms []measurement, n int) string {
-	worst := ms[0]
-	for _, m := range ms[1:] {
-		if total(m.calls) > total(worst.calls) {
-			worst = m
-		}
-	}
-	ops := make([]string, 0, len(worst.calls))
-	for op := range worst.calls {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	parts := make([]string, 0, len(ops))
-	for _, op := range ops {
-		parts = append(parts, fmt.Sprintf("%s %s (%d)", op, strconv.FormatFloat(float64(worst.calls[op])/float64(n), 'g', 3, 64), worst.calls[op]))
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func total(calls map[string]int) int {
-	t := 0
-	for _, v := range calls {
-		t += v
-	}
-	return t
-}
-
-func connections(ms []measurement) string {
-	lo, hi := ms[0].conns, ms[0].conns
-	for _, m := range ms[1:] {
-		lo, hi = min(lo, m.conns), max(hi, m.conns)
-	}
-	if lo == hi {
-		return strconv.Itoa(lo)
-	}
-	return fmt.Sprintf("%d–%d", lo, hi)
-}
-
-func maxRSS(ms []measurement) string {
-	var peak int64
-	for _, m := range ms {
-		peak = max(peak, m.rssKB)
-	}
-	if peak == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f MiB", float64(peak)/1024)
-}
-
-func secs(d time.Duration) string {
-	return fmt.Sprintf("%.2f s", d.Seconds())
-}
-
-func latencyName(d time.Duration) string {
-	if d == 0 {
-		return "0"
-	}
-	return d.String()
-}
-
-func machine() string {
+// machine names the machine and the versions: cores, CPU model, Go (of
+// this build) and Terraform.
+func machine(tf string) string {
 	cpu := "unknown CPU"
 	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, line := range strings.Split(string(data), "\n") {
@@ -569,12 +491,12 @@ func machine() string {
 			}
 		}
 	}
-	out, _ := exec.Command("nproc").Output()
-	return fmt.Sprintf("%s cores of %s", strings.TrimSpace(string(out)), cpu)
+	return fmt.Sprintf("%d cores (nproc) of %s; %s; %s; terraform-provider-time %s; Terraform's default -parallelism=10",
+		runtime.NumCPU(), cpu, runtime.Version(), terraformVersion(tf), timeProviderVersion)
 }
 
 func terraformVersion(tf string) string {
-	out, err := exec.Command(tf, "version").Output()
+	out, err := exec.Command(tf, "version").Output() //nolint:gosec // the terraform binary the bench was given
 	if err != nil {
 		return "terraform (version unknown)"
 	}
