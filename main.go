@@ -8,6 +8,8 @@ import (
 	"flag"
 	"log"
 	"os"
+	"runtime/pprof"
+	"strconv"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/conformance"
 	"github.com/terraform-moka/terraform-provider-moka/internal/lifeline"
@@ -44,9 +46,33 @@ func main() {
 		lifeline.Start()
 	}
 
+	// MOKA_CPUPROFILE=FILE writes this process's CPU profile to FILE.<pid>
+	// when Terraform ends it (make bench -cpuprofile; see CONTRIBUTING.md).
+	if file := os.Getenv("MOKA_CPUPROFILE"); file != "" {
+		defer cpuProfile(file + "." + strconv.Itoa(os.Getpid()))()
+	}
+
 	// provider.Serve is providerserver.Serve with a fix for a memory leak of
 	// the framework's (see provider.NewServer).
 	if err := provider.Serve(version, debug); err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// cpuProfile starts a CPU profile into file and returns what stops it. A
+// profile that cannot start is reported and skipped: it never stops the
+// provider.
+func cpuProfile(file string) (stop func()) {
+	f, err := os.Create(file) //nolint:gosec // a path the developer asked for
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		log.Printf("MOKA_CPUPROFILE: %v", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
 	}
 }

@@ -472,11 +472,31 @@ func (b *bench) phase(k kind, sb *sandbox, dir, phase string) (measurement, erro
 			}
 		}
 	}
+	if b.opts.cpuProfile && k.moka {
+		b.profileTop(dir, phaseFile)
+	}
 	m.rssKB, m.cpu, err = readUsage(b.rssFile)
 	// The wrappers and the providers are Terraform's children: what is left
 	// is Terraform's own work (and the wrappers', a few milliseconds).
 	m.tfCPU = max(res.CPU-m.cpu, 0)
 	return m, err
+}
+
+// profileTop writes go tool pprof -top of the phase's CPU profiles so far
+// (every provider process of every run) into <phase>.pprof.txt.
+func (b *bench) profileTop(dir, phaseFile string) {
+	files, _ := filepath.Glob(filepath.Join(dir, phaseFile+".cpu.*"))
+	if len(files) == 0 {
+		return
+	}
+	args := append([]string{"tool", "pprof", "-top", "-nodecount=40", filepath.Join(b.realDir, "terraform-provider-moka")}, files...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = b.root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		logf("go tool pprof: %v", err)
+	}
+	_ = os.WriteFile(filepath.Join(dir, phaseFile+".pprof.txt"), out, 0o644)
 }
 
 // machine names the machine and the versions: cores, CPU model, Go (of
