@@ -482,14 +482,14 @@ func (b *bench) phase(k kind, sb *sandbox, dir, phase string) (measurement, erro
 	return m, err
 }
 
-// profileTop writes go tool pprof -top of the phase's CPU profiles so far
+// profileTop writes go tool pprof -top -cum of the phase's CPU profiles so far
 // (every provider process of every run) into <phase>.pprof.txt.
 func (b *bench) profileTop(dir, phaseFile string) {
 	files, _ := filepath.Glob(filepath.Join(dir, phaseFile+".cpu.*"))
 	if len(files) == 0 {
 		return
 	}
-	args := append([]string{"tool", "pprof", "-top", "-nodecount=40", filepath.Join(b.realDir, "terraform-provider-moka")}, files...)
+	args := append([]string{"tool", "pprof", "-top", "-cum", "-nodecount=60", filepath.Join(b.realDir, "terraform-provider-moka")}, files...)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = b.root
 	out, err := cmd.CombinedOutput()
