@@ -224,6 +224,7 @@ list "moka_card" "nobody" {
 // leaves password out, and that means "not managed" only once absent
 // passwords are (see the how-to).
 func TestAccQueryGenerateConfig(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 14, "terraform query")
 	srv := accSandbox(t, sandbox.Options{})

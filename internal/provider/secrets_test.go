@@ -28,6 +28,7 @@ import (
 // that the log holds the masked request lines a user needs for debugging, so
 // that a log without provider lines cannot pass.
 func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	// password_wo and card_number_wo are write-only attributes, which need
 	// Terraform 1.11: before it, the test runs with the plain password only.
