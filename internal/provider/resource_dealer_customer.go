@@ -166,8 +166,10 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return
 		}
 	}
-	r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
-		map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
+	if r.data != nil { // nil while the provider's settings are unknown (as in moka_card's ModifyPlan)
+		r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
+			map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
+	}
 	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
 		moka.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
 		// The same address in another spelling (Moka's, after an import):
