@@ -532,6 +532,7 @@ func copyExampleDir(t *testing.T, src, dst string) {
 // must pass, each must have created its customers under its own prefix (the
 // verbose output shows the codes), and the sandbox must be empty afterwards.
 func TestAccExampleCITestEnvironmentSideBySide(t *testing.T) {
+	t.Parallel()
 	tf := testsupport.NewAccTerraform(t)
 	tf.SkipBelow(t, 1, 11, "write-only attributes") // the module stores cards, whose number is write-only
 

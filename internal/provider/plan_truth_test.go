@@ -484,6 +484,7 @@ resource "moka_dealer_customer" "c" {
 // those fields empty, the next plan is empty, and taking the ""s out changes
 // only Terraform's record, with the warning that says so.
 func TestAccPlanTruth_emptyStringEverywhere(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	attrs := []string{"first_name", "last_name", "gender", "birth_date", "gsm_number", "email", "address"}

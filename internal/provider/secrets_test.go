@@ -299,6 +299,7 @@ func around(text string, i, n int) string {
 // ephemeral is written into the saved plan in full. Then the saved plan is
 // applied, with the variable set again, as the docs say.
 func TestAccProductionExampleSavedPlanHoldsNoPassword(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	if !tf.Version().AtLeast(1, 11) {
 		// Ephemeral variables are Terraform 1.10's; the examples that use
