@@ -54,17 +54,38 @@ var sharedBuild struct {
 	dir  string
 	bin  string
 	err  error
+	// cancel ends a build StartSharedBuild began, if no test needed it.
+	cancel context.CancelFunc
+}
+
+// buildShared makes the process's provider build of the module at root, once.
+func buildShared(ctx context.Context, root string) {
+	sharedBuild.once.Do(func() {
+		sharedBuild.dir, sharedBuild.err = os.MkdirTemp("", "moka-acc-provider-")
+		if sharedBuild.err == nil {
+			sharedBuild.bin, sharedBuild.err = BuildProvider(ctx, root, sharedBuild.dir)
+		}
+	})
+}
+
+// StartSharedBuild starts the provider build that NewAccTerraform shares, in
+// the background, when TF_ACC is set: a TestMain calls it so that the build
+// overlaps the tests that do not need it (the serial ones run first).
+func StartSharedBuild() {
+	if os.Getenv("TF_ACC") == "" {
+		return
+	}
+	if root, err := ModuleRoot(); err == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		sharedBuild.cancel = cancel
+		go buildShared(ctx, root)
+	}
 }
 
 // providerFor puts the process's provider build of the module at root into
 // dir and returns its path there.
 func providerFor(root, dir string) (string, error) {
-	sharedBuild.once.Do(func() {
-		sharedBuild.dir, sharedBuild.err = os.MkdirTemp("", "moka-acc-provider-")
-		if sharedBuild.err == nil {
-			sharedBuild.bin, sharedBuild.err = BuildProvider(context.Background(), root, sharedBuild.dir)
-		}
-	})
+	buildShared(context.Background(), root)
 	if sharedBuild.err != nil {
 		return "", sharedBuild.err
 	}
@@ -96,6 +117,10 @@ func copyExecutable(from, to string) error {
 // between the tests of a process: the TestMain of a package whose tests use
 // NewAccTerraform calls it after the tests.
 func RemoveSharedBuild() {
+	if sharedBuild.cancel != nil {
+		sharedBuild.cancel()
+	}
+	sharedBuild.once.Do(func() {}) // waits for a build under way
 	if sharedBuild.dir != "" {
 		_ = os.RemoveAll(sharedBuild.dir)
 	}
