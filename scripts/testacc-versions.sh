@@ -6,11 +6,13 @@
 # OpenTofu (a binary whose name starts with "tofu") needs two settings under
 # terraform-plugin-testing: a CLI configuration file that exists (without one,
 # tofu warns on stdout and the library cannot read its version) and a provider
-# address that tofu accepts.
+# address that tofu accepts. PARALLEL is go test -parallel (default 8: the
+# tests mostly wait on terraform and the sandbox).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 : "${SKIP_REASON:?SKIP_REASON must say which skips are allowed}"
 GO=${GO:-go}
+PARALLEL=${PARALLEL:-8}
 mkdir -p bin/matrix
 empty_rc=$PWD/bin/matrix/empty.tfrc
 : > "$empty_rc"
@@ -34,7 +36,7 @@ for bin in "$@"; do
   log=bin/matrix/$name-$version
   echo "--- acceptance tests with $label ($bin)"
   start=$(date +%s)
-  env "${env[@]}" "$GO" test -count=1 -timeout 60m -json ./internal/provider/... > "$log.json"
+  env "${env[@]}" "$GO" test -count=1 -parallel "$PARALLEL" -timeout 60m -json ./internal/provider/... > "$log.json"
   "$GO" run ./tools/testmatrix -label "$label" -skip-reason "$SKIP_REASON" < "$log.json" | tee "$log.txt" || status=1
   echo "($label: $(( $(date +%s) - start ))s)"
 done

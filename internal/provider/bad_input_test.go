@@ -181,6 +181,7 @@ func badInputCases() []badInputCase {
 // each is refused with its own clear error (short: never the megabyte back;
 // never a secret back) or accepted, with no crash.
 func TestAccBadInputValidate(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	version := tf.Version()
 	cases := badInputCases()
@@ -403,7 +404,7 @@ resource "moka_dealer_customer" "tr" {
 	} {
 		stateChecks = append(stateChecks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(want)))
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -473,7 +474,7 @@ resource "moka_card_name" "tr" {
   card_name  = %s
 }
 `, hclQuote(trCode), hclQuote(trPassword), hclQuote(trHolder), hclQuote(trCardName), outside.CardToken, hclQuote(trRename))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{{
@@ -530,7 +531,8 @@ func quoteFields(c sandbox.Customer) string {
 
 // TestAccBadInputProviderSettings: a megabyte in a provider setting is refused
 // with a short error that quotes only its start (the settings are checked when
-// the provider is configured, at plan time).
+// the provider is configured, at plan time). Not parallel: it sets an
+// environment variable, which the in-process provider reads.
 func TestAccBadInputProviderSettings(t *testing.T) {
 	long := strings.Repeat("1", megabyte)
 	refused := func(attr, value, env, shownAs string) resource.TestStep {

@@ -94,12 +94,42 @@ func configuredClient(data *providerData, diags interface{ AddError(string, stri
 	return data.client
 }
 
-// stopGrace is how long a create goes on after Terraform's first Ctrl-C
-// (nanoseconds; the simulation sets 0 to play a killed provider, whose calls
-// end at once).
-var stopGrace atomic.Int64
+// stopGrace is how long a create goes on after Terraform's first Ctrl-C.
+const stopGrace = 5 * time.Second
 
-func init() { stopGrace.Store(int64(5 * time.Second)) }
+// tuning is what a test changes in one provider instance (mokaProvider's
+// tuning; nil in the provider users run, which takes the defaults). Tests run
+// in parallel, each with its own provider: they tune it, never the package.
+type tuning struct {
+	// retryBaseDelay replaces the client's retry backoff (zero: its
+	// defaults): the simulation makes thousands of failing calls, and real
+	// backoff would take it hours.
+	retryBaseDelay time.Duration
+	// noStopGrace plays a killed provider, whose calls end at once at
+	// Terraform's stop (the simulation sets it for one apply).
+	noStopGrace atomic.Bool
+	// ahead moves the provider's clock on (nanoseconds): the simulation
+	// waits out a create's mark this way.
+	ahead atomic.Int64
+}
+
+// now is the time a card's expiry and the age of a create's mark are
+// checked against. d may be nil (a provider not configured yet).
+func (d *providerData) now() time.Time {
+	if d == nil || d.tuning == nil {
+		return time.Now()
+	}
+	return time.Now().Add(time.Duration(d.tuning.ahead.Load()))
+}
+
+// stopGrace is how long this provider's creates go on after Terraform's first
+// Ctrl-C (stopGrace, unless a test plays a killed provider).
+func (d *providerData) stopGrace() time.Duration {
+	if d != nil && d.tuning != nil && d.tuning.noStopGrace.Load() {
+		return 0
+	}
+	return stopGrace
+}
 
 // untilDone is ctx for a create: Terraform's first Ctrl-C (StopProvider)
 // gives it grace more (stopGrace), within the operation's deadline, instead of
@@ -134,7 +164,3 @@ func untilDone(ctx context.Context, grace time.Duration) (context.Context, conte
 		cancel()
 	}
 }
-
-// clock is the time a card's expiry and the age of a create's mark are
-// checked against; tests set it.
-var clock = time.Now

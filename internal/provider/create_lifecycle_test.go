@@ -40,7 +40,14 @@ func newProtocolFixture(t *testing.T, srv *sandbox.Server) *protocolFixture {
 // account and settings (max_retries, request_timeout, ...).
 func newProtocolFixtureAt(t *testing.T, baseURL string, settings map[string]tftypes.Value) *protocolFixture {
 	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	return newTunedProtocolFixture(t, baseURL, settings, nil)
+}
+
+// newTunedProtocolFixture is newProtocolFixtureAt with a provider that has
+// tuning of its own (nil: the defaults).
+func newTunedProtocolFixture(t *testing.T, baseURL string, settings map[string]tftypes.Value, tn *tuning) *protocolFixture {
+	t.Helper()
+	server, err := providerserver.NewProtocol6WithError(&mokaProvider{version: "test", tuning: tn})()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -281,7 +282,7 @@ func TestAddCustomerError(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var diags diag.Diagnostics
-			addCustomerError(&diags, "create", "c1", tc.err)
+			addCustomerError(&diags, "create", "c1", tc.err, time.Now())
 			if len(diags) != 1 || !diags.HasError() {
 				t.Fatalf("want one error, got %v", diags)
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -231,10 +232,10 @@ func cardsText(cards []moka.Card) string {
 // create, and plans the create again at apply as a plain one (no prior state,
 // private state or identity of the old object). So the diagnostic names that
 // case beside the others.
-func addCustomerCreateError(diags *diag.Diagnostics, code string, err error) {
+func addCustomerCreateError(diags *diag.Diagnostics, code string, err error, now time.Time) {
 	var conflict *moka.ConflictError
 	if !errors.As(err, &conflict) || conflict.Retired {
-		addCustomerError(diags, "create", code, err)
+		addCustomerError(diags, "create", code, err, now)
 		return
 	}
 	held, id := conflictHeld(code, conflict)
@@ -244,5 +245,5 @@ func addCustomerCreateError(diags *diag.Diagnostics, code string, err error) {
 			"and Moka lets one customer hold a code at a time: the new customer was not created, and the old one and its cards are still in Moka. "+
 			"Replace it in two steps instead: terraform destroy -target=<this resource's address> (it removes the customer, and the resources that depend on it, from Moka), then terraform apply. "+
 			"Or give the new customer another customer_code: a change of code replaces the customer with create_before_destroy as well.\n\n"+
-			"Otherwise this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id)))
+			"Otherwise this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id, now)))
 }

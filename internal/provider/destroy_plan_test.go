@@ -54,6 +54,7 @@ func applyWithCheckoutCard(t *testing.T, tf *testsupport.WorkDir, srv *sandbox.S
 // Moka holds for it, which RemoveCustomer takes along and the plan does not
 // show; a plan that keeps the customer says nothing of the kind.
 func TestAccDestroyPlanNamesTheCards(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	hcl := customerWithCardHCL(srv, "DESTROY-1", "")
@@ -95,7 +96,9 @@ func TestAccDestroyPlanNamesTheCards(t *testing.T) {
 // whose code the old one still holds, with advice that is true and works:
 // nothing is removed, and the two steps it gives replace the customer.
 func TestAccReplaceCustomerWithCards(t *testing.T) {
+	t.Parallel()
 	t.Run("destroy_before_create", func(t *testing.T) {
+		t.Parallel()
 		tf := newTerraformDir(t)
 		srv := accSandbox(t, sandbox.Options{})
 		held := applyWithCheckoutCard(t, tf, srv, "REPLACE-1", customerWithCardHCL(srv, "REPLACE-1", ""))
@@ -124,6 +127,7 @@ func TestAccReplaceCustomerWithCards(t *testing.T) {
 	})
 
 	t.Run("create_before_destroy", func(t *testing.T) {
+		t.Parallel()
 		tf := newTerraformDir(t)
 		srv := accSandbox(t, sandbox.Options{})
 		held := applyWithCheckoutCard(t, tf, srv, "REPLACE-2", customerWithCardHCL(srv, "REPLACE-2", "lifecycle {\n    create_before_destroy = true\n  }"))

@@ -20,7 +20,7 @@ import (
 func addCustomerError(diags interface {
 	AddError(string, string)
 	AddAttributeError(path.Path, string, string)
-}, action, code string, err error) {
+}, action, code string, err error, now time.Time) {
 	var conflict *moka.ConflictError
 	switch {
 	case errors.As(err, &conflict) && conflict.Retired:
@@ -28,7 +28,7 @@ func addCustomerError(diags interface {
 	case errors.As(err, &conflict):
 		held, id := conflictHeld(code, conflict)
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-			fmt.Sprintf("%s, and this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id)))
+			fmt.Sprintf("%s, and this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id, now)))
 	case moka.IsAlreadyExists(err):
 		diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
 			fmt.Sprintf("Moka says customer_code %q is already registered. To manage that customer with this configuration, %s", code, importHint("code:"+code)))
@@ -66,7 +66,7 @@ func importHint(id string) string {
 // state does not record, without claiming to know who made it: nothing here
 // can tell a stopped apply of this configuration from another owner. claim is
 // the create's mark it carries, if any.
-func unrecordedObjectAdvice(what, claim, id string) string {
+func unrecordedObjectAdvice(what, claim, id string, now time.Time) string {
 	if claim == "" {
 		return fmt.Sprintf("Nothing here proves who created it: another configuration, the dealer's application, or an apply of this configuration that was stopped before it saved its state. "+
 			"It is not taken over on its own. If it is this configuration's %s, %s", what, importHint(id))
@@ -76,7 +76,7 @@ func unrecordedObjectAdvice(what, claim, id string) string {
 	if known {
 		when = written.Format(time.RFC3339)
 	}
-	if !moka.ClaimAbandoned(claim, clock()) {
+	if !moka.ClaimAbandoned(claim, now) {
 		return fmt.Sprintf("It carries a create's mark, in the form terraform-provider-moka writes, dated %s, that no state has settled yet: that create may still be running (in this or another configuration), "+
 			"or its apply was stopped before it saved its state. It is not taken over on its own. If it is this configuration's %s, wait until %s, when no create can still be running for it, then %s",
 			when, what, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339), importHint(id))
@@ -99,12 +99,12 @@ func addCardError(diags interface{ AddError(string, string) }, action, token str
 // may still be running somewhere, since that create would adopt it too;
 // otherwise imported, with a warning that its marked field is written by the
 // next apply. ok is false when the import must stop.
-func importClaimed(what, claim string, diags *diag.Diagnostics) (ok bool) {
+func importClaimed(what, claim string, now time.Time, diags *diag.Diagnostics) (ok bool) {
 	if claim == "" {
 		return true
 	}
 	written, known := moka.ClaimWritten(claim)
-	if !moka.ClaimAbandoned(claim, clock()) {
+	if !moka.ClaimAbandoned(claim, now) {
 		diags.AddError("Moka object may still be being created",
 			fmt.Sprintf("%s carries a create's mark, in the form terraform-provider-moka writes, dated %s: that create may still be running (in this or another configuration) and would adopt it too. "+
 				"If no apply is running for it (it was stopped or killed), import it again after %s.",
@@ -123,9 +123,9 @@ func importClaimed(what, claim string, diags *diag.Diagnostics) (ok bool) {
 // markedTwinDetail is why a card is not stored again: the customer holds one
 // with its number and expiry, named with a create's mark that no state here
 // records.
-func markedTwinDetail(customer moka.CustomerRef, twin moka.Card) string {
+func markedTwinDetail(customer moka.CustomerRef, twin moka.Card, now time.Time) string {
 	advice := "If it is this configuration's card, " + importHint(twin.CardToken)
-	if !moka.ClaimAbandoned(twin.CardName, clock()) {
+	if !moka.ClaimAbandoned(twin.CardName, now) {
 		written, _ := moka.ClaimWritten(twin.CardName)
 		advice = fmt.Sprintf("If it is this configuration's card, wait until %s, when no create can still be running for it, then %s",
 			written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339), importHint(twin.CardToken))

@@ -41,6 +41,7 @@ type exampleCase struct {
 }
 
 func TestAccExamples(t *testing.T) {
+	t.Parallel()
 	tf := testsupport.NewAccTerraform(t)
 	examples := filepath.Join(moduleRoot(t), "examples")
 
@@ -66,6 +67,7 @@ func TestAccExamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			if needsWriteOnly(t, c.files) {
 				tf.SkipBelow(t, 1, 11, "write-only attributes")
 			}
@@ -156,6 +158,7 @@ func checkSchemaAttribute(missing *[]string, where string, a *tfprotov6.SchemaAt
 // `terraform test` against a sandbox, the way a user's CI would, and checks
 // that it really provisioned cards there and cleaned up after itself.
 func TestAccExampleCITestEnvironment(t *testing.T) {
+	t.Parallel()
 	tf := testsupport.NewAccTerraform(t)
 	tf.SkipBelow(t, 1, 11, "write-only attributes") // the module stores cards, whose number is write-only
 
@@ -529,6 +532,7 @@ func copyExampleDir(t *testing.T, src, dst string) {
 // must pass, each must have created its customers under its own prefix (the
 // verbose output shows the codes), and the sandbox must be empty afterwards.
 func TestAccExampleCITestEnvironmentSideBySide(t *testing.T) {
+	t.Parallel()
 	tf := testsupport.NewAccTerraform(t)
 	tf.SkipBelow(t, 1, 11, "write-only attributes") // the module stores cards, whose number is write-only
 

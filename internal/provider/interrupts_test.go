@@ -47,10 +47,12 @@ func slowAnswers(t *testing.T, srv *sandbox.Server, op string, delay time.Durati
 // and later), untainted; the next plan changes nothing, and Moka holds one of
 // each.
 func TestAccInterrupt_answerOnItsWay(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 11, "write-only card numbers")
 	for _, op := range []string{"AddCustomer", "AddCard"} {
 		t.Run(op, func(t *testing.T) {
+			t.Parallel()
 			dir := tf.Sibling(t)
 			srv := accSandbox(t, sandbox.Options{})
 			var seen atomic.Int32
@@ -129,6 +131,7 @@ resource "moka_card" "k" {
 // tainted; the next apply adopts the card it stored, its identity becomes
 // the card's token, and nothing is stored again or replaced.
 func TestAccPendingCard_identity(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 12, "resource identity")
 	srv := accSandbox(t, sandbox.Options{})
@@ -216,8 +219,8 @@ func providerProcesses(t *testing.T, binary string) []int {
 // the import blocks) converges: every customer Terraform's, no duplicate
 // customer, an empty plan; the cards the killed apply left are named.
 func TestAccKilledApply(t *testing.T) {
-	tf := newTerraformDir(t)
-	tf.TF.SkipBelow(t, 1, 11, "write-only card numbers")
+	t.Parallel()
+	newTerraformDir(t).TF.SkipBelow(t, 1, 11, "write-only card numbers")
 	for _, tt := range []struct {
 		during string
 		rerun  []string
@@ -228,7 +231,10 @@ func TestAccKilledApply(t *testing.T) {
 		{"AddCard", []string{"-refresh=false"}},
 	} {
 		t.Run(strings.Join(append([]string{"during " + tt.during}, tt.rerun...), ", "), func(t *testing.T) {
-			killedApply(t, tf.Sibling(t), tt.during, tt.rerun)
+			// Parallel, each with a provider binary of its own: killedApply
+			// looks for the provider's processes by their path.
+			t.Parallel()
+			killedApply(t, newTerraformDir(t), tt.during, tt.rerun)
 		})
 	}
 }

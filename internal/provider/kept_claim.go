@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -61,10 +62,10 @@ func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row stri
 // apply killed while it stored them (the card was stored again by the next
 // apply), or a create Moka carried out after every look. Nothing proves whose
 // they are, so they are only named, with the way to remove them.
-func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card) {
+func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card, now time.Time) {
 	var stray []string
 	for _, c := range cards {
-		if moka.IsClaim(c.CardName) && moka.ClaimAbandoned(c.CardName, clock()) {
+		if moka.IsClaim(c.CardName) && moka.ClaimAbandoned(c.CardName, now) {
 			stray = append(stray, c.CardToken)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 // so in terraform query's output, naming the limit and how to raise it; a list
 // that the limit covers (exactly, or with room) says nothing of the kind.
 func TestAccQueryLimitWarns(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 14, "terraform query")
 	srv := accSandbox(t, sandbox.Options{})

@@ -224,6 +224,7 @@ list "moka_card" "nobody" {
 // leaves password out, and that means "not managed" only once absent
 // passwords are (see the how-to).
 func TestAccQueryGenerateConfig(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 14, "terraform query")
 	srv := accSandbox(t, sandbox.Options{})
@@ -304,6 +305,7 @@ list "moka_card" "all" {
 // limit of 100. Every customer and every card must be adopted: a query file
 // without a `limit` adopts the first 100 of each and says nothing.
 func TestAccAdoptionGuideAsWritten(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 14, "terraform query")
 	const customers, cards = 150, 110

@@ -78,6 +78,7 @@ func plannedActions(t *testing.T, tf *testsupport.WorkDir, extraEnv []string) []
 // applied while half of all calls fail with an HTML 503. Not one of them may
 // end in state, and every one must be left exactly as it was.
 func TestAccOwnership_preexistingNeverAdopted(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	for _, kinds := range [][]sandbox.FaultKind{
 		{sandbox.FaultHTML503},
@@ -87,6 +88,7 @@ func TestAccOwnership_preexistingNeverAdopted(t *testing.T) {
 		sandbox.AllFaultKinds,
 	} {
 		t.Run(joinFaultKinds(kinds), func(t *testing.T) {
+			t.Parallel()
 			dir := tf.Sibling(t)
 			srv := accSandbox(t, sandbox.Options{FaultKinds: kinds, Seed: 11, TimeoutHang: time.Second})
 			for i := range 20 {
@@ -137,6 +139,7 @@ func joinFaultKinds(kinds []sandbox.FaultKind) string {
 // one state (the other gets the conflict error), each state's ids are Moka's,
 // and destroying one state leaves the other's customers alone.
 func TestAccOwnership_racingStates(t *testing.T) {
+	t.Parallel()
 	a := newTerraformDir(t)
 	b := a.Sibling(t)
 	srv := accSandbox(t, sandbox.Options{
@@ -225,6 +228,7 @@ resource "moka_dealer_customer" "c" {
 // an application stored for it in between, and then plan nothing, with and
 // without create_before_destroy, in every sandbox mode that matters.
 func TestAccOwnership_lostCreateConverges(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	withCard := tf.Version().AtLeast(1, 11)
 	for _, tt := range []struct {
@@ -239,6 +243,7 @@ func TestAccOwnership_lostCreateConverges(t *testing.T) {
 		{name: "plain, cards kept on remove", cbd: false, opts: sandbox.Options{KeepCardsOnRemoveCustomer: true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			dir := tf.Sibling(t)
 			tt.opts.FaultKinds = []sandbox.FaultKind{sandbox.FaultLostReply}
 			tt.opts.Seed = 13
@@ -334,6 +339,7 @@ resource "moka_card" "k" {
 // by customer_code. The card must not be stored on A's customer, in that
 // apply or the next.
 func TestAccOwnership_noCardOnAnUnconfirmedCustomer(t *testing.T) {
+	t.Parallel()
 	a := newTerraformDir(t)
 	if !a.Version().AtLeast(1, 11) {
 		t.Skip("moka_card's card_number_wo is write-only: need Terraform 1.11 or later")
@@ -385,6 +391,7 @@ resource "moka_card" "k" {
 // older than any create can run, the import takes it, with a warning, and the
 // next apply writes the marked field.
 func TestAccOwnership_importRefusesAnotherCreate(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	young := moka.NewClaim()
@@ -445,6 +452,7 @@ resource "moka_card" "k" {
 // terraform apply -refresh=false must not say "No changes": it settles the
 // record (adopting the customer only because it carries the claim).
 func TestAccOwnership_settledWithoutRefresh(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{FaultKinds: []sandbox.FaultKind{sandbox.FaultLostReply}, Seed: 15})
 	tf.Config(providerAt(srv.URL(), `request_timeout = "2s"`) + `

@@ -32,6 +32,7 @@ func expectPassword(t *testing.T, srv *sandbox.Server, code, password string) {
 // spelling; applying the generated file changes nothing in Moka, and the next
 // plan is empty.
 func TestAccPlanTruth_generatedConfigKeepsThePIN(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "GEN-1", FirstName: "İlker", Email: "Ilker@Example.com", Password: "4321"}); err != nil {
@@ -69,6 +70,7 @@ import {
 // configuration must plan the import alone, apply without touching Moka, and
 // plan clean afterwards.
 func TestAccPlanTruth_generatedCardConfigPlans(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "GENCARD-1", FirstName: "Elif"})
@@ -114,6 +116,7 @@ import {
 // does not hold: the plan must refuse, not replace the card and then fail to
 // store the new one with the old one gone.
 func TestAccPlanTruth_cardCodeRespelledWithItsID(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "T1"})
@@ -152,6 +155,7 @@ resource "moka_card" "n" {
 // write-only change; when the plan replaces the card anyway (here, a new expiry
 // year), the new card is stored with that number and no warning is due.
 func TestAccPlanTruth_numberWarningOnlyForAKeptCard(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "W1"}); err != nil {
@@ -188,6 +192,7 @@ resource "moka_card" "w" {
 // TestAccPlanTruth_emailSpellingAfterImport: Moka spells the address
 // differently from the configuration; an import plans no change.
 func TestAccPlanTruth_emailSpellingAfterImport(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "MAIL-1", Email: "Ilker@Example.com"}); err != nil {
@@ -213,6 +218,7 @@ resource "moka_dealer_customer" "c" {
 // goes from password to nothing keeps its PIN in Moka, and the plan says so in
 // a warning; password = "" clears it.
 func TestAccPlanTruth_passwordLeftOutIsNotManaged(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(extra string) string {
@@ -247,6 +253,7 @@ func TestAccPlanTruth_passwordLeftOutIsNotManaged(t *testing.T) {
 // warns that the apply sets the PIN, and sets it; dropping password_wo and its
 // version warns and leaves the PIN as it is.
 func TestAccPlanTruth_writeOnlyPassword(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	if !tf.Version().AtLeast(1, 11) {
 		t.Skip("password_wo is write-only: need Terraform 1.11 or later")
@@ -279,6 +286,7 @@ func TestAccPlanTruth_writeOnlyPassword(t *testing.T) {
 // TestAccPlanTruth_replacementNamesTheCards: changing customer_code warns,
 // naming the customer and how many cards Moka holds for it.
 func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(code string) string {
@@ -324,6 +332,7 @@ func TestAccPlanTruth_replacementNamesTheCards(t *testing.T) {
 // customer's own code, not another customer's, and is refused at plan without
 // touching Moka: the replacement would remove the customer with its cards.
 func TestAccPlanTruth_respellingACodeMokaFolds(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{CodesIgnoreCase: true})
 	customer := func(code string) string {
@@ -358,6 +367,7 @@ func TestAccPlanTruth_respellingACodeMokaFolds(t *testing.T) {
 // said at plan: naming a card Moka does not have (a warning), storing a card
 // that has expired (an error).
 func TestAccPlanTruth_refusedAtPlan(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	if _, err := srv.PutCustomer(sandbox.Customer{CustomerCode: "CARDS-1"}); err != nil {
@@ -406,6 +416,7 @@ resource "moka_card" "k" {
 // in a warning that only the record changes, and the apply calls Moka for
 // nothing.
 func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	customer := func(extra string) string {
@@ -437,6 +448,7 @@ func TestAccPlanTruth_emptyAndUnset(t *testing.T) {
 // TestAccWrongCredentialsOneError: a wrong password gives one error that
 // names the settings to check, not one per resource.
 func TestAccWrongCredentialsOneError(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	tf.Config(fmt.Sprintf(`
@@ -472,6 +484,7 @@ resource "moka_dealer_customer" "c" {
 // those fields empty, the next plan is empty, and taking the ""s out changes
 // only Terraform's record, with the warning that says so.
 func TestAccPlanTruth_emptyStringEverywhere(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{})
 	attrs := []string{"first_name", "last_name", "gender", "birth_date", "gsm_number", "email", "address"}

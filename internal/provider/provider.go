@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -49,6 +48,7 @@ var (
 
 type mokaProvider struct {
 	version string
+	tuning  *tuning // tests only (base.go)
 }
 
 // New returns the provider factory for providerserver.
@@ -123,11 +123,6 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	}
 }
 
-// testRetryBaseDelay, when set, replaces the client's retry backoff (zero: its
-// defaults). The in-process simulation test sets it: it makes thousands of
-// failing calls, and real backoff would take it hours.
-var testRetryBaseDelay atomic.Int64
-
 // credentialsCheck is the operation of the credentials check Configure makes
 // (moka.Client.CheckCredentials), for tests that count calls.
 const credentialsCheck = "GetCard"
@@ -142,6 +137,7 @@ type providerData struct {
 	cards cardReader
 	// creates is the one owner of claimed creates' records (create_lifecycle.go).
 	creates createLifecycle
+	tuning  *tuning
 }
 
 // setting is one provider attribute resolved from configuration or environment.
@@ -239,6 +235,15 @@ func (s setting) secretOrCredential() bool {
 	return s.attr == "dealer_code" || s.attr == "username" || s.attr == "password"
 }
 
+// retryBaseDelay is the client's retry backoff: zero, its defaults, unless a
+// test tuned it.
+func (p *mokaProvider) retryBaseDelay() time.Duration {
+	if p.tuning == nil {
+		return 0
+	}
+	return p.tuning.retryBaseDelay
+}
+
 func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -321,8 +326,8 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		Logger:         callLogger(),
 		MaxRetries:     retries,
 		RequestTimeout: timeout,
-		RetryBaseDelay: time.Duration(testRetryBaseDelay.Load()),
-		RetryMaxDelay:  time.Duration(testRetryBaseDelay.Load()) * 8,
+		RetryBaseDelay: p.retryBaseDelay(),
+		RetryMaxDelay:  p.retryBaseDelay() * 8,
 		RateLimiter:    limiter,
 	})
 	if err != nil {
@@ -338,7 +343,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"and that environment or base_url points at the Moka that issued them.", redactURL(baseURL), EnvDealerCode, EnvUsername, EnvPassword))
 		return
 	}
-	data := &providerData{client: client, dealerCode: values["dealer_code"]}
+	data := &providerData{client: client, dealerCode: values["dealer_code"], tuning: p.tuning}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

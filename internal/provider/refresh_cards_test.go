@@ -388,7 +388,7 @@ resource "moka_card" "k" {
 `, customers, strings.Join(numbers, ", "), customers*perCustomer, perCustomer)
 	var before map[string]int
 	var renamed, removed string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg},

@@ -425,6 +425,7 @@ func TestCustomerReaderListFails(t *testing.T) {
 // removed behind Terraform's back, and counts the calls: at most the reads made
 // before the threshold, one list, and one GetCustomer that confirms the removal.
 func TestAccCustomerRefreshBatches(t *testing.T) {
+	t.Parallel()
 	// With PINs, and without (the common case, whose list carries no
 	// password at all): both batched.
 	for _, pins := range []bool{true, false} {
@@ -450,7 +451,7 @@ resource "moka_dealer_customer" "c" {
 `, n)
 	var before map[string]int
 	var changedID, removedID int64
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg},

@@ -289,7 +289,7 @@ func TestAccFaults_Customers(t *testing.T) {
 	srv, faults := faultSandbox(t, faultSeed)
 	start := time.Now()
 	defer func() { faults.report(t, srv, time.Since(start)) }()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -320,7 +320,7 @@ func TestAccFaults_Cards(t *testing.T) {
 	srv, faults := faultSandbox(t, faultSeed+1)
 	start := time.Now()
 	defer func() { faults.report(t, srv, time.Since(start)) }()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
@@ -407,6 +407,7 @@ func stateMaps(t *testing.T, resources []testsupport.StateResource) (map[int64]s
 // with every customer exactly once, the state and the sandbox agree, the next
 // plan is empty and destroy empties the sandbox.
 func TestAccSandboxKilledMidApply(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name       string
 		downFor    time.Duration
@@ -418,6 +419,7 @@ func TestAccSandboxKilledMidApply(t *testing.T) {
 		{"long outage", 4 * time.Second, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			const customers, killAfter = 60, 20
 			tf := newTerraformDir(t)
 			bin := tf.TF.Provider
@@ -526,6 +528,7 @@ func carryOutAndDrop(srv *sandbox.Server, w http.ResponseWriter, r *http.Request
 // Terraform's StopProvider cancels the provider's contexts, and the client
 // stops waiting at once, with nothing stored.
 func TestAccInterruptStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	srv := accSandbox(t, sandbox.Options{FaultRate: 1, FaultKinds: []sandbox.FaultKind{sandbox.FaultTimeout}, TimeoutHang: 10 * time.Minute})
 	tf.Config(providerAt(srv.URL(), "max_retries = 10", `request_timeout = "5m"`) + strings.ReplaceAll(customersHCL(3), "FAULT-", "INT-"))
@@ -611,7 +614,7 @@ resource "moka_card" "k" {
 `, version)
 	}
 	var oldToken string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{

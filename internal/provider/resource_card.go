@@ -243,7 +243,7 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if month.IsUnknown() || year.IsUnknown() || month.IsNull() || year.IsNull() {
 		return
 	}
-	if expired(month.ValueString(), year.ValueString(), clock()) {
+	if expired(month.ValueString(), year.ValueString(), r.data.now()) {
 		resp.Diagnostics.AddAttributeError(path.Root("exp_year"), "Card has expired",
 			fmt.Sprintf("exp_month %q and exp_year %q: the card expired at the end of %s/%s, and Moka does not store an expired card.",
 				month.ValueString(), year.ValueString(), month.ValueString(), year.ValueString()))
@@ -281,7 +281,7 @@ func (r *cardResource) refuseMarkedTwin(ctx context.Context, req resource.Modify
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", ref, err))
 	case twin != nil:
-		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(ref, *twin))
+		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(ref, *twin, r.data.now()))
 	}
 }
 
@@ -406,7 +406,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if client == nil {
 		return
 	}
-	ctx, stopLater := untilDone(ctx, time.Duration(stopGrace.Load()))
+	ctx, stopLater := untilDone(ctx, r.data.stopGrace())
 	defer stopLater()
 	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
 	if r.data.creates.isUnconfirmed(customer.CustomerCode) {
@@ -434,7 +434,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", customer, err))
 		return
 	case twin != nil:
-		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(customer, *twin))
+		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(customer, *twin, r.data.now()))
 		return
 	}
 	added, err := client.AddCard(ctx, card)
@@ -587,7 +587,7 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 	token := moka.NormalizeCardToken(req.ID + byIdentity)
 	if client := r.client(&resp.Diagnostics); client != nil {
 		if got, err := client.GetCard(ctx, token); err == nil && moka.IsClaim(got.Card.CardName) {
-			if !importClaimed("Card "+token, got.Card.CardName, &resp.Diagnostics) {
+			if !importClaimed("Card "+token, got.Card.CardName, r.data.now(), &resp.Diagnostics) {
 				return
 			}
 		}

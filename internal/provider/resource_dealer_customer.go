@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -167,8 +166,10 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return
 		}
 	}
-	r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
-		map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
+	if r.data != nil { // nil while the provider's settings are unknown (as in moka_card's ModifyPlan)
+		r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
+			map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
+	}
 	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
 		moka.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
 		// The same address in another spelling (Moka's, after an import):
@@ -315,7 +316,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	if client == nil {
 		return
 	}
-	ctx, stopLater := untilDone(ctx, time.Duration(stopGrace.Load()))
+	ctx, stopLater := untilDone(ctx, r.data.stopGrace())
 	defer stopLater()
 
 	customer := plan.toAPI()
@@ -355,7 +356,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 		state := plan.withID(0)
 		r.data.creates.recordPending(ctx, resp, claim, "customer", plan.CustomerCode.ValueString(), &state)
 	default:
-		addCustomerCreateError(&resp.Diagnostics, plan.CustomerCode.ValueString(), err)
+		addCustomerCreateError(&resp.Diagnostics, plan.CustomerCode.ValueString(), err, r.data.now())
 	}
 }
 
@@ -403,7 +404,7 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(diags...)
 	if cards != nil {
 		r.data.creates.customerCardsSeen(*customer, cards)
-		strayCardsWarning(&resp.Diagnostics, customer.CustomerCode, cards)
+		strayCardsWarning(&resp.Diagnostics, customer.CustomerCode, cards, r.data.now())
 	}
 	state = state.withAPI(unmarked, writeOnly)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -510,7 +511,7 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	if err != nil {
-		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err)
+		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err, r.data.now())
 		if settling {
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
@@ -584,7 +585,7 @@ func (r *dealerCustomerResource) ImportState(ctx context.Context, req resource.I
 	}
 	if got, err := client.GetCustomer(ctx, ref); err == nil {
 		what := fmt.Sprintf("Customer %d (customer_code %q)", got.Customer.DealerCustomerID, got.Customer.CustomerCode)
-		if !importClaimed(what, moka.CustomerClaim(got.Customer), &resp.Diagnostics) {
+		if !importClaimed(what, moka.CustomerClaim(got.Customer), r.data.now(), &resp.Diagnostics) {
 			return
 		}
 	}

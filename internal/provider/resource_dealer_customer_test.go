@@ -1166,6 +1166,7 @@ func TestDealerCustomerTimeouts(t *testing.T) {
 // A state written before the flag was left out for false (it said "false")
 // still plans no change, and its next update drops the key.
 func TestAccDealerCustomerStateIsLean(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	writeOnly := tf.Version().AtLeast(1, 11)
 	srv := accSandbox(t, sandbox.Options{})

@@ -28,6 +28,7 @@ import (
 // that the log holds the masked request lines a user needs for debugging, so
 // that a log without provider lines cannot pass.
 func TestAccSecretsStayOutOfLogsAndState(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	// password_wo and card_number_wo are write-only attributes, which need
 	// Terraform 1.11: before it, the test runs with the plain password only.
@@ -298,6 +299,7 @@ func around(text string, i, n int) string {
 // ephemeral is written into the saved plan in full. Then the saved plan is
 // applied, with the variable set again, as the docs say.
 func TestAccProductionExampleSavedPlanHoldsNoPassword(t *testing.T) {
+	t.Parallel()
 	tf := newTerraformDir(t)
 	if !tf.Version().AtLeast(1, 11) {
 		// Ephemeral variables are Terraform 1.10's; the examples that use

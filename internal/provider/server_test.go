@@ -113,7 +113,7 @@ resource "moka_dealer_customer" "c" {
 }
 `, lastName)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{
 			{

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,8 +43,11 @@ import (
 //
 // SIM_SCHEDULES sets how many schedules run (make test: 200; make soak sets
 // SCHEDULES), SIM_SEED replays one schedule; a failure prints its seed.
+// Schedules run in parallel (go test -parallel), each with its own sandbox
+// and its own provider, tuned (retry backoff, clock, stop grace) on its own.
 
 func TestSimulation(t *testing.T) {
+	t.Parallel()
 	schedules := 200
 	if v := os.Getenv("SIM_SCHEDULES"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -60,19 +64,18 @@ func TestSimulation(t *testing.T) {
 		}
 		first, schedules = seed, 1
 	}
-	testRetryBaseDelay.Store(int64(time.Millisecond))
-	t.Cleanup(func() { testRetryBaseDelay.Store(0) })
-	steps := 0
+	var steps atomic.Int64
+	t.Cleanup(func() { t.Logf("%d schedules, %d steps", schedules, steps.Load()) })
 	for i := range schedules {
 		seed := first + uint64(i)
-		ok := t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			steps += runSchedule(t, seed)
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Parallel()
+			steps.Add(int64(runSchedule(t, seed)))
+			if t.Failed() {
+				t.Logf("schedule failed; replay it with SIM_SEED=%d go test -run TestSimulation ./internal/provider/", seed)
+			}
 		})
-		if !ok {
-			t.Fatalf("schedule failed; replay it with SIM_SEED=%d go test -run TestSimulation ./internal/provider/", seed)
-		}
 	}
-	t.Logf("%d schedules, %d steps", schedules, steps)
 }
 
 // simulation is one schedule's world: a sandbox, a provider and its state.
@@ -84,6 +87,7 @@ type simulation struct {
 	opts   sandbox.Options
 	listen string
 	server tfprotov6.ProviderServer
+	tuning *tuning
 	typ    tftypes.Object
 	codes  []string
 	// state and private are Terraform's state of each code's resource.
@@ -148,10 +152,11 @@ func newSimulation(t *testing.T, seed uint64) *simulation {
 	s.startSandbox()
 	t.Cleanup(func() { _ = s.srv.Close() })
 
-	f := newProtocolFixtureAt(t, "http://"+s.listen, map[string]tftypes.Value{
+	s.tuning = &tuning{retryBaseDelay: time.Millisecond}
+	f := newTunedProtocolFixture(t, "http://"+s.listen, map[string]tftypes.Value{
 		"max_retries":     tftypes.NewValue(tftypes.Number, int64(s.rng.IntN(3))),
 		"request_timeout": tftypes.NewValue(tftypes.String, "250ms"),
-	})
+	}, s.tuning)
 	s.server, s.typ = f.server, f.types["moka_dealer_customer"]
 	return s
 }
@@ -319,8 +324,8 @@ func (s *simulation) applyStopped(code string, after time.Duration, kill bool) {
 		s.applyIn(ctx, code)
 		return
 	}
-	grace := stopGrace.Swap(0)
-	defer stopGrace.Store(grace)
+	s.tuning.noStopGrace.Store(true)
+	defer s.tuning.noStopGrace.Store(false)
 	before, inState := s.state[code]
 	beforePrivate := s.private[code]
 	s.applyIn(ctx, code)
@@ -624,9 +629,8 @@ func (s *simulation) followAdvice(code string, errs []string) bool {
 	}
 	if strings.Contains(msg, "wait until") {
 		s.logf("  waiting out the mark of %d (%s)", c.DealerCustomerID, code)
-		later := clock
-		clock = func() time.Time { return time.Now().Add(moka.ClaimMayBeRunningFor + time.Minute) }
-		defer func() { clock = later }()
+		s.tuning.ahead.Store(int64(moka.ClaimMayBeRunningFor + time.Minute))
+		defer s.tuning.ahead.Store(0)
 	}
 	s.logf("  importing %s as the error says", code)
 	s.importCode(code)

@@ -47,8 +47,10 @@ const underEverySwitch = "TestAccUnderEverySwitch"
 // or fail with a clear error. A test that runs here must start its sandbox
 // with accSandbox, which turns the switch on.
 func TestAccUnderEverySwitch(t *testing.T) {
+	t.Parallel()
 	for _, sw := range sandbox.Switches {
 		t.Run(sw.Flag, func(t *testing.T) {
+			t.Parallel()
 			ran := 0
 			for _, tt := range accUnderSwitches {
 				if slices.Contains(tt.under, sw.Flag) {

@@ -1,12 +1,16 @@
 package testsupport
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -29,7 +33,7 @@ func NewAccTerraform(t testing.TB) *Terraform {
 		t.Fatal(err)
 	}
 	plugins := t.TempDir()
-	provider, err := BuildProvider(t.Context(), root, plugins)
+	provider, err := providerFor(root, plugins)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +42,88 @@ func NewAccTerraform(t testing.TB) *Terraform {
 		t.Fatal(err)
 	}
 	return &Terraform{Bin: bin, Env: IsolatedEnv(cliConfig), Provider: provider}
+}
+
+// sharedBuild is the provider built once per test process: a build per test
+// costs a link of seconds, dozens of times. Each test gets a link to it (a
+// copy where a link cannot be made) in a directory of its own, so that the
+// provider processes of one test have their own path (TestAccKilledApply
+// counts them by path) while tests run in parallel.
+var sharedBuild struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	// cancel ends a build StartSharedBuild began, if no test needed it.
+	cancel context.CancelFunc
+}
+
+// buildShared makes the process's provider build of the module at root, once.
+func buildShared(ctx context.Context, root string) {
+	sharedBuild.once.Do(func() {
+		sharedBuild.dir, sharedBuild.err = os.MkdirTemp("", "moka-acc-provider-")
+		if sharedBuild.err == nil {
+			sharedBuild.bin, sharedBuild.err = BuildProvider(ctx, root, sharedBuild.dir)
+		}
+	})
+}
+
+// StartSharedBuild starts the provider build that NewAccTerraform shares, in
+// the background, when TF_ACC is set: a TestMain calls it so that the build
+// overlaps the tests that do not need it (the serial ones run first).
+func StartSharedBuild() {
+	if os.Getenv("TF_ACC") == "" {
+		return
+	}
+	if root, err := ModuleRoot(); err == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		sharedBuild.cancel = cancel
+		go buildShared(ctx, root)
+	}
+}
+
+// providerFor puts the process's provider build of the module at root into
+// dir and returns its path there.
+func providerFor(root, dir string) (string, error) {
+	buildShared(context.Background(), root)
+	if sharedBuild.err != nil {
+		return "", sharedBuild.err
+	}
+	bin := filepath.Join(dir, providerBinary)
+	if os.Link(sharedBuild.bin, bin) == nil {
+		return bin, nil
+	}
+	return bin, copyExecutable(sharedBuild.bin, bin)
+}
+
+func copyExecutable(from, to string) error {
+	src, err := os.Open(from) //nolint:gosec // the provider this process built
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o700) //nolint:gosec // a test's own directory
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		_ = dst.Close()
+		return fmt.Errorf("copy the provider build: %w", err)
+	}
+	return dst.Close()
+}
+
+// RemoveSharedBuild removes the provider build that NewAccTerraform shares
+// between the tests of a process: the TestMain of a package whose tests use
+// NewAccTerraform calls it after the tests.
+func RemoveSharedBuild() {
+	if sharedBuild.cancel != nil {
+		sharedBuild.cancel()
+	}
+	sharedBuild.once.Do(func() {}) // waits for a build under way
+	if sharedBuild.dir != "" {
+		_ = os.RemoveAll(sharedBuild.dir)
+	}
 }
 
 // MustVersion is the binary's version; t fails if it cannot be asked.
