@@ -240,10 +240,12 @@ func addCustomerCreateError(diags *diag.Diagnostics, code string, err error, now
 	}
 	held, id := conflictHeld(code, conflict)
 	diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-		fmt.Sprintf("%s. If it is the customer this apply replaces (terraform apply -replace, or a tainted resource), create_before_destroy is in effect for it "+
+		fmt.Sprintf("%s, and this state does not record it (pipelines or configurations side by side that use the same codes meet here; give each its own codes). %s\n\n"+
+			"If instead it is the customer this apply replaces (terraform apply -replace, or a tainted resource), create_before_destroy is in effect for it "+
 			"(set on it, or on a resource that depends on it, such as a moka_card: Terraform then applies it to the customer too), so the new customer is created before the old one is removed, "+
-			"and Moka lets one customer hold a code at a time: the new customer was not created, and the old one and its cards are still in Moka. "+
-			"Replace it in two steps instead: terraform destroy -target=<this resource's address> (it removes the customer, and the resources that depend on it, from Moka), then terraform apply. "+
-			"Or give the new customer another customer_code: a change of code replaces the customer with create_before_destroy as well.\n\n"+
-			"Otherwise this state does not record it. %s", held, unrecordedObjectAdvice("customer", conflict.Claim, id, now)))
+			"and Moka lets one customer hold a code at a time: the new customer was not created, and the old one is still in Moka with the cards Moka holds for it. "+
+			"Resources this apply destroys before this create (those without create_before_destroy, such as a moka_card that refers to the customer by dealer_customer_id) may be gone already; the next apply stores them again. "+
+			"Replace the customer in two steps instead: terraform destroy -target=<this resource's address> (it removes the customer, and the resources that depend on it, from Moka), then terraform apply. "+
+			"Or give the new customer another customer_code: a change of code replaces the customer with create_before_destroy as well.",
+			held, unrecordedObjectAdvice("customer", conflict.Claim, id, now)))
 }

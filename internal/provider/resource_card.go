@@ -497,7 +497,7 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	case settled:
 		return
 	}
-	got := r.data.readCardBatched(ctx, client, state.customerRef(), state.CardToken.ValueString(), resp, "the next apply stores it again")
+	got := r.data.readCardBatched(ctx, client, state.customerRef(), state.CardToken.ValueString(), resp, "the next apply stores it again from card_number_wo (Moka never gives a number back: a configuration without it, such as one generated for an import, is asked for it)")
 	if got == nil {
 		return
 	}
