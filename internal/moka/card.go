@@ -80,6 +80,7 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 		return nil, err
 	}
 	claim := NewClaim()
+	c.cardClaims.Store(claim, true)
 	req := addCardRequest{
 		DealerCustomerID:   card.Customer.DealerCustomerID,
 		CustomerCode:       card.Customer.CustomerCode,

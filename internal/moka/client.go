@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -85,6 +86,23 @@ type Client struct {
 	// writes counts the calls of operations that may change what Moka holds,
 	// once each has ended (WriteCount).
 	writes atomic.Uint64
+	// cardClaims are the claims of every card create this client began.
+	cardClaims sync.Map
+}
+
+// WroteCardClaim reports whether name holds the claim of a card create this
+// client began: a card of this process's own creates (running, finished, or
+// kept as a pending record), never a stopped apply's.
+func (c *Client) WroteCardClaim(name string) bool {
+	if !IsClaim(name) {
+		return false
+	}
+	wrote := false
+	c.cardClaims.Range(func(claim, _ any) bool {
+		wrote = HoldsClaim(name, claim.(string)) //nolint:forcetypeassert // only AddCard stores here
+		return !wrote
+	})
+	return wrote
 }
 
 // WriteCount is how many calls that may change what Moka holds (every

@@ -2,6 +2,7 @@ package moka_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -80,5 +81,40 @@ func TestWriteCount(t *testing.T) {
 	}
 	if got := c.WriteCount(); got != after+1 {
 		t.Errorf("a failed RemoveCard: WriteCount %d, want %d", got, after+1)
+	}
+}
+
+// TestWroteCardClaim: a client knows the claims of the card creates it began,
+// in any case, so that the provider never takes its own apply's card (two
+// resources may store one card twice) for a stopped apply's; another
+// client's claim, any other claim and a plain name are not its.
+func TestWroteCardClaim(t *testing.T) {
+	_, c := startSandbox(t, sandbox.Options{UpdateCardRefusesEmptyName: true})
+	_, other := startSandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	cust, err := c.AddCustomer(ctx, sbCustomer("WROTE-CLAIM"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A card without a name on a Moka that keeps the claim: the claim comes back.
+	_, err = c.AddCard(ctx, sbCard(moka.CustomerRef{DealerCustomerID: cust.Customer.DealerCustomerID}, testsupport.CardNumber("512754", 7, 16), ""))
+	kept := moka.KeptClaim(err)
+	if kept == nil {
+		t.Fatalf("AddCard without a name = %v, want the claim kept", err)
+	}
+	for _, tt := range []struct {
+		name string
+		c    *moka.Client
+		want bool
+	}{
+		{kept.Claim, c, true},
+		{strings.ToUpper(kept.Claim), c, true},
+		{kept.Claim, other, false},
+		{moka.NewClaim(), c, false},
+		{"Bonus", c, false},
+	} {
+		if got := tt.c.WroteCardClaim(tt.name); got != tt.want {
+			t.Errorf("WroteCardClaim(%q) = %t, want %t", tt.name, got, tt.want)
+		}
 	}
 }

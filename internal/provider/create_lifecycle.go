@@ -68,17 +68,19 @@ func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) 
 
 // markedTwin is a card of the customer named with a create's mark that has
 // the number and expiry of want: storing want again would make a second one.
-// The customer's cards are those its refresh in this process read, or else
-// one GetCardList (a customer not refreshed here: a configuration of cards
-// only, or -refresh=false).
-func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, ref moka.CustomerRef, want moka.Card) (*moka.Card, error) {
+// The customer's cards are those its refresh in this process read, or else,
+// when fetch is set, one GetCardList (a customer not refreshed here: a
+// configuration of cards only, or -refresh=false). A card named with the
+// claim of a create this process began is no twin: it is this apply's own
+// (a configuration may store one card twice), which its state records.
+func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, fetch bool, ref moka.CustomerRef, want moka.Card) (*moka.Card, error) {
 	keys := []string{"id:" + strconv.FormatInt(ref.DealerCustomerID, 10), "code:" + ref.CustomerCode}
 	known := false
 	for _, key := range keys {
 		_, ok := l.markedCards.Load(key)
 		known = known || (ok && key != "id:0" && key != "code:")
 	}
-	if !known && client != nil {
+	if !known && fetch && client != nil {
 		list, err := client.GetCardList(ctx, ref)
 		switch {
 		case moka.IsNotFound(err):
@@ -98,6 +100,11 @@ func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, r
 			continue
 		}
 		for _, card := range seen.([]moka.Card) { //nolint:forcetypeassert // only customerCardsSeen stores here
+			if client != nil && client.WroteCardClaim(card.CardName) {
+				// This apply's own create of a card alike (two resources
+				// may store one card twice), which its state records.
+				continue
+			}
 			if card.CardNumberFirstSix == want.CardNumberFirstSix && card.CardNumberLastFour == want.CardNumberLastFour &&
 				card.ExpMonth == want.ExpMonth && card.ExpYear == want.ExpYear {
 				return &card, nil

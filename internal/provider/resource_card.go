@@ -276,7 +276,7 @@ func (r *cardResource) refuseMarkedTwin(ctx context.Context, req resource.Modify
 	}
 	want := moka.NewCard{CardNumber: number.ValueString(), ExpMonth: plan.ExpMonth.ValueString(), ExpYear: plan.ExpYear.ValueString()}
 	// From what the customer's refresh read (no call): the apply checks again.
-	twin, err := r.data.creates.markedTwin(ctx, nil, ref, want.Fingerprint())
+	twin, err := r.data.creates.markedTwin(ctx, r.data.client, false, ref, want.Fingerprint())
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", ref, err))
@@ -428,7 +428,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// A customer not refreshed by this process (a configuration of cards
 	// only, -refresh=false, or the apply's own process) is asked for its
 	// cards: a stopped apply's card is never stored a second time.
-	twin, err := r.data.creates.markedTwin(ctx, client, customer, card.Fingerprint())
+	twin, err := r.data.creates.markedTwin(ctx, client, true, customer, card.Fingerprint())
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", customer, err))
