@@ -162,31 +162,14 @@ func (s *customerSnapshot) fill(ctx context.Context, client *moka.Client) {
 		tflog.Debug(ctx, "moka: listing customers for the refresh failed; reading them one by one", map[string]any{"error": err.Error()})
 		return
 	}
-	s.byID = make(map[int64]*moka.Customer, len(list))
-	s.byCode = make(map[string]*moka.Customer, len(list))
-	dupID := map[int64]bool{}
-	dupCode := map[string]bool{}
+	entries := make([]*moka.Customer, len(list))
 	for i := range list {
-		c := &list[i]
-		if c.Password != "" {
-			s.passwords = true
-		}
-		if _, seen := s.byID[c.DealerCustomerID]; seen {
-			dupID[c.DealerCustomerID] = true
-		}
-		s.byID[c.DealerCustomerID] = c
-		if _, seen := s.byCode[c.CustomerCode]; seen {
-			dupCode[c.CustomerCode] = true
-		}
-		s.byCode[c.CustomerCode] = c
+		entries[i] = &list[i]
+		s.passwords = s.passwords || list[i].Password != ""
 	}
 	// An entry the list has twice is not trusted either way.
-	for id := range dupID {
-		delete(s.byID, id)
-	}
-	for code := range dupCode {
-		delete(s.byCode, code)
-	}
+	s.byID = indexUnique(entries, func(c *moka.Customer) int64 { return c.DealerCustomerID })
+	s.byCode = indexUnique(entries, func(c *moka.Customer) string { return c.CustomerCode })
 	tflog.Debug(ctx, "moka: listed the account's customers for the refresh", map[string]any{"customers": len(list)})
 }
 
@@ -220,4 +203,22 @@ func refreshed(prior types.String, got string, equal func(a, b string) bool) typ
 		return types.StringNull()
 	}
 	return types.StringValue(got)
+}
+
+// indexUnique indexes entries by key, leaving out every key that more than
+// one entry has: a list that names an object twice is not trusted for it.
+func indexUnique[K comparable, V any](entries []V, key func(V) K) map[K]V {
+	index := make(map[K]V, len(entries))
+	twice := map[K]bool{}
+	for _, e := range entries {
+		k := key(e)
+		if _, seen := index[k]; seen {
+			twice[k] = true
+		}
+		index[k] = e
+	}
+	for k := range twice {
+		delete(index, k)
+	}
+	return index
 }

@@ -174,18 +174,8 @@ func (l *cardList) fill(ctx context.Context, client *moka.Client, key cardListKe
 		return
 	}
 	l.customer, l.unnamed = got.Customer, unnamed
-	l.byToken = make(map[string]moka.Card, len(got.Cards))
-	dup := map[string]bool{}
-	for _, c := range got.Cards {
-		if _, seen := l.byToken[c.CardToken]; seen {
-			dup[c.CardToken] = true
-		}
-		l.byToken[c.CardToken] = c
-	}
 	// A card the list has twice, or without its name, is not trusted.
-	for token := range dup {
-		delete(l.byToken, token)
-	}
+	l.byToken = indexUnique(got.Cards, func(c moka.Card) string { return c.CardToken })
 	for token := range unnamed {
 		delete(l.byToken, token)
 	}
