@@ -408,7 +408,13 @@ func TestFailedAppendChangesNothing(t *testing.T) {
 	raw, _ := os.ReadFile(file)
 
 	h.s.mu.Lock()
-	_ = h.s.j.f.Close() // every write to it now fails
+	j := h.s.j
+	j.mu.Lock()
+	for j.syncing { // a background fsync of setup's writes would see the closed file, mark it failed and make the next write rewrite it whole
+		j.cond.Wait()
+	}
+	j.mu.Unlock()
+	_ = j.f.Close() // every write to it now fails
 	h.s.mu.Unlock()
 	// A write that touches several entries: the customer and its two cards.
 	if a := h.call("RemoveCustomer", map[string]any{"CustomerCode": "ali"}); a.ResultCode != "EX" {
