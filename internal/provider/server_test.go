@@ -173,6 +173,25 @@ func TestQuietLogsTerraformDiscards(t *testing.T) {
 	}
 }
 
+func TestGCSettings(t *testing.T) {
+	tests := []struct {
+		env         map[string]string
+		wantPercent int
+		wantLimit   int64
+	}{
+		{map[string]string{}, 400, 48 << 20},
+		{map[string]string{"GOGC": "100"}, 0, 0},
+		{map[string]string{"GOGC": "off"}, 0, 0},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, 0, 0},
+	}
+	for _, tt := range tests {
+		percent, limit := gcSettings(func(k string) string { return tt.env[k] })
+		if percent != tt.wantPercent || limit != tt.wantLimit {
+			t.Errorf("%v: gcSettings = %d, %d; want %d, %d", tt.env, percent, limit, tt.wantPercent, tt.wantLimit)
+		}
+	}
+}
+
 // TestCallLogger: the client logs each call (masked) unless this provider's
 // log is off, when masking the bodies would be work thrown away.
 func TestCallLogger(t *testing.T) {
