@@ -130,3 +130,51 @@ func readCard(ctx context.Context, client *moka.Client, token string, resp *reso
 	}
 	return got
 }
+
+// toAPI is the card to store, with its number from card_number_wo.
+func (m cardModel) toAPI(number string) moka.NewCard {
+	return moka.NewCard{
+		Customer:           moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()},
+		CardHolderFullName: m.CardHolderFullName.ValueString(),
+		CardNumber:         number,
+		ExpMonth:           m.ExpMonth.ValueString(),
+		ExpYear:            m.ExpYear.ValueString(),
+		CardName:           m.CardName.ValueString(),
+	}
+}
+
+// pendingRecord is the planned card as a pending record: no token yet, but
+// the first six and last four digits, which are all a person can recognise it by.
+func (m cardModel) pendingRecord(number string) cardModel {
+	m.ID, m.CardToken, m.CardNumberWO, m.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
+	if m.CustomerCode.IsUnknown() {
+		m.CustomerCode = types.StringNull()
+	}
+	if m.DealerCustomerID.IsUnknown() {
+		m.DealerCustomerID = types.Int64Null()
+	}
+	if m.CardName.IsUnknown() {
+		m.CardName = types.StringNull()
+	}
+	m.CardNumberFirstSix, m.CardNumberLastFour = types.StringNull(), types.StringNull()
+	if len(number) >= 10 {
+		m.CardNumberFirstSix, m.CardNumberLastFour = types.StringValue(number[:6]), types.StringValue(number[len(number)-4:])
+	}
+	return m
+}
+
+// cardLookup is how the create lifecycle finds the card a pending record's
+// create stored: the customer's card carrying the claim. A card has no key
+// another could hold, so there is never an other. found receives it.
+func cardLookup(client *moka.Client, customer moka.CustomerRef, found **moka.CardWithCustomer) claimLookup {
+	return claimLookup{
+		what: "card", made: "stored", key: "the card of " + customer.String(),
+		find: func(ctx context.Context, claim string) (bool, string, error) {
+			card, ours, err := client.FindClaimedCard(ctx, customer, claim)
+			if ours && err == nil {
+				*found = card
+			}
+			return ours, "", err
+		},
+	}
+}

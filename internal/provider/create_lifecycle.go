@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -112,6 +113,23 @@ func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, f
 		}
 	}
 	return nil, nil
+}
+
+// mayStoreCard says whether card may be stored now. Not for a customer whose
+// create in this apply got no answer: the code may be held by another's
+// customer, and AddCard would store the card there. Nor when the customer
+// holds a stopped apply's card alike; its cards are read first when no
+// refresh in this process read them (cards only, -refresh=false, the apply).
+func (l *createLifecycle) mayStoreCard(ctx context.Context, client *moka.Client, card moka.NewCard, now time.Time, diags *diag.Diagnostics) bool {
+	code := card.Customer.CustomerCode
+	if l.isUnconfirmed(code) {
+		diags.AddAttributeError(path.Root("customer_code"), "Customer not confirmed",
+			fmt.Sprintf("The create of customer_code %q in this apply got no answer, so nothing proves that the customer holding that code is this configuration's. "+
+				"The card is not stored; the next apply stores it once the customer is settled.", code))
+		return false
+	}
+	twin, err := l.markedTwin(ctx, client, true, card.Customer, card.Fingerprint())
+	return !twinRefused(diags, card.Customer, twin, err, now)
 }
 
 func (l *createLifecycle) customerUnconfirmed(code string) { l.unconfirmed.Store(code, true) }

@@ -137,3 +137,17 @@ func markedTwinDetail(customer moka.CustomerRef, twin moka.Card, now time.Time) 
 		"if it is the card this one replaces, give card_name a value.)",
 		customer, twin.CardToken, twin.CardNumberFirstSix, twin.CardNumberLastFour, twin.ExpMonth, twin.ExpYear, advice)
 }
+
+// twinRefused adds the error for a card that markedTwin found (or could not
+// look for) on customer, and reports whether there was one.
+func twinRefused(diags *diag.Diagnostics, customer moka.CustomerRef, twin *moka.Card, err error, now time.Time) bool {
+	switch {
+	case err != nil:
+		diags.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", customer, err))
+	case twin != nil:
+		diags.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(customer, *twin, now))
+	default:
+		return false
+	}
+	return true
+}

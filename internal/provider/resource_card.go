@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -30,7 +28,6 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*cardResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*cardResource)(nil)
 	_ resource.ResourceWithIdentity         = (*cardResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*cardResource)(nil)
 )
 
 // NewCardResource is moka_card.
@@ -48,8 +45,7 @@ func (r *cardResource) ValidateConfig(ctx context.Context, req resource.Validate
 
 func (r *cardResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_card"
-	// A pending create's identity is a placeholder until its refresh finds
-	// the card's token (identity.go).
+	// A pending create's identity waits for its token (identity.go).
 	resp.ResourceBehavior.MutableIdentity = true
 }
 
@@ -94,8 +90,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				"Terraform cannot see a change to it: change `card_number_wo_version` to store a new number. " +
 				"Required to store a card; a card that is only imported (such as from `terraform query -generate-config-out`) can leave it out until it is replaced.",
 			Optional: true,
-			// Not also Sensitive, for the reason given at moka_dealer_customer's
-			// password_wo: write-only is already stronger.
+			// Not also Sensitive: see moka_dealer_customer's password_wo.
 			WriteOnly:  true,
 			Validators: []validator.String{cardNumber()},
 		},
@@ -137,59 +132,6 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	}
 }
 
-// customerChangeReplaces replaces the card when the configured customer code
-// changes (as it does when a change of code replaces the customer). A customer
-// replaced under the same code (terraform apply -replace) keeps its code, so
-// only a dealer_customer_id reference, which is then unknown, replaces the card.
-func customerChangeReplaces() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(
-		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			if req.ConfigValue.IsNull() {
-				return
-			}
-			resp.RequiresReplace = !req.ConfigValue.Equal(req.StateValue)
-		},
-		"Replaced when the customer changes.",
-		"Replaced when the customer changes.",
-	)
-}
-
-// clearClaimedName plans no name for a card whose name is still the claim of
-// the create that stored it (see internal/moka/create.go) when the
-// configuration gives it none: without it, UseStateForUnknown would keep the
-// claim as the card's name for good.
-func clearClaimedName() planmodifier.String {
-	return clearClaimedNameModifier{}
-}
-
-type clearClaimedNameModifier struct{}
-
-func (clearClaimedNameModifier) Description(context.Context) string {
-	return "A name left by an unfinished create is cleared when the configuration sets none."
-}
-
-func (m clearClaimedNameModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (clearClaimedNameModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.ConfigValue.IsNull() && !req.StateValue.IsNull() && moka.IsClaim(req.StateValue.ValueString()) {
-		resp.PlanValue = types.StringNull()
-	}
-}
-
-// versionChangeReplaces replaces the card when card_number_wo_version goes from
-// one number to another; setting or removing it is bookkeeping only.
-func versionChangeReplaces() planmodifier.Int64 {
-	return int64planmodifier.RequiresReplaceIf(
-		func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() && !req.PlanValue.Equal(req.StateValue)
-		},
-		"Replaced when the version changes from one number to another.",
-		"Replaced when the version changes from one number to another.",
-	)
-}
-
 func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		// Not ExactlyOneOf: configuration that -generate-config-out writes
@@ -198,9 +140,8 @@ func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValida
 	}
 }
 
-// ModifyPlan refuses, at plan time, to store a card that has expired: Moka
-// would refuse it halfway through the apply. Only a card to be stored is
-// checked: a card in state that expires since is no configuration error.
+// ModifyPlan refuses at plan what Moka would refuse halfway through the
+// apply; only a card to be stored is checked for a number, twin and expiry.
 func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -208,17 +149,8 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if cardFollowsItsCustomer(ctx, r.data, req, resp) { // destroy_plan.go
 		return
 	}
-	r.checkCustomerRefsAgree(ctx, req, resp)
-	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
-		resp.Diagnostics.Append(diags...)
-		keptClaimWarning(&resp.Diagnostics, "card", "name", "card_name", "update-card-refuses-empty-name")
-	}
-	if limit, diags := textLimitOf(ctx, req.Private); limit > 0 {
-		resp.Diagnostics.Append(diags...)
-		var name types.String
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_name"), &name)...)
-		checkTextLimit(limit, map[string]types.String{"card_name": name}, &resp.Diagnostics)
-	}
+	checkCustomerRefsAgree(ctx, r.data, req, resp)
+	checkCardName(ctx, req, resp)
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
 	var state cardModel
@@ -236,163 +168,8 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	requireNumberToStore(ctx, req, resp)
-	r.refuseMarkedTwin(ctx, req, resp)
-	var month, year types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_month"), &month)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_year"), &year)...)
-	if month.IsUnknown() || year.IsUnknown() || month.IsNull() || year.IsNull() {
-		return
-	}
-	if expired(month.ValueString(), year.ValueString(), r.data.now()) {
-		resp.Diagnostics.AddAttributeError(path.Root("exp_year"), "Card has expired",
-			fmt.Sprintf("exp_month %q and exp_year %q: the card expired at the end of %s/%s, and Moka does not store an expired card.",
-				month.ValueString(), year.ValueString(), month.ValueString(), year.ValueString()))
-	}
-}
-
-// refuseMarkedTwin refuses, at plan time, to store a card whose customer
-// holds one with its number and expiry named with a create's mark, as the
-// customer's refresh in this plan saw it: a stopped apply's card, which the
-// plan would otherwise store a second time.
-func (r *cardResource) refuseMarkedTwin(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
-		return
-	}
-	var plan cardModel
-	var number types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
-	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() || plan.ExpMonth.IsUnknown() || plan.ExpYear.IsUnknown() {
-		return
-	}
-	// A reference not known yet (a customer still to be created) is left
-	// out: such a customer has no cards.
-	ref := moka.CustomerRef{}
-	if !plan.CustomerCode.IsUnknown() {
-		ref.CustomerCode = plan.CustomerCode.ValueString()
-	}
-	if !plan.DealerCustomerID.IsUnknown() {
-		ref.DealerCustomerID = plan.DealerCustomerID.ValueInt64()
-	}
-	want := moka.NewCard{CardNumber: number.ValueString(), ExpMonth: plan.ExpMonth.ValueString(), ExpYear: plan.ExpYear.ValueString()}
-	// From what the customer's refresh read (no call): the apply checks again.
-	twin, err := r.data.creates.markedTwin(ctx, r.data.client, false, ref, want.Fingerprint())
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", ref, err))
-	case twin != nil:
-		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(ref, *twin, r.data.now()))
-	}
-}
-
-// checkCustomerRefsAgree refuses at plan a customer_code and a
-// dealer_customer_id that name two customers, which Moka would refuse halfway
-// through the apply (CustomerCodeDoesntMatchDealerCustomerId), after a
-// replacement had removed the old card. Moka is asked which customer holds the
-// code, so that its own rule for comparing codes (exact, or blind to case and
-// trailing blanks) decides. Both exactly as the state holds them need no call:
-// that is configuration generated for an import.
-func (r *cardResource) checkCustomerRefsAgree(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var code, stateCode types.String
-	var id, stateID types.Int64
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("customer_code"), &code)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dealer_customer_id"), &id)...)
-	if code.IsNull() || code.IsUnknown() || id.IsNull() || id.IsUnknown() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("customer_code"), &stateCode)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("dealer_customer_id"), &stateID)...)
-		if stateID.Equal(id) && stateCode.Equal(code) {
-			return
-		}
-	}
-	if r.data == nil || r.data.client == nil {
-		return
-	}
-	client := r.data.client
-	byCode, err := client.GetCustomer(ctx, moka.CustomerRef{CustomerCode: code.ValueString()})
-	switch {
-	case err == nil && byCode.Customer.DealerCustomerID == id.ValueInt64():
-		return
-	case err != nil && !moka.IsNotFound(err):
-		return // the apply sends both, and Moka refuses them there if they disagree
-	}
-	holder := "names no customer in Moka"
-	if err == nil {
-		holder = fmt.Sprintf("is dealer_customer_id %d in Moka", byCode.Customer.DealerCustomerID)
-	}
-	byID, err := client.GetCustomer(ctx, moka.CustomerRef{DealerCustomerID: id.ValueInt64()})
-	switch {
-	case moka.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("dealer_customer_id"), "No such Moka customer",
-			fmt.Sprintf("Moka holds no customer with dealer_customer_id %d, and customer_code %q %s. Set only customer_code, or the id of that customer.",
-				id.ValueInt64(), code.ValueString(), holder))
-	case err != nil:
-		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "customer_code and dealer_customer_id name different customers",
-			fmt.Sprintf("customer_code %q %s, not dealer_customer_id %d. Set only one of the two, or make them agree.",
-				code.ValueString(), holder, id.ValueInt64()))
-	default:
-		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "customer_code and dealer_customer_id name different customers",
-			fmt.Sprintf("dealer_customer_id %d is the customer with customer_code %q in Moka, and customer_code %q %s. Set only one of the two, or make them agree.",
-				id.ValueInt64(), byID.Customer.CustomerCode, code.ValueString(), holder))
-	}
-}
-
-// replacedByPlan reports whether the plan changes an attribute whose change
-// replaces the card (their plan modifiers in Schema): Terraform then plans the
-// new card in a second call, without prior state, and what would be said of a
-// kept card does not apply. The framework does not tell ModifyPlan what the
-// attributes' own modifiers decided.
-func replacedByPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
-	for _, name := range []string{"customer_code", "card_holder_full_name", "exp_month", "exp_year"} {
-		var planned, prior types.String
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
-		if !planned.IsUnknown() && !planned.Equal(prior) {
-			return true
-		}
-	}
-	for _, name := range []string{"dealer_customer_id", "card_number_wo_version"} {
-		var planned, prior types.Int64
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
-		// A version set for the first time replaces nothing (versionChangeReplaces).
-		if !planned.IsUnknown() && !prior.IsNull() && !planned.Equal(prior) {
-			return true
-		}
-	}
-	return false
-}
-
-// warnIfNumberDiffers warns when card_number_wo is not the number of the card
-// kept (its first six and last four digits differ): Terraform cannot see a
-// write-only value change, so nothing is planned for it.
-func warnIfNumberDiffers(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var number, firstSix, lastFour types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("card_number_first_six"), &firstSix)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("card_number_last_four"), &lastFour)...)
-	n := number.ValueString()
-	if number.IsUnknown() || len(n) < 10 || firstSix.IsNull() || lastFour.IsNull() {
-		return
-	}
-	if n[:6] != firstSix.ValueString() || n[len(n)-4:] != lastFour.ValueString() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("card_number_wo"), "card_number_wo is not the stored card's number",
-			fmt.Sprintf("The card kept is %s…%s; card_number_wo begins and ends otherwise. Terraform cannot see a change to a write-only value, so nothing is planned for it: "+
-				"change card_number_wo_version to store the new number.", firstSix.ValueString(), lastFour.ValueString()))
-	}
-}
-
-// expired reports whether a card valid through month/year is past its last
-// day at now. A value that does not parse is left to the validators.
-func expired(month, year string, now time.Time) bool {
-	m, errM := strconv.Atoi(month)
-	y, errY := strconv.Atoi(year)
-	if errM != nil || errY != nil {
-		return false
-	}
-	return y < now.Year() || (y == now.Year() && m < int(now.Month()))
+	refuseMarkedTwin(ctx, r.data, req, resp)
+	refuseExpired(ctx, req, resp, r.data.now())
 }
 
 func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -408,33 +185,9 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	ctx, stopLater := untilDone(ctx, r.data.stopGrace())
 	defer stopLater()
-	customer := moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString(), DealerCustomerID: plan.DealerCustomerID.ValueInt64()}
-	if r.data.creates.isUnconfirmed(customer.CustomerCode) {
-		// The customer's create in this apply was not confirmed: the code may
-		// be held by another's customer, and AddCard would store the card there.
-		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer not confirmed",
-			fmt.Sprintf("The create of customer_code %q in this apply got no answer, so nothing proves that the customer holding that code is this configuration's. "+
-				"The card is not stored; the next apply stores it once the customer is settled.", customer.CustomerCode))
-		return
-	}
-	card := moka.NewCard{
-		Customer:           customer,
-		CardHolderFullName: plan.CardHolderFullName.ValueString(),
-		CardNumber:         number.ValueString(),
-		ExpMonth:           plan.ExpMonth.ValueString(),
-		ExpYear:            plan.ExpYear.ValueString(),
-		CardName:           plan.CardName.ValueString(),
-	}
-	// A customer not refreshed by this process (a configuration of cards
-	// only, -refresh=false, or the apply's own process) is asked for its
-	// cards: a stopped apply's card is never stored a second time.
-	twin, err := r.data.creates.markedTwin(ctx, client, true, customer, card.Fingerprint())
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot read Moka cards", fmt.Sprintf("Looking at the cards of %s before storing one: %v", customer, err))
-		return
-	case twin != nil:
-		resp.Diagnostics.AddError("Moka holds this card already, from an unfinished create", markedTwinDetail(customer, *twin, r.data.now()))
+	card := plan.toAPI(number.ValueString())
+	customer := card.Customer
+	if !r.data.creates.mayStoreCard(ctx, client, card, r.data.now(), &resp.Diagnostics) {
 		return
 	}
 	added, err := client.AddCard(ctx, card)
@@ -456,8 +209,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.Append(setKeptClaim(ctx, resp.Private, kept.Claim)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	case moka.IsUnfinished(err):
-		// Ours, with its token; Moka still names it with the claim, which the
-		// next refresh reads and the next plan shows.
+		// Ours; Moka still names it with the claim, which the next plan shows.
 		unfinishedCreateWarning(&resp.Diagnostics, "card", "name", err)
 		name := plan.CardName
 		plan.fill(*added)
@@ -517,9 +269,8 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	if plan.CardName.Equal(state.CardName) && !state.CardToken.IsNull() {
-		// Only Terraform's bookkeeping changed (card_number_wo_version set
-		// after an import, timeouts): nothing to tell Moka. The plan is the
-		// new state; every computed value in it is known from the old state.
+		// Only Terraform's bookkeeping changed (card_number_wo_version set after
+		// an import, timeouts): nothing to tell Moka, and the plan is known.
 		plan.CardNumberWO = types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
@@ -574,7 +325,6 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
-// IdentitySchema: a card is known by its token (identity.go).
 func (r *cardResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	cardIdentitySchema(ctx, req, resp)
 }
@@ -597,40 +347,4 @@ func (r *cardResource) ImportState(ctx context.Context, req resource.ImportState
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), token)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), token)...)
-}
-
-// pendingRecord is the planned card as a pending record: no token yet, but
-// the first six and last four digits, which are all a person can recognise it by.
-func (m cardModel) pendingRecord(number string) cardModel {
-	m.ID, m.CardToken, m.CardNumberWO, m.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
-	if m.CustomerCode.IsUnknown() {
-		m.CustomerCode = types.StringNull()
-	}
-	if m.DealerCustomerID.IsUnknown() {
-		m.DealerCustomerID = types.Int64Null()
-	}
-	if m.CardName.IsUnknown() {
-		m.CardName = types.StringNull()
-	}
-	m.CardNumberFirstSix, m.CardNumberLastFour = types.StringNull(), types.StringNull()
-	if len(number) >= 10 {
-		m.CardNumberFirstSix, m.CardNumberLastFour = types.StringValue(number[:6]), types.StringValue(number[len(number)-4:])
-	}
-	return m
-}
-
-// cardLookup is how the create lifecycle finds the card a pending record's
-// create stored: the customer's card carrying the claim. A card has no key
-// another could hold, so there is never an other. found receives it.
-func cardLookup(client *moka.Client, customer moka.CustomerRef, found **moka.CardWithCustomer) claimLookup {
-	return claimLookup{
-		what: "card", made: "stored", key: "the card of " + customer.String(),
-		find: func(ctx context.Context, claim string) (bool, string, error) {
-			card, ours, err := client.FindClaimedCard(ctx, customer, claim)
-			if ours && err == nil {
-				*found = card
-			}
-			return ours, "", err
-		},
-	}
 }
