@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -156,4 +159,75 @@ var customerFieldDescriptions = map[string]string{
 	"gsm_number": "Mobile phone number.",
 	"email":      "E-mail address.",
 	"address":    "Postal address.",
+}
+
+// customerLookup is how the create lifecycle finds the customer a pending
+// record's create made: the one holding its code, if it carries the claim.
+// found receives it.
+func customerLookup(client *moka.Client, state dealerCustomerModel, found **moka.CustomerWithCards) claimLookup {
+	code := state.CustomerCode.ValueString()
+	return claimLookup{
+		what: "customer", made: "created", key: fmt.Sprintf("customer_code %q", code),
+		find: func(ctx context.Context, claim string) (bool, string, error) {
+			held, ours, err := client.FindClaimedCustomer(ctx, code, claim)
+			if err != nil || held == nil {
+				return false, "", err
+			}
+			*found = held
+			return ours, strconv.FormatInt(held.Customer.DealerCustomerID, 10), nil
+		},
+	}
+}
+
+// updateFor is the UpdateCustomer call that takes state to plan, and whether
+// it changes what Moka holds. The state says what Moka holds, so that only
+// the fields that held a value are cleared; a pending record's (settling) does
+// not: Moka holds the create's claim in Address, and every empty field is
+// cleared.
+func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWriteOnly, settling bool) (moka.CustomerUpdate, bool) {
+	update := moka.CustomerUpdate{Customer: plan.toAPI()}
+	if !settling {
+		previous := state.toAPI()
+		update.Previous = &previous
+	}
+	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
+	writeOnly := !passwordWO.IsNull()
+	switch {
+	case writeOnly:
+		// password_wo is sent when its version changes, and when it takes over
+		// from password (or from no password): Moka holds another one then.
+		if wasWriteOnly && plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
+			update.KeepPassword = true
+		} else {
+			update.Password = passwordWO.ValueString()
+		}
+	case plan.Password.IsNull():
+		// Not managed, so Moka keeps the one it has; password = "" clears it.
+		update.KeepPassword = true
+	}
+	prior := state.toAPI()
+	prior.DealerCustomerID = update.DealerCustomerID
+	if update.KeepPassword {
+		prior.Password = update.Password
+	}
+	becomesManaged := !plan.Password.IsNull() && (state.Password.IsNull() || wasWriteOnly)
+	return update, prior != update.Customer || settling || becomesManaged || (writeOnly && !update.KeepPassword)
+}
+
+// readCustomerForRefresh reads the customer (and its cards, when the refresh
+// reads them in a batch). A customer removed outside Terraform is dropped from
+// state with a warning; nil means the refresh is over (gone, or an error in resp).
+func (d *providerData) readCustomerForRefresh(ctx context.Context, ref moka.CustomerRef, needPassword bool, resp *resource.ReadResponse) (*moka.Customer, []moka.Card) {
+	customer, cards, err := d.readCustomerAndCards(ctx, ref, needPassword)
+	if moka.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Moka customer is gone",
+			fmt.Sprintf("The customer %s no longer exists in Moka; it was removed outside Terraform. It is dropped from state and the next apply creates it again.", ref))
+		resp.State.RemoveResource(ctx)
+		return nil, nil
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("Reading %s: %v", ref, err))
+		return nil, nil
+	}
+	return customer, cards
 }

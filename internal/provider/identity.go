@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -150,4 +151,22 @@ func importedIdentity(ctx context.Context, req resource.ImportStateRequest, name
 	}
 	// As given: a customer code's trailing blanks are part of it.
 	return *value, true
+}
+
+// customerImportRef is the customer an import names: by identity, by
+// "code:<CustomerCode>", or by DealerCustomerId.
+func customerImportRef(id, byIdentity string, diags *diag.Diagnostics) (moka.CustomerRef, bool) {
+	if byIdentity != "" {
+		return moka.CustomerRef{CustomerCode: byIdentity}, true
+	}
+	if code, ok := strings.CutPrefix(id, "code:"); ok && code != "" {
+		return moka.CustomerRef{CustomerCode: code}, true
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		diags.AddError("Invalid import ID",
+			fmt.Sprintf("Import a moka_dealer_customer by its DealerCustomerId (such as \"1033\") or by its customer code as \"code:<CustomerCode>\"; got %q.", id))
+		return moka.CustomerRef{}, false
+	}
+	return moka.CustomerRef{DealerCustomerID: n}, true
 }

@@ -86,3 +86,21 @@ func sortedKeys(m map[string]types.String) []string {
 }
 
 func joinNames(names []string) string { return strings.Join(names, ", ") }
+
+// textRefused reports whether Moka, answering an update (err nil or
+// moka.KeptFields), did not take the customer's text: it kept fields it was
+// sent empty, or cut text short. The limit or the kept fields are learnt, and
+// an error says so.
+func textRefused(ctx context.Context, plan dealerCustomerModel, updated moka.Customer, err error, private privateSetter, diags *diag.Diagnostics) bool {
+	if kept := moka.KeptFields(err); kept != nil {
+		diags.AddError("Moka does not empty these fields", keptFieldsDetail(plan.CustomerCode.ValueString(), attributeNames(kept)))
+		diags.Append(private.SetKey(ctx, privateMokaKeepsEmpty, privateFlag(true))...)
+		return true
+	}
+	if names, limit := cutText(plan.freeText(), freeTextOf(updated)); limit > 0 {
+		diags.AddError("Moka cut the customer's text short", cutTextDetail("customer", names, limit))
+		diags.Append(learnTextLimit(ctx, private, limit)...)
+		return true
+	}
+	return false
+}
