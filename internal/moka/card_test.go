@@ -78,7 +78,7 @@ func TestCardRequestShape(t *testing.T) {
 }
 
 // TestCardSeedSamples decodes the card answers printed in the seed documents
-// (testdata).
+// (internal/mokaseeds).
 func TestCardSeedSamples(t *testing.T) {
 	t.Run("UpdateCard success: braces and upper case in, lower case out", func(t *testing.T) {
 		body := readSeed(t, "seed_updatecard_success.json")

@@ -11,7 +11,7 @@ import (
 )
 
 // seedCustomer is the customer of the seed documents' answers
-// (testdata/seed_*.json), as the client reads it.
+// (internal/mokaseeds), as the client reads it.
 var seedCustomer = Customer{
 	DealerCustomerID: 1033, CustomerCode: "Customer", Password: "Elif1234",
 	FirstName: "Elif", LastName: "Y", Gender: GenderFemale, BirthDate: "1990-12-18",
@@ -198,7 +198,7 @@ func TestCustomerRequestShape(t *testing.T) {
 }
 
 // TestCustomerSeedSamples decodes the customer answers printed in the seed
-// documents (testdata).
+// documents (internal/mokaseeds).
 func TestCustomerSeedSamples(t *testing.T) {
 	t.Run("AddCustomer success", func(t *testing.T) {
 		body := readSeed(t, "seed_addcustomer_success.json")

@@ -3,11 +3,11 @@ package moka
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/mokaseeds"
 )
 
 // FuzzDecodeEnvelope feeds arbitrary answers through decodeEnvelope and, for a
@@ -15,9 +15,12 @@ import (
 // never panic; an error must be an *APIError or a *TransportError with a short,
 // valid, secret-free excerpt; a Success must either decode or error.
 func FuzzDecodeEnvelope(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "seed_*.json"))
+	seeds, err := mokaseeds.Names("seed_*.json")
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seed samples (%v)", err)
+	}
 	for _, name := range seeds {
-		b, err := os.ReadFile(name)
+		b, err := mokaseeds.Read(name)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -8,13 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/terraform-moka/terraform-provider-moka/internal/mokaseeds"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
@@ -320,9 +319,10 @@ func (l *captureLogger) all() string {
 	return strings.Join(l.lines, "\n")
 }
 
+// readSeed is a sample of Moka's seed pages (internal/mokaseeds).
 func readSeed(tb testing.TB, name string) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := mokaseeds.Read(name)
 	if err != nil {
 		tb.Fatal(err)
 	}

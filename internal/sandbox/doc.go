@@ -1,7 +1,7 @@
 // Package sandbox is a local server for Moka United's DealerCustomer API,
 // written only from MOKA-API.md at the root of this repository (the API as
 // known, with the two documented pages, AddCustomer in English and UpdateCard
-// in Turkish, whose samples are in testdata/). It keeps customers and cards in memory
+// in Turkish, whose samples are in internal/mokaseeds). It keeps customers and cards in memory
 // (and optionally in a JSON file), checks the CheckKey, the documented limits
 // and result codes, answers the seed samples as the seeds show, and can
 // inject the faults real networks and servers have (faults.go; the latecommit

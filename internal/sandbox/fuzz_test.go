@@ -2,11 +2,11 @@ package sandbox
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/mokaseeds"
 )
 
 // FuzzParseRequest feeds arbitrary bodies to every operation, either as the
@@ -14,9 +14,12 @@ import (
 // block. Whatever comes in, the answer is a 4xx or a well-formed HTTP 200
 // envelope, nothing panics, and what is stored stays within the limits.
 func FuzzParseRequest(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "seed_*_request.json"))
+	seeds, err := mokaseeds.Names("seed_*_request.json")
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seed samples (%v)", err)
+	}
 	for i, name := range seeds {
-		b, err := os.ReadFile(name)
+		b, err := mokaseeds.Read(name)
 		if err != nil {
 			f.Fatal(err)
 		}

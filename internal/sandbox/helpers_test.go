@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/mokaseeds"
 )
 
 // The tests talk to the sandbox over real HTTP on loopback, the way the
@@ -230,6 +232,16 @@ func (h *harness) addCard(id int64, number, name string) cardOut {
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// readSeed is a sample of Moka's seed pages (internal/mokaseeds).
+func readSeed(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := mokaseeds.Read(name)
 	if err != nil {
 		t.Fatal(err)
 	}

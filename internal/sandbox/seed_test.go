@@ -11,19 +11,19 @@ import (
 
 func TestSeedAddCustomer(t *testing.T) {
 	h := newHarness(t, Options{})
-	req := withValidAuth(t, readTestdata(t, "seed_addcustomer_request.json"))
+	req := withValidAuth(t, readSeed(t, "seed_addcustomer_request.json"))
 
 	a := h.raw("AddCustomer", req)
 	// The seed's success sample shows "LastName": "Y" for the "Yetimoğlu" it
 	// sent; the sandbox echoes what was sent. Everything else is identical.
-	want := compact(t, readTestdata(t, "seed_addcustomer_success.json"))
+	want := compact(t, readSeed(t, "seed_addcustomer_success.json"))
 	want = strings.Replace(want, `"LastName":"Y"`, `"LastName":"Yetimoğlu"`, 1)
 	if got := compact(t, a.Raw); got != want {
 		t.Errorf("first AddCustomer:\n got %s\nwant %s", got, want)
 	}
 
 	a = h.raw("AddCustomer", req)
-	if got, want := compact(t, a.Raw), compact(t, readTestdata(t, "seed_addcustomer_failure.json")); got != want {
+	if got, want := compact(t, a.Raw), compact(t, readSeed(t, "seed_addcustomer_failure.json")); got != want {
 		t.Errorf("second AddCustomer:\n got %s\nwant %s", got, want)
 	}
 }
@@ -31,8 +31,8 @@ func TestSeedAddCustomer(t *testing.T) {
 func TestSeedAddCustomerShape(t *testing.T) {
 	// Same keys, order and JSON types as the seed's success sample.
 	h := newHarness(t, Options{})
-	a := h.raw("AddCustomer", withValidAuth(t, readTestdata(t, "seed_addcustomer_request.json")))
-	if got, want := shape(t, a.Raw), shape(t, readTestdata(t, "seed_addcustomer_success.json")); got != want {
+	a := h.raw("AddCustomer", withValidAuth(t, readSeed(t, "seed_addcustomer_request.json")))
+	if got, want := shape(t, a.Raw), shape(t, readSeed(t, "seed_addcustomer_success.json")); got != want {
 		t.Errorf("shape:\n got %s\nwant %s", got, want)
 	}
 }
@@ -63,9 +63,9 @@ func seedUpdateCardFixture(t *testing.T, h *harness) {
 func TestSeedUpdateCard(t *testing.T) {
 	h := newHarness(t, Options{})
 	seedUpdateCardFixture(t, h)
-	req := withValidAuth(t, readTestdata(t, "seed_updatecard_request.json"))
+	req := withValidAuth(t, readSeed(t, "seed_updatecard_request.json"))
 	a := h.raw("UpdateCard", req)
-	if got, want := compact(t, a.Raw), compact(t, readTestdata(t, "seed_updatecard_success.json")); got != want {
+	if got, want := compact(t, a.Raw), compact(t, readSeed(t, "seed_updatecard_success.json")); got != want {
 		t.Errorf("UpdateCard:\n got %s\nwant %s", got, want)
 	}
 	if got := h.s.Cards()[0].CardName; got != "Bonus kartım" {
@@ -76,10 +76,10 @@ func TestSeedUpdateCard(t *testing.T) {
 func TestSeedUpdateCardFailure(t *testing.T) {
 	h := newHarness(t, Options{})
 	seedUpdateCardFixture(t, h)
-	want := compact(t, readTestdata(t, "seed_updatecard_failure.json"))
+	want := compact(t, readSeed(t, "seed_updatecard_failure.json"))
 	for name, token := range map[string]any{"empty": "", "null": nil, "blank": "  "} {
 		var m map[string]any
-		if err := json.Unmarshal(readTestdata(t, "seed_updatecard_request.json"), &m); err != nil {
+		if err := json.Unmarshal(readSeed(t, "seed_updatecard_request.json"), &m); err != nil {
 			t.Fatal(err)
 		}
 		request, ok := m["DealerCustomerRequest"].(map[string]any)
