@@ -16,41 +16,20 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// The create lifecycle: one owner for what follows a claimed create.
-//
-// The client creates with a claim (internal/moka/create.go): after a lost
-// answer, the object carrying this create's claim is the one it made, and no
-// other object ever is, however alike. When even the look for the claim gets
-// no answer, or the create timed out (Moka may carry it out later), the
-// resource keeps a pending record: its state as planned without the id Moka
-// would have given, and the claim in private state. The create warns instead
-// of failing: a failed create is tainted, and a tainted resource's
-// replacement would remove the very object the next refresh finds.
-//
-// Both resources hand a pending record to this component in every method
-// that meets one (planSettling, settle, own), with a claimLookup that says
-// how to find their object; what follows from the answer is decided here:
-// adopt the object carrying the claim, drop a record whose create stored
-// nothing, leave alone an object that does not carry the claim. The
-// component also holds the one state the resources share in a process:
-// customer codes whose create was not confirmed, and the marked cards that
-// customers' refreshes saw.
-
-// createLifecycle is the create lifecycle of one provider process, and the
-// only state its resources share: the customer codes whose create could not
-// be confirmed (whoever holds such a code may be another's customer, so no
-// card is stored under it in this apply), the cards named with a create's
-// mark that customers' refreshes saw (so that no card is stored a second
-// time), and the customers a plan replaces (so that their cards are replaced
-// with them).
+// createLifecycle owns what follows a claimed create (internal/moka/create.go),
+// for one provider process. A create whose answer was lost, and whose claim
+// could not be looked for, leaves a pending record (its planned state without
+// Moka's id, the claim in private state) rather than an error, which would
+// taint it and have the next apply remove the very object it made. Each
+// resource method that meets a pending record hands it here with a
+// claimLookup; this decides: adopt the object carrying the claim, drop a
+// record whose create made nothing, leave alone an object without the claim.
+// It also holds the only state resources share: customer codes whose create
+// was not confirmed, marked cards refreshes saw, customers a plan replaces.
 type createLifecycle struct {
-	// replacements are the customers this process's plans replace under
-	// their own code, whose cards go with them (destroy_plan.go).
-	replacements customerRemovals
-	unconfirmed  sync.Map
-	// markedCards are, by customer (id and code), the cards a refresh of the
-	// customer in this process saw named with a create's mark.
-	markedCards sync.Map
+	replacements customerRemovals // replaced under their own code; their cards go with them (destroy_plan.go)
+	unconfirmed  sync.Map         // customer code -> true
+	markedCards  sync.Map         // "id:N" and "code:C" -> the cards a refresh saw named with a create's mark
 }
 
 // customerCardsSeen records the marked cards among a customer's cards, as a
