@@ -19,36 +19,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// What a plan removes from Moka that it cannot show.
-//
-// RemoveCustomer removes the customer's stored cards with it (MOKA-API.md),
-// and a plan shows only the customer. What the provider can know of it:
-//
-//   - A destroy (the customer left out of the configuration, terraform
-//     destroy, -target): Terraform asks the provider to plan it, with the
-//     state and no plan. The customer's ModifyPlan then counts its cards
-//     (GetCardList) and warns. How many of them moka_card resources of this
-//     configuration manage it cannot know: it is not told about other
-//     resources, and their destroys are planned in no set order before or
-//     after it. The warning says what happens to each kind instead.
-//   - A replacement that only Terraform knows of (terraform apply -replace):
-//     Terraform plans the customer as if nothing changed, then plans the new
-//     customer again without prior state, and keeps only the errors of that
-//     second call. The first call leaves a mark in the planned private state
-//     (privateReplacedCustomer: the customer's id and code), which Terraform
-//     hands to the second call and to no other create's plan; the second call,
-//     when the code stays the same, records the replacement in this provider
-//     process, with the customer's cards. The cards' plans, which come after
-//     their customer's when they refer to it, then replace each card of that
-//     customer (the apply removes them with it) and warn, once, naming them.
-//     A replacement of a tainted customer has no first call and leaves no mark:
-//     only the documentation can say it (the resource page's callout).
-//   - A replacement with create_before_destroy in effect (set on the customer,
-//     or on a resource that depends on it, such as a moka_card: Terraform
-//     propagates it) creates the new customer while the old one holds the
-//     code, which Moka refuses. Nothing at plan time says which order the apply
-//     takes, nor does the create learn it (addCustomerCreateError): its error
-//     names the case and what to do instead.
+// What a plan removes from Moka that it cannot show: the cards RemoveCustomer
+// takes along on a destroy, -replace or create_before_destroy (DESIGN.md).
 
 // customerRemovals is what one provider process learnt from the plans of
 // customers it was asked to replace under the same code; its zero value is

@@ -16,18 +16,9 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// Resource identity (Terraform 1.12 and later): the attribute that names an
-// object in Moka, for `import { identity = {...} }`, `terraform query` and
-// Terraform's own bookkeeping. Each identity is one string attribute that the
-// resource's state holds under the same name, so one helper fills every
-// resource's identity from its state.
-//
-// The framework refuses a Create, Read or Update that ends without identity,
-// whichever Terraform asked (older ones simply never see it). Resources set it
-// with one deferred call at the top of each of those methods, so that every
-// way out of them (a refresh that drops a customer removed outside Terraform,
-// one that keeps state while the provider is not configured) has it, and so
-// that the methods themselves stay as they are.
+// Resource identity (Terraform 1.12+): one string attribute that state holds
+// under the same name, set by one deferred call in Create, Read and Update,
+// which the framework requires on every way out (DESIGN.md).
 
 const (
 	identityCustomerCode = "customer_code"

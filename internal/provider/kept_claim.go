@@ -12,16 +12,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// A claim Moka keeps.
-//
-// A create's claim goes in a field the configuration gives a value, when it
-// gives one, so that the finishing write replaces it. A customer with no
-// address, first or last name, and a card without a name, must instead have
-// the field emptied; a Moka that neither empties a field sent as "" nor as
-// null (conformance rows update-keeps-empty and update-card-refuses-empty-name)
-// keeps the claim there. The object is ours all the same: the claim is kept
-// in private state, a field holding it is read as empty, and every plan warns
-// until the configuration gives the field a value, which replaces it.
+// A claim Moka keeps: on a Moka that empties no field, the claim stays in the
+// field; it is kept in private state and read as empty (DESIGN.md).
 
 // keptClaimOf is the claim Moka kept in one of the resource's fields, or "".
 func keptClaimOf(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {

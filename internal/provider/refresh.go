@@ -11,39 +11,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// Refreshing many customers.
-//
-// A provider process lives for one Terraform command (or one walk of it), and a
-// refresh calls Read for every customer in state, about ten at a time. One
-// GetCustomer per customer costs N round trips: with Moka 100 ms away and a
-// state of 1000 customers that is 10 s of waiting. GetCustomerList answers for
-// every customer of the account in one call, so a process that has read more
-// than snapshotAfterReads customers lists the account once and answers the rest
-// of its reads from that list:
-//
-//   - A small state pays nothing: the first snapshotAfterReads reads are plain
-//     GetCustomer calls, so a state of up to that many customers never lists
-//     (and never downloads a large dealer account it mostly does not manage).
-//   - One list for everybody: the first read past the threshold fetches it, the
-//     reads that arrive meanwhile wait for that one call (single flight), and
-//     every later read uses the same snapshot, so reads see one consistent view.
-//   - A write by this process (customerWritten) drops the snapshot, also one
-//     still being fetched, and starts the count again: no read after a write is
-//     answered from data older than the write.
-//   - A customer that is not in the list is never called deleted on the list's
-//     word: it is read with GetCustomer, which finds it (created after the list)
-//     or confirms that it is gone. The same goes for a customer code the list
-//     has twice, and a reference whose id and code disagree with the list.
-//   - The list is trusted for every field it carries. Only a customer whose
-//     password the configuration manages (needPassword) is read one by one
-//     when the list gives it no password and carries no passwords at all (an
-//     API whose list leaves the field out): a list without passwords proves
-//     nothing of them. Customers without a managed password, the common case,
-//     never need that read.
-//   - A list that fails is not retried until the next write: reads fall back to
-//     GetCustomer, as if there were no list. So does a list that leaves out a
-//     customer's Address (not every Moka's list carries it): a missing address
-//     is not an empty one.
+// Refreshing many customers: past snapshotAfterReads reads, one GetCustomerList
+// answers the rest, never trusted to say a customer is gone (DESIGN.md).
 
 // snapshotAfterReads is how many customer reads a process makes one by one
 // before it lists the account instead.

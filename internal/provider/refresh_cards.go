@@ -12,35 +12,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// Refreshing many cards.
-//
-// One GetCard per moka_card costs N round trips. GetCardList answers for every
-// card of one customer, so a process that has read more than
-// cardListAfterReads cards reads each customer's cards with one list and
-// answers the reads of that customer's cards from it: a refresh of N cards
-// then costs at most cardListAfterReads calls plus one per customer holding
-// them. It works as customerReader does (refresh.go):
-//
-//   - A small state pays nothing: the first cardListAfterReads reads are plain
-//     GetCard calls.
-//   - One list per customer: the first read of a customer's card past the
-//     threshold fetches it, and the reads of its other cards wait for that call
-//     (single flight).
-//   - A write drops every list: the client counts the writes it has finished
-//     (moka.Client.WriteCount), and a list is used only while that count is
-//     what it was when the list was asked for. So no read after a write of
-//     this process, by any resource, is answered from data older than it.
-//   - A card is never called gone on a list's word: one that is not in its
-//     customer's list (the customer is gone, was replaced, or the list failed)
-//     is read with GetCard, which finds it or confirms that it is gone. So is
-//     a card the list has twice.
-//   - A list that leaves out a card's CardName (not every Moka's list carries
-//     it) proves nothing of the name: that card is read with GetCard, as
-//     FindClaimedCard does. When a list gave no name at all, lists are not
-//     asked for again in this process: on that Moka each would cost a call
-//     more than it saves.
-//   - A list that fails is not asked for again until the next write; reads of
-//     that customer's cards fall back to GetCard.
+// Refreshing many cards: past cardListAfterReads reads, one GetCardList per
+// customer, dropped by any write, never trusted to say a card is gone (DESIGN.md).
 
 // cardListAfterReads is how many card reads a process makes one by one before
 // it lists customers' cards instead.
