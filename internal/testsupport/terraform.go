@@ -3,17 +3,17 @@ package testsupport
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 // This file drives the terraform binary against a provider built from this
@@ -118,7 +118,9 @@ type Terraform struct {
 	versionErr  error
 }
 
-// Command is terraform args in dir, with extraEnv after tf.Env.
+// Command is terraform args in dir, with extraEnv after tf.Env. It and Exec
+// stay hand-written: tests signal the process, read exit codes, interleaved
+// output and CPU time, and pass arguments tfexec has no option for.
 func (tf *Terraform) Command(ctx context.Context, dir string, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, tf.Bin, args...) //nolint:gosec // the terraform binary the test or bench was given
 	cmd.Dir = dir
@@ -150,46 +152,41 @@ func (tf *Terraform) Exec(ctx context.Context, dir string, extraEnv []string, ar
 	return res, err
 }
 
-// Version is the binary's version, asked once.
+// Version is the binary's version, asked once. tfexec accepts OpenTofu's
+// `version -json`, which keeps the terraform_version key.
 func (tf *Terraform) Version(ctx context.Context) (Version, error) {
 	tf.versionOnce.Do(func() {
-		out, err := tf.Command(ctx, "", nil, "version", "-json").Output()
+		x, err := tf.tfexec(".", nil)
+		if err == nil {
+			v, _, verr := x.Version(ctx, false)
+			if err = verr; err == nil {
+				copy(tf.version[:], v.Segments())
+			}
+		}
 		if err != nil {
 			tf.versionErr = fmt.Errorf("%s version -json: %w", tf.Bin, err)
-			return
 		}
-		var doc struct {
-			Version string `json:"terraform_version"`
-		}
-		if err := json.Unmarshal(out, &doc); err != nil {
-			tf.versionErr = fmt.Errorf("%s version -json: %w: %s", tf.Bin, err, out)
-			return
-		}
-		tf.version, tf.versionErr = ParseVersion(doc.Version)
 	})
 	return tf.version, tf.versionErr
 }
 
+// tfexec runs tf.Bin in dir with tf.Env and extraEnv, less the variables
+// tfexec sets itself and refuses (TF_IN_AUTOMATION, TF_INPUT, TF_LOG...).
+func (tf *Terraform) tfexec(dir string, extraEnv []string) (*tfexec.Terraform, error) {
+	x, err := tfexec.NewTerraform(dir, tf.Bin)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	for _, kv := range append(slices.Clone(tf.Env), extraEnv...) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return x, x.SetEnv(tfexec.CleanEnv(env))
+}
+
 // Version is a Terraform version, major.minor.patch.
 type Version [3]int
-
-// ParseVersion reads "1.11.4", "v1.5.7" or "1.12.0-alpha20250319".
-func ParseVersion(s string) (Version, error) {
-	var v Version
-	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return v, fmt.Errorf("cannot parse Terraform version %q", s)
-	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return v, fmt.Errorf("cannot parse Terraform version %q", s)
-		}
-		v[i] = n
-	}
-	return v, nil
-}
 
 func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
 

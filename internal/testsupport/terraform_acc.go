@@ -2,7 +2,6 @@ package testsupport
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // NewAccTerraform is terraform against a provider built from this module for
@@ -220,33 +222,48 @@ func (w *WorkDir) MustRun(extraEnv []string, args ...string) string {
 
 // StateResource is one resource instance of `terraform show -json`.
 type StateResource struct {
-	Address string         `json:"address"`
-	Type    string         `json:"type"`
-	Values  map[string]any `json:"values"`
-	Tainted bool           `json:"tainted"`
+	Address string
+	Type    string
+	Values  map[string]any
+	Tainted bool
 }
 
 // State is every resource instance in the state, from terraform show -json.
 func (w *WorkDir) State() []StateResource {
 	w.t.Helper()
-	out, err := w.Command(nil, "show", "-json").Output()
+	x, err := w.TF.tfexec(w.Dir, nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	st, err := x.Show(w.t.Context(), tfexec.JSONNumber(false))
 	if err != nil {
 		w.t.Fatalf("terraform show -json: %v", err)
 	}
-	var doc struct {
-		Values *struct {
-			RootModule struct {
-				Resources []StateResource `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(out, &doc); err != nil {
-		w.t.Fatalf("terraform show -json: %v\n%s", err, out)
-	}
-	if doc.Values == nil {
+	if st.Values == nil || st.Values.RootModule == nil {
 		return nil
 	}
-	return doc.Values.RootModule.Resources
+	var out []StateResource
+	for _, r := range st.Values.RootModule.Resources {
+		out = append(out, StateResource{Address: r.Address, Type: r.Type, Values: r.AttributeValues, Tainted: r.Tainted})
+	}
+	return out
+}
+
+// SavedPlan is `terraform plan -out=tfplan` read back with show -json.
+func (w *WorkDir) SavedPlan(extraEnv []string) *tfjson.Plan {
+	w.t.Helper()
+	x, err := w.TF.tfexec(w.Dir, extraEnv)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := x.Plan(w.t.Context(), tfexec.Out("tfplan")); err != nil {
+		w.t.Fatalf("terraform plan -out=tfplan: %v", err)
+	}
+	plan, err := x.ShowPlanFile(w.t.Context(), "tfplan", tfexec.JSONNumber(false))
+	if err != nil {
+		w.t.Fatalf("terraform show -json tfplan: %v", err)
+	}
+	return plan
 }
 
 // WriteFile writes body to path, making its directory if need be.
