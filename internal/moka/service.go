@@ -9,33 +9,15 @@ import (
 	"time"
 )
 
-// service is one of Moka's APIs as the request path needs to know it. Each of
-// Moka's APIs has a path of its own and names its envelope's two blocks after
-// itself (DealerCustomer here; PaymentDealer for payments, for instance), and
-// all of them take the same authentication. An object of another API is a new
-// file that declares its service and its calls; the request path stays as it is.
-type service struct {
-	// name starts the result codes of its operations, as in
-	// "DealerCustomer.GetCard.CardNotFound".
-	name string
-	// path is what the name of an operation is appended to, after the base URL.
-	path string
-	// authBlock and requestBlock are the keys of the request envelope that hold
-	// the authentication and the operation's own request.
-	authBlock    string
-	requestBlock string
-}
+// service is one of Moka's APIs, by name: each serves its calls under
+// /<name>/ and names its envelope's blocks <name>Authentication and
+// <name>Request, and all take the same authentication. Another API is a new
+// service value and its operations; the request path stays as it is.
+type service string
 
-// dealerCustomer is the API of customers and their stored cards.
-var dealerCustomer = service{
-	name:         "DealerCustomer",
-	path:         "/DealerCustomer/",
-	authBlock:    "DealerCustomerAuthentication",
-	requestBlock: "DealerCustomerRequest",
-}
+const dealerCustomer service = "DealerCustomer"
 
-// operation is one call of a service. Its name is what logs and errors say
-// ("moka GetCustomer: ...").
+// operation is one call of a service; its name is what logs and errors say.
 type operation struct {
 	service service
 	name    string
@@ -45,27 +27,26 @@ func (s service) operation(name string) operation {
 	return operation{service: s, name: name}
 }
 
-// readOnly says whether the operation only reads: Moka names its reads Get…
-// (GetCustomer, GetCardList, …), and nothing else.
+// readOnly: Moka names its reads Get… (GetCustomer, GetCardList), and
+// nothing else.
 func (o operation) readOnly() bool {
 	return strings.HasPrefix(o.name, "Get")
 }
 
 func (o operation) path() string {
-	return o.service.path + o.name
+	return "/" + string(o.service) + "/" + o.name
 }
 
 // resultCode is the full code Moka answers this operation with for reason.
 func (o operation) resultCode(reason string) string {
-	return o.service.name + "." + o.name + "." + reason
+	return string(o.service) + "." + o.name + "." + reason
 }
 
-// envelope is the JSON object a request sends: the authentication, and the
-// operation's request when it has one (nil: the block is left out).
+// envelope is the request body; a nil request leaves its block out.
 func (o operation) envelope(auth authentication, request any) map[string]any {
-	body := map[string]any{o.service.authBlock: auth}
+	body := map[string]any{string(o.service) + "Authentication": auth}
 	if request != nil {
-		body[o.service.requestBlock] = request
+		body[string(o.service)+"Request"] = request
 	}
 	return body
 }
