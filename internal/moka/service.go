@@ -51,9 +51,6 @@ func (o operation) envelope(auth authentication, request any) map[string]any {
 	return body
 }
 
-// authentication is the block every request of every service starts with.
-// Field names are Moka's; the server is lenient on types, but we send proper
-// JSON types.
 type authentication struct {
 	DealerCode string `json:"DealerCode"`
 	Username   string `json:"Username"`
@@ -61,7 +58,6 @@ type authentication struct {
 	CheckKey   string `json:"CheckKey"`
 }
 
-// newAuthentication is the authentication of cfg's account.
 func newAuthentication(cfg Config) authentication {
 	return authentication{
 		DealerCode: cfg.DealerCode,
@@ -78,20 +74,15 @@ func CheckKey(dealerCode, username, password string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// credentialsCheckTimeout bounds CheckCredentials: a Moka that does not answer
-// delays every command no longer than this, and the calls that follow report it.
+// credentialsCheckTimeout: a Moka that does not answer delays each command no
+// longer, and the calls that follow report it.
 const credentialsCheckTimeout = 5 * time.Second
 
-// ErrCredentialsRejected is CheckCredentials' answer when Moka refuses the
-// dealer code, username and password.
 var ErrCredentialsRejected = errors.New("moka: the dealer code, username and password were refused")
 
-// CheckCredentials asks Moka something that any account may ask (a GetCard
-// without a token) to learn whether it takes the credentials: Moka answers a
-// bad CheckKey with InvalidRequest, and a good one with what the request lacks
-// (CardTokenIsRequired, as the UpdateCard page documents). It returns
-// ErrCredentialsRejected only when Moka said so; a call that got no answer
-// within credentialsCheckTimeout proves nothing and returns nil.
+// CheckCredentials sends a GetCard without a token: Moka answers a bad
+// CheckKey with InvalidRequest, a good one with CardTokenIsRequired. No answer
+// proves nothing and returns nil.
 func (c *Client) CheckCredentials(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
 	defer cancel()
