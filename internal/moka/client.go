@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 )
 
+// Base URLs of Moka's environments.
 const (
 	TestBaseURL       = "https://service.refmokaunited.com"
 	ProductionBaseURL = "https://service.mokaunited.com"

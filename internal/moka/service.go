@@ -78,6 +78,7 @@ func CheckKey(dealerCode, username, password string) string {
 // longer, and the calls that follow report it.
 const credentialsCheckTimeout = 5 * time.Second
 
+// ErrCredentialsRejected: Moka refused the dealer code, username and password.
 var ErrCredentialsRejected = errors.New("moka: the dealer code, username and password were refused")
 
 // CheckCredentials sends a GetCard without a token: Moka answers a bad
