@@ -47,7 +47,6 @@ func (n NewCard) Fingerprint() Card {
 }
 
 // NormalizeCardToken gives the form Moka answers with: lower case, no braces.
-// Moka accepts a token in any case, with or without braces.
 func NormalizeCardToken(token string) string {
 	t := strings.TrimSpace(token)
 	t = strings.TrimPrefix(t, "{")
@@ -55,13 +54,11 @@ func NormalizeCardToken(token string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
-// Reasons of the card calls (see errors.go).
 const (
 	ReasonCardTokenIsRequired = "CardTokenIsRequired" //nolint:gosec // a result code, not a credential
 	ReasonCardNotFound        = "CardNotFound"
 )
 
-// The card calls of the DealerCustomer API.
 var (
 	opAddCard     = dealerCustomer.operation("AddCard")
 	opUpdateCard  = dealerCustomer.operation("UpdateCard")
@@ -70,11 +67,8 @@ var (
 	opRemoveCard  = dealerCustomer.operation("RemoveCard")
 )
 
-// AddCard stores a card for a customer, as a claimed create (create.go): the
-// card is stored with a claim as its CardName, then renamed to its real name
-// with UpdateCard. After a lost answer the card carrying the claim is the one
-// this call stored; a card the customer had before, or one another client
-// stored meanwhile, however alike, never is. Errors as for AddCustomer.
+// AddCard stores a card as a claimed create (create.go), the claim in its
+// CardName; errors as for AddCustomer.
 func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, error) {
 	if err := checkUTF8(opAddCard.name, card); err != nil {
 		return nil, err
@@ -135,9 +129,8 @@ func (c *Client) AddCard(ctx context.Context, card NewCard) (*CardWithCustomer, 
 	return finished, nil
 }
 
-// answeredCard is the card an AddCard answer says was added: the one holding
-// the claim, or the only card when the answer holds one (Moka may give the name
-// back in another form); nil when the answer does not say.
+// answeredCard is the card holding the claim, or the answer's only card (Moka
+// may give the name back in another form), or nil.
 func answeredCard(cards []Card, claim string) *Card {
 	for i := range cards {
 		if HoldsClaim(cards[i].CardName, claim) {
@@ -150,11 +143,9 @@ func answeredCard(cards []Card, claim string) *Card {
 	return nil
 }
 
-// FindClaimedCard looks among the customer's cards for the one a create with
-// claim stored. ok is false when there is none, or no such customer. A card
-// that GetCardList lists without its name (not every Moka gives names in
-// lists) is read with GetCard, so that "none" is never said without a look
-// at every card's name.
+// FindClaimedCard looks among the customer's cards for the one carrying
+// claim. A card listed without its name is read with GetCard, so that "none"
+// is never said without a look at every name.
 func (c *Client) FindClaimedCard(ctx context.Context, customer CustomerRef, claim string) (*CardWithCustomer, bool, error) {
 	if customer.DealerCustomerID != 0 {
 		customer.CustomerCode = ""
@@ -189,9 +180,8 @@ func (c *Client) FindClaimedCard(ctx context.Context, customer CustomerRef, clai
 	return nil, false, nil
 }
 
-// NewestMatchingCard is the last card in cards that looks like want (same
-// visible digits, expiry, holder and name) and is not one of the tokens in
-// exclude, or nil.
+// NewestMatchingCard is the last card in cards that looks like want and is
+// not in exclude, or nil.
 func NewestMatchingCard(cards []Card, want Card, exclude []string) *Card {
 	for i := len(cards) - 1; i >= 0; i-- {
 		have := cards[i]
@@ -212,8 +202,6 @@ func NewestMatchingCard(cards []Card, want Card, exclude []string) *Card {
 	return nil
 }
 
-// pickNewCard finds the card just added in an AddCard answer, which may carry
-// only the new card or all of the customer's cards.
 func pickNewCard(out wireCustomerWithCards, sent NewCard, existing []string) (*CardWithCustomer, error) {
 	v, err := out.value()
 	if err != nil {
@@ -228,8 +216,7 @@ func pickNewCard(out wireCustomerWithCards, sent NewCard, existing []string) (*C
 	return nil, errors.New("moka: the AddCard answer does not include the card that was added")
 }
 
-// UpdateCard renames a card; the name is the only thing that can change. A
-// rename whose answers were lost is an *UncertainError: it may have landed.
+// UpdateCard renames a card, the only thing that can change.
 func (c *Client) UpdateCard(ctx context.Context, token, name string) (*CardWithCustomer, error) {
 	var out wireCustomerWithCards
 	res, err := c.call(ctx, opUpdateCard, updateCardRequest{CardToken: token, CardName: name}, &out)
@@ -243,8 +230,7 @@ func (c *Client) UpdateCard(ctx context.Context, token, name string) (*CardWithC
 	if err == nil && SameFreeText(got.Card.CardName, name) {
 		return got, nil
 	}
-	// The answer is not the card as renamed (or not the card): it may have
-	// been written before the change. What Moka holds now decides.
+	// The answer may predate the change: what Moka holds decides.
 	return c.GetCard(ctx, token)
 }
 
@@ -279,10 +265,8 @@ func (c *Client) GetCardList(ctx context.Context, ref CustomerRef) (*CustomerWit
 	return out.value()
 }
 
-// ListCards is GetCardList, and says which of the cards the list gave without
-// a CardName (not every Moka's list carries it): unnamed holds their tokens. A
-// caller that would take a missing name for an empty one reads such a card
-// with GetCard.
+// ListCards is GetCardList, and the tokens of the cards it gave without a
+// CardName: not every Moka's list carries it.
 func (c *Client) ListCards(ctx context.Context, ref CustomerRef) (list *CustomerWithCards, unnamed map[string]bool, err error) {
 	var out wireCustomerWithCards
 	if _, err := c.call(ctx, opGetCardList, refRequest(ref), &out); err != nil {
@@ -302,8 +286,7 @@ func (c *Client) ListCards(ctx context.Context, ref CustomerRef) (list *Customer
 	return list, unnamed, nil
 }
 
-// RemoveCard deletes a stored card. A card already gone after an attempt whose
-// answer was lost counts as removed.
+// RemoveCard deletes a card; gone after a lost answer counts as removed.
 func (c *Client) RemoveCard(ctx context.Context, token string) error {
 	res, err := c.call(ctx, opRemoveCard, cardTokenRequest{CardToken: token}, nil)
 	if err != nil && res.uncertain && IsNotFound(err) {
@@ -313,10 +296,8 @@ func (c *Client) RemoveCard(ctx context.Context, token string) error {
 }
 
 type wireCard struct {
-	CardToken flexString `json:"CardToken"`
-	// CardName is nil when the answer gives no name (null or no key at
-	// all), which not every Moka's lists do.
-	CardName           *flexString `json:"CardName"`
+	CardToken          flexString  `json:"CardToken"`
+	CardName           *flexString `json:"CardName"` // nil: not given
 	BankName           flexString  `json:"BankName"`
 	CardNumberFirstSix flexString  `json:"CardNumberFirstSix"`
 	CardNumberLastFour flexString  `json:"CardNumberLastFour"`
@@ -338,8 +319,6 @@ func (w wireCard) card() Card {
 	}
 }
 
-// addCardRequest leaves an empty holder name or card name out: a new card has
-// nothing to clear.
 type addCardRequest struct {
 	DealerCustomerID   int64  `json:"DealerCustomerId,omitempty"`
 	CustomerCode       string `json:"CustomerCode,omitempty"`
@@ -354,8 +333,7 @@ type cardTokenRequest struct {
 	CardToken string `json:"CardToken"`
 }
 
-// updateCardRequest always sends CardName: the name is the one thing
-// UpdateCard changes, and "" is how it is cleared.
+// updateCardRequest always sends CardName: "" is how it is cleared.
 type updateCardRequest struct {
 	CardToken string `json:"CardToken"`
 	CardName  string `json:"CardName"`

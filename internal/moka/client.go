@@ -37,11 +37,8 @@ const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultRetryBaseDelay = 250 * time.Millisecond
 	DefaultRetryMaxDelay  = 10 * time.Second
-	// maxRetryAfter caps how long a Retry-After header can make us wait.
-	maxRetryAfter = time.Minute
-	// maxBodyBytes bounds what we read of an answer; GetCustomerList of a large
-	// dealer account is the biggest legitimate one.
-	maxBodyBytes = 64 << 20
+	maxRetryAfter         = time.Minute
+	maxBodyBytes          = 64 << 20 // GetCustomerList of a large account is the biggest
 )
 
 // Logger receives one line per HTTP attempt, with secrets already masked.
@@ -56,19 +53,15 @@ type Config struct {
 	Username   string
 	Password   string
 
-	// HTTPClient is the transport; nil means a client of our own with keep-alive.
 	HTTPClient *http.Client
 	UserAgent  string
 	Logger     Logger
 
-	// MaxRetries is how many times a failed attempt is tried again; -1 means never.
-	MaxRetries int
-	// RequestTimeout bounds each attempt.
-	RequestTimeout time.Duration
+	MaxRetries     int           // -1: never retry
+	RequestTimeout time.Duration // per attempt
 	RetryBaseDelay time.Duration
 	RetryMaxDelay  time.Duration
-	// RateLimiter spaces attempts out (ratelimit.go); nil means no limit.
-	RateLimiter *RateLimiter
+	RateLimiter    *RateLimiter
 }
 
 // Client calls the DealerCustomer API. It is safe for concurrent use.
@@ -83,16 +76,12 @@ type Client struct {
 	baseDelay  time.Duration
 	maxDelay   time.Duration
 	limiter    *RateLimiter
-	// writes counts the calls of operations that may change what Moka holds,
-	// once each has ended (WriteCount).
-	writes atomic.Uint64
-	// cardClaims are the claims of every card create this client began.
-	cardClaims sync.Map
+	writes     atomic.Uint64
+	cardClaims sync.Map // the claims of every card create this client began
 }
 
 // WroteCardClaim reports whether name holds the claim of a card create this
-// client began: a card of this process's own creates (running, finished, or
-// kept as a pending record), never a stopped apply's.
+// client began, never a stopped apply's.
 func (c *Client) WroteCardClaim(name string) bool {
 	if !IsClaim(name) {
 		return false
@@ -105,14 +94,12 @@ func (c *Client) WroteCardClaim(name string) bool {
 	return wrote
 }
 
-// WriteCount is how many calls that may change what Moka holds (every
-// operation but the Get ones) this client has finished, successful or not. A
-// cache of Moka's answers taken when it was n holds no older data than any
-// write while it is still n.
+// WriteCount is how many non-Get calls this client has finished: a cache
+// taken at n is no older than any write while it is still n.
 func (c *Client) WriteCount() uint64 { return c.writes.Load() }
 
-// NewHTTPClient is the transport the provider shares between all resources:
-// one connection pool, kept alive, sized for Terraform's default parallelism.
+// NewHTTPClient is one connection pool, sized for Terraform's default
+// parallelism, for all of a provider's clients.
 func NewHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // net/http declares DefaultTransport a *Transport
 	t.MaxIdleConns = 64
@@ -169,28 +156,19 @@ func New(cfg Config) (*Client, error) {
 // BaseURL is the endpoint the client calls.
 func (c *Client) BaseURL() string { return c.baseURL }
 
-// callResult is what the request path knows of a call beyond its Data.
 type callResult struct {
-	// uncertain is set when some attempt may have reached the server without its
-	// answer reaching us, so a write may have happened even though it failed.
-	uncertain bool
+	uncertain bool // some attempt may have acted without its answer reaching us
 }
 
-// call is the one request path: it POSTs request in op's envelope to op's
-// path, retries transient failures, and decodes a Success answer's Data into
-// out. secrets are values of this request (a customer password, a card number)
-// that must not appear in a log line or error.
+// call POSTs request in op's envelope, retries, and decodes a Success's Data
+// into out. secrets are masked in every log line and error.
 func (c *Client) call(ctx context.Context, op operation, request any, out any, secrets ...string) (callResult, error) {
 	return c.callRetrying(ctx, c.maxRetries, op, request, out, secrets...)
 }
 
-// Call sends one operation of the DealerCustomer API through the client's
-// request path (authentication, retries, typed errors, masked logging) with
-// request as its DealerCustomerRequest (nil: none), and returns the answer's
-// Data exactly as Moka sent it. It is for tools that must see Moka's answers
-// themselves, such as `terraform-provider-moka conformance`; everything else
-// uses the typed operations. secrets are values of request that must never be
-// logged or put into an error (a customer password, a card number).
+// Call sends one DealerCustomer operation through the request path and
+// returns its Data as Moka sent it, for tools that must see Moka's answers
+// (conformance). secrets are masked in every log line and error.
 func (c *Client) Call(ctx context.Context, operation string, request any, secrets ...string) (json.RawMessage, error) {
 	var data json.RawMessage
 	if _, err := c.call(ctx, dealerCustomer.operation(operation), request, &data, secrets...); err != nil {
@@ -199,7 +177,6 @@ func (c *Client) Call(ctx context.Context, operation string, request any, secret
 	return data, nil
 }
 
-// callRetrying is call with its own retry budget.
 func (c *Client) callRetrying(ctx context.Context, maxRetries int, op operation, request any, out any, secrets ...string) (callResult, error) {
 	operation := op.name
 	if err := checkUTF8(operation, request); err != nil {
@@ -238,12 +215,10 @@ func (c *Client) callRetrying(ctx context.Context, maxRetries int, op operation,
 }
 
 // Classify says whether a failed attempt may be tried again, and whether the
-// server may have acted on it: the client's own rule, for callers that retry
-// calls of their own (the conformance script).
+// server may have acted on it.
 func Classify(err error) (retryable, uncertain bool) {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		// EX is Moka's unexpected error: the server may or may not have committed.
 		ex := apiErr.ResultCode == ResultCodeEX
 		return ex, ex
 	}
@@ -255,15 +230,11 @@ func Classify(err error) (retryable, uncertain bool) {
 		var dnsErr *net.DNSError
 		var opErr *net.OpError
 		if errors.As(te.Err, &dnsErr) || (errors.As(te.Err, &opErr) && opErr.Op == "dial") {
-			// The request never left: safe to retry, nothing happened.
 			return true, false
 		}
 		if te.HTTPStatus >= 400 && te.HTTPStatus < 500 && te.HTTPStatus != http.StatusTooManyRequests && te.HTTPStatus != http.StatusRequestTimeout {
-			// A proxy refused the request itself; trying again will not help.
 			return false, false
 		}
-		// No answer, a 5xx, or a 200 whose body was cut off or is not Moka's: the
-		// server may well have acted on it.
 		return true, true
 	}
 	return false, false
@@ -305,19 +276,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// answerEnvelope is what every answer of every service is wrapped in.
 type answerEnvelope struct {
 	Data          json.RawMessage `json:"Data"`
 	ResultCode    flexString      `json:"ResultCode"`
 	ResultMessage flexString      `json:"ResultMessage"`
-	// Exception is where Moka's general developer documentation (and
-	// optimisthub/moka-php) put an EX's text; the sandbox puts it in
-	// ResultMessage. Null, a string, or an object.
+	// Exception: where Moka's documentation puts an EX's text. Null, a
+	// string, or an object.
 	Exception json.RawMessage `json:"Exception"`
 }
 
-// errorText is what a failing answer says of its failure: ResultMessage,
-// or if that is blank the Exception's text.
 func (env *answerEnvelope) errorText() string {
 	if strings.TrimSpace(string(env.ResultMessage)) != "" {
 		return string(env.ResultMessage)
@@ -328,9 +295,7 @@ func (env *answerEnvelope) errorText() string {
 	return string(env.ResultMessage)
 }
 
-// exceptionText is the text of an answer's Exception: a string as it is, an
-// object's Message if it has one, and anything else as compact JSON, with
-// secret fields masked by name (an exception may echo the request).
+// exceptionText masks secret fields by name: an exception may echo the request.
 func exceptionText(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -353,11 +318,9 @@ func exceptionText(raw json.RawMessage) string {
 	return secretField.ReplaceAllString(compact.String(), `"$1":"***"`)
 }
 
-// attempt makes one HTTP exchange and returns the Data of a Success answer.
 func (c *Client) attempt(ctx context.Context, op operation, attempt int, payload []byte, secrets []string) (json.RawMessage, error) {
 	operation := op.name
-	// The turn comes before the attempt's own timeout starts. A wait that
-	// fails sent nothing: a plain error, neither retried nor uncertain.
+	// A wait that fails sent nothing: neither retried nor uncertain.
 	written, err := c.limiter.wait(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("moka %s: waiting for a turn under the request-rate limit: %w", operation, err)
@@ -384,7 +347,6 @@ func (c *Client) attempt(ctx context.Context, op operation, attempt int, payload
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err == nil && len(raw) > maxBodyBytes {
-		// Not retried: a second try would download as much again, and fail alike.
 		err = fmt.Errorf("moka %s: the answer is larger than %d MiB, more than any Moka answer should be; it was not read", operation, maxBodyBytes>>20)
 		c.log(ctx, operation, attempt, payload, nil, resp.StatusCode, time.Since(start), err, secrets)
 		return nil, err
@@ -399,8 +361,6 @@ func (c *Client) attempt(ctx context.Context, op operation, attempt int, payload
 	return data, err
 }
 
-// decodeEnvelope turns one HTTP answer into the Data of a Success, an APIError or
-// a TransportError.
 func decodeEnvelope(operation string, status int, retryAfter string, raw []byte, secrets []string) (json.RawMessage, error) {
 	// IIS may start a UTF-8 answer with a byte order mark, which JSON does not allow.
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
@@ -422,20 +382,14 @@ func decodeEnvelope(operation string, status int, retryAfter string, raw []byte,
 		return nil, &TransportError{Operation: operation, HTTPStatus: status, RetryAfter: retryAfter, Err: errors.New("a Success answer with a failing HTTP status")}
 	}
 	if env.ResultCode != "Success" {
-		// The code as Moka sent it: a fixed name such as
-		// DealerCustomer.GetCard.CardNotFound, which a password that happens
-		// to be "Card" must not garble (every decision is made on it). The
-		// message (ResultMessage, else Exception) is free text and may echo
-		// what was sent.
+		// The code is not redacted: a password "Card" must not garble it.
 		return nil, newAPIError(operation, string(env.ResultCode), redact(env.errorText(), secrets))
 	}
 	return env.Data, nil
 }
 
-// transportCause describes why an attempt got no usable answer. Its text is
-// secret-free, but the original error stays in the chain, so that classify can
-// still tell a refused dial from a lost answer and callers can still match
-// context.Canceled and context.DeadlineExceeded with errors.Is.
+// transportCause's text is secret-free; the original error stays in the
+// chain for Classify and errors.Is.
 func (c *Client) transportCause(ctx, actx context.Context, prefix string, err error, secrets []string) error {
 	msg := unwrapURLError(err).Error()
 	switch {
@@ -447,8 +401,6 @@ func (c *Client) transportCause(ctx, actx context.Context, prefix string, err er
 	return &redactedError{msg: prefix + redact(msg, secrets), cause: err}
 }
 
-// redactedError is an error whose text has had secrets removed, with the
-// original error kept for errors.Is and errors.As.
 type redactedError struct {
 	msg   string
 	cause error
@@ -466,18 +418,15 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// excerpt is a short, printable, secret-free start of a body that is not JSON,
-// so an error can say what a proxy answered without quoting a whole page.
+// excerpt is a short, printable, secret-free start of a body that is not JSON.
 func excerpt(raw []byte, secrets []string) string {
 	s := strings.ToValidUTF8(string(raw), "")
 	s = redact(s, secrets)
-	// A cut-off JSON answer carries secrets this call did not send (a read's
-	// customer password): mask them by field name, to the end if cut there.
+	// A cut-off JSON answer carries secrets this call did not send.
 	s = secretField.ReplaceAllString(s, `"$1":"***"`)
 	if looksLikeHTML(s) {
-		// Quote the page's text, not its DOCTYPE and markup, which would fill
-		// the excerpt before the words that say what happened. Redact again:
-		// dropping tags or decoding entities could join up a secret.
+		// The page's words, not its markup. Redact again: dropping tags or
+		// decoding entities could join up a secret.
 		s = redact(html.UnescapeString(htmlTag.ReplaceAllString(s, " ")), secrets)
 	}
 	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
@@ -493,18 +442,15 @@ func excerpt(raw []byte, secrets []string) string {
 	return s
 }
 
-// secretField matches a sensitive JSON field and its string value, which may
-// be cut short by the end of the body.
+// secretField's value may be cut short by the end of the body.
 var secretField = regexp.MustCompile(`"(Password|CheckKey|CardNumber)"\s*:\s*"(?:[^"\\]|\\.)*"?`)
 
-// htmlTag matches a tag, comment or declaration of an HTML page.
 var htmlTag = regexp.MustCompile(`(?s)<!--.*?-->|<[!/?]?[A-Za-z][^<>]*>`)
 
 func looksLikeHTML(s string) bool {
 	return strings.HasPrefix(strings.TrimSpace(s), "<")
 }
 
-// redact removes every secret value from s.
 func redact(s string, secrets []string) string {
 	for _, secret := range secrets {
 		if len(secret) >= 3 {

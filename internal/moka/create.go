@@ -11,54 +11,24 @@ import (
 	"time"
 )
 
-// Creating without adopting.
+// Moka's creates take no idempotency key, and an object "like the one sent"
+// may be someone else's. So a create writes a random claim into one free-text
+// field and, once answered, the field's real value: after a lost answer, only
+// the object carrying the claim is ours.
 //
-// Moka's AddCustomer and AddCard take no idempotency key. A create whose answer
-// is lost may or may not have stored the object, and looking afterwards for an
-// object "like the one sent" cannot tell it apart from one that was there
-// before, or that another client (a second Terraform state, the dealer's
-// application) stored meanwhile with the same values: value equality is no
-// proof of ownership.
-//
-// So every create carries a claim: a random marker written into one free-text
-// field (a customer's Address, FirstName or LastName, a card's CardName) that
-// nobody else can have written. After an answer is lost, the object carrying this create's claim is
-// the one it made, and nothing else ever is. Once the create's answer is in
-// hand, a second call (UpdateCustomer, UpdateCard) writes the field's real
-// value: two calls per create, the price of never adopting what is not ours.
-//
-// The remaining windows, both documented on the resources:
-//   - an object whose create lost every answer keeps its claim until the next
-//     refresh finds it; if someone rewrites that field before then, it can no
-//     longer be proven ours and is left alone (the warning names it);
-//   - an attempt that lands later than the looks that follow it (a request Moka
-//     held longer than request_timeout and then some) is a pending record, so
-//     the next refresh looks again; one that lands after that leaves an object
-//     carrying a claim that no state records. Its claim says when it was
-//     written.
-
-// A claim is "<16 hex digits> tfmoka <UTC time, YYYYMMDDhhmmss>", 38
-// characters. Each part answers a way a Moka may store text:
-//   - the random part comes first, so that a Moka that cuts text (to 40
-//     characters, or fewer) still keeps what proves the object ours;
-//   - it is matched ignoring case and blanks, so that a Moka that stores text
-//     in capitals still gives it back as ours;
-//   - "tfmoka" tells a person who sees it in Moka's panel what wrote it;
-//   - the time tells an abandoned claim (a killed apply, a write that landed
-//     late) from one whose create may still be running.
+// A claim is "<16 hex digits> tfmoka <UTC YYYYMMDDhhmmss>": the random part
+// first and matched ignoring case, so that a Moka that cuts or capitalises
+// text still gives it back as ours; the time tells an abandoned claim from a
+// create that may still be running.
 const (
 	claimRandomDigits = 16
 	claimMarker       = "tfmoka"
 	claimTimeLayout   = "20060102150405"
-	// legacyClaimPrefix started the claims of earlier builds, whose random
-	// part came last: such a claim is recognised, and matched only whole.
+	// Earlier builds put the random part last: matched only whole.
 	legacyClaimPrefix = "terraform-provider-moka create "
 )
 
-// ClaimMayBeRunningFor is how long after its claim was written a create may
-// still be running somewhere: the provider's default create timeout with a
-// margin. An object carrying an older claim that no state records was left
-// by a create that ended without settling it.
+// ClaimMayBeRunningFor is the default create timeout with a margin.
 const ClaimMayBeRunningFor = 10 * time.Minute
 
 var claimPattern = regexp.MustCompile(`^[0-9a-f]{16} ` + claimMarker + `(?: ([0-9]{14}))?`)
@@ -69,7 +39,6 @@ func NewClaim() string { return newClaimAt(time.Now()) }
 func newClaimAt(t time.Time) string {
 	var b [claimRandomDigits / 2]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		// crypto/rand does not fail on the platforms Go supports.
 		panic(fmt.Sprintf("moka: no randomness for a create claim: %v", err))
 	}
 	return hex.EncodeToString(b[:]) + " " + claimMarker + " " + t.UTC().Format(claimTimeLayout)
@@ -99,8 +68,7 @@ func ClaimWritten(s string) (written time.Time, ok bool) {
 // can still be running for it (or says nothing of its time).
 func ClaimAbandoned(s string, now time.Time) bool {
 	written, ok := ClaimWritten(s)
-	// A time ahead of now (beyond clock skew) no create wrote: the text
-	// only looks like a claim, and no create is waiting for it.
+	// A time ahead of now (beyond clock skew) no create wrote.
 	return !ok || now.Sub(written) >= ClaimMayBeRunningFor || written.After(now.Add(time.Minute))
 }
 
@@ -117,9 +85,8 @@ func HoldsClaim(field, claim string) bool {
 	return len(f) >= claimRandomDigits && strings.HasPrefix(c, f)
 }
 
-// UncertainError is a create that may have stored its object although the
-// call failed, and whose claim could not be looked for afterwards (Moka did not
-// answer, or the context ended): the next look for Claim settles it.
+// UncertainError is a create that may have stored its object and whose claim
+// could not be looked for yet.
 type UncertainError struct {
 	Err   error
 	Claim string
@@ -138,9 +105,8 @@ func PendingClaim(err error) string {
 	return ""
 }
 
-// UnfinishedError is a create that made its object (it is ours, and its id is
-// known) but could not write the claimed field's real value afterwards: Moka
-// still holds the claim there until the next update.
+// UnfinishedError is a create that made its object but could not write the
+// claimed field's real value afterwards.
 type UnfinishedError struct {
 	Err error
 }
@@ -157,10 +123,8 @@ func IsUnfinished(err error) bool {
 	return errors.As(err, &u)
 }
 
-// ClaimKeptError is a create that made its object but whose claim Moka kept
-// in Field after the finishing write asked for the field to be empty: this
-// Moka neither clears a field sent as "" nor as null. The object is ours; the
-// field will hold the claim until it is given a value.
+// ClaimKeptError: Moka kept the claim in Field although the finishing write
+// sent it empty, as "" and as null.
 type ClaimKeptError struct {
 	Field string
 	Claim string
@@ -179,40 +143,27 @@ func KeptClaim(err error) *ClaimKeptError {
 	return nil
 }
 
-// claimedCreate is one create's steps, for createClaimed.
 type claimedCreate[T any] struct {
 	operation string
 	claim     string
-	// add makes one attempt of the create, carrying the claim.
-	add func(ctx context.Context) (T, callResult, error)
-	// find looks for the object carrying the claim.
-	find func(ctx context.Context) (found T, seen sighting, err error)
-	// taken, when set, turns an answer saying the object cannot be created
-	// because another holds its unique key into the error to return, once
-	// find has shown that the other is not ours.
+	add       func(ctx context.Context) (T, callResult, error)
+	find      func(ctx context.Context) (found T, seen sighting, err error)
+	// taken, when set, makes the error for a unique key (a customer code)
+	// that find showed is held by an object not ours.
 	taken func(ctx context.Context, err error) error
 }
 
-// sighting is what a look for a claim saw.
 type sighting int
 
 const (
-	// seenNothing: no object carries the claim, and none holds the key.
 	seenNothing sighting = iota
-	// seenOurs: the object carrying the claim.
 	seenOurs
-	// seenOther: another object holds the key the create needs (a customer
-	// code); this create can no longer store its own.
-	seenOther
+	seenOther // another object holds the key the create needs
 )
 
-// createClaimed runs a create that never adopts what it did not make: an
-// attempt, and after any attempt whose fate is unknown a look for the claim
-// before anything else. An object carrying the claim is returned as made; an
-// answer that the key is taken, with nothing carrying the claim, is the
-// other's (taken); a look that finds nothing lets the next attempt go (for
-// AddCard a blind second attempt could store a second card). When no look
-// could be made, the error is an *UncertainError with the claim.
+// createClaimed retries a create, looking for its claim after any attempt
+// whose fate is unknown and before the next: a blind second AddCard could
+// store a second card.
 func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (T, error) {
 	var zero T
 	uncertain, timedOut := false, false
@@ -242,9 +193,7 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		retryable, _ := Classify(err)
 		if !retryable || round >= c.maxRetries || ctx.Err() != nil {
 			if timedOut {
-				// An attempt that Moka may still have been working on when
-				// it timed out can land after the looks that did not see it:
-				// only a later look settles it.
+				// A timed-out attempt can land after the looks.
 				return zero, &UncertainError{Claim: op.claim, Err: fmt.Errorf("%w; it may have been stored, and no look since has found it yet", attemptsError(err, round+1))}
 			}
 			return zero, attemptsError(err, round+1)
@@ -258,11 +207,9 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 	}
 }
 
-// lookForClaim is op.find after an attempt that failed with err and may have
-// stored the object, with the client's retry budget for the look itself. An
-// attempt that timed out may still be running at Moka, so the first look waits
-// a little, and an empty first look is repeated once after a further
-// request_timeout: only a write landing later than that goes unseen.
+// lookForClaim: an attempt that timed out may still be running at Moka, so
+// the look waits a little, and an empty look is repeated once after another
+// request timeout.
 func lookForClaim[T any](ctx context.Context, c *Client, op claimedCreate[T], err error) (T, sighting, error) {
 	var zero T
 	looks := 1
@@ -283,8 +230,6 @@ func lookForClaim[T any](ctx context.Context, c *Client, op claimedCreate[T], er
 	}
 }
 
-// attemptsError says how many attempts a call made before it gave up, when
-// it made more than one.
 func attemptsError(err error, attempts int) error {
 	if attempts <= 1 {
 		return err

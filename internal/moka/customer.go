@@ -13,27 +13,21 @@ import (
 type Gender int
 
 const (
-	// GenderUnspecified is what a customer without a gender has.
 	GenderUnspecified Gender = 0
-	// GenderMale is sent as 1.
-	GenderMale Gender = 1
-	// GenderFemale is sent as 2.
-	GenderFemale Gender = 2
+	GenderMale        Gender = 1
+	GenderFemale      Gender = 2
 )
 
 // Customer is Moka's DealerCustomer object.
 type Customer struct {
 	DealerCustomerID int64
 	CustomerCode     string
-	// Password is the customer's own PIN, asked when charging a stored card. Moka
-	// returns it on every read, so it is a secret wherever it goes.
+	// Password is the customer's PIN; Moka returns it on every read.
 	Password  string
 	FirstName string
 	LastName  string
 	Gender    Gender
-	// BirthDate is YYYY-MM-DD, or empty. It is sent in Moka's form, YYYYMMDD,
-	// and whatever form Moka answers with is read back as YYYY-MM-DD
-	// (ISODate). A date given as YYYYMMDD is sent as it is.
+	// BirthDate is YYYY-MM-DD or empty; sent as YYYYMMDD (date.go).
 	BirthDate string
 	GsmNumber string
 	Email     string
@@ -63,29 +57,18 @@ func (r CustomerRef) String() string {
 	}
 }
 
-// CustomerUpdate is an UpdateCustomer request: the customer as it should be
-// after the call, addressed by DealerCustomerID (and CustomerCode).
-//
-// Moka does not say whether UpdateCustomer keeps or clears a field that the
-// request leaves out, so the request sends every field that has a value, ""
-// (Gender 0) for a field to clear, and leaves out only what needs neither: a
-// field that is empty now and was empty in Previous. See MOKA-API.md,
-// "What the client sends".
+// CustomerUpdate is the customer as it should be after UpdateCustomer. Moka
+// does not say whether it keeps or clears an omitted field, so a field empty
+// now is sent as "" unless Previous (the customer as last seen; nil: unknown)
+// had it empty too.
 type CustomerUpdate struct {
 	Customer
-	// Previous is the customer as the caller last saw it in Moka (for the
-	// provider, the refreshed state). nil: unknown, and every empty field is
-	// sent as "" so that it is cleared. Its Password is not looked at: a
-	// write-only password is not known to the caller.
 	Previous *Customer
-	// KeepPassword keeps the password Moka holds (a write-only password the
-	// provider no longer knows). The client reads the customer first and sends
-	// the password Moka holds back, so that the password stays whether Moka
-	// keeps an omitted field or clears it.
+	// KeepPassword sends back the password Moka holds (a write-only
+	// password the caller does not know).
 	KeepPassword bool
 }
 
-// Reasons of the customer calls (see errors.go).
 const (
 	ReasonCustomerCodeAlreadyUsing                  = "CustomerCodeAlreadyUsing"
 	ReasonInvalidEmailFormat                        = "InvalidEmailFormat"
@@ -94,7 +77,6 @@ const (
 	ReasonCustomerCodeDoesntMatchDealerCustomerID   = "CustomerCodeDoesntMatchDealerCustomerId"
 )
 
-// The customer calls of the DealerCustomer API.
 var (
 	opAddCustomer         = dealerCustomer.operation("AddCustomer")
 	opAddCustomerWithCard = dealerCustomer.operation("AddCustomerWithCard")
@@ -104,14 +86,8 @@ var (
 	opRemoveCustomer      = dealerCustomer.operation("RemoveCustomer")
 )
 
-// AddCustomer registers a customer, as a claimed create (create.go): the
-// customer is stored with a claim in one free-text field (claimField), then
-// its real values are written with UpdateCustomer. A customer that holds the
-// code and not this create's claim is never adopted: the error is then a
-// *ConflictError. A customer made whose claimed field could not be written
-// afterwards comes back with an *UnfinishedError, or a *ClaimKeptError when
-// Moka would not empty it; a create that may have stored the customer but
-// could not find it, as an *UncertainError with the claim.
+// AddCustomer registers a customer as a claimed create (create.go). A code
+// held by a customer without this create's claim is a *ConflictError.
 func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
 	cust.DealerCustomerID = 0
 	claim := NewClaim()
@@ -130,7 +106,7 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 			}
 			v, err := out.value()
 			if err != nil {
-				// A Success whose Data is unreadable still stored the customer.
+				// A Success with unreadable Data still stored it.
 				res.uncertain = true
 				return nil, res, fmt.Errorf("moka AddCustomer: %w", err)
 			}
@@ -177,7 +153,6 @@ func (c *Client) AddCustomer(ctx context.Context, cust Customer) (*CustomerWithC
 	return finished, nil
 }
 
-// customerTextField is one free-text field of a customer that a claim can go in.
 type customerTextField struct {
 	name string
 	of   func(*Customer) *string
@@ -185,17 +160,16 @@ type customerTextField struct {
 
 func (f customerTextField) holds(c Customer, claim string) bool { return HoldsClaim(*f.of(&c), claim) }
 
-// claimableFields are where a customer's claim can go, in order of choice:
-// text fields long enough for a claim and free of format checks.
+// claimableFields are long enough for a claim and free of format checks.
 var claimableFields = []customerTextField{
 	{"Address", func(c *Customer) *string { return &c.Address }},
 	{"FirstName", func(c *Customer) *string { return &c.FirstName }},
 	{"LastName", func(c *Customer) *string { return &c.LastName }},
 }
 
-// claimField is the field a create's claim goes in: the first that the
-// customer gives a value, so that the finishing write replaces the claim with
-// a value rather than asking Moka to empty a field, which not every Moka does.
+// claimField is the first field the customer gives a value: the finishing
+// write then replaces the claim rather than asking Moka to empty a field,
+// which not every Moka does.
 func claimField(c Customer) customerTextField {
 	for _, f := range claimableFields {
 		if *f.of(&c) != "" {
@@ -215,8 +189,7 @@ func CustomerClaim(c Customer) string {
 	return ""
 }
 
-// WithoutClaim is c with every claimable field that holds claim emptied: what
-// the customer holds for a Terraform that knows the claim is its own and kept.
+// WithoutClaim is c with every claimable field that holds claim emptied.
 func WithoutClaim(c Customer, claim string) Customer {
 	for _, f := range claimableFields {
 		if f.holds(c, claim) {
@@ -226,7 +199,6 @@ func WithoutClaim(c Customer, claim string) Customer {
 	return c
 }
 
-// customerHolds reports whether any claimable field of c holds claim.
 func customerHolds(c Customer, claim string) bool {
 	for _, f := range claimableFields {
 		if f.holds(c, claim) {
@@ -236,9 +208,8 @@ func customerHolds(c Customer, claim string) bool {
 	return false
 }
 
-// FindClaimedCustomer reads the customer holding code and says whether it is
-// the one a create with claim made (one of its claimable fields holds the
-// claim). held is nil when no customer has the code.
+// FindClaimedCustomer reads the customer holding code (nil: none) and says
+// whether it carries claim.
 func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (held *CustomerWithCards, ours bool, err error) {
 	got, err := c.GetCustomer(ctx, CustomerRef{CustomerCode: code})
 	if IsNotFound(err) {
@@ -250,10 +221,8 @@ func (c *Client) FindClaimedCustomer(ctx context.Context, code, claim string) (h
 	return got, customerHolds(got.Customer, claim), nil
 }
 
-// AddCustomerWithCard registers a customer and its first card in one call. It
-// carries no claim, so after a lost answer it cannot tell its own customer
-// from another's: a taken code is always a *ConflictError, and a call that may
-// have stored the customer is an *UncertainError without a claim.
+// AddCustomerWithCard registers a customer and its first card in one call,
+// without a claim: a taken code is always a *ConflictError.
 func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card NewCard) (*CardWithCustomer, error) {
 	cust.DealerCustomerID = 0
 	req := addCustomerWithCardRequest{
@@ -278,12 +247,9 @@ func (c *Client) AddCustomerWithCard(ctx context.Context, cust Customer, card Ne
 	return nil, err
 }
 
-// UpdateCustomer changes a customer, addressed by its DealerCustomerId (or code).
-// What it sends is said at CustomerUpdate.
+// UpdateCustomer changes a customer; see CustomerUpdate.
 func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*CustomerWithCards, error) {
 	if upd.KeepPassword {
-		// Leaving the password out would keep it only on a Moka that keeps
-		// omitted fields; sending back what Moka holds keeps it on either.
 		held, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: upd.DealerCustomerID, CustomerCode: upd.CustomerCode})
 		if err != nil {
 			return nil, fmt.Errorf("moka UpdateCustomer: reading the password to keep: %w", err)
@@ -302,8 +268,7 @@ func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*Custo
 	if !answerDiffers(req, got.Customer) {
 		return got, nil
 	}
-	// The answer is not the customer as sent. It may have been written
-	// before the change: what Moka holds now decides.
+	// The answer may predate the change: what Moka holds decides.
 	if got, err = c.readBack(ctx, upd.Customer); err != nil {
 		return nil, err
 	}
@@ -324,7 +289,6 @@ func (c *Client) UpdateCustomer(ctx context.Context, upd CustomerUpdate) (*Custo
 	return got, nil
 }
 
-// readBack is GetCustomer of the customer an update addressed.
 func (c *Client) readBack(ctx context.Context, cust Customer) (*CustomerWithCards, error) {
 	got, err := c.GetCustomer(ctx, CustomerRef{DealerCustomerID: cust.DealerCustomerID, CustomerCode: cust.CustomerCode})
 	if err != nil {
@@ -333,11 +297,9 @@ func (c *Client) readBack(ctx context.Context, cust Customer) (*CustomerWithCard
 	return got, nil
 }
 
-// FieldsKeptError is an UpdateCustomer after which Moka still holds a value
-// in fields it was asked to empty, sent as "" and then as null: this Moka
-// cannot empty them through the API. The customer it holds comes with it.
+// FieldsKeptError: Moka kept a value in Fields (Moka's names) although they
+// were sent empty, as "" and then as null.
 type FieldsKeptError struct {
-	// Fields are Moka's names of the fields (never their values).
 	Fields []string
 }
 
@@ -355,8 +317,7 @@ func KeptFields(err error) []string {
 	return nil
 }
 
-// answerDiffers reports whether got is not the customer req asked for, in
-// any field req sent (in Moka's spellings of the same values).
+// answerDiffers: got is not what req sent, allowing Moka's spellings.
 func answerDiffers(req customerRequest, got Customer) bool {
 	same := func(sent *string, have string, equal func(a, b string) bool) bool {
 		return sent == nil || (*sent == "" && have == "") || (*sent != "" && equal(*sent, have))
@@ -369,7 +330,6 @@ func answerDiffers(req customerRequest, got Customer) bool {
 		!same(req.Password, got.Password, exact) || (req.Gender != nil && Gender(*req.Gender) != got.Gender)
 }
 
-// keptFields names the fields req asked to empty that got still holds.
 func keptFields(req customerRequest, got Customer) []string {
 	var kept []string
 	for _, f := range []struct {
@@ -395,8 +355,6 @@ func keptFields(req customerRequest, got Customer) []string {
 	return kept
 }
 
-// updateWithNulls is UpdateCustomer of req again with fields sent as JSON
-// null rather than "".
 func (c *Client) updateWithNulls(ctx context.Context, req customerRequest, fields []string, password string) (*CustomerWithCards, error) {
 	raw, err := json.Marshal(req) //nolint:gosec // the request as sent; the client masks the password wherever it logs
 	if err != nil {
@@ -431,9 +389,8 @@ func (c *Client) GetCustomerList(ctx context.Context) ([]Customer, error) {
 	return customers, err
 }
 
-// ListCustomers is GetCustomerList, and says whether the list gave every
-// customer's Address: not every Moka's list does, and a caller that would
-// take a missing one for an empty one must read such customers one by one.
+// ListCustomers is GetCustomerList, and whether it gave every Address: not
+// every Moka's list does.
 func (c *Client) ListCustomers(ctx context.Context) (customers []Customer, complete bool, err error) {
 	var out wireCustomerList
 	if _, err := c.call(ctx, opGetCustomerList, nil, &out); err != nil {
@@ -448,8 +405,7 @@ func (c *Client) ListCustomers(ctx context.Context) (customers []Customer, compl
 	return customers, complete, nil
 }
 
-// RemoveCustomer deletes a customer. A customer that is already gone after an
-// attempt whose answer was lost counts as removed.
+// RemoveCustomer deletes a customer; gone after a lost answer counts as removed.
 func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
 	res, err := c.call(ctx, opRemoveCustomer, refRequest(ref), nil)
 	if err != nil && res.uncertain && IsNotFound(err) {
@@ -459,18 +415,16 @@ func (c *Client) RemoveCustomer(ctx context.Context, ref CustomerRef) error {
 }
 
 type wireCustomer struct {
-	DealerCustomerID flexInt    `json:"DealerCustomerId"`
-	CustomerCode     flexString `json:"CustomerCode"`
-	Password         flexString `json:"Password"`
-	FirstName        flexString `json:"FirstName"`
-	LastName         flexString `json:"LastName"`
-	Gender           flexInt    `json:"Gender"`
-	BirthDate        flexString `json:"BirthDate"`
-	GsmNumber        flexString `json:"GsmNumber"`
-	Email            flexString `json:"Email"`
-	// Address is nil when the answer gives none (null, or no key: a list
-	// that leaves it out).
-	Address *flexString `json:"Address"`
+	DealerCustomerID flexInt     `json:"DealerCustomerId"`
+	CustomerCode     flexString  `json:"CustomerCode"`
+	Password         flexString  `json:"Password"`
+	FirstName        flexString  `json:"FirstName"`
+	LastName         flexString  `json:"LastName"`
+	Gender           flexInt     `json:"Gender"`
+	BirthDate        flexString  `json:"BirthDate"`
+	GsmNumber        flexString  `json:"GsmNumber"`
+	Email            flexString  `json:"Email"`
+	Address          *flexString `json:"Address"` // nil: not given
 }
 
 func (w wireCustomer) customer() Customer {
@@ -510,9 +464,7 @@ type wireCustomerList struct {
 	DealerCustomerList      []wireCustomer `json:"DealerCustomerList"`
 }
 
-// customerRequest is the customer part of a request. A nil field is left out
-// of the JSON; a pointer to "" (or to Gender 0) is sent, and clears the field
-// in an UpdateCustomer.
+// customerRequest leaves a nil field out; a pointer to "" (Gender 0) clears it.
 type customerRequest struct {
 	DealerCustomerID int64   `json:"DealerCustomerId,omitempty"`
 	CustomerCode     string  `json:"CustomerCode,omitempty"`
@@ -526,8 +478,6 @@ type customerRequest struct {
 	Address          *string `json:"Address,omitempty"`
 }
 
-// newCustomerRequest sends the fields of c that have a value and leaves the
-// others out, as public Moka clients do: a new customer has nothing to clear.
 func newCustomerRequest(c Customer) customerRequest {
 	r := customerRequest{
 		DealerCustomerID: c.DealerCustomerID,
@@ -547,10 +497,8 @@ func newCustomerRequest(c Customer) customerRequest {
 	return r
 }
 
-// updateCustomerRequest is newCustomerRequest plus "" (Gender 0) for each
-// field to clear: empty now, and not known to have been empty before. The
-// password is always sent unless it is kept: the caller may not know what it
-// was (write-only), and "" clears it.
+// updateCustomerRequest always sends the password: the caller may not know
+// what it was (write-only), and "" clears it.
 func updateCustomerRequest(upd CustomerUpdate) customerRequest {
 	r := newCustomerRequest(upd.Customer)
 	prev := upd.Previous
@@ -575,7 +523,6 @@ func updateCustomerRequest(upd CustomerUpdate) customerRequest {
 	return r
 }
 
-// setText is a field to send when it has a value.
 func setText(v string) *string {
 	if v == "" {
 		return nil

@@ -6,23 +6,12 @@ import (
 	"time"
 )
 
-// The one place where a date changes form. In Go a date is YYYY-MM-DD (what
-// the provider's users write); on the wire it is Moka's YYYYMMDD.
+// In Go a date is YYYY-MM-DD; on the wire it is Moka's YYYYMMDD.
 
-// ISODate turns the dates Moka or .NET may answer with into YYYY-MM-DD:
-//
-//   - YYYYMMDD, as documented;
-//   - YYYY-MM-DD, possibly with a time of day and a zone
-//     (1992-04-23T00:00:00+03:00): the date as written;
-//   - DD.MM.YYYY and DD/MM/YYYY, Turkish and .NET's invariant short dates,
-//     possibly with a time of day after a blank;
-//   - .NET's JSON date /Date(703987200000)/ (or \/Date(...)\/ if the JSON
-//     escape was kept): milliseconds since 1970 UTC, negative before it, and
-//     an optional offset (/Date(703976400000+0300)/) that the date is taken
-//     in, since .NET writes a local midnight as the instant with its zone's
-//     offset. Without an offset the date is the UTC one.
-//
-// Anything else comes back without the blanks around it.
+// ISODate turns the dates Moka or .NET may answer with (YYYYMMDD,
+// YYYY-MM-DD with a time, DD.MM.YYYY, DD/MM/YYYY, /Date(ms+hhmm)/) into
+// YYYY-MM-DD, and anything else trimmed. A .NET date is taken in its offset:
+// .NET writes a local midnight as the instant with its zone's offset.
 func ISODate(s string) string {
 	s = strings.TrimSpace(s)
 	if isoDate(s) {
@@ -40,16 +29,12 @@ func ISODate(s string) string {
 	return s
 }
 
-// isoDate reports whether s starts with YYYY-MM-DD, alone or followed by a
-// time of day (after a T or a blank).
 func isoDate(s string) bool {
 	return len(s) >= 10 && s[4] == '-' && s[7] == '-' &&
 		digits(s[:4]) && digits(s[5:7]) && digits(s[8:10]) &&
 		(len(s) == 10 || s[10] == 'T' || s[10] == ' ')
 }
 
-// dayFirstDate reads D.M.YYYY or D/M/YYYY, each of day and month one or two
-// digits, possibly followed by a blank and a time of day.
 func dayFirstDate(s string) (string, bool) {
 	if i := strings.IndexByte(s, ' '); i >= 0 {
 		s = s[:i]
@@ -71,8 +56,6 @@ func dayFirstDate(s string) (string, bool) {
 	return year + "-" + pad2(month) + "-" + pad2(day), true
 }
 
-// dotNetDate reads .NET's JSON date, /Date(ms)/ or /Date(ms+hhmm)/, with or
-// without a backslash before each slash.
 func dotNetDate(s string) (string, bool) {
 	s = strings.ReplaceAll(s, `\/`, "/")
 	inner, ok := strings.CutPrefix(s, "/Date(")
@@ -116,7 +99,6 @@ func dotNetDate(s string) (string, bool) {
 	return t.Format(time.DateOnly), true
 }
 
-// digits reports whether s is made of ASCII digits only (and is not empty).
 func digits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
@@ -128,9 +110,7 @@ func pad2(s string) string {
 	return s
 }
 
-// wireDate is a YYYY-MM-DD date in Moka's form, YYYYMMDD. A date already in
-// Moka's form, and anything that is not a date in either form, is sent as it
-// is: what to make of it is for Moka to say.
+// wireDate sends anything not YYYY-MM-DD as it is: Moka is to judge it.
 func wireDate(s string) string {
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
 		digits := s[:4] + s[5:7] + s[8:]

@@ -7,14 +7,11 @@ import (
 	"time"
 )
 
-// Reasons Moka gives, the part of a ResultCode after the last dot. The server is
-// not consistent about the prefix (UpdateCard answers with GetCard.* codes), so
-// decisions are made on the reason alone. These two are any operation's; each
-// object's file declares its own (customer.go, card.go).
+// Reasons are the part of a ResultCode after the last dot: decisions are made
+// on them alone, as UpdateCard answers with GetCard.* codes.
 const (
 	ReasonInvalidRequest = "InvalidRequest"
-	// ResultCodeEX is Moka's "unexpected error"; it has no prefix.
-	ResultCodeEX = "EX"
+	ResultCodeEX         = "EX"
 )
 
 // APIError is a Moka answer whose ResultCode is not Success.
@@ -41,9 +38,7 @@ func newAPIError(operation, resultCode, message string) *APIError {
 	return &APIError{Operation: operation, ResultCode: resultCode, Reason: reason, Message: message}
 }
 
-// TransportError is a call that got no usable Moka answer: the connection failed,
-// timed out, or the answer was not Moka's JSON envelope (a proxy's HTML page).
-// Whether the server acted on the request is unknown.
+// TransportError is a call that got no usable Moka answer.
 type TransportError struct {
 	Operation  string
 	HTTPStatus int    // 0 when no HTTP answer arrived
@@ -70,14 +65,10 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type ConflictError struct {
 	CustomerCode     string
 	DealerCustomerID int64
-	// Claim is the create's claim the customer carries, if any: text in the
-	// form a create of this provider writes, which no state settled.
-	Claim string
-	// HeldAs is the holder's own spelling of the code, when Moka answered
-	// with another (a Moka that compares codes ignoring case).
-	HeldAs string
-	// Retired is set when no customer holds the code: Moka keeps the codes of
-	// removed customers and does not let them be registered again.
+	Claim            string // a create's claim the holder carries
+	HeldAs           string // the holder's spelling, from a Moka that ignores case
+	// Retired: no customer holds the code, and Moka keeps removed customers'
+	// codes.
 	Retired bool
 }
 
@@ -110,8 +101,7 @@ func Reason(err error) string {
 	return ""
 }
 
-// IsNotFound reports whether err says the object asked for (a customer, a
-// card) does not exist.
+// IsNotFound reports whether err says the customer or card does not exist.
 func IsNotFound(err error) bool {
 	switch Reason(err) {
 	case ReasonDealerCustomerNotFound, ReasonCardNotFound:
@@ -120,15 +110,12 @@ func IsNotFound(err error) bool {
 	return false
 }
 
-// IsAlreadyExists reports whether err says the object's unique key (a
-// CustomerCode) is taken.
+// IsAlreadyExists reports whether err says a CustomerCode is taken.
 func IsAlreadyExists(err error) bool {
 	var conflict *ConflictError
 	return errors.As(err, &conflict) || isCodeTaken(err)
 }
 
-// isCodeTaken reports whether err is Moka's answer that a CustomerCode is
-// taken (not a ConflictError, which the client makes of it).
 func isCodeTaken(err error) bool { return Reason(err) == ReasonCustomerCodeAlreadyUsing }
 
 // IsInvalidEmail reports whether Moka refused the e-mail address.
@@ -136,8 +123,7 @@ func IsInvalidEmail(err error) bool {
 	return Reason(err) == ReasonInvalidEmailFormat
 }
 
-// MayHaveTakenEffect reports whether err comes from a write that Moka may have
-// carried out although the call failed, and that nobody could settle.
+// MayHaveTakenEffect reports whether a failed write may have happened.
 func MayHaveTakenEffect(err error) bool {
 	var u *UncertainError
 	return errors.As(err, &u)

@@ -8,47 +8,29 @@ import (
 	"time"
 )
 
-// DefaultMaxRequestsPerSecond is the provider's request-rate cap when its
-// configuration sets none, against Moka's own endpoints (against a loopback
-// base URL, the sandbox, the provider sets none). It is meant to stay out of
-// the way: Terraform's default parallelism of 10 against Moka's usual
-// 100-300 ms answers makes 30-100 requests a second, so only an unusually
-// fast path (a -parallelism far above 10) ever waits for it.
+// DefaultMaxRequestsPerSecond stays out of the way: Terraform's default
+// parallelism against Moka's 100-300 ms answers makes 30-100 a second.
 const DefaultMaxRequestsPerSecond = 100
 
-// rateMargin is how much slower than its cap the limiter runs: perSecond
-// attempts take 1.05 s instead of 1 s, so that the calls still arrive under
-// the cap when the way to Moka delays some of them more than others.
+// rateMargin keeps calls under the cap when the way to Moka delays some more
+// than others.
 const rateMargin = 1.05
 
-// maxTurnHold bounds how long an attempt keeps the turn while its request is
-// not yet written (a connection being dialled, say), so that one slow
-// connection cannot hold up every other call for longer.
+// maxTurnHold: one slow connection holds up the other calls no longer.
 const maxTurnHold = time.Second
 
-// RateLimiter makes each HTTP attempt wait for its turn. The provider shares
-// one between every client of its process, so that the cap holds for the
-// process as a whole and not per resource.
-//
-// It is a token bucket of one token that refills every interval, with the
-// token spent when the request is written rather than when the attempt
-// starts: Moka counts the calls it receives, and an attempt that got its turn
-// and was then slow to reach the wire (a new connection, a busy machine) would
-// otherwise leave the bucket full behind it, so that the next call followed it
-// at once. The sandbox saw exactly that, two calls 22 ms apart under a cap of
-// 5 a second, before the token was spent on writing.
+// RateLimiter spaces HTTP attempts an interval apart as Moka counts them:
+// from when the last request was written, not when its wait ended
+// (TestRateLimiterAgainstXTimeRate says why not golang.org/x/time/rate).
 type RateLimiter struct {
 	perSec   float64
 	interval time.Duration
-	// turn is held from the start of an attempt's wait until its request is
-	// written (or maxTurnHold has passed).
-	turn chan struct{}
-	mu   sync.Mutex
-	last time.Time // when the last request was written; guarded by mu
+	turn     chan struct{} // held from an attempt's wait until its request is written
+	mu       sync.Mutex
+	last     time.Time // when the last request was written; guarded by mu
 }
 
-// NewRateLimiter caps attempts at perSecond a second as Moka counts them.
-// perSecond 0 means no limit; negative or not finite is an error.
+// NewRateLimiter caps attempts at perSecond a second; 0 means no limit.
 func NewRateLimiter(perSecond float64) (*RateLimiter, error) {
 	if math.IsNaN(perSecond) || math.IsInf(perSecond, 0) || perSecond < 0 {
 		return nil, fmt.Errorf("moka: requests per second must be a number of 0 or more, got %v", perSecond)
@@ -71,9 +53,8 @@ func (l *RateLimiter) PerSecond() float64 {
 	return l.perSec
 }
 
-// wait blocks until the next attempt may start, or ctx ends. The attempt calls
-// written (any number of times) once its request is on the wire, or has
-// failed; the turn passes on then, or after maxTurnHold at the latest.
+// wait blocks until the attempt's turn. It calls written (any number of
+// times) once its request is on the wire or has failed.
 func (l *RateLimiter) wait(ctx context.Context) (written func(), err error) {
 	if l == nil || l.turn == nil {
 		return func() {}, nil

@@ -64,12 +64,7 @@ func TestCheckCredentials(t *testing.T) {
 // request path, to its own path and in its own envelope, with nothing of the
 // DealerCustomer API in the request.
 func TestAnotherService(t *testing.T) {
-	paymentDealer := service{
-		name:         "PaymentDealer",
-		path:         "/PaymentDealer/",
-		authBlock:    "PaymentDealerAuthentication",
-		requestBlock: "PaymentDealerRequest",
-	}
+	paymentDealer := service("PaymentDealer")
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
 		writeJSON(w, failure("PaymentDealer.GetPlan.PlanNotFound", ""))
 	})

@@ -7,10 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// invalidUTF8Field names the first string in a request (a struct of strings,
-// pointers to them and embedded structs) that is not valid UTF-8, by its JSON
-// field name, or returns "". encoding/json would silently send such a string
-// with its bad bytes replaced by U+FFFD, and Moka would store the mangled text.
+// invalidUTF8Field names the first string of a request that is not UTF-8:
+// encoding/json would silently send it with U+FFFD in place of its bytes.
 func invalidUTF8Field(v reflect.Value, name string) string {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -41,8 +39,6 @@ func invalidUTF8Field(v reflect.Value, name string) string {
 	return ""
 }
 
-// checkUTF8 refuses a request with text that is not UTF-8, naming the field
-// but never its value.
 func checkUTF8(operation string, request any) error {
 	if field := invalidUTF8Field(reflect.ValueOf(request), ""); field != "" {
 		return fmt.Errorf("moka %s: %s is not valid UTF-8 text; it was not sent, because Moka would store it mangled", operation, field)

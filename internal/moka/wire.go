@@ -8,10 +8,7 @@ import (
 	"strings"
 )
 
-// The lenient types of Moka's answers, shared by every object's wire form.
-
-// flexInt decodes the lenient integers Moka's server produces and accepts: a JSON
-// number, a number in a string, or "" / null for "not given".
+// flexInt is a JSON number, a number in a string, or "" / null for none.
 type flexInt int64
 
 func (f *flexInt) UnmarshalJSON(b []byte) error {
@@ -33,7 +30,6 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		// A number with a fraction or exponent part ("2.0", "1e3") is still a number.
 		fl, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || fl != float64(int64(fl)) {
 			return fmt.Errorf("not an integer: %.40q", s)
@@ -44,8 +40,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// flexString decodes a string that Moka's documentation sometimes calls an
-// integer: a JSON string, a bare number (kept as written), or null.
+// flexString is a string, a bare number (kept as written), or null.
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
@@ -74,7 +69,6 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	}
 }
 
-// text is the string, "" for nil.
 func (f *flexString) text() string {
 	if f == nil {
 		return ""

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -48,27 +47,16 @@ func ownedIDs(t *testing.T, tf *testsupport.WorkDir) map[string]int64 {
 // plannedActions is every resource change of a saved plan, as "address: actions".
 func plannedActions(t *testing.T, tf *testsupport.WorkDir, extraEnv []string) []string {
 	t.Helper()
-	tf.MustRun(extraEnv, "plan", "-input=false", "-out=tfplan")
-	out, err := tf.Command(extraEnv, "show", "-json", "tfplan").Output()
-	if err != nil {
-		t.Fatalf("terraform show -json tfplan: %v", err)
-	}
-	var doc struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions []string `json:"actions"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal(out, &doc); err != nil {
-		t.Fatal(err)
-	}
 	var actions []string
-	for _, rc := range doc.ResourceChanges {
-		if !slices.Equal(rc.Change.Actions, []string{"no-op"}) && !slices.Equal(rc.Change.Actions, []string{"read"}) {
-			actions = append(actions, rc.Address+": "+strings.Join(rc.Change.Actions, ","))
+	for _, rc := range tf.SavedPlan(extraEnv).ResourceChanges {
+		if rc.Change.Actions.NoOp() || rc.Change.Actions.Read() {
+			continue
 		}
+		var names []string
+		for _, a := range rc.Change.Actions {
+			names = append(names, string(a))
+		}
+		actions = append(actions, rc.Address+": "+strings.Join(names, ","))
 	}
 	return actions
 }

@@ -2,9 +2,7 @@ package testsupport
 
 import "fmt"
 
-// CardNumber is a card number of length digits: prefix, then n zero-padded,
-// then the one check digit that passes the Luhn check. Tests use it to make as
-// many distinct valid numbers as they need.
+// CardNumber is prefix, n zero-padded and a Luhn check digit: length digits.
 func CardNumber(prefix string, n, length int) string {
 	body := prefix + fmt.Sprintf("%0*d", length-len(prefix)-1, n)
 	if len(body) != length-1 {
@@ -18,9 +16,8 @@ func CardNumber(prefix string, n, length int) string {
 	panic("unreachable: one check digit always fits")
 }
 
-// LuhnValid reports whether digits pass the Luhn check. It is written here
-// apart from the provider's and the sandbox's own checks, so that each of
-// those is tested against a third hand.
+// LuhnValid is apart from the provider's and the sandbox's checks, so that
+// each is tested against a third hand.
 func LuhnValid(digits string) bool {
 	sum, double := 0, false
 	for i := len(digits) - 1; i >= 0; i-- {

@@ -2,33 +2,22 @@ package testsupport
 
 import "strings"
 
-// EmailCase is an e-mail address and Moka's verdict on a customer that has it.
+// EmailCase is an address and Moka's verdict on it. A refused address over
+// EmailMaxChars is InvalidRequest, any other InvalidEmailFormat.
 type EmailCase struct {
-	Address string
-	// MokaAccepts: Moka stores the address. Otherwise it refuses the call:
-	// InvalidRequest when the address is over Email's limit of
-	// EmailMaxChars characters, InvalidEmailFormat for any other reason.
+	Address     string
 	MokaAccepts bool
-	// Source is how sure the verdict is, as a MOKA-API.md tag: "[seed]" or
-	// "[inferred]".
-	Source string
-	// Why is what the case shows.
-	Why string
+	Source      string // a MOKA-API.md tag: "[seed]" or "[inferred]"
+	Why         string
 }
 
-// EmailMaxChars is the Email field's limit in characters [seed].
-const EmailMaxChars = 100
+const EmailMaxChars = 100 // [seed]
 
-// EmailCases is Moka's verdict on e-mail addresses, written down once so that
-// the sandbox's InvalidEmailFormat and the provider's email validator are each
-// tested against it instead of against each other.
-//
-// MOKA-API.md knows two facts about Email, both [seed]: it holds at most 100
-// characters, and Moka checks its format (InvalidEmailFormat). Which
-// addresses fail that check is not documented, so nearly every verdict here
-// is [inferred]: the rule this repository decided on (internal/sandbox's
-// emailFormatOK describes it). When a real Moka is seen to answer
-// differently, change the row first, then the sandbox, then the provider.
+// EmailCases is Moka's verdict on addresses, so that the sandbox and the
+// provider's validator are tested against it, not each other. Which addresses
+// fail the format check is not documented: most rows are [inferred]. When a
+// real Moka answers otherwise, change the row, then the sandbox, then the
+// provider.
 var EmailCases = []EmailCase{
 	// Accepted.
 	{"elif.y@moka.com", true, "[seed]", "the address in the AddCustomer seed's request and successful answer"},

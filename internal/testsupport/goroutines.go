@@ -9,11 +9,8 @@ import (
 	"time"
 )
 
-// RunChecked is a TestMain body: it runs the package's tests and then fails
-// the run if any goroutine they started is still running once settle has
-// passed: a sandbox not closed, a held request never ended, a client's
-// keep-alive connection to a server that is gone. Goroutines that outlive
-// every test by design (os/signal's loop) are not counted.
+// RunChecked is a TestMain body that fails the run if a goroutine the tests
+// started (a sandbox not closed, a held request) still runs after settle.
 func RunChecked(m *testing.M, settle time.Duration) int {
 	code := m.Run()
 	if code != 0 {
@@ -35,8 +32,8 @@ func RunChecked(m *testing.M, settle time.Duration) int {
 	return 1
 }
 
-// LeftoverGoroutines returns the stack of every goroutine but the caller's and
-// those that live for the whole process by design.
+// LeftoverGoroutines is the stack of every goroutine but the caller's and
+// the permanent ones.
 func LeftoverGoroutines() []string {
 	buf := make([]byte, 1<<16)
 	for {
@@ -57,7 +54,6 @@ func LeftoverGoroutines() []string {
 	return out
 }
 
-// permanentFrames are functions whose goroutines outlive the tests by design.
 var permanentFrames = []string{
 	"os/signal.signal_recv", "os/signal.loop", // started by the first signal.Notify, never stopped
 	"testing.(*F).Fuzz", "internal/fuzz.", // the fuzzing engine's workers

@@ -18,22 +18,18 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
 
-// SandboxProcess is `terraform-provider-moka sandbox` running as a process of
-// its own, as users run it, so that it can be killed with SIGKILL and so that
-// its work is not counted in the test's own process.
+// SandboxProcess is `terraform-provider-moka sandbox` in a process of its
+// own, so that it can be killed and its work is not counted in the test's.
 type SandboxProcess struct {
 	URL    string
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
 
-// sandboxStartWait is how long a sandbox may take to say where it listens.
 const sandboxStartWait = 20 * time.Second
 
-// SpawnSandbox runs bin's sandbox on listen with args, its standard error
-// going to stderr, and waits for it to say where it listens. The caller stops
-// it. A sandbox that exits at once is started again, up to 50 times: after a
-// kill, its port may still be held for a moment.
+// SpawnSandbox starts bin's sandbox, again if it exits at once: after a kill,
+// its port may still be held for a moment.
 func SpawnSandbox(bin, listen string, stderr io.Writer, args ...string) (*SandboxProcess, error) {
 	var lastErr error
 	for range 50 {
@@ -86,8 +82,7 @@ func spawnSandboxOnce(bin, listen string, stderr io.Writer, args []string) (p *S
 	}
 }
 
-// StartSandboxProcess is SpawnSandbox for a test: its standard error goes to
-// a file that t shows if it does not start, and it is stopped when t ends.
+// StartSandboxProcess is SpawnSandbox stopped when t ends.
 func StartSandboxProcess(t testing.TB, bin, listen string, args ...string) *SandboxProcess {
 	t.Helper()
 	stderr, err := os.CreateTemp(t.TempDir(), "sandbox-*.log")
@@ -103,13 +98,13 @@ func StartSandboxProcess(t testing.TB, bin, listen string, args ...string) *Sand
 	return p
 }
 
-// Kill ends the sandbox with SIGKILL: no shutdown, no last write.
+// Kill sends SIGKILL: no shutdown, no last write.
 func (p *SandboxProcess) Kill() {
 	_ = p.cmd.Process.Kill()
 	<-p.exited
 }
 
-// Stop ends the sandbox with SIGTERM, as Ctrl-C would, if it still runs.
+// Stop sends SIGTERM, as Ctrl-C would.
 func (p *SandboxProcess) Stop() {
 	select {
 	case <-p.exited:
@@ -124,15 +119,14 @@ func (p *SandboxProcess) Stop() {
 	}
 }
 
-// Stats is GET /sandbox/stats. The look itself is one connection, opened
-// and closed, which Connections counts.
+// Stats is GET /sandbox/stats; the look itself is one of its Connections.
 func (p *SandboxProcess) Stats() (sandbox.Stats, error) {
 	var s sandbox.Stats
 	err := p.getJSON("/sandbox/stats", &s)
 	return s, err
 }
 
-// State is GET /sandbox/state: every customer and card the sandbox holds.
+// State is GET /sandbox/state.
 func (p *SandboxProcess) State() ([]sandbox.Customer, []sandbox.Card, error) {
 	var s struct {
 		Customers []sandbox.Customer `json:"customers"`
@@ -142,7 +136,7 @@ func (p *SandboxProcess) State() ([]sandbox.Customer, []sandbox.Card, error) {
 	return s.Customers, s.Cards, err
 }
 
-// Contents is State for a test, which fails if the sandbox does not answer.
+// Contents is State; t fails if the sandbox does not answer.
 func (p *SandboxProcess) Contents(t testing.TB) ([]sandbox.Customer, []sandbox.Card) {
 	t.Helper()
 	customers, cards, err := p.State()
@@ -159,8 +153,7 @@ func (p *SandboxProcess) getJSON(path string, out any) error {
 	if err != nil {
 		return err
 	}
-	// A connection of its own, closed after: the sandbox's connection count
-	// then grows by exactly one per look (tools/bench subtracts it).
+	// Exactly one connection per look: tools/bench subtracts it.
 	req.Close = true
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -173,7 +166,7 @@ func (p *SandboxProcess) getJSON(path string, out any) error {
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// FreeLoopbackAddr is a loopback address with a port nobody listens on now.
+// FreeLoopbackAddr is a loopback address nobody listens on now.
 func FreeLoopbackAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

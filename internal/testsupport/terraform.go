@@ -3,32 +3,29 @@ package testsupport
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
-// This file drives the terraform binary against a provider built from this
-// module, for tests and for tools/bench alike. Nothing here takes a
-// *testing.T: bench is a program, so every step returns an error, and
-// terraform_acc.go wraps them for tests.
+// Nothing here takes a *testing.T: tools/bench uses it too, and
+// terraform_acc.go wraps it for tests.
 
 // ProviderSource is the provider's address in required_providers.
 const ProviderSource = "terraform-moka/moka"
 
-// providerBinary is the name Terraform looks for in a dev_overrides directory.
 const providerBinary = "terraform-provider-moka"
 
-// TerraformPath is the terraform binary to run: TF_ACC_TERRAFORM_PATH, which
-// terraform-plugin-testing reads too, or else terraform on PATH.
+// TerraformPath is TF_ACC_TERRAFORM_PATH (as terraform-plugin-testing reads
+// it), else terraform on PATH.
 func TerraformPath() (string, error) {
 	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
 		return bin, nil
@@ -58,8 +55,7 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// BuildProvider builds the provider of the module at root into
-// dir/terraform-provider-moka, with go build's flags, and returns its path.
+// BuildProvider builds dir/terraform-provider-moka from the module at root.
 func BuildProvider(ctx context.Context, root, dir string, flags ...string) (string, error) {
 	bin := filepath.Join(dir, providerBinary)
 	args := append(append([]string{"build"}, flags...), "-o", bin, ".")
@@ -71,9 +67,7 @@ func BuildProvider(ctx context.Context, root, dir string, flags ...string) (stri
 	return bin, nil
 }
 
-// WriteCLIConfig writes a Terraform CLI configuration to file whose
-// dev_overrides take each provider source in dirs from its directory (as
-// scripts/demo.sh does), and every other provider from its registry.
+// WriteCLIConfig writes a CLI configuration with dev_overrides for dirs.
 func WriteCLIConfig(file string, dirs map[string]string) error {
 	var b strings.Builder
 	b.WriteString("provider_installation {\n  dev_overrides {\n")
@@ -89,10 +83,7 @@ func WriteCLIConfig(file string, dirs map[string]string) error {
 	return os.WriteFile(file, []byte(b.String()), 0o600)
 }
 
-// IsolatedEnv is this process's environment without anything of the
-// caller's that could point Terraform or the provider elsewhere (TF_*,
-// MOKA_*, CHECKPOINT_*), plus the CLI configuration cliConfig and the
-// settings of an unattended run.
+// IsolatedEnv is this environment less TF_*, MOKA_*, CHECKPOINT_*, plus cliConfig.
 func IsolatedEnv(cliConfig string) []string {
 	env := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}
 	for _, kv := range os.Environ() {
@@ -105,20 +96,17 @@ func IsolatedEnv(cliConfig string) []string {
 
 // Terraform runs one terraform binary with one environment.
 type Terraform struct {
-	Bin string
-	// Env is the whole environment of every command; a command's own
-	// additions come after it.
-	Env []string
-	// Provider is the provider binary the CLI configuration points at, when
-	// it was built here (it also serves `sandbox`).
-	Provider string
+	Bin      string
+	Env      []string // the whole environment of every command
+	Provider string   // the provider binary, when built here
 
 	versionOnce sync.Once
 	version     Version
 	versionErr  error
 }
 
-// Command is terraform args in dir, with extraEnv after tf.Env.
+// Command and Exec are not tfexec: tests signal the process, read exit codes,
+// interleaved output and CPU time, and pass arguments tfexec has no option for.
 func (tf *Terraform) Command(ctx context.Context, dir string, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, tf.Bin, args...) //nolint:gosec // the terraform binary the test or bench was given
 	cmd.Dir = dir
@@ -128,15 +116,12 @@ func (tf *Terraform) Command(ctx context.Context, dir string, extraEnv []string,
 
 // Result is what one terraform command did.
 type Result struct {
-	Output   []byte // standard output and error, interleaved
-	ExitCode int    // -1 when it did not run or was killed
-	// CPU is the user and system time of terraform and of the children it
-	// waited for (its providers).
-	CPU time.Duration
+	Output   []byte        // standard output and error, interleaved
+	ExitCode int           // -1 when it did not run or was killed
+	CPU      time.Duration // of terraform and its providers
 }
 
-// Exec runs terraform args in dir. Its error is exec's: an *exec.ExitError
-// when terraform ran and exited non-zero.
+// Exec runs terraform args in dir; its error is exec's.
 func (tf *Terraform) Exec(ctx context.Context, dir string, extraEnv []string, args ...string) (Result, error) {
 	cmd := tf.Command(ctx, dir, extraEnv, args...)
 	var buf bytes.Buffer
@@ -150,50 +135,43 @@ func (tf *Terraform) Exec(ctx context.Context, dir string, extraEnv []string, ar
 	return res, err
 }
 
-// Version is the binary's version, asked once.
+// Version is the binary's version, asked once (tfexec reads OpenTofu's too).
 func (tf *Terraform) Version(ctx context.Context) (Version, error) {
 	tf.versionOnce.Do(func() {
-		out, err := tf.Command(ctx, "", nil, "version", "-json").Output()
+		x, err := tf.tfexec(".", nil)
+		if err == nil {
+			v, _, verr := x.Version(ctx, false)
+			if err = verr; err == nil {
+				copy(tf.version[:], v.Segments())
+			}
+		}
 		if err != nil {
 			tf.versionErr = fmt.Errorf("%s version -json: %w", tf.Bin, err)
-			return
 		}
-		var doc struct {
-			Version string `json:"terraform_version"`
-		}
-		if err := json.Unmarshal(out, &doc); err != nil {
-			tf.versionErr = fmt.Errorf("%s version -json: %w: %s", tf.Bin, err, out)
-			return
-		}
-		tf.version, tf.versionErr = ParseVersion(doc.Version)
 	})
 	return tf.version, tf.versionErr
 }
 
-// Version is a Terraform version, major.minor.patch.
-type Version [3]int
-
-// ParseVersion reads "1.11.4", "v1.5.7" or "1.12.0-alpha20250319".
-func ParseVersion(s string) (Version, error) {
-	var v Version
-	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return v, fmt.Errorf("cannot parse Terraform version %q", s)
+// tfexec runs tf.Bin in dir with tf.Env and extraEnv, less the variables
+// tfexec sets itself and refuses (TF_IN_AUTOMATION, TF_INPUT, TF_LOG...).
+func (tf *Terraform) tfexec(dir string, extraEnv []string) (*tfexec.Terraform, error) {
+	x, err := tfexec.NewTerraform(dir, tf.Bin)
+	if err != nil {
+		return nil, err
 	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return v, fmt.Errorf("cannot parse Terraform version %q", s)
-		}
-		v[i] = n
+	env := map[string]string{}
+	for _, kv := range append(slices.Clone(tf.Env), extraEnv...) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
 	}
-	return v, nil
+	return x, x.SetEnv(tfexec.CleanEnv(env))
 }
+
+// Version is major.minor.patch.
+type Version [3]int
 
 func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
 
-// AtLeast reports whether v is major.minor.0 or later.
 func (v Version) AtLeast(major, minor int) bool {
 	return slices.Compare(v[:], []int{major, minor, 0}) >= 0
 }

@@ -2,7 +2,6 @@ package testsupport
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,13 +11,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// NewAccTerraform is terraform against a provider built from this module for
-// the test t and its subtests: the provider runs as Terraform runs it for a
-// user, in its own process, with its own logging, and nothing of the caller's
-// Terraform or Moka settings (nor ~/.terraformrc) reaches the run. Like every
-// acceptance test it is skipped unless TF_ACC is set.
+// NewAccTerraform is terraform against a provider built from this module, in
+// its own process as for a user, with none of the caller's Terraform or Moka
+// settings. t is skipped unless TF_ACC is set.
 func NewAccTerraform(t testing.TB) *Terraform {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
@@ -44,21 +44,17 @@ func NewAccTerraform(t testing.TB) *Terraform {
 	return &Terraform{Bin: bin, Env: IsolatedEnv(cliConfig), Provider: provider}
 }
 
-// sharedBuild is the provider built once per test process: a build per test
-// costs a link of seconds, dozens of times. Each test gets a link to it (a
-// copy where a link cannot be made) in a directory of its own, so that the
-// provider processes of one test have their own path (TestAccKilledApply
-// counts them by path) while tests run in parallel.
+// sharedBuild is the provider built once per test process. Each test links
+// it into a directory of its own: TestAccKilledApply counts the provider
+// processes of its test by path.
 var sharedBuild struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-	// cancel ends a build StartSharedBuild began, if no test needed it.
+	once   sync.Once
+	dir    string
+	bin    string
+	err    error
 	cancel context.CancelFunc
 }
 
-// buildShared makes the process's provider build of the module at root, once.
 func buildShared(ctx context.Context, root string) {
 	sharedBuild.once.Do(func() {
 		sharedBuild.dir, sharedBuild.err = os.MkdirTemp("", "moka-acc-provider-")
@@ -68,9 +64,8 @@ func buildShared(ctx context.Context, root string) {
 	})
 }
 
-// StartSharedBuild starts the provider build that NewAccTerraform shares, in
-// the background, when TF_ACC is set: a TestMain calls it so that the build
-// overlaps the tests that do not need it (the serial ones run first).
+// StartSharedBuild starts the shared build in the background, for a TestMain,
+// so that it overlaps the tests that do not need it.
 func StartSharedBuild() {
 	if os.Getenv("TF_ACC") == "" {
 		return
@@ -82,8 +77,6 @@ func StartSharedBuild() {
 	}
 }
 
-// providerFor puts the process's provider build of the module at root into
-// dir and returns its path there.
 func providerFor(root, dir string) (string, error) {
 	buildShared(context.Background(), root)
 	if sharedBuild.err != nil {
@@ -113,9 +106,7 @@ func copyExecutable(from, to string) error {
 	return dst.Close()
 }
 
-// RemoveSharedBuild removes the provider build that NewAccTerraform shares
-// between the tests of a process: the TestMain of a package whose tests use
-// NewAccTerraform calls it after the tests.
+// RemoveSharedBuild is for a TestMain, after the tests.
 func RemoveSharedBuild() {
 	if sharedBuild.cancel != nil {
 		sharedBuild.cancel()
@@ -126,7 +117,7 @@ func RemoveSharedBuild() {
 	}
 }
 
-// MustVersion is the binary's version; t fails if it cannot be asked.
+// MustVersion fails t if the version cannot be asked.
 func (tf *Terraform) MustVersion(t testing.TB) Version {
 	t.Helper()
 	v, err := tf.Version(t.Context())
@@ -136,10 +127,8 @@ func (tf *Terraform) MustVersion(t testing.TB) Version {
 	return v
 }
 
-// SkipBelow skips t, a test of a feature that Terraform has from
-// major.minor on. OpenTofu reports its own version, so it skips what it has
-// not yet got under the same numbers (terraform query, which OpenTofu 1.12
-// does not have).
+// SkipBelow skips t below Terraform major.minor. OpenTofu's own numbers skip
+// what it lacks, too (terraform query).
 func (tf *Terraform) SkipBelow(t testing.TB, major, minor int, feature string) {
 	t.Helper()
 	if v := tf.MustVersion(t); !v.AtLeast(major, minor) {
@@ -154,30 +143,25 @@ type WorkDir struct {
 	t   testing.TB
 }
 
-// NewWorkDir is an empty working directory for t.
 func (tf *Terraform) NewWorkDir(t testing.TB) *WorkDir {
 	return tf.In(t, t.TempDir())
 }
 
-// In is the working directory dir, for t.
 func (tf *Terraform) In(t testing.TB, dir string) *WorkDir {
 	return &WorkDir{TF: tf, Dir: dir, t: t}
 }
 
-// Sibling is another working directory, for t, with the same terraform and
-// provider build: another Terraform state against the same Moka.
+// Sibling is another state with the same terraform and provider.
 func (w *WorkDir) Sibling(t testing.TB) *WorkDir {
 	return w.TF.NewWorkDir(t)
 }
 
-// Version is the binary's version.
 func (w *WorkDir) Version() Version {
 	w.t.Helper()
 	return w.TF.MustVersion(w.t)
 }
 
-// Config writes the working directory's main.tf: hcl after a terraform block
-// that requires this provider.
+// Config writes main.tf: hcl after required_providers.
 func (w *WorkDir) Config(hcl string) {
 	w.t.Helper()
 	WriteFile(w.t, filepath.Join(w.Dir, "main.tf"), `terraform {
@@ -190,14 +174,12 @@ func (w *WorkDir) Config(hcl string) {
 `+hcl)
 }
 
-// Command is terraform args in the working directory, with extraEnv; it is
-// killed if still running when the test ends.
+// Command is killed if still running when the test ends.
 func (w *WorkDir) Command(extraEnv []string, args ...string) *exec.Cmd {
 	return w.TF.Command(w.t.Context(), w.Dir, extraEnv, args...)
 }
 
-// Run runs terraform and returns its exit code and combined output; the test
-// fails if terraform could not run at all.
+// Run returns terraform's exit code and combined output.
 func (w *WorkDir) Run(extraEnv []string, args ...string) (int, string) {
 	w.t.Helper()
 	res, err := w.TF.Exec(w.t.Context(), w.Dir, extraEnv, args...)
@@ -208,7 +190,7 @@ func (w *WorkDir) Run(extraEnv []string, args ...string) (int, string) {
 	return res.ExitCode, string(res.Output)
 }
 
-// MustRun runs terraform and fails the test unless it exits 0.
+// MustRun fails the test unless terraform exits 0.
 func (w *WorkDir) MustRun(extraEnv []string, args ...string) string {
 	w.t.Helper()
 	code, out := w.Run(extraEnv, args...)
@@ -218,38 +200,51 @@ func (w *WorkDir) MustRun(extraEnv []string, args ...string) string {
 	return out
 }
 
-// StateResource is one resource instance of `terraform show -json`.
 type StateResource struct {
-	Address string         `json:"address"`
-	Type    string         `json:"type"`
-	Values  map[string]any `json:"values"`
-	Tainted bool           `json:"tainted"`
+	Address string
+	Type    string
+	Values  map[string]any
+	Tainted bool
 }
 
-// State is every resource instance in the state, from terraform show -json.
+// State is the root module's resource instances.
 func (w *WorkDir) State() []StateResource {
 	w.t.Helper()
-	out, err := w.Command(nil, "show", "-json").Output()
+	x, err := w.TF.tfexec(w.Dir, nil)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	st, err := x.Show(w.t.Context(), tfexec.JSONNumber(false))
 	if err != nil {
 		w.t.Fatalf("terraform show -json: %v", err)
 	}
-	var doc struct {
-		Values *struct {
-			RootModule struct {
-				Resources []StateResource `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(out, &doc); err != nil {
-		w.t.Fatalf("terraform show -json: %v\n%s", err, out)
-	}
-	if doc.Values == nil {
+	if st.Values == nil || st.Values.RootModule == nil {
 		return nil
 	}
-	return doc.Values.RootModule.Resources
+	var out []StateResource
+	for _, r := range st.Values.RootModule.Resources {
+		out = append(out, StateResource{Address: r.Address, Type: r.Type, Values: r.AttributeValues, Tainted: r.Tainted})
+	}
+	return out
 }
 
-// WriteFile writes body to path, making its directory if need be.
+// SavedPlan is `terraform plan -out=tfplan` read back with show -json.
+func (w *WorkDir) SavedPlan(extraEnv []string) *tfjson.Plan {
+	w.t.Helper()
+	x, err := w.TF.tfexec(w.Dir, extraEnv)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := x.Plan(w.t.Context(), tfexec.Out("tfplan")); err != nil {
+		w.t.Fatalf("terraform plan -out=tfplan: %v", err)
+	}
+	plan, err := x.ShowPlanFile(w.t.Context(), "tfplan", tfexec.JSONNumber(false))
+	if err != nil {
+		w.t.Fatalf("terraform show -json tfplan: %v", err)
+	}
+	return plan
+}
+
 func WriteFile(t testing.TB, path, body string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {

@@ -5,27 +5,20 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 )
 
-func TestParseVersion(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    Version
-		wantErr bool
-	}{
-		{"1.11.4", Version{1, 11, 4}, false},
-		{"v1.5.7", Version{1, 5, 7}, false},
-		{"1.12.0-alpha20250319", Version{1, 12, 0}, false},
-		{"1.11", Version{}, true},
-		{"one.two.three", Version{}, true},
-	}
-	for _, tt := range tests {
-		got, err := ParseVersion(tt.in)
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("ParseVersion(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+func TestVersion(t *testing.T) {
+	for in, want := range map[string]Version{
+		"1.11.4":               {1, 11, 4},
+		"1.12.0-alpha20250319": {1, 12, 0},
+	} {
+		t.Setenv("VERSION", in)
+		if got, err := fakeTerraform(t).Version(t.Context()); err != nil || got != want {
+			t.Errorf("version %q: %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, tt := range []struct {
@@ -85,13 +78,15 @@ func TestWriteCLIConfig(t *testing.T) {
 	}
 }
 
-// fakeTerraform is a shell script standing in for terraform: it prints its
-// arguments, working directory and two variables, and exits with $EXIT.
+// fakeTerraform is a shell script standing in for terraform: it answers
+// version and show -json, and otherwise prints its arguments, working
+// directory and two variables, and exits with $EXIT.
 func fakeTerraform(t *testing.T) *Terraform {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "terraform")
 	script := `#!/bin/sh
-if [ "$1" = version ]; then echo '{"terraform_version":"1.11.4"}'; exit 0; fi
+if [ "$1" = version ]; then echo "{\"terraform_version\":\"${VERSION:-1.11.4}\"}"; exit 0; fi
+if [ "$1 $2" = "show -json" ]; then echo '{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"moka_card.c","type":"moka_card","values":{"card_token":"T1","n":1}}]}}}'; exit 0; fi
 echo "args=$* dir=$(pwd) A=$A B=$B"
 echo "to stderr" >&2
 exit ${EXIT:-0}
@@ -99,7 +94,7 @@ exit ${EXIT:-0}
 	if err := os.WriteFile(bin, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	return &Terraform{Bin: bin, Env: []string{"PATH=" + os.Getenv("PATH"), "A=base", "B=base"}}
+	return &Terraform{Bin: bin, Env: []string{"PATH=" + os.Getenv("PATH"), "A=base", "B=base", "VERSION=" + os.Getenv("VERSION")}}
 }
 
 func TestTerraformExec(t *testing.T) {
@@ -139,6 +134,10 @@ func TestWorkDirConfigAndState(t *testing.T) {
 	}
 	if !strings.Contains(string(got), `source = "terraform-moka/moka"`) || !strings.HasSuffix(string(got), `resource "moka_dealer_customer" "c" {}`) {
 		t.Errorf("main.tf:\n%s", got)
+	}
+	want := []StateResource{{Address: "moka_card.c", Type: "moka_card", Values: map[string]any{"card_token": "T1", "n": float64(1)}}}
+	if got := w.State(); !reflect.DeepEqual(got, want) {
+		t.Errorf("State() = %+v, want %+v", got, want)
 	}
 	if w.Sibling(t).Dir == w.Dir {
 		t.Error("a sibling shares its working directory")

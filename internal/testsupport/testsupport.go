@@ -7,8 +7,7 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 )
 
-// StartSandbox starts a sandbox on 127.0.0.1 with a free port and closes it
-// when the test ends. Its base URL is the returned server's URL().
+// StartSandbox starts a sandbox on a free loopback port, closed when t ends.
 func StartSandbox(t testing.TB, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
 	s, err := sandbox.New(opts)
