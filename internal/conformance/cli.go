@@ -303,10 +303,8 @@ func asAPIError(err error, target **moka.APIError) bool {
 // conformance's own: how it runs, not how it answers.
 var sandboxRunFlags = []string{"listen", "allow-non-loopback", "data", "latency", "fault-rate", "fault-kinds", "seed", "timeout-hang", "quiet"}
 
-// sandboxFlag reports whether args give one of the sandbox's flags, which
-// conformance does not take, and if so says on stderr whose flag it is and
-// how to compare an account with a sandbox run with it (instead of the flag
-// package's "flag provided but not defined" and the whole usage text).
+// sandboxFlag reports whether args give a sandbox flag and, if so, explains
+// on stderr instead of the flag package's "flag provided but not defined".
 func sandboxFlag(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]

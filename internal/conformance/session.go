@@ -48,10 +48,9 @@ type session struct {
 // codePrefix starts the code of every customer the command creates.
 const codePrefix = "TFCONF-"
 
-// newPrefix is the run's own code prefix: its start time (UTC), so that a
-// later run can tell an earlier run's leftovers, upper-case letters (so that
-// a lower-case spelling differs), and random hex so that two runs, or a run
-// and real customers, never share a code: TFCONF-YYYYMMDDhhmmss-XXXXXXXX-.
+// newPrefix is TFCONF-YYYYMMDDhhmmss-XXXXXXXX-: the start time (UTC) tells
+// a later run an earlier run's leftovers; upper-case hex makes a lower-case
+// spelling differ and keeps two runs, or a run and real customers, apart.
 func newPrefix(start time.Time) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
@@ -63,9 +62,8 @@ var (
 	legacyPrefix = regexp.MustCompile(`^TFCONF-[0-9A-F]{8}-`)
 )
 
-// runOf parses the prefix of a code the command made: the run's prefix and
-// its start time (zero for the older form without one). ok is false for a
-// code no run of the command made.
+// runOf parses a code's run prefix and start time (zero for the older form
+// without one); ok is false for a code no run of the command made.
 func runOf(code string) (prefix string, started time.Time, ok bool) {
 	if m := timedPrefix.FindStringSubmatch(code); m != nil {
 		t, err := time.Parse("20060102150405", m[1])
@@ -191,11 +189,10 @@ func (s *session) addCustomer(ctx context.Context, what string, fields map[strin
 	return code, id, err
 }
 
-// addCard stores a card for the customer with code and tracks every token the
-// answer shows; it returns them.
-// A retry refused after an attempt whose answer was lost (a Moka that
-// refuses the same card twice) looks for the card that attempt stored: the
-// customer's card with this name (in any case) and these last four digits.
+// addCard stores a card and tracks and returns every token the answer shows.
+// A retry refused after a lost answer (a Moka that refuses the same card
+// twice) looks for the card that attempt stored: the customer's card with
+// this name (in any case) and these last four digits.
 func (s *session) addCard(ctx context.Context, code, number, month, year, name string) ([]string, error) {
 	_, tokens, err := s.addCardData(ctx, code, number, month, year, name)
 	return tokens, err

@@ -6,11 +6,7 @@ import (
 	"fmt"
 )
 
-// The answer side of a call: what an operation found (a result) and the
-// envelope it is sent in, encoded as the real server encodes it.
-
-// Reasons: the part of a result code after the last dot. The full code is
-// "DealerCustomer.{Operation}.{Reason}", or "EX" for an unexpected error.
+// Reasons: a result code is "DealerCustomer.{Operation}.{Reason}", or "EX".
 const (
 	reasonInvalidRequest        = "InvalidRequest"
 	reasonInvalidEmailFormat    = "InvalidEmailFormat"
@@ -24,7 +20,7 @@ const (
 	codeSuccess                 = "Success"
 )
 
-// result is what an operation answers before it is wrapped in the envelope.
+// result is an operation's answer before it is wrapped in the envelope.
 type result struct {
 	data   any    // the envelope's Data; nil is null
 	reason string // "" for Success, codeEX for EX, else a reason
@@ -41,7 +37,6 @@ func invalid(format string, args ...any) result {
 
 func (r result) failed() bool { return r.reason != "" }
 
-// envelope is the answer of every DealerCustomer call.
 type envelope struct {
 	Data          any     `json:"Data"`
 	ResultCode    string  `json:"ResultCode"`
@@ -49,9 +44,8 @@ type envelope struct {
 	Exception     *string `json:"Exception"`
 }
 
-// codePrefix is the part of the result codes before the reason, by default.
-// The UpdateCard page lists GetCard.* codes (sic); the sandbox answers
-// UpdateCard that way unless Options.UpdateCardOwnCodes.
+// codePrefix is op's result-code prefix by default: the UpdateCard page
+// lists GetCard.* codes (sic).
 func codePrefix(op string) string { return codePrefixFor(op, false) }
 
 func codePrefixFor(op string, updateCardOwnCodes bool) string {
@@ -71,8 +65,7 @@ func resultCode(prefix string, r result) string {
 	return prefix + "." + r.reason
 }
 
-// marshalEnvelope encodes r's envelope; exInException puts an EX answer's
-// text into Exception instead of ResultMessage (Options.EXTextInException).
+// marshalEnvelope: exInException is Options.EXTextInException.
 func marshalEnvelope(prefix string, r result, exInException bool) []byte {
 	env := envelope{ResultCode: resultCode(prefix, r), ResultMessage: r.msg}
 	if !r.failed() {
@@ -92,7 +85,6 @@ func marshalJSON(v any) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		// Only sandbox-made values are encoded here; this cannot happen.
 		panic(fmt.Sprintf("sandbox: encoding answer: %v", err))
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))

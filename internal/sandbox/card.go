@@ -7,8 +7,7 @@ import (
 	"time"
 )
 
-// newToken returns a random version 4 GUID in the form the real server
-// answers with: lower case, dashes, no braces.
+// newToken returns a random version 4 GUID, lower case with dashes.
 func newToken() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
@@ -22,10 +21,8 @@ func formatGUID(b []byte) string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// normalizeToken turns a GUID as a .NET Guid parser accepts it ("D" with
-// dashes, "B" in braces, "P" in parentheses, "N" bare 32 digits; any case;
-// surrounding white space) into the stored form. ok is false when it is not
-// a GUID at all.
+// normalizeToken turns a GUID in any form .NET parses ("D", "B", "P", "N";
+// any case; surrounding blanks) into the stored form.
 func normalizeToken(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) >= 2 && ((s[0] == '{' && s[len(s)-1] == '}') || (s[0] == '(' && s[len(s)-1] == ')')) {
@@ -50,7 +47,6 @@ func normalizeToken(s string) (string, bool) {
 	return formatGUID(b), true
 }
 
-// luhnValid reports whether a string of digits passes the Luhn check.
 func luhnValid(digits string) bool {
 	sum := 0
 	double := false
@@ -80,10 +76,8 @@ func allDigits(s string) bool {
 	return true
 }
 
-// bankByBIN names the issuer of the test cards in MOKA-API.md. Only two of
-// them have a documented issuer (512754 Akbank; 979206 is a Troy card whose
-// bank the list does not name); every other BIN gets fallbackBank. The real
-// server's exact spelling of bank names is not documented [inferred].
+// bankByBIN: of MOKA-API.md's test cards only 512754 has a documented issuer,
+// and 979206 is Troy; the spelling of bank names is [inferred].
 var bankByBIN = map[string]string{
 	"512754": "Akbank",
 	"979206": "Troy Test Bank",
@@ -98,8 +92,7 @@ func bankName(bin string) string {
 	return fallbackBank
 }
 
-// expired reports whether a card valid through the end of month/year has
-// expired at now (in Turkey's time zone is close enough: UTC).
+// expired: a card is valid through its month (UTC is close enough to Turkey).
 func expired(month, year int, now time.Time) bool {
 	now = now.UTC()
 	y, m := now.Year(), int(now.Month())

@@ -5,11 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// Field checks: what an operation refuses before it looks at the state. The
-// order of checks is the one doc.go describes: InvalidRequest for the fields,
-// then InvalidEmailFormat.
-
-// Limits in characters (runes), from MOKA-API.md (the seed pages' limits among them).
+// Limits in characters, from MOKA-API.md.
 const (
 	maxCustomerCode       = 100
 	maxPassword           = 50
@@ -42,8 +38,6 @@ func checkID(q *dcRequest) *result {
 	return checkText("CustomerCode", q.CustomerCode, maxCustomerCode)
 }
 
-// checkCustomer checks the customer fields of AddCustomer,
-// AddCustomerWithCard and UpdateCustomer.
 func checkCustomer(q *dcRequest, requireCode bool) *result {
 	if r := checkID(q); r != nil {
 		return r
@@ -102,7 +96,6 @@ type cardInput struct {
 	holder, number, month, year, name string
 }
 
-// checkCard checks the card fields of AddCard and AddCustomerWithCard.
 func (s *Server) checkCard(holder, number, month, year, name lenientString) (cardInput, *result) {
 	if r := checkText("CardHolderFullName", holder, maxCardHolderFullName); r != nil {
 		return cardInput{}, r

@@ -26,7 +26,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return run(ctx, args, stdout, stderr)
 }
 
-// run is Main with the stop signal as a context, for tests.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -160,9 +159,7 @@ func flush(w io.Writer) {
 	}
 }
 
-// isLoopback reports whether a listen address names only the loopback
-// interface: "localhost" or a loopback IP. An empty host (all interfaces)
-// is not.
+// isLoopback: an empty host (all interfaces) is not loopback.
 func isLoopback(listen string) bool {
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
@@ -203,8 +200,8 @@ func isSwitchFlag(name string) bool {
 	return ok
 }
 
-// printFlag writes one flag the way flag.PrintDefaults does, so that the
-// switches can have a section of their own.
+// printFlag writes a flag as flag.PrintDefaults does, so that the switches
+// can have a section of their own.
 func printFlag(w io.Writer, f *flag.Flag) {
 	name, usage := flag.UnquoteUsage(f)
 	line := "  -" + f.Name

@@ -6,34 +6,20 @@ import (
 	"unicode/utf8"
 )
 
-// What Moka refuses as InvalidEmailFormat is not documented. MOKA-API.md
-// knows only that Email is checked and that a bad one is refused with that
-// code [seed]; which addresses are bad nobody has shown. So this rule is the
-// sandbox's own decision [inferred]: it refuses the addresses that are not
-// mail addresses by any reading (no @, no domain, a domain without a
-// top-level part, empty parts, white space, lists and brackets) and accepts
-// the rest, international letters included, rather than guess at a stricter
-// rule that Moka might not apply. internal/testsupport.EmailCases lists the
-// verdicts this rule gives, and the provider's validator is tested against
-// the same list.
+// Which addresses Moka refuses as InvalidEmailFormat is not documented
+// (MOKA-API.md: only the code [seed]). The sandbox's rule [inferred] refuses
+// what is no mail address by any reading and accepts the rest, rather than
+// guess at a stricter rule Moka might not apply. internal/testsupport.EmailCases
+// lists its verdicts; the provider's validator is tested against the same list.
 
-// emailSpecials are characters that RFC 5322 gives a meaning outside a quoted
-// string (lists, comments, groups, angle addresses, quoting); an address that
-// holds one is not a plain mailbox, and the sandbox does not read quoted forms.
+// emailSpecials have a meaning in RFC 5322 outside a quoted string; the
+// sandbox does not read quoted forms.
 const emailSpecials = `<>()[],;:\"`
 
-// emailFormatOK reports whether addr has the form mailbox@host that the
-// sandbox takes Moka to accept:
-//   - exactly one @, and no white space or emailSpecials anywhere;
-//   - the mailbox is one or more words joined by single dots (so not empty,
-//     no dot at either end, no two dots together);
-//   - the host is two or more labels joined by dots, none empty and none
-//     beginning or ending with a hyphen, and the last one (the top-level
-//     domain) at least two characters long.
-//
-// Letters of any script are allowed, so şükrü@örnek.com.tr passes. Length is
-// not checked here: Email's 100-character limit is an InvalidRequest, checked
-// before (checkCustomer).
+// emailFormatOK: exactly one @, no white space or emailSpecials; a mailbox
+// of words joined by single dots; a host of two or more labels, none empty or
+// with a hyphen at either end, the last at least two characters. Letters of
+// any script pass (şükrü@örnek.com.tr).
 func emailFormatOK(addr string) bool {
 	for _, r := range addr {
 		if unicode.IsSpace(r) || strings.ContainsRune(emailSpecials, r) {

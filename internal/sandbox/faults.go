@@ -10,41 +10,31 @@ import (
 	"time"
 )
 
-// Faults: the sandbox plays the ways a real network and server fail, so that
-// a client's retries are tested against them. Each DealerCustomer call fails
-// with probability FaultRate, in one of FaultKinds chosen uniformly; inspection
-// (/sandbox/*) never fails.
-
-// FaultKind is a way a call can fail.
+// FaultKind is a way a DealerCustomer call can fail, as real networks and
+// servers do, so that a client's retries are tested against it.
 type FaultKind string
 
 const (
-	// FaultHTML503: HTTP 503 with an HTML page like IIS/HTTP.sys or a proxy
-	// sends; nothing is committed.
+	// FaultHTML503: HTTP 503 with an IIS/HTTP.sys HTML page; nothing is committed.
 	FaultHTML503 FaultKind = "html503"
 	// FaultReset: the connection is reset (RST) without an answer; nothing is committed.
 	FaultReset FaultKind = "reset"
 	// FaultTimeout: the request is held for TimeoutHang (or until its context
-	// ends) and the connection is then closed without an answer; nothing is committed.
+	// ends), then the connection is closed; nothing is committed.
 	FaultTimeout FaultKind = "timeout"
 	// FaultEX: HTTP 200 with ResultCode "EX"; nothing is committed.
 	FaultEX FaultKind = "ex"
-	// FaultLostReply: the operation commits, then the connection is closed
-	// without an answer.
+	// FaultLostReply: the operation commits, then the connection is closed.
 	FaultLostReply FaultKind = "lostreply"
-	// FaultLateCommit: the request is held for TimeoutHang whatever its
-	// context does (the client has given up by then), then the operation
-	// commits and the connection is closed without an answer: a write that
-	// lands after the client's request timeout. When the server closes
-	// first, the held request ends there without committing.
+	// FaultLateCommit: a write that lands after the client gave up. The
+	// request is held for TimeoutHang whatever its context does, then commits
+	// and the connection is closed; Close ends the hold without a commit.
 	FaultLateCommit FaultKind = "latecommit"
 )
 
-// AllFaultKinds lists the fault kinds a server plays when Options.FaultKinds
-// is nil, and that --fault-kinds all names. FaultLateCommit is not among
-// them: a write landing after its client moved on can undo the client's
-// later writes, which tests that run under every kind do not expect; it is
-// chosen by name (--fault-kinds latecommit, Options.FaultKinds).
+// AllFaultKinds is the default Options.FaultKinds and --fault-kinds all. It
+// leaves out FaultLateCommit, which can undo a client's later writes and is
+// chosen only by name.
 var AllFaultKinds = []FaultKind{FaultHTML503, FaultReset, FaultTimeout, FaultEX, FaultLostReply}
 
 // KnownFaultKinds lists every FaultKind.
@@ -67,8 +57,7 @@ func joinKinds(ks []FaultKind) string {
 	return strings.Join(parts, ",")
 }
 
-// newFaultRNG makes the generator that picks faults; a fixed seed makes a
-// run's faults repeatable, 0 takes one from the clock.
+// newFaultRNG: a fixed seed makes a run's faults repeatable.
 func newFaultRNG(seed int64) *rand.Rand {
 	if seed == 0 {
 		seed = time.Now().UnixNano()
@@ -76,7 +65,6 @@ func newFaultRNG(seed int64) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)) //nolint:gosec // G404: faults need a repeatable sequence, not secrecy
 }
 
-// pickFault draws the fault for one call: "" for none.
 func (s *Server) pickFault() FaultKind {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
@@ -99,9 +87,8 @@ func (s *Server) SetFaultRate(rate float64) {
 	s.statsMu.Unlock()
 }
 
-// serveFault answers op's call the way kind fails. handle runs the operation;
-// only FaultLostReply and FaultLateCommit run it, the faults that commit. kind is
-// one of the kinds New accepted.
+// serveFault answers op's call the way kind fails; handle runs the operation,
+// for the faults that commit.
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, op string, kind FaultKind, handle func() result) {
 	switch kind {
 	case FaultHTML503:
@@ -126,7 +113,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, op string, k
 	case FaultLateCommit:
 		s.logf("sandbox: %s -> fault %s (holding %v)", op, kind, s.opts.TimeoutHang)
 		// Not the request's context: the point is to commit after the client
-		// has given up. Close ends the hold, and then nothing is committed.
+		// has given up.
 		if !s.wait(context.Background(), s.opts.TimeoutHang) {
 			s.logf("sandbox: %s -> closed while holding a late commit; not committed", op)
 			s.drop(w, false)
@@ -148,8 +135,7 @@ const html503 = `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3
 `
 
 // wait sleeps for d unless ctx ends or the server closes first; it reports
-// whether the whole time passed. Latency and the timeout fault both wait, so
-// that neither outlives the request or the server.
+// whether the whole time passed.
 func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
@@ -165,10 +151,9 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	return false
 }
 
-// drop ends the exchange without an answer: the connection is closed, with
-// an RST when reset is set. Where the connection cannot be taken over (an
-// HTTP/2 stream, a recorder), the handler aborts, which net/http turns into
-// a closed connection or a reset stream.
+// drop closes the connection without an answer, with an RST when reset.
+// Where the connection cannot be hijacked (HTTP/2, a recorder), the handler
+// aborts, which net/http turns into a closed connection or reset stream.
 func (s *Server) drop(w http.ResponseWriter, reset bool) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {

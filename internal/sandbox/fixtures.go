@@ -6,13 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// Fixtures (see the package documentation): how the provider's, the client's
-// and the conformance package's tests put customers and cards straight into
-// the sandbox's data and read them back. Every change is persisted like
-// an API write, so that a sandbox with a DataFile can be set up this way too.
+// Fixtures (see the package documentation). Changes are persisted like API
+// writes, so a sandbox with a DataFile can be set up this way too.
 
-// Customers returns a copy of the customers, sorted by DealerCustomerId. It is
-// also what GET /sandbox/state shows.
+// Customers returns a copy of the customers, sorted by DealerCustomerId.
 func (s *Server) Customers() []Customer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -23,8 +20,7 @@ func (s *Server) Customers() []Customer {
 	return out
 }
 
-// Cards returns a copy of the cards, sorted by token. It is also what
-// GET /sandbox/state shows.
+// Cards returns a copy of the cards, sorted by token.
 func (s *Server) Cards() []Card {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -32,8 +28,7 @@ func (s *Server) Cards() []Card {
 }
 
 // PutCustomer inserts c (DealerCustomerID 0: the next id) or replaces the
-// customer with its DealerCustomerID. Its fields are checked like the API
-// checks them (not the e-mail's format); its CustomerCode must be unique.
+// customer with its id, checked as the API checks, save the e-mail's format.
 func (s *Server) PutCustomer(c Customer) (Customer, error) {
 	if c.DealerCustomerID < 0 {
 		return Customer{}, fmt.Errorf("sandbox: negative DealerCustomerId %d", c.DealerCustomerID)
@@ -98,8 +93,7 @@ func checkCustomerValues(c Customer) error {
 	return nil
 }
 
-// DeleteCustomer removes a customer as RemoveCustomer would (its cards too,
-// unless KeepCardsOnRemoveCustomer). It reports whether it existed.
+// DeleteCustomer removes a customer as RemoveCustomer would, if it exists.
 func (s *Server) DeleteCustomer(id int64) bool {
 	found := false
 	err := s.write(func(st *state) bool {
@@ -111,9 +105,7 @@ func (s *Server) DeleteCustomer(id int64) bool {
 	return found && err == nil
 }
 
-// AddCardDirect stores a card for a customer as AddCard would, with the same
-// checks of the number and expiry (and the same Skip switches), but without a
-// call: Direct as in not through Moka's API.
+// AddCardDirect stores a card as AddCard would, checks included, without a call.
 func (s *Server) AddCardDirect(customerID int64, holder, number, expMonth, expYear, name string) (Card, error) {
 	if utf8.RuneCountInString(holder) > maxCardHolderFullName || !utf8.ValidString(holder) {
 		return Card{}, fmt.Errorf("sandbox: CardHolderFullName max %d characters of UTF-8", maxCardHolderFullName)
@@ -128,10 +120,8 @@ func (s *Server) AddCardDirect(customerID int64, holder, number, expMonth, expYe
 	return s.insertCard(customerID, in.card(customerID))
 }
 
-// AddCardWithToken stores c as it is, with its own token (any GUID form; it
-// is stored lower case without braces) and without checking the number's
-// parts or the expiry. It is meant for tests that replay fixed samples, such
-// as the UpdateCard seed. An empty BankName is derived from the BIN.
+// AddCardWithToken stores c unchecked with its own token, for tests that
+// replay samples such as the UpdateCard seed; an empty BankName is derived.
 func (s *Server) AddCardWithToken(c Card) (Card, error) {
 	tok, ok := normalizeToken(c.CardToken)
 	if !ok {
@@ -167,8 +157,7 @@ func (s *Server) insertCard(customerID int64, c Card) (Card, error) {
 	return c, nil
 }
 
-// RenameCard sets a card's name (token in any GUID form). It reports whether
-// the card exists (and the change was saved).
+// RenameCard sets a card's name and reports whether it was saved.
 func (s *Server) RenameCard(token, name string) bool {
 	tok, ok := normalizeToken(token)
 	if !ok {
@@ -186,8 +175,7 @@ func (s *Server) RenameCard(token, name string) bool {
 	return found && err == nil
 }
 
-// DeleteCard removes a card (token in any GUID form) and reports whether it
-// existed (and the change was saved).
+// DeleteCard removes a card and reports whether it existed and was saved.
 func (s *Server) DeleteCard(token string) bool {
 	tok, ok := normalizeToken(token)
 	if !ok {

@@ -7,8 +7,7 @@ import (
 	"strings"
 )
 
-// maxBodyBytes is the largest request body read; a larger one is
-// InvalidRequest rather than a reason to hold a megabyte per request forever.
+// maxBodyBytes: a larger body is InvalidRequest, not memory held per request.
 const maxBodyBytes = 1 << 20
 
 // ServeHTTP serves POST /DealerCustomer/{Operation}, GET /sandbox/stats and
@@ -52,9 +51,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveOp(w, r, op)
 }
 
-// serveInspect answers a /sandbox/* endpoint: what get returns, as JSON. These
-// endpoints are the sandbox's own, for people and scripts watching a run; they
-// are not counted as calls and never fail by fault injection.
+// serveInspect answers a /sandbox/* endpoint, the sandbox's own for people
+// and scripts watching a run: not counted as calls, never faulted.
 func (s *Server) serveInspect(w http.ResponseWriter, r *http.Request, get func() any) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -65,8 +63,6 @@ func (s *Server) serveInspect(w http.ResponseWriter, r *http.Request, get func()
 	_, _ = w.Write(marshalJSON(get()))
 }
 
-// serveOp answers one DealerCustomer call: after the latency, either a fault
-// or the operation's envelope.
 func (s *Server) serveOp(w http.ResponseWriter, r *http.Request, op string) {
 	s.countCall(op)
 
@@ -102,7 +98,6 @@ func (s *Server) writeEnvelope(w http.ResponseWriter, op string, r result) {
 	_, _ = w.Write(marshalEnvelope(s.codePrefix(op), r, s.opts.EXTextInException))
 }
 
-// codePrefix is the result-code prefix of op's failures on this server.
 func (s *Server) codePrefix(op string) string {
 	return codePrefixFor(op, s.opts.UpdateCardOwnCodes)
 }

@@ -7,19 +7,13 @@ import (
 	"unicode/utf16"
 )
 
-// Why the decoding is lenient: Moka's server is ASP.NET, whose JSON reader
-// (Newtonsoft.Json) converts between strings and numbers instead of refusing
-// them, and the documentation's own samples rely on it: they send
-// "Gender": "2" and "DealerCustomerId": "" (MOKA-API.md, "The call" [seed][doc]).
-// A sandbox that decoded strictly would refuse Moka's own samples, and a
-// client tested against it could never learn that it may meet such values.
-//
-// lenientString and lenientInt accept what the real server is seen to accept
-// and remember what was wrong instead of failing the whole decode, so that
-// validation can name the field in InvalidRequest's ResultMessage.
+// Moka's ASP.NET reader (Newtonsoft.Json) converts between strings and
+// numbers, and the documentation's samples rely on it: "Gender": "2",
+// "DealerCustomerId": "" (MOKA-API.md, "The call" [seed][doc]). Names match
+// in any case and unknown names are ignored. A value of a wrong type is
+// remembered, not a failed decode, so InvalidRequest can name the field.
 
-// lenientString is a string field that also accepts a JSON number (its literal text),
-// and remembers whether it was present (not missing, not null).
+// lenientString is a string field that also accepts a JSON number (its text).
 type lenientString struct {
 	Present bool   // the key was there with a non-null value
 	Null    bool   // the key was there with null
@@ -47,7 +41,6 @@ func (s *lenientString) UnmarshalJSON(b []byte) error {
 		}
 		s.Present, s.V = true, v
 	case c == '-' || (c >= '0' && c <= '9'):
-		// Newtonsoft.Json turns a number into its text for a string property.
 		s.Present, s.V = true, string(b)
 	default:
 		s.Err = "must be a string"
@@ -55,8 +48,7 @@ func (s *lenientString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// lenientInt is an integer field that also accepts the integer as a JSON string.
-// null, a missing key and "" all leave it without a value.
+// lenientInt is an integer field that also accepts it as a JSON string.
 type lenientInt struct {
 	Present bool  // the key was there with a non-null value ("" counts as present, value 0)
 	Null    bool  // the key was there with null
@@ -64,8 +56,7 @@ type lenientInt struct {
 	Err     string
 }
 
-// Given reports whether a non-zero value was sent; for identifiers "", 0 and
-// null all mean "not given".
+// Given: for identifiers "", 0 and null all mean "not given".
 func (i lenientInt) Given() bool { return i.Err == "" && i.Present && i.V != 0 }
 
 func (i *lenientInt) UnmarshalJSON(b []byte) error {
@@ -98,9 +89,8 @@ func (i *lenientInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// hasLoneSurrogate reports whether a JSON string literal contains a \u escape
-// of a UTF-16 surrogate that is not part of a valid pair. encoding/json would
-// silently turn it into U+FFFD; the sandbox refuses it like invalid UTF-8.
+// hasLoneSurrogate reports a \u escape of an unpaired UTF-16 surrogate in a
+// JSON string literal, which encoding/json would silently make U+FFFD.
 func hasLoneSurrogate(lit []byte) bool {
 	for i := 0; i < len(lit); i++ {
 		if lit[i] != '\\' || i+1 >= len(lit) {

@@ -4,8 +4,8 @@ import (
 	"strings"
 )
 
-// opFunc runs one operation on st (under the server's lock) and reports
-// whether it changed st. It must not change st when it fails.
+// opFunc runs one operation on st (under s.mu) and reports whether it
+// changed st; it must not change st when it fails.
 type opFunc func(s *Server, st *state, q *dcRequest) (result, bool)
 
 var operations = map[string]opFunc{
@@ -22,13 +22,11 @@ var operations = map[string]opFunc{
 	"RemoveCard":          (*Server).opRemoveCard,
 }
 
-// readOperations change nothing: they neither note what they touch nor
-// write to the data file (see Server.handle).
+// readOperations change nothing, so they skip the write bookkeeping.
 var readOperations = map[string]bool{
 	"GetCustomer": true, "GetCustomerList": true, "GetCard": true, "GetCardList": true,
 }
 
-// handle runs one operation on a request body.
 func (s *Server) handle(op string, body []byte) result {
 	q, bad := s.parse(op, body)
 	if bad != nil {
@@ -54,8 +52,7 @@ func (s *Server) handle(op string, body []byte) result {
 	return res
 }
 
-// opByFold maps a lower-case operation name to its proper name: IIS routes
-// match case-insensitively.
+// opByFold: IIS routes match case-insensitively.
 var opByFold = func() map[string]string {
 	m := make(map[string]string, len(operations))
 	for name := range operations {
@@ -64,8 +61,7 @@ var opByFold = func() map[string]string {
 	return m
 }()
 
-// resolve finds the customer a request addresses by DealerCustomerId or
-// CustomerCode.
+// resolve finds the customer a request addresses (see the package doc).
 func resolve(st *state, q *dcRequest) (Customer, *result) {
 	idGiven, code := q.DealerCustomerId.Given(), q.CustomerCode.V
 	codeGiven := code != ""
@@ -122,13 +118,10 @@ func (s *Server) newCustomer(q *dcRequest) Customer {
 	}
 }
 
-// truncatedLength is how many characters TruncateText keeps.
 const truncatedLength = 40
 
-// stored is how a text field of a request is kept: cut to truncatedLength
-// characters under TruncateText (FirstName, LastName, Address, CardName) and
-// upper-cased under UpperCaseText (those and CardHolderFullName).
-// Other fields are kept as sent.
+// stored is how a request's text field is kept under TruncateText and
+// UpperCaseText.
 func (s *Server) stored(field, v string) string {
 	switch field {
 	case "FirstName", "LastName", "Address", "CardName":
@@ -189,10 +182,8 @@ func (s *Server) opUpdateCustomer(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
-	// How the real server treats a field that is missing, null or "" is
-	// unknown. By default a missing or null field keeps its value and a
-	// present one (even "") is set; UpdateClearsOmitted, UpdateClearsNull and
-	// UpdateKeepsEmpty play the other answers.
+	// Moka's treatment of a missing, null or "" field is unknown; the
+	// switches play the other answers.
 	change := func(present, null, empty bool) bool {
 		switch {
 		case present:
@@ -294,9 +285,8 @@ func (s *Server) opAddCard(st *state, q *dcRequest) (result, bool) {
 	return ok(s.withCards(c, answered)), true
 }
 
-// hasSameCard reports whether cards holds the card in: the sandbox keeps no
-// full number, so "same" is the same first six and last four digits and the
-// same expiry.
+// hasSameCard: the sandbox keeps no full number, so "same" is the same
+// first six, last four and expiry.
 func hasSameCard(cards []Card, in cardInput) bool {
 	for _, c := range cards {
 		if c.CardNumberFirstSix == in.number[:6] && c.CardNumberLastFour == in.number[len(in.number)-4:] &&
@@ -307,7 +297,6 @@ func hasSameCard(cards []Card, in cardInput) bool {
 	return false
 }
 
-// findCard checks CardToken and finds the card.
 func findCard(st *state, q *dcRequest) (cardRec, *result) {
 	if q.CardToken.Err != "" {
 		r := invalid("CardToken %s", q.CardToken.Err)
@@ -341,8 +330,7 @@ func (s *Server) opUpdateCard(st *state, q *dcRequest) (result, bool) {
 	if r != nil {
 		return *r, false
 	}
-	// Only the name can change. A missing CardName sets an empty name
-	// (unless UpdateCardRefusesEmptyName).
+	// Only the name can change.
 	card.CardName = s.stored("CardName", q.CardName.V)
 	st.putCard(card)
 	return ok(s.withCards(st.owner(card.DealerCustomerID), []Card{card.Card})), true

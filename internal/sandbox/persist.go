@@ -12,36 +12,20 @@ import (
 	"sync"
 )
 
-// Persistence: with Options.DataFile the state lives in one file, a snapshot
-// followed by a journal:
+// The data file is a snapshot (stateFile, one JSON object) followed by a
+// journal: one JSON line (a change) per committed write since.
 //
-//   - the snapshot is one JSON object (stateFile), the whole state as it was
-//     when the file was last compacted;
-//   - the journal is one JSON line per committed write after that (a change:
-//     the entries the write touched, as it left them).
-//
-// A write appends its line before its answer is sent, so that a sandbox
-// killed at any moment (kill -9 included) holds everything it told its
-// clients when it restarts. A write costs its own line, whatever the size of
-// the state. The line is then fsync'd in the background, without holding the
-// answer: a crash of the machine itself (power lost) can lose the writes of
-// the last fsync, a few milliseconds' worth, which waiting for it would keep
-// but at several times the cost of a write on a loaded disk (BENCHMARKS.md).
-// Snapshots are fsync'd before they replace the file, and Close syncs. A
-// line that cannot be written leaves the state as it was, in memory too, and
-// is answered EX.
-//
-// New loads the snapshot, replays the journal (a torn last line, left by a
-// crash in the middle of a write, is dropped) and compacts: it writes the
-// state as a new snapshot, atomically (temporary file, fsync, rename). The
-// file is compacted again when its journal outgrows its snapshot, so that a
-// restart replays at most about twice the state, and when it was replaced
-// or removed under the sandbox, or a write or sync failed.
+// A write's line is in the file before its answer is sent, so a sandbox
+// killed at any moment (kill -9 included) restarts with everything it told
+// its clients. The fsync runs in the background: a power loss can lose the
+// last few milliseconds of writes, which waiting would keep at several times
+// the cost of a write on a loaded disk (BENCHMARKS.md). Snapshots are synced
+// before they replace the file, and Close syncs. A line that cannot be
+// written leaves the state as it was, in memory too, and is answered EX.
 
 // write runs fn on the state under s.mu and, with a DataFile, returns once
-// its change is in the file, or undoes it and says why it is not. fn reports
-// whether it changed the state; when it did not, it must have changed
-// nothing.
+// its change is in the file, or undoes it. fn reports whether it changed the
+// state; when it did not, it must have changed nothing.
 func (s *Server) write(fn func(st *state) bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -68,10 +52,8 @@ func (s *Server) write(fn func(st *state) bool) error {
 }
 
 // A write compacts the file when its journal has grown past journalFactor
-// times its snapshot, and past minJournal however small the snapshot:
-// compacting a small state often would cost more than it saves. A restart
-// then replays at most that much; each compaction costs the state's size,
-// paid for by at least journalFactor times as many bytes of journal.
+// times its snapshot and past minJournal: each compaction, costing the
+// state's size, is paid for by that much journal, and bounds a restart.
 const (
 	journalFactor = 4
 	minJournal    = 4 << 20
@@ -106,9 +88,9 @@ func newJournal(path string) *journal {
 	return j
 }
 
-// append writes ch as one line (under Server.mu, st the state with ch
-// applied) and starts an fsync of it in the background. When the line cannot
-// be written, the file is as it was.
+// append writes ch as one line (under Server.mu, st with ch applied) and
+// starts its fsync in the background. When the line cannot be written, the
+// file is as it was.
 func (j *journal) append(ch *change, st *state) error {
 	if j.closed {
 		b, err := st.marshal()
@@ -131,9 +113,8 @@ func (j *journal) append(ch *change, st *state) error {
 	}
 	n, err := j.f.Write(j.buf.Bytes())
 	if err != nil {
-		// Part of the line may be in the file: cut it off (a crash now
-		// leaves at worst a torn last line, which a restart drops), and
-		// rewrite the file whole at the next write.
+		// Cut off a partial line (a crash now leaves at worst a torn last
+		// line, which a restart drops); the next write rewrites the file.
 		if n > 0 {
 			_ = j.f.Truncate(j.size)
 		}
@@ -158,9 +139,8 @@ func (j *journal) append(ch *change, st *state) error {
 	return nil
 }
 
-// syncLoop fsyncs the data file until everything written is synced, then
-// ends. One runs at a time; writes that arrive meanwhile share its next
-// fsync.
+// syncLoop fsyncs the data file until everything written is synced. One
+// runs at a time; writes that arrive meanwhile share its next fsync.
 func (j *journal) syncLoop() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -181,7 +161,6 @@ func (j *journal) syncLoop() {
 	j.cond.Broadcast()
 }
 
-// sameFile reports whether the data file is still the file f is.
 func (j *journal) sameFile() bool {
 	fi, err := os.Stat(j.path)
 	return err == nil && os.SameFile(fi, j.fi)
@@ -247,8 +226,8 @@ func (j *journal) close() error {
 	return err
 }
 
-// stateFileVersion is the version of the snapshot: 2 may be followed by a
-// journal; 1 (before the journal) is a snapshot alone, and still loads.
+// stateFileVersion 2 may be followed by a journal; 1 is a snapshot alone
+// and still loads.
 const stateFileVersion = 2
 
 type stateFile struct {
@@ -350,9 +329,7 @@ func unmarshalState(b []byte) (*state, loaded, error) {
 	if info, err = replayJournal(st, rest); err != nil {
 		return nil, info, err
 	}
-	// Counters go on past every id and card there is; the code index is
-	// rebuilt from the customers the journal left (two active customers with
-	// one code are an error).
+	// The code index is rebuilt once, from what the journal left.
 	for id := range st.customers {
 		st.nextID = max(st.nextID, id+1)
 	}
@@ -368,10 +345,9 @@ func unmarshalState(b []byte) (*state, loaded, error) {
 	return st, info, nil
 }
 
-// replayJournal applies the journal lines in b to st. A last line with no
-// newline (a line and its newline are written together), or one that is not
-// a change, is what a crash in the middle of a write leaves: it is dropped. Any other line that is not a change is an
-// error: the file is corrupt.
+// replayJournal applies the journal lines in b to st. A bad last line is
+// what a crash in the middle of a write leaves, and is dropped; any other
+// bad line means the file is corrupt.
 func replayJournal(st *state, b []byte) (loaded, error) {
 	var info loaded
 	for lineNo := 0; len(b) > 0; {
@@ -430,9 +406,8 @@ func readDataFile(path string) (*state, loaded, error) {
 	return st, info, nil
 }
 
-// writeFileAtomic writes data to a temporary file in the same directory,
-// syncs it, and renames it over path, so that a reader (or a restart after a
-// crash) sees either the old content or the new one, never a torn file.
+// writeFileAtomic writes data to a synced temporary file renamed over path:
+// a reader, or a restart after a crash, sees the old content or the new.
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")

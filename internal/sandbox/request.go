@@ -9,11 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// The request side of a call: the body decoded as leniently as ASP.NET
-// decodes it (see lenient.go), and the authentication block checked.
-
-// checkKeyFor is the CheckKey the sandbox expects: lower-case hex of
-// SHA-256(DealerCode + "MK" + Username + "PD" + Password).
+// checkKeyFor is the CheckKey: hex SHA-256 of DealerCode+"MK"+Username+"PD"+Password.
 func checkKeyFor(dealerCode, username, password string) string {
 	sum := sha256.Sum256([]byte(dealerCode + "MK" + username + "PD" + password))
 	return hex.EncodeToString(sum[:])
@@ -27,7 +23,6 @@ type authBlock struct {
 }
 
 // dcRequest holds every field any operation reads from DealerCustomerRequest.
-// Unknown fields are ignored, names match case-insensitively (as ASP.NET does).
 type dcRequest struct {
 	DealerCustomerId lenientInt //nolint:revive // the API's spelling
 	CustomerCode     lenientString
@@ -58,8 +53,7 @@ func isMissing(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(raw) == "null"
 }
 
-// parse decodes a request body and checks the authentication block. On
-// failure it returns the InvalidRequest answer.
+// parse decodes a request body and checks the authentication block.
 func (s *Server) parse(op string, body []byte) (*dcRequest, *result) {
 	if !utf8.Valid(body) {
 		r := invalid("request body is not valid UTF-8")

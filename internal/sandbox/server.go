@@ -29,8 +29,7 @@ type Server struct {
 	faultRate float64
 	calls     map[string]int
 	conns     int
-	// recent holds the arrival times of the calls of the last second, oldest
-	// first; peak is the most it ever held.
+	// recent: arrival times of the last second's calls, oldest first.
 	recent []time.Time
 	peak   int
 
@@ -49,9 +48,9 @@ type Server struct {
 	serveDone chan struct{}
 }
 
-// New makes a Server. When opts.DataFile names an existing file it loads it
-// (an unreadable or corrupt file is an error, never silently replaced), and it
-// writes the file once, compacted, to learn early whether it can.
+// New makes a Server. It loads opts.DataFile if it exists (a corrupt file is
+// an error, never silently replaced) and rewrites it compacted, so that a
+// file that cannot be written fails now, not at the first write.
 func New(opts Options) (*Server, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -81,9 +80,6 @@ func New(opts Options) (*Server, error) {
 		if info.torn != nil {
 			s.logf("sandbox: data file %s: dropped a torn last line (%d bytes), left by a write cut short", opts.DataFile, len(info.torn))
 		}
-		// Compact now: a replayed journal is written as one snapshot, and
-		// a file that cannot be written is an error now, not at the first
-		// write.
 		s.j = newJournal(opts.DataFile)
 		if err := s.j.compact(st); err != nil {
 			return nil, fmt.Errorf("sandbox: data file %s: %w", opts.DataFile, err)
@@ -98,8 +94,8 @@ func (s *Server) logf(format string, args ...any) {
 	}
 }
 
-// enter admits a request unless the server is closing; every admitted
-// request must leave, and Close waits until all have.
+// enter admits a request unless the server is closing; Close waits until
+// every admitted request has left.
 func (s *Server) enter() bool {
 	s.hmu.Lock()
 	defer s.hmu.Unlock()
@@ -160,7 +156,6 @@ func (s *Server) Start(listen string) (string, error) {
 	return s.url, nil
 }
 
-// logfWriter sends net/http's own error log through Options.Logf.
 type logfWriter func(format string, args ...any)
 
 func (f logfWriter) Write(p []byte) (int, error) {
@@ -175,8 +170,8 @@ func (s *Server) URL() string {
 	return s.url
 }
 
-// Close stops the listener, ends held requests, waits for every handler to
-// return and leaves no goroutine behind. It is safe to call more than once.
+// Close stops the listener, ends held requests and waits for every handler
+// to return, leaving no goroutine behind. It may be called more than once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)

@@ -7,8 +7,7 @@ import (
 	"strings"
 )
 
-// firstDealerCustomerID is the id the first customer gets. The AddCustomer
-// seed page answers its sample with 1033, so an empty sandbox does the same.
+// firstDealerCustomerID: the AddCustomer seed page answers its sample with 1033.
 const firstDealerCustomerID = 1033
 
 // Customer is a DealerCustomer as the sandbox keeps it.
@@ -43,23 +42,17 @@ type cardRec struct {
 	Seq int64 `json:"seq"` // creation order: a customer's CardList is in this order
 }
 
-// state is everything the sandbox knows. Every change to it goes through the
-// methods below (putCustomer, removeCustomer, addCard, putCard, deleteCard),
-// which note in tx, while a write is under way, what each entry was before:
-// enough to undo a write that could not be saved, and to say what it changed
-// in one journal line (see persist.go), at a cost that does not grow with
-// the state.
+// state is everything the sandbox knows. Every change goes through the
+// methods below, which note in tx what each entry was before (tx.go).
 type state struct {
 	nextID    int64
 	nextSeq   int64
 	customers map[int64]Customer
 	codes     map[string]int64 // CustomerCode -> DealerCustomerId of active customers
 	cards     map[string]cardRec
-	// removed keeps removed customers: their codes (for ForbidCodeReuse) and
-	// their data (for cards kept by KeepCardsOnRemoveCustomer).
+	// removed: for ForbidCodeReuse and for cards kept by KeepCardsOnRemoveCustomer.
 	removed map[int64]Customer
-	// foldCodes: CustomerCode compares ignoring case and trailing spaces
-	// (Options.CodesIgnoreCase).
+	// foldCodes is Options.CodesIgnoreCase.
 	foldCodes bool
 	tx        *tx // the write under way, or nil
 }
@@ -75,9 +68,8 @@ func newState() *state {
 	}
 }
 
-// codeKey is how a CustomerCode is compared: as it is, or, with foldCodes,
-// without case and trailing spaces, as SQL Server's default collation
-// compares an nvarchar column.
+// codeKey: with foldCodes, as SQL Server's default collation compares an
+// nvarchar column.
 func (st *state) codeKey(code string) string {
 	if !st.foldCodes {
 		return code
@@ -118,7 +110,6 @@ func (st *state) codeRemoved(code string) bool {
 	return false
 }
 
-// putCustomer inserts or replaces a customer (by id) and keeps the code index.
 func (st *state) putCustomer(c Customer) {
 	st.touchCustomer(c.DealerCustomerID)
 	if old, ok := st.customers[c.DealerCustomerID]; ok && st.codes[st.codeKey(old.CustomerCode)] == old.DealerCustomerID {
@@ -164,7 +155,6 @@ func (st *state) addCard(c Card) Card {
 	return c
 }
 
-// putCard inserts or replaces a card (by token).
 func (st *state) putCard(c cardRec) {
 	st.touchCard(c.CardToken)
 	st.cards[c.CardToken] = c
@@ -175,7 +165,6 @@ func (st *state) deleteCard(tok string) {
 	delete(st.cards, tok)
 }
 
-// cardsOf returns a customer's cards in creation order.
 func (st *state) cardsOf(id int64) []Card {
 	var recs []cardRec
 	for _, c := range st.cards {
@@ -191,8 +180,7 @@ func (st *state) cardsOf(id int64) []Card {
 	return out
 }
 
-// owner returns the customer a card belongs to: an active one, or a removed
-// one when its cards were kept, or a bare record with only the id.
+// owner returns a card's customer, active or removed, or a bare record.
 func (st *state) owner(id int64) Customer {
 	if c, ok := st.customers[id]; ok {
 		return c

@@ -5,10 +5,9 @@ import (
 	"time"
 )
 
-// Stats counts calls per operation (faulted ones too) and accepted TCP
-// connections (only for a Server that was Started). PeakCallsPerSecond is the
-// most calls that arrived within any one second (a sliding window, all
-// operations together): what a client-side rate limit is checked against.
+// Stats counts calls per operation (faulted ones too) and TCP connections
+// (only after Start). PeakCallsPerSecond, the most calls within any one
+// second, is what a client-side rate limit is checked against.
 type Stats struct {
 	Calls              map[string]int `json:"calls"`
 	Connections        int            `json:"connections"`
@@ -22,7 +21,6 @@ func (s *Server) Stats() Stats {
 	return Stats{Calls: maps.Clone(s.calls), Connections: s.conns, PeakCallsPerSecond: s.peak}
 }
 
-// countCall counts a call of op that arrives now.
 func (s *Server) countCall(op string) {
 	s.statsMu.Lock()
 	s.calls[op]++
@@ -30,17 +28,14 @@ func (s *Server) countCall(op string) {
 	s.statsMu.Unlock()
 }
 
-// countConnection counts an accepted TCP connection.
 func (s *Server) countConnection() {
 	s.statsMu.Lock()
 	s.conns++
 	s.statsMu.Unlock()
 }
 
-// countArrival adds a call that arrived at now to the sliding one-second
-// window (now-1s, now] and raises the peak; the caller holds statsMu. The
-// wall clock, not s.now: the sandbox's date can be set for expiry checks, and
-// a rate is measured in real time.
+// countArrival (under statsMu) takes the wall clock, not s.now: tests set the
+// sandbox's date for expiry checks, and a rate is measured in real time.
 func (s *Server) countArrival(now time.Time) {
 	drop := 0
 	for drop < len(s.recent) && now.Sub(s.recent[drop]) >= time.Second {

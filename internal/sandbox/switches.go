@@ -1,19 +1,13 @@
 package sandbox
 
-// Switch is one behaviour that Moka's documentation leaves open and that the
-// sandbox can play either way: off (the default) is the sandbox's own choice,
-// on is the other answer a real Moka might give. Each is a field of Options
-// and a flag of `terraform-provider-moka sandbox`; `terraform-provider-moka
-// conformance` settles each one against a real Moka and names the switch
-// when Moka differs from the default. MOKA-API.md lists them with their
-// sources.
+// Switch is a behaviour Moka's documentation leaves open: off (the default)
+// is the sandbox's choice, on the other answer. `terraform-provider-moka
+// conformance` names it when Moka differs; MOKA-API.md has the sources.
 type Switch struct {
 	// Flag is the command-line flag, without dashes.
 	Flag string
-	// Usage is the flag's help text: what the switch makes the sandbox do,
-	// and what it does by default.
+	// Usage is the flag's help text, the default included.
 	Usage string
-	// field gives the switch's field of an Options.
 	field func(*Options) *bool
 }
 

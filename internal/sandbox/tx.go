@@ -5,12 +5,9 @@ import (
 	"slices"
 )
 
-// A write's bookkeeping: what each entry it touches was before it (to undo a
-// write that could not be saved), and from that what it changed (one journal
-// line). Both cost as much as the write touched, not as much as the state
-// holds.
-
-// tx is a write under way: the entries it touched, as they were before it.
+// tx is a write under way: the entries it touched, as they were before it,
+// to undo a write that could not be saved and to make its journal line, at a
+// cost that grows with the write, not the state.
 type tx struct {
 	nextID, nextSeq int64
 	customers       map[int64]customerBefore
@@ -27,19 +24,16 @@ type cardBefore struct {
 	exists bool
 }
 
-// begin starts noting what a write changes.
 func (st *state) begin() {
 	st.tx = &tx{nextID: st.nextID, nextSeq: st.nextSeq}
 }
 
-// end stops noting and returns what was noted.
 func (st *state) end() *tx {
 	t := st.tx
 	st.tx = nil
 	return t
 }
 
-// touchCustomer notes customer id as it is before its first change.
 func (st *state) touchCustomer(id int64) {
 	t := st.tx
 	if t == nil {
@@ -57,7 +51,6 @@ func (st *state) touchCustomer(id int64) {
 	t.customers[id] = b
 }
 
-// touchCard notes card tok as it is before its first change.
 func (st *state) touchCard(tok string) {
 	t := st.tx
 	if t == nil {
@@ -78,12 +71,10 @@ func (t *tx) empty(st *state) bool {
 	return len(t.customers) == 0 && len(t.cards) == 0 && t.nextID == st.nextID && t.nextSeq == st.nextSeq
 }
 
-// rollback puts every entry t touched back as it was, and the code index
-// with them.
 func (t *tx) rollback(st *state) {
 	st.nextID, st.nextSeq = t.nextID, t.nextSeq
-	// First the codes of what the write left, then those of what was there:
-	// the index was consistent before the write, so it is again after.
+	// Drop the codes of what the write left before restoring those of what
+	// was there: the index was consistent before, so it is again.
 	for id := range t.customers {
 		if c, ok := st.customers[id]; ok && st.codes[st.codeKey(c.CustomerCode)] == id {
 			delete(st.codes, st.codeKey(c.CustomerCode))
@@ -109,9 +100,7 @@ func (t *tx) rollback(st *state) {
 	}
 }
 
-// change is one line of the journal: every entry a write touched, as the
-// write left it, and the counters. Replaying the lines in order over the
-// snapshot gives the state the sandbox had.
+// change is one journal line: every entry a write touched, as it left them.
 type change struct {
 	NextDealerCustomerID int64      `json:"nextDealerCustomerId"`
 	NextCardSeq          int64      `json:"nextCardSeq"`
@@ -122,7 +111,6 @@ type change struct {
 	DeletedCards         []string   `json:"deletedCards,omitempty"`
 }
 
-// change says what t changed in st, in a stable order.
 func (t *tx) change(st *state) change {
 	ch := change{NextDealerCustomerID: st.nextID, NextCardSeq: st.nextSeq}
 	ids := make([]int64, 0, len(t.customers))
@@ -154,9 +142,8 @@ func (t *tx) change(st *state) change {
 	return ch
 }
 
-// apply replays a journal line. It leaves the code index alone: the loader
-// rebuilds it once at the end (foldedCodes), which also finds two active
-// customers with one code.
+// apply replays a journal line. The loader rebuilds the code index once at
+// the end.
 func (ch *change) apply(st *state) error {
 	for _, c := range ch.Customers {
 		if c.DealerCustomerID <= 0 {

@@ -7,11 +7,6 @@ import (
 	"time"
 )
 
-// How customers and cards look in an answer. By default exactly as the seed
-// pages show them: the documented fields in the seeds' order, "" and 0 for
-// what holds nothing. Options.UnsetAsNull and Options.ExtraFields change that
-// (see Switches).
-
 // customerWithCard is the Data of most calls.
 type customerWithCard struct {
 	DealerCustomer jsonObject   `json:"DealerCustomer"`
@@ -24,12 +19,9 @@ type customerList struct {
 	DealerCustomerList      []jsonObject `json:"DealerCustomerList"`
 }
 
-// sandboxDealerID is what the ExtraFields switch answers as DealerId: the
-// sandbox has one dealer account, and nothing documents real values.
+// Invented ExtraFields values: nothing documents real ones.
 const sandboxDealerID = 1
 
-// sandboxMaxInstallments is what the ExtraFields switch answers as a card's
-// MaxInstallmentNumber: a common Turkish credit card limit, invented here.
 const sandboxMaxInstallments = 12
 
 func (s *Server) withCards(c Customer, cards []Card) customerWithCard {
@@ -90,10 +82,8 @@ func (s *Server) cardView(k Card) jsonObject {
 	return o
 }
 
-// birthDate is how an answer shows a stored YYYYMMDD BirthDate: as it is, or
-// DD.MM.YYYY under BirthDateDotted, or "/Date(ms)/" (milliseconds since the
-// epoch of the date's midnight UTC) under BirthDateDotNet. A value that is
-// not a YYYYMMDD date (only fixtures can store one) is shown as it is.
+// birthDate: "/Date(ms)/" is the date's midnight UTC. A value that is not
+// YYYYMMDD (only fixtures can store one) is shown as it is.
 func (s *Server) birthDate(v string) string {
 	if v == "" || (!s.opts.BirthDateDotNet && !s.opts.BirthDateDotted) {
 		return v
@@ -108,7 +98,6 @@ func (s *Server) birthDate(v string) string {
 	return t.Format("02.01.2006")
 }
 
-// without is o without the member name (lists-omit-fields).
 func (o jsonObject) without(name string) jsonObject {
 	out := make(jsonObject, 0, len(o))
 	for _, f := range o {
@@ -119,7 +108,6 @@ func (o jsonObject) without(name string) jsonObject {
 	return out
 }
 
-// text is a text field's value in an answer: null for "" under UnsetAsNull.
 func (s *Server) text(v string) any {
 	if v == "" && s.opts.UnsetAsNull {
 		return nil
@@ -127,7 +115,6 @@ func (s *Server) text(v string) any {
 	return v
 }
 
-// number is an integer field's value in an answer: null for 0 under UnsetAsNull.
 func (s *Server) number(v int) any {
 	if v == 0 && s.opts.UnsetAsNull {
 		return nil
@@ -135,8 +122,7 @@ func (s *Server) number(v int) any {
 	return v
 }
 
-// cardType is the card scheme by the first digit of the BIN, for the
-// ExtraFields switch.
+// cardType is the card scheme by the BIN's first digit, for ExtraFields.
 func cardType(bin string) string {
 	if bin == "" {
 		return ""
@@ -154,14 +140,12 @@ func cardType(bin string) string {
 	return ""
 }
 
-// jsonField is one member of a jsonObject.
 type jsonField struct {
 	name  string
 	value any
 }
 
-// jsonObject is a JSON object whose members keep the order they are listed
-// in, as the seeds show them (a Go map would sort them).
+// jsonObject keeps its members in the seeds' order (a Go map would sort them).
 type jsonObject []jsonField
 
 func (o jsonObject) MarshalJSON() ([]byte, error) {
