@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -99,6 +100,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"password_wo_version": schema.Int64Attribute{
 				Description: "Change this number to send `password_wo` to Moka again.",
 				Optional:    true,
+				Validators:  []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -112,23 +114,17 @@ func optionalText(description string, validators ...validator.String) schema.Str
 }
 
 func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var version types.Int64
 	var wo types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo_version"), &version)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
 	var password types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password"), &password)...)
-	// Both written in the configuration is an error even while their values
-	// are unknown (terraform validate knows no variable's value).
+	// Not stringvalidator.ConflictsWith: both written is an error even while
+	// their values are unknown (terraform validate knows no variable's value).
 	if !password.IsNull() && !wo.IsNull() {
 		// Not an attribute error: Terraform would quote the configuration's
 		// line, and with it a password written there.
 		resp.Diagnostics.AddError("password and password_wo together",
 			"Set the customer's password with password or with password_wo, not both: password keeps it in state, password_wo keeps it out.")
-	}
-	if !version.IsNull() && !version.IsUnknown() && wo.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("password_wo_version"), "password_wo_version without password_wo",
-			"password_wo_version only makes sense with password_wo: it says when to send password_wo again.")
 	}
 	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
 }
