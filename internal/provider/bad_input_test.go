@@ -108,23 +108,23 @@ func badInputCases() []badInputCase {
 	secret := func(c badInputCase, s string) badInputCase { c.secret = s; return c }
 	return []badInputCase{
 		// A megabyte (and two, in Turkish letters) in every text attribute.
-		customer("code_1mb", "customer_code", rep("A", megabyte), "customer_code must be at most 100 characters long; this one has 1048576."),
-		customer("first_1mb", "first_name", rep("ğ", megabyte), "first_name must be at most 50 characters long; this one has 1048576."),
-		customer("last_1mb", "last_name", rep("ş", megabyte), "last_name must be at most 50 characters long; this one has 1048576."),
-		customer("gsm_1mb", "gsm_number", rep("5", megabyte), "gsm_number must be at most 20 characters long; this one has 1048576."),
-		customer("email_1mb", "email", rep("a", megabyte)+"@example.com", "email must be at most 100 characters long; this one has 1048588."),
-		customer("address_1mb", "address", rep("İ", megabyte), "address must be at most 200 characters long; this one has 1048576."),
+		customer("code_1mb", "customer_code", rep("A", megabyte), "customer_code UTF-8 character count must be at most 100, got: 1048576"),
+		customer("first_1mb", "first_name", rep("ğ", megabyte), "first_name UTF-8 character count must be at most 50, got: 1048576"),
+		customer("last_1mb", "last_name", rep("ş", megabyte), "last_name UTF-8 character count must be at most 50, got: 1048576"),
+		customer("gsm_1mb", "gsm_number", rep("5", megabyte), "gsm_number UTF-8 character count must be at most 20, got: 1048576"),
+		customer("email_1mb", "email", rep("a", megabyte)+"@example.com", "email UTF-8 character count must be at most 100, got: 1048588"),
+		customer("address_1mb", "address", rep("İ", megabyte), "address UTF-8 character count must be at most 200, got: 1048576"),
 		customer("birth_1mb", "birth_date", rep("1", megabyte), "birth_date must be a real calendar date in the form YYYY-MM-DD"),
 		customer("gender_1mb", "gender", rep("m", megabyte), "value must be one of"),
-		secret(customer("password_1mb", "password", rep("SECRETPW", megabyte/8), "password must be at most 50 characters long; this one has 1048576."), "SECRETPW"),
-		secret(customer("password_wo_1mb", "password_wo", rep("SECRETWO", megabyte/8), "password_wo must be at most 50 characters long; this one has 1048576."), "SECRETWO"),
-		card("holder_1mb", "card_holder_full_name", rep("Ç", megabyte), "card_holder_full_name must be at most 100 characters long; this one has 1048576."),
-		card("name_1mb", "card_name", rep("ö", megabyte), "card_name must be at most 50 characters long; this one has 1048576."),
-		secret(card("number_1mb", "card_number_wo", rep("4", megabyte), "card_number_wo must be 12 to 19 digits long; this one has 1048576."), "4444444444"),
+		secret(customer("password_1mb", "password", rep("SECRETPW", megabyte/8), "password UTF-8 character count must be at most 50, got: 1048576"), "SECRETPW"),
+		secret(customer("password_wo_1mb", "password_wo", rep("SECRETWO", megabyte/8), "password_wo UTF-8 character count must be at most 50, got: 1048576"), "SECRETWO"),
+		card("holder_1mb", "card_holder_full_name", rep("Ç", megabyte), "card_holder_full_name UTF-8 character count must be at most 100, got: 1048576"),
+		card("name_1mb", "card_name", rep("ö", megabyte), "card_name UTF-8 character count must be at most 50, got: 1048576"),
+		secret(card("number_1mb", "card_number_wo", rep("4", megabyte), "card_number_wo UTF-8 character count must be between 12 and 19, got: 1048576"), "4444444444"),
 		card("month_1mb", "exp_month", rep("1", megabyte), "exp_month must be a month as two digits"),
 		card("year_1mb", "exp_year", rep("2", megabyte), "exp_year must be a year as four digits"),
-		cardName("token_1mb", "card_token", rep("f", megabyte), "card_token must be at most 38 characters long; this one has 1048576."),
-		cardName("card_name_1mb", "card_name", rep("ü", megabyte), "card_name must be at most 50 characters long; this one has 1048576."),
+		cardName("token_1mb", "card_token", rep("f", megabyte), "card_token UTF-8 character count must be at most 38, got: 1048576"),
+		cardName("card_name_1mb", "card_name", rep("ü", megabyte), "card_name UTF-8 character count must be at most 50, got: 1048576"),
 
 		// Control characters: NUL, bell, escape sequences, CR LF (header
 		// injection in an e-mail), DEL and a C1 control.
@@ -164,9 +164,9 @@ func badInputCases() []badInputCase {
 		// characters, not bytes), zero-width joiners, right-to-left marks,
 		// decomposed letters, template-looking text.
 		customer("first_50_turkish", "first_name", rep("ğüşıöçİĞÜŞ", 5), ""),
-		customer("first_51_turkish", "first_name", rep("ğüşıöçİĞÜŞ", 5)+"Ö", "first_name must be at most 50 characters long; this one has 51."),
+		customer("first_51_turkish", "first_name", rep("ğüşıöçİĞÜŞ", 5)+"Ö", "first_name UTF-8 character count must be at most 50, got: 51"),
 		customer("address_200_emoji", "address", rep("😀", 200), ""),
-		customer("address_201_emoji", "address", rep("😀", 201), "address must be at most 200 characters long; this one has 201."),
+		customer("address_201_emoji", "address", rep("😀", 201), "address UTF-8 character count must be at most 200, got: 201"),
 		customer("last_zwj", "last_name", "👩\u200d👩\u200d👧 Öz\u200ftürk\u202e", ""),
 		customer("last_decomposed", "last_name", "S\u0327ahin I\u0307nce", ""),
 		customer("address_template", "address", "${var.x} %{if true}y%{endif}", ""),

@@ -16,25 +16,18 @@ import (
 
 // What moka_dealer_customer's plan says that Terraform's rendering cannot.
 
-// validatePasswordSettings refuses password with password_wo (even while
-// their values are unknown: terraform validate knows no variable's value), and
-// password_wo_version without password_wo.
-func validatePasswordSettings(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
-	var version types.Int64
-	var wo types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("password_wo_version"), &version)...)
+// refusePasswordWithWriteOnly refuses password with password_wo. Not
+// stringvalidator.ConflictsWith: both written is an error even while their
+// values are unknown (terraform validate knows no variable's value), and not
+// an attribute error, which would quote the configuration's line, and with it
+// a password written there.
+func refusePasswordWithWriteOnly(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	var password, wo types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
-	var password types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("password"), &password)...)
 	if !password.IsNull() && !wo.IsNull() {
-		// Not an attribute error: Terraform would quote the configuration's
-		// line, and with it a password written there.
 		diags.AddError("password and password_wo together",
 			"Set the customer's password with password or with password_wo, not both: password keeps it in state, password_wo keeps it out.")
-	}
-	if !version.IsNull() && !version.IsUnknown() && wo.IsNull() {
-		diags.AddAttributeError(path.Root("password_wo_version"), "password_wo_version without password_wo",
-			"password_wo_version only makes sense with password_wo: it says when to send password_wo again.")
 	}
 }
 

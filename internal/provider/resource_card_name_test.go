@@ -179,7 +179,7 @@ func TestAccCardName_renameAndRestore(t *testing.T) {
 			{
 				// Moka counts characters, not bytes: 50 Turkish letters fit, 51 do not.
 				Config:      cardNameHCL(srv, card.CardToken, strings.Repeat("ş", 51)),
-				ExpectError: regexp.MustCompile(`card_name must be at most 50 characters long; this one has 51`),
+				ExpectError: words(`card_name UTF-8 character count must be at most 50, got: 51`),
 			},
 			{
 				Config:            cardNameHCL(srv, card.CardToken, strings.Repeat("ğ", 50)),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -91,6 +92,7 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"password_wo_version": schema.Int64Attribute{
 				Description: "Change this number to send `password_wo` to Moka again.",
 				Optional:    true,
+				Validators:  []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -99,12 +101,8 @@ func (r *dealerCustomerResource) Schema(ctx context.Context, _ resource.SchemaRe
 	}
 }
 
-func optionalText(description string, validators ...validator.String) schema.StringAttribute {
-	return schema.StringAttribute{Description: description, Optional: true, Validators: validators}
-}
-
 func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validatePasswordSettings(ctx, req.Config, &resp.Diagnostics)
+	refusePasswordWithWriteOnly(ctx, req.Config, &resp.Diagnostics)
 	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
 }
 

@@ -405,22 +405,22 @@ func TestAccDealerCustomer_validation(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(`customer_code = ""`, "customer_code must not be empty."),
 			step(`customer_code = "   "`, "customer_code must not be empty."),
-			step(fmt.Sprintf(`customer_code = %q`, long(101, "ç")), "customer_code must be at most 100 characters long; this one has 101."),
+			step(fmt.Sprintf(`customer_code = %q`, long(101, "ç")), "customer_code UTF-8 character count must be at most 100, got: 101"),
 			step(`
   customer_code = "c"
-  first_name    = "`+long(51, "ğ")+`"`, "first_name must be at most 50 characters long; this one has 51."),
+  first_name    = "`+long(51, "ğ")+`"`, "first_name UTF-8 character count must be at most 50, got: 51"),
 			step(`
   customer_code = "c"
-  last_name     = "`+long(51, "İ")+`"`, "last_name must be at most 50 characters long; this one has 51."),
+  last_name     = "`+long(51, "İ")+`"`, "last_name UTF-8 character count must be at most 50, got: 51"),
 			step(`
   customer_code = "c"
-  gsm_number    = "`+long(21, "5")+`"`, "gsm_number must be at most 20 characters long; this one has 21."),
+  gsm_number    = "`+long(21, "5")+`"`, "gsm_number UTF-8 character count must be at most 20, got: 21"),
 			step(`
   customer_code = "c"
-  address       = "`+long(201, "ş")+`"`, "address must be at most 200 characters long; this one has 201."),
+  address       = "`+long(201, "ş")+`"`, "address UTF-8 character count must be at most 200, got: 201"),
 			step(`
   customer_code = "c"
-  email         = "`+long(89, "ö")+`@example.com"`, "email must be at most 100 characters long; this one has 101."),
+  email         = "`+long(89, "ö")+`@example.com"`, "email UTF-8 character count must be at most 100, got: 101"),
 			step(`
   customer_code = "c"
   email         = "elif.example.com"`, `email must be an e-mail address such as "elif.y@example.com"; got "elif.example.com".`),
@@ -429,7 +429,7 @@ func TestAccDealerCustomer_validation(t *testing.T) {
   email         = "elif@example"`, `email must be an e-mail address`),
 			step(`
   customer_code = "c"
-  password      = "`+long(51, "1")+`"`, "password must be at most 50 characters long; this one has 51."),
+  password      = "`+long(51, "1")+`"`, "password UTF-8 character count must be at most 50, got: 51"),
 			step(`
   customer_code = "c"
   first_name    = "Elif\u001bSu"`, "first_name contains a control character (U+001B)"),
@@ -450,7 +450,7 @@ func TestAccDealerCustomer_validation(t *testing.T) {
   birth_date    = "1890-01-01"`, `birth_date must be between 1900-01-01 and today`),
 			step(`
   customer_code       = "c"
-  password_wo_version = 1`, "password_wo_version only makes sense with password_wo"),
+  password_wo_version = 1`, `Attribute "password_wo" must be specified when "password_wo_version" is specified`),
 			step(`
   customer_code = "c"
   timeouts {
@@ -686,7 +686,7 @@ func TestAccDealerCustomer_writeOnlyPassword(t *testing.T) {
   password_wo   = "`+strings.Repeat("ş", 51)+`"
 `),
 				PlanOnly:    true,
-				ExpectError: words(`password_wo must be at most 50 characters long; this one has 51.`),
+				ExpectError: words(`password_wo UTF-8 character count must be at most 50, got: 51`),
 			},
 			{
 				Config: config("Elif", "wo-secret-one", 1),

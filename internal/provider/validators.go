@@ -9,148 +9,66 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// textValidator checks a string value; check returns "" when the value is fine,
-// or what is wrong with it, in words that follow the attribute's name.
-type textValidator struct {
-	description string
-	check       func(string) string
-}
+// Lengths, patterns and one-of are terraform-plugin-framework-validators';
+// here is what none says. Every message names the attribute and the limit,
+// stays short whatever the value, and never holds a secret.
 
-var _ validator.String = textValidator{}
-
-func (v textValidator) Description(context.Context) string         { return v.description }
-func (v textValidator) MarkdownDescription(context.Context) string { return v.description }
-
-func (v textValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+problem)
-	}
-}
-
-// text is Moka's limit on a free-text field: valid UTF-8, no control characters,
-// at most max characters (Moka counts characters, so "ğ" is one, not two bytes).
+// text is Moka's free-text field: printable, at most maxChars characters.
 func text(maxChars int) validator.String {
-	return textOf(maxChars, unicode.IsControl, "no control characters")
+	return inOrder(printable(unicode.IsControl, "no control characters"), stringvalidator.UTF8LengthAtMost(maxChars))
 }
 
-// freeText is text for a customer's names and address, which may also hold
-// tabs and line breaks: Moka stores them (a postal address on several lines),
-// and a configuration generated from what Moka holds must validate.
+// freeText is text with tabs and line breaks, which Moka stores in a
+// customer's names and address, so that generated configuration validates.
 func freeText(maxChars int) validator.String {
-	return textOf(maxChars, forbiddenControl, "no control characters but tabs and line breaks")
+	return inOrder(printable(forbiddenControl, "no control characters but tabs and line breaks"), stringvalidator.UTF8LengthAtMost(maxChars))
 }
 
-func textOf(maxChars int, control func(rune) bool, controls string) textValidator {
-	return textValidator{
-		description: fmt.Sprintf("at most %d characters, %s", maxChars, controls),
-		check: func(s string) string {
-			if !utf8.ValidString(s) {
-				return "is not valid UTF-8 text."
-			}
-			if i := strings.IndexFunc(s, control); i >= 0 {
-				r, _ := utf8.DecodeRuneInString(s[i:])
-				return fmt.Sprintf("contains a control character (%U) at byte %d; Moka takes printable text only.", r, i)
-			}
-			if n := utf8.RuneCountInString(s); n > maxChars {
-				return fmt.Sprintf("must be at most %d characters long; this one has %d.", maxChars, n)
-			}
-			return ""
-		},
-	}
-}
-
-// forbiddenControl is a control character that free text may not hold.
 func forbiddenControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
-// shown is s quoted for a message: at most shownChars characters of it, so that
-// a huge value does not make a huge diagnostic; %q keeps the message valid
-// UTF-8 whatever s holds.
-func shown(s string) string {
-	const shownChars = 40
-	if utf8.RuneCountInString(s) <= shownChars {
-		return fmt.Sprintf("%q", s)
-	}
-	i, n := 0, 0
-	for i = range s {
-		if n == shownChars {
-			break
-		}
-		n++
-	}
-	return fmt.Sprintf("%q… (%d characters)", s[:i], utf8.RuneCountInString(s))
-}
-
-// orEmpty is v for an optional attribute of a Moka object, which also takes
-// "": the one rule for "" across such attributes is that it means what
-// leaving the attribute out means, a field that holds nothing (Moka takes ""
-// for every optional field and answers "" for one that holds nothing). So ""
-// is never refused for not being an e-mail address, a date or a gender. The
-// exception is the customer's password, whose "" clears it while leaving it
-// out leaves it unmanaged; it is not validated through here.
-func orEmpty(v validator.String) validator.String {
-	return emptyOrValidator{v}
-}
-
-type emptyOrValidator struct{ inner validator.String }
-
-var _ validator.String = emptyOrValidator{}
-
-func (v emptyOrValidator) Description(ctx context.Context) string {
-	return "\"\" (the same as leaving it out), or " + v.inner.Description(ctx)
-}
-
-func (v emptyOrValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v emptyOrValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && req.ConfigValue.ValueString() == "" {
-		return
-	}
-	v.inner.ValidateString(ctx, req, resp)
-}
-
-// nonEmptyText is text that must not be empty or only spaces.
+// nonEmptyText is text that is not empty or only blanks (of any script).
 func nonEmptyText(maxChars int) validator.String {
-	inner := textOf(maxChars, unicode.IsControl, "no control characters")
-	return textValidator{
-		description: fmt.Sprintf("1 to %d characters, no control characters", maxChars),
-		check: func(s string) string {
-			if strings.TrimSpace(s) == "" {
-				return "must not be empty."
-			}
-			return inner.check(s)
-		},
-	}
+	notBlank := textValidator{"not blank", func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "must not be empty."
+		}
+		return ""
+	}}
+	return inOrder(notBlank, text(maxChars))
+}
+
+func printable(control func(rune) bool, description string) textValidator {
+	return textValidator{description, func(s string) string {
+		if !utf8.ValidString(s) {
+			return "is not valid UTF-8 text."
+		}
+		if i := strings.IndexFunc(s, control); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			return fmt.Sprintf("contains a control character (%U) at byte %d; Moka takes printable text only.", r, i)
+		}
+		return ""
+	}}
 }
 
 func email() validator.String {
-	return textValidator{
-		description: "an e-mail address, at most 100 characters",
-		check: func(s string) string {
-			if p := textOf(100, unicode.IsControl, "no control characters").check(s); p != "" {
-				return p
-			}
-			if !plausibleEmail(s) {
-				return fmt.Sprintf("must be an e-mail address such as \"elif.y@example.com\"; got %s.", shown(s))
-			}
-			return ""
-		},
-	}
+	return inOrder(text(100), textValidator{"an e-mail address", func(s string) string {
+		if !plausibleEmail(s) {
+			return fmt.Sprintf("must be an e-mail address such as \"elif.y@example.com\"; got %s.", shown(s))
+		}
+		return ""
+	}})
 }
 
-// plausibleEmail is the address form worth sending to Moka: one @, a local part
-// without spaces, quotes, brackets or stray dots, and a domain of at least two
-// labels, none empty or starting or ending with a hyphen, ending in a label of
-// two or more characters. It refuses what Moka's InvalidEmailFormat would
-// refuse at apply time, rather than every address RFC 5322 allows; its tests
-// hold it to testsupport.EmailCases, the verdicts the sandbox is held to too.
+// plausibleEmail refuses what Moka's InvalidEmailFormat would refuse at apply
+// time, not what RFC 5322 would; testsupport.EmailCases holds it, and the
+// sandbox, to Moka's verdicts.
 func plausibleEmail(s string) bool {
 	if strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsAny(s, "<>()[],;:\\\"") {
 		return false
@@ -176,69 +94,40 @@ func plausibleEmail(s string) bool {
 
 // calendarDate accepts YYYY-MM-DD for a real day between 1900 and today.
 func calendarDate() validator.String {
-	return textValidator{
-		description: "a date in the form YYYY-MM-DD",
-		check: func(s string) string {
-			t, err := time.Parse(time.DateOnly, s)
-			if err != nil || t.Format(time.DateOnly) != s {
-				return fmt.Sprintf("must be a real calendar date in the form YYYY-MM-DD, such as \"1990-12-18\"; got %s.", shown(s))
-			}
-			if t.Year() < 1900 || t.After(time.Now()) {
-				return fmt.Sprintf("must be between 1900-01-01 and today; got %s.", shown(s))
-			}
-			return ""
-		},
-	}
+	return textValidator{"a date in the form YYYY-MM-DD", func(s string) string {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil || t.Format(time.DateOnly) != s {
+			return fmt.Sprintf("must be a real calendar date in the form YYYY-MM-DD, such as \"1990-12-18\"; got %s.", shown(s))
+		}
+		if t.Year() < 1900 || t.After(time.Now()) {
+			return fmt.Sprintf("must be between 1900-01-01 and today; got %s.", shown(s))
+		}
+		return ""
+	}}
 }
 
-var (
-	monthPattern = regexp.MustCompile(`^(0[1-9]|1[0-2])$`)
-	yearPattern  = regexp.MustCompile(`^[0-9]{4}$`)
-)
-
 func expMonth() validator.String {
-	return textValidator{
-		description: "a month in the form MM, 01 to 12",
-		check: func(s string) string {
-			if !monthPattern.MatchString(s) {
-				return fmt.Sprintf("must be a month as two digits, \"01\" to \"12\"; got %s.", shown(s))
-			}
-			return ""
-		},
-	}
+	return shortened(stringvalidator.RegexMatches(regexp.MustCompile(`^(0[1-9]|1[0-2])$`), `must be a month as two digits, "01" to "12"`))
 }
 
 func expYear() validator.String {
-	return textValidator{
-		description: "a year in the form YYYY",
-		check: func(s string) string {
-			if !yearPattern.MatchString(s) {
-				return fmt.Sprintf("must be a year as four digits, such as \"2030\"; got %s.", shown(s))
-			}
-			return ""
-		},
-	}
+	return shortened(stringvalidator.RegexMatches(regexp.MustCompile(`^[0-9]{4}$`), `must be a year as four digits, such as "2030"`))
 }
+
+func oneOf(values ...string) validator.String { return shortened(stringvalidator.OneOf(values...)) }
 
 // cardNumber checks a card number without ever putting it in the message.
 func cardNumber() validator.String {
-	return textValidator{
-		description: "12 to 19 digits with a valid Luhn check digit",
-		check: func(s string) string {
-			for _, r := range s {
-				if r < '0' || r > '9' {
-					return "must contain digits only (no spaces or dashes)."
-				}
-			}
-			if len(s) < 12 || len(s) > 19 {
-				return fmt.Sprintf("must be 12 to 19 digits long; this one has %d.", len(s))
-			}
+	return inOrder(
+		unshown(stringvalidator.RegexMatches(regexp.MustCompile(`^[0-9]*$`), "must contain digits only (no spaces or dashes)")),
+		stringvalidator.UTF8LengthBetween(12, 19),
+		textValidator{"a valid Luhn check digit", func(s string) string {
 			if !luhnValid(s) {
 				return "fails the Luhn check: the last digit does not match the others. Check for a mistyped digit."
 			}
 			return ""
-		},
-	}
+		}},
+	)
 }
 
 func luhnValid(digits string) bool {
@@ -258,33 +147,110 @@ func luhnValid(digits string) bool {
 	return sum%10 == 0
 }
 
-// oneOfValidator is stringvalidator.OneOf with the same diagnostic, except that
-// the refused value is shown cut short: the framework's would repeat a value of
-// a megabyte in full.
-type oneOfValidator struct {
-	values []string
+// orEmpty is v, taking "" too: on an optional attribute of a Moka object ""
+// means what leaving it out means, an empty field (Moka takes "" and answers ""
+// for one), so it is never refused as no e-mail, date or gender. The password,
+// whose "" clears it, is not validated through here.
+func orEmpty(v validator.String) validator.String {
+	describe := func(ctx context.Context) string { return `"" (the same as leaving it out), or ` + v.Description(ctx) }
+	return composite{describe, func(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+		if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
+			v.ValidateString(ctx, req, resp)
+		}
+	}}
 }
 
-var _ validator.String = oneOfValidator{}
-
-func oneOf(values ...string) validator.String { return oneOfValidator{values: values} }
-
-func (v oneOfValidator) Description(context.Context) string {
-	return fmt.Sprintf("value must be one of: %q", v.values)
+// inOrder stops at the first of vs to refuse: one error per value, the most
+// basic first (a megabyte holding a control character is told of that).
+func inOrder(vs ...validator.String) validator.String {
+	describe := func(ctx context.Context) string {
+		var ds []string
+		for _, v := range vs {
+			ds = append(ds, v.Description(ctx))
+		}
+		return strings.Join(ds, "; ")
+	}
+	return composite{describe, func(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+		for _, v := range vs {
+			var r validator.StringResponse
+			v.ValidateString(ctx, req, &r)
+			if resp.Diagnostics.Append(r.Diagnostics...); r.Diagnostics.HasError() {
+				return
+			}
+		}
+	}}
 }
 
-func (v oneOfValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// shortened is v quoting the refused value cut short: stringvalidator's OneOf
+// and RegexMatches repeat it whole, a megabyte, or invalid UTF-8.
+func shortened(v validator.String) validator.String { return restated(v, shown) }
 
-func (v oneOfValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+// unshown is v with no part of the value in its message, for a secret.
+func unshown(v validator.String) validator.String { return restated(v, nil) }
+
+func restated(v validator.String, show func(string) string) validator.String {
+	return composite{v.Description, func(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+		var inner validator.StringResponse
+		if v.ValidateString(ctx, req, &inner); !inner.Diagnostics.HasError() {
+			return
+		}
+		detail := fmt.Sprintf("Attribute %s %s", req.Path, v.Description(ctx))
+		if show != nil {
+			detail += ", got: " + show(req.ConfigValue.ValueString())
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, inner.Diagnostics.Errors()[0].Summary(), detail)
+	}}
+}
+
+// composite is a validator made of others (orEmpty, inOrder, restated).
+type composite struct {
+	describe func(context.Context) string
+	validate func(context.Context, validator.StringRequest, *validator.StringResponse)
+}
+
+func (w composite) Description(ctx context.Context) string         { return w.describe(ctx) }
+func (w composite) MarkdownDescription(ctx context.Context) string { return w.describe(ctx) }
+func (w composite) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	w.validate(ctx, req, resp)
+}
+
+// textValidator is a rule no library validator says: check returns what is
+// wrong with the value, in words that follow the attribute's name, or "".
+type textValidator struct {
+	description string
+	check       func(string) string
+}
+
+func (v textValidator) Description(context.Context) string         { return v.description }
+func (v textValidator) MarkdownDescription(context.Context) string { return v.description }
+
+func (v textValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
-	for _, ok := range v.values {
-		if s == ok {
-			return
-		}
+	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value", fmt.Sprintf("Attribute %s %s", req.Path, problem))
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match",
-		fmt.Sprintf("Attribute %s %s, got: %s", req.Path, v.Description(ctx), shown(s)))
+}
+
+// shown is s quoted for a message: at most 40 characters, valid UTF-8 (%q)
+// whatever s holds.
+func shown(s string) string {
+	const shownChars = 40
+	if utf8.RuneCountInString(s) <= shownChars {
+		return fmt.Sprintf("%q", s)
+	}
+	i, n := 0, 0
+	for i = range s {
+		if n == shownChars {
+			break
+		}
+		n++
+	}
+	return fmt.Sprintf("%q… (%d characters)", s[:i], utf8.RuneCountInString(s))
+}
+
+// optionalText is an optional string attribute with its rules.
+func optionalText(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{Description: description, Optional: true, Validators: validators}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -31,8 +32,11 @@ func runValidator(t *testing.T, v validator.String, name string, value types.Str
 	if len(errs) != 1 {
 		t.Fatalf("%s: want one error, got %d: %v", name, len(errs), errs)
 	}
-	if got, want := errs[0].Summary(), "Invalid "+name; got != want {
-		t.Errorf("%s: summary %q, want %q", name, got, want)
+	if got := errs[0].Summary(); !strings.HasPrefix(got, "Invalid Attribute Value") {
+		t.Errorf("%s: summary %q, want Invalid Attribute Value…", name, got)
+	}
+	if d, ok := errs[0].(diag.DiagnosticWithPath); !ok || !d.Path().Equal(path.Root(name)) {
+		t.Errorf("%s: the error is not on the attribute: %v", name, errs[0])
 	}
 	return errs[0].Detail()
 }
@@ -56,7 +60,7 @@ func checkValidator(t *testing.T, attr string, v validator.String, cases []valid
 				t.Fatalf("%q: accepted, want an error containing %q", tc.value, tc.wantErr)
 			case tc.wantErr != "" && !strings.Contains(detail, tc.wantErr):
 				t.Fatalf("%q: error %q does not contain %q", tc.value, detail, tc.wantErr)
-			case detail != "" && !strings.HasPrefix(detail, attr+" "):
+			case detail != "" && !strings.HasPrefix(detail, "Attribute "+attr+" "):
 				t.Fatalf("error %q does not start with the attribute's name %q", detail, attr)
 			}
 		})
@@ -83,12 +87,12 @@ func TestTextCountsCharacters(t *testing.T) {
 	checkValidator(t, "first_name", text(50), []validatorCase{
 		{"empty", "", ""},
 		{"ascii at limit", strings.Repeat("a", 50), ""},
-		{"ascii over limit", strings.Repeat("a", 51), "at most 50 characters long; this one has 51"},
+		{"ascii over limit", strings.Repeat("a", 51), "character count must be at most 50, got: 51"},
 		// 50 Turkish letters are 100 bytes in UTF-8: still 50 characters.
 		{"turkish at limit", strings.Repeat("ğ", 50), ""},
 		{"turkish mix at limit", strings.Repeat("ÇçĞğİıÖöŞşÜü", 4) + "ab", ""},
-		{"turkish over limit", strings.Repeat("ş", 51), "this one has 51"},
-		{"dotted capital I", strings.Repeat("İ", 51), "this one has 51"},
+		{"turkish over limit", strings.Repeat("ş", 51), "got: 51"},
+		{"dotted capital I", strings.Repeat("İ", 51), "got: 51"},
 		{"invalid utf-8", "abc\xff", "not valid UTF-8"},
 		{"newline", "Elif\nYılmaz", "control character (U+000A) at byte 4"},
 		{"tab", "Elif\tY", "control character (U+0009)"},
@@ -97,7 +101,7 @@ func TestTextCountsCharacters(t *testing.T) {
 	})
 	checkValidator(t, "address", text(200), []validatorCase{
 		{"200", strings.Repeat("ü", 200), ""},
-		{"201", strings.Repeat("ü", 201), "at most 200 characters long; this one has 201"},
+		{"201", strings.Repeat("ü", 201), "character count must be at most 200, got: 201"},
 	})
 }
 
@@ -105,7 +109,7 @@ func TestNonEmptyText(t *testing.T) {
 	checkValidator(t, "customer_code", nonEmptyText(100), []validatorCase{
 		{"code", "cust-1", ""},
 		{"turkish at limit", strings.Repeat("ı", 100), ""},
-		{"over limit", strings.Repeat("ı", 101), "at most 100 characters long; this one has 101"},
+		{"over limit", strings.Repeat("ı", 101), "character count must be at most 100, got: 101"},
 		{"empty", "", "must not be empty"},
 		{"blank", "   ", "must not be empty"},
 		{"control", "a\rb", "control character"},
@@ -124,7 +128,7 @@ func TestEmail(t *testing.T) {
 		switch {
 		case c.MokaAccepts && emailStricterThanMoka[c.Address] == "":
 		case n > testsupport.EmailMaxChars:
-			wantErr = fmt.Sprintf("at most %d characters long; this one has %d", testsupport.EmailMaxChars, n)
+			wantErr = fmt.Sprintf("UTF-8 character count must be at most %d, got: %d", testsupport.EmailMaxChars, n)
 		case strings.ContainsFunc(c.Address, unicode.IsControl):
 			wantErr = "control character"
 		default:
@@ -227,9 +231,9 @@ func TestCardNumberNeverInMessage(t *testing.T) {
 		{"spaces", "5127 5411 2222 3332", "digits only"},
 		{"dashes", "5127-5411-2222-3332", "digits only"},
 		{"letters", "51275411222233a2", "digits only"},
-		{"short", "51275411222", "12 to 19 digits long; this one has 11"},
-		{"long", "51275411222233321234", "12 to 19 digits long; this one has 20"},
-		{"empty", "", "12 to 19 digits long; this one has 0"},
+		{"short", "51275411222", "must be between 12 and 19, got: 11"},
+		{"long", "51275411222233321234", "must be between 12 and 19, got: 20"},
+		{"empty", "", "must be between 12 and 19, got: 0"},
 	}
 	checkValidator(t, "card_number_wo", cardNumber(), cases)
 	for _, tc := range cases {
