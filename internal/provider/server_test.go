@@ -179,7 +179,7 @@ func TestGCSettings(t *testing.T) {
 		wantPercent int
 		wantLimit   int64
 	}{
-		{map[string]string{}, 400, 48 << 20},
+		{map[string]string{}, 400, 32 << 20},
 		{map[string]string{"GOGC": "100"}, 0, 0},
 		{map[string]string{"GOGC": "off"}, 0, 0},
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, 0, 0},
