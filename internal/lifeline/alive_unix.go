@@ -7,9 +7,8 @@ import (
 	"syscall"
 )
 
-// parentAlive says whether process pid still exists. On Unix the parent pid
-// changing already tells it; this is for a parent that is gone and not yet
-// replaced, which a kernel should not allow.
+// parentAlive: on Unix the parent pid changing already tells it; this is for
+// a parent gone and not yet replaced, which a kernel should not allow.
 func parentAlive(pid int) func() bool {
 	if pid <= 1 {
 		return nil

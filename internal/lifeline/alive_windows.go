@@ -4,10 +4,8 @@ package lifeline
 
 import "syscall"
 
-// parentAlive says whether process pid is still running. Windows does not
-// hand an orphan to another parent, so the parent pid never changes: a
-// handle opened now, while the parent runs, is what tells its end (a pid
-// alone could be reused by then).
+// parentAlive holds a handle opened while the parent runs: Windows never
+// changes an orphan's parent pid, and a pid alone could be reused by then.
 func parentAlive(pid int) func() bool {
 	h, err := syscall.OpenProcess(syscall.SYNCHRONIZE, false, uint32(pid)) //nolint:gosec // a pid is never negative
 	if err != nil {

@@ -1,11 +1,6 @@
 // Package lifeline ends the provider's process when Terraform, the process
-// that started it, is gone.
-//
-// go-plugin stops a provider when Terraform closes it; a Terraform killed with
-// SIGKILL (how CI runners stop a job) closes nothing, and the provider lives
-// on under pid 1 or a subreaper, still carrying out the calls it was given,
-// and calling Moka, for as long as they take. Nobody is left to read what
-// they return.
+// that started it, is gone: a Terraform killed with SIGKILL (how CI runners
+// stop a job) closes nothing, and the provider would live on, calling Moka.
 package lifeline
 
 import (
@@ -26,10 +21,8 @@ const ExitStatus = 3
 // a pipe that nobody reads any more, and the exit must not wait on it.
 const logWait = 200 * time.Millisecond
 
-// Start records the parent of this process now, and from then on ends the
-// process with ExitStatus, after one line to stderr, as soon as that parent
-// is gone. Call it first thing, before serving, and only when the process
-// was started by Terraform (not under a debugger).
+// Start ends the process with ExitStatus, after one line to stderr, once
+// its current parent is gone. Call it before serving, and not under a debugger.
 func Start() {
 	stderr := os.Stderr // go-plugin swaps os.Stderr for a pipe of its own while serving
 	Watch(context.Background(), Interval, os.Getppid, parentAlive(os.Getppid()), func(reason string) {
@@ -42,8 +35,6 @@ func exit(stderr io.Writer, reason string) {
 	os.Exit(ExitStatus)
 }
 
-// writeLastLine writes the line that says why the process ends, waiting at
-// most logWait for stderr to take it.
 func writeLastLine(stderr io.Writer, reason string) {
 	written := make(chan struct{})
 	go func() {
@@ -56,15 +47,10 @@ func writeLastLine(stderr io.Writer, reason string) {
 	}
 }
 
-// Watch records getppid() before it returns, then every interval, in a
-// goroutine of its own, checks that the parent is the same and, if alive is
-// not nil, that alive() still says so. When either fails it calls onOrphan
-// once, with what happened, and stops; it also stops when ctx is done. The
-// channel it returns is closed when the goroutine has stopped.
-//
-// On Unix a process whose parent dies is handed to pid 1 or a subreaper, so
-// the parent pid changes; on Windows it never changes, and alive is what
-// notices.
+// Watch records getppid() now, then every interval checks that the parent
+// is the same and that alive (if not nil) says it lives; when either fails it
+// calls onOrphan once and stops. On Windows an orphan's parent pid never
+// changes, so alive is what notices there. The channel closes when it stops.
 func Watch(ctx context.Context, interval time.Duration, getppid func() int, alive func() bool, onOrphan func(reason string)) <-chan struct{} {
 	parent := getppid()
 	done := make(chan struct{})

@@ -16,13 +16,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// What moka_card's plan checks and says: its attributes' plan modifiers and
-// the parts of its ModifyPlan.
-
-// customerChangeReplaces replaces the card when the configured customer code
-// changes (as it does when a change of code replaces the customer). A customer
-// replaced under the same code (terraform apply -replace) keeps its code, so
-// only a dealer_customer_id reference, which is then unknown, replaces the card.
+// customerChangeReplaces: a customer replaced under the same code keeps it,
+// so only a dealer_customer_id reference (then unknown) replaces the card.
 func customerChangeReplaces() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(
 		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -36,10 +31,8 @@ func customerChangeReplaces() planmodifier.String {
 	)
 }
 
-// clearClaimedName plans no name for a card whose name is still the claim of
-// the create that stored it (see internal/moka/create.go) when the
-// configuration gives it none: without it, UseStateForUnknown would keep the
-// claim as the card's name for good.
+// clearClaimedName: without it, UseStateForUnknown would keep a create's
+// claim as the name of a card the configuration names not.
 func clearClaimedName() planmodifier.String {
 	return clearClaimedNameModifier{}
 }
@@ -60,8 +53,7 @@ func (clearClaimedNameModifier) PlanModifyString(_ context.Context, req planmodi
 	}
 }
 
-// versionChangeReplaces replaces the card when card_number_wo_version goes from
-// one number to another; setting or removing it is bookkeeping only.
+// versionChangeReplaces: setting or removing the version is bookkeeping only.
 func versionChangeReplaces() planmodifier.Int64 {
 	return int64planmodifier.RequiresReplaceIf(
 		func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
@@ -72,10 +64,8 @@ func versionChangeReplaces() planmodifier.Int64 {
 	)
 }
 
-// refuseMarkedTwin refuses, at plan time, to store a card whose customer
-// holds one with its number and expiry named with a create's mark, as the
-// customer's refresh in this plan saw it: a stopped apply's card, which the
-// plan would otherwise store a second time.
+// refuseMarkedTwin refuses to store again a stopped apply's card, as the
+// customer's refresh in this plan saw it (no call: the apply checks again).
 func refuseMarkedTwin(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if data == nil {
 		return
@@ -87,8 +77,7 @@ func refuseMarkedTwin(ctx context.Context, data *providerData, req resource.Modi
 	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() || plan.ExpMonth.IsUnknown() || plan.ExpYear.IsUnknown() {
 		return
 	}
-	// A reference not known yet (a customer still to be created) is left
-	// out: such a customer has no cards.
+	// a reference not known yet is a customer to be created: it has no cards
 	ref := moka.CustomerRef{}
 	if !plan.CustomerCode.IsUnknown() {
 		ref.CustomerCode = plan.CustomerCode.ValueString()
@@ -97,18 +86,13 @@ func refuseMarkedTwin(ctx context.Context, data *providerData, req resource.Modi
 		ref.DealerCustomerID = plan.DealerCustomerID.ValueInt64()
 	}
 	want := moka.NewCard{CardNumber: number.ValueString(), ExpMonth: plan.ExpMonth.ValueString(), ExpYear: plan.ExpYear.ValueString()}
-	// From what the customer's refresh read (no call): the apply checks again.
 	twin, err := data.creates.markedTwin(ctx, data.client, false, ref, want.Fingerprint())
 	twinRefused(&resp.Diagnostics, ref, twin, err, data.now())
 }
 
-// checkCustomerRefsAgree refuses at plan a customer_code and a
-// dealer_customer_id that name two customers, which Moka would refuse halfway
-// through the apply (CustomerCodeDoesntMatchDealerCustomerId), after a
-// replacement had removed the old card. Moka is asked which customer holds the
-// code, so that its own rule for comparing codes (exact, or blind to case and
-// trailing blanks) decides. Both exactly as the state holds them need no call:
-// that is configuration generated for an import.
+// checkCustomerRefsAgree: Moka would refuse two references that disagree
+// halfway through the apply, after a replacement removed the old card. Moka is
+// asked, so that its own rule for comparing codes (exact or not) decides.
 func checkCustomerRefsAgree(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var code, stateCode types.String
 	var id, stateID types.Int64
@@ -156,11 +140,8 @@ func checkCustomerRefsAgree(ctx context.Context, data *providerData, req resourc
 	}
 }
 
-// replacedByPlan reports whether the plan changes an attribute whose change
-// replaces the card (their plan modifiers in Schema): Terraform then plans the
-// new card in a second call, without prior state, and what would be said of a
-// kept card does not apply. The framework does not tell ModifyPlan what the
-// attributes' own modifiers decided.
+// replacedByPlan: the framework does not tell ModifyPlan what the attributes'
+// modifiers decided, and a replaced card's warnings belong to the new card's plan.
 func replacedByPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
 	for _, name := range []string{"customer_code", "card_holder_full_name", "exp_month", "exp_year"} {
 		var planned, prior types.String
@@ -174,7 +155,6 @@ func replacedByPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 		var planned, prior types.Int64
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
-		// A version set for the first time replaces nothing (versionChangeReplaces).
 		if !planned.IsUnknown() && !prior.IsNull() && !planned.Equal(prior) {
 			return true
 		}
@@ -182,9 +162,7 @@ func replacedByPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *r
 	return false
 }
 
-// warnIfNumberDiffers warns when card_number_wo is not the number of the card
-// kept (its first six and last four digits differ): Terraform cannot see a
-// write-only value change, so nothing is planned for it.
+// warnIfNumberDiffers: Terraform cannot see a write-only value change.
 func warnIfNumberDiffers(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var number, firstSix, lastFour types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
@@ -201,8 +179,6 @@ func warnIfNumberDiffers(ctx context.Context, req resource.ModifyPlanRequest, re
 	}
 }
 
-// checkCardName warns of a name Moka would not empty, and refuses one longer
-// than this Moka keeps (text_limit.go).
 func checkCardName(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
 		resp.Diagnostics.Append(diags...)
@@ -216,8 +192,7 @@ func checkCardName(ctx context.Context, req resource.ModifyPlanRequest, resp *re
 	}
 }
 
-// refuseExpired refuses to store a card that has expired: Moka would refuse
-// it halfway through the apply.
+// refuseExpired: Moka would refuse it halfway through the apply.
 func refuseExpired(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, now time.Time) {
 	var month, year types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("exp_month"), &month)...)
@@ -232,8 +207,6 @@ func refuseExpired(ctx context.Context, req resource.ModifyPlanRequest, resp *re
 	}
 }
 
-// expired reports whether a card valid through month/year is past its last
-// day at now. A value that does not parse is left to the validators.
 func expired(month, year string, now time.Time) bool {
 	m, errM := strconv.Atoi(month)
 	y, errY := strconv.Atoi(year)
@@ -243,13 +216,8 @@ func expired(month, year string, now time.Time) bool {
 	return y < now.Year() || (y == now.Year() && m < int(now.Month()))
 }
 
-// requireNumberToStore requires card_number_wo for a card that is to be stored. The
-// schema cannot say so: a card that is only imported (configuration that
-// `terraform query -generate-config-out` wrote, say) has no number to give,
-// since Moka never returns it, and needs none until it is replaced. Terraform
-// plans a replacement's new card with no prior state, so this also catches a
-// replacement without the number, at plan time instead of halfway through an
-// apply.
+// requireNumberToStore: the schema cannot require card_number_wo, since an
+// imported card has none to give (Moka never returns it) until it is replaced.
 func requireNumberToStore(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return // a destroy, or a change to a card that exists

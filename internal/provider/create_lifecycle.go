@@ -16,24 +16,17 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// createLifecycle owns what follows a claimed create (internal/moka/create.go),
-// for one provider process. A create whose answer was lost, and whose claim
-// could not be looked for, leaves a pending record (its planned state without
-// Moka's id, the claim in private state) rather than an error, which would
-// taint it and have the next apply remove the very object it made. Each
-// resource method that meets a pending record hands it here with a
-// claimLookup; this decides: adopt the object carrying the claim, drop a
-// record whose create made nothing, leave alone an object without the claim.
-// It also holds the only state resources share: customer codes whose create
-// was not confirmed, marked cards refreshes saw, customers a plan replaces.
+// createLifecycle owns what follows a claimed create (internal/moka/create.go)
+// in one provider process. A create whose answer was lost leaves a pending
+// record (planned state without Moka's id, the claim in private state), not
+// an error, which would taint it and have the next apply remove the object it
+// made. It also holds the only state resources share.
 type createLifecycle struct {
 	replacements customerRemovals // replaced under their own code; their cards go with them (destroy_plan.go)
 	unconfirmed  sync.Map         // customer code -> true
 	markedCards  sync.Map         // "id:N" and "code:C" -> the cards a refresh saw named with a create's mark
 }
 
-// customerCardsSeen records the marked cards among a customer's cards, as a
-// refresh read them.
 func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) {
 	var marked []moka.Card
 	for _, card := range cards {
@@ -46,13 +39,9 @@ func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) 
 	}
 }
 
-// markedTwin is a card of the customer named with a create's mark that has
-// the number and expiry of want: storing want again would make a second one.
-// The customer's cards are those its refresh in this process read, or else,
-// when fetch is set, one GetCardList (a customer not refreshed here: a
-// configuration of cards only, or -refresh=false). A card named with the
-// claim of a create this process began is no twin: it is this apply's own
-// (a configuration may store one card twice), which its state records.
+// markedTwin is a card of the customer named with a create's mark and with
+// want's number and expiry: storing want again would make a second one. The
+// cards are those a refresh here read, else (fetch) one GetCardList.
 func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, fetch bool, ref moka.CustomerRef, want moka.Card) (*moka.Card, error) {
 	keys := []string{"id:" + strconv.FormatInt(ref.DealerCustomerID, 10), "code:" + ref.CustomerCode}
 	known := false
@@ -81,8 +70,7 @@ func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, f
 		}
 		for _, card := range seen.([]moka.Card) { //nolint:forcetypeassert // only customerCardsSeen stores here
 			if client != nil && client.WroteCardClaim(card.CardName) {
-				// This apply's own create of a card alike (two resources
-				// may store one card twice), which its state records.
+				// this apply's own (a configuration may store one card twice)
 				continue
 			}
 			if card.CardNumberFirstSix == want.CardNumberFirstSix && card.CardNumberLastFour == want.CardNumberLastFour &&
@@ -94,11 +82,9 @@ func (l *createLifecycle) markedTwin(ctx context.Context, client *moka.Client, f
 	return nil, nil
 }
 
-// mayStoreCard says whether card may be stored now. Not for a customer whose
-// create in this apply got no answer: the code may be held by another's
-// customer, and AddCard would store the card there. Nor when the customer
-// holds a stopped apply's card alike; its cards are read first when no
-// refresh in this process read them (cards only, -refresh=false, the apply).
+// mayStoreCard: not for a customer whose create in this apply got no answer
+// (the code may be another's customer, and AddCard would store the card
+// there), nor when the customer holds a stopped apply's card alike.
 func (l *createLifecycle) mayStoreCard(ctx context.Context, client *moka.Client, card moka.NewCard, now time.Time, diags *diag.Diagnostics) bool {
 	code := card.Customer.CustomerCode
 	if l.isUnconfirmed(code) {
@@ -120,10 +106,8 @@ func (l *createLifecycle) isUnconfirmed(code string) bool {
 
 // pendingCreate is what private state says of a create that was not settled.
 type pendingCreate struct {
-	// claim is the claim the lost create carried, or "".
 	claim string
-	// unreleased is a record of a build before the claim (never released):
-	// pending, but with no claim to look for.
+	// unreleased: a record of an unreleased build, with no claim to look for.
 	unreleased bool
 }
 
@@ -141,22 +125,19 @@ func pendingCreateOf(ctx context.Context, private privateGetter) (pendingCreate,
 }
 
 // claimLookup is how a resource finds the object its pending record's create
-// made. The lifecycle decides what follows from the answer; the resource
-// keeps what find found, to fill its state when the object is adopted.
+// made; the resource keeps what find found, to fill its state on adoption.
 type claimLookup struct {
 	what string // "customer" or "card"
-	// made is what the create did: "created", "stored".
+	// made: "created", "stored".
 	made string
-	// key names the object as the configuration knows it, for messages:
-	// `customer_code "A-1"`, `the card of customer_code "A-1"`.
+	// key names the object for messages: `customer_code "A-1"`.
 	key string
-	// find looks for the object carrying claim: ours when found; other is
-	// the id of an object holding the key without the claim, or "".
+	// find: ours when found; other is the id of an object holding the key
+	// without the claim, or "".
 	find func(ctx context.Context, claim string) (ours bool, other string, err error)
 }
 
-// unsettled is whether state is a pending record no refresh has settled: it
-// has a pending create in private state and no id from Moka.
+// unsettled is whether state is a pending record no refresh has settled.
 func (l *createLifecycle) unsettled(ctx context.Context, private privateGetter, noID bool, diags *diag.Diagnostics) (pendingCreate, bool) {
 	if !noID {
 		return pendingCreate{}, false
@@ -166,9 +147,8 @@ func (l *createLifecycle) unsettled(ctx context.Context, private privateGetter, 
 	return pending, pending.pending()
 }
 
-// planSettling is ModifyPlan's part: the plan of a pending record that no
-// refresh settled (-refresh=false) marks the ids unknown, so that it never
-// says "no changes": the apply settles it. It reports whether it was one.
+// planSettling is ModifyPlan's part: a pending record no refresh settled
+// (-refresh=false) gets unknown ids, so the plan never says "no changes".
 func (l *createLifecycle) planSettling(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, look claimLookup, noID bool, ids map[string]attr.Value) bool {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return false
@@ -189,22 +169,16 @@ func (l *createLifecycle) planSettling(ctx context.Context, req resource.ModifyP
 type settleOutcome int
 
 const (
-	// notPending: state is no pending record; the resource reads as usual.
 	notPending settleOutcome = iota
-	// adopted: the object carrying the claim was found and the record's
-	// marks are gone; the resource fills its state from what find found.
+	// adopted: the resource fills its state from what find found.
 	adopted
-	// settled: the record was dropped from state, or the look failed; the
-	// refresh is over.
+	// settled: dropped from state, or the look failed.
 	settled
 )
 
-// settle is Read's part: the refresh of a pending record looks for the claim.
-// Found, the object is adopted as made (a field still holding the claim shows
-// as a change to apply); not there, the record is dropped and the next apply
-// creates the object; the key held by an object without the claim, the
-// record is dropped and that object left alone (the next apply reports the
-// conflict). A record of an unreleased build, which has no claim, is dropped.
+// settle is Read's part: the object carrying the claim is adopted; else the
+// record is dropped, and an object holding the key without the claim is left
+// alone (the next apply reports the conflict).
 func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, look claimLookup, noID bool) settleOutcome {
 	pending, ok := l.unsettled(ctx, req.Private, noID, &resp.Diagnostics)
 	if !ok {
@@ -239,13 +213,9 @@ func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, 
 	return settled
 }
 
-// own is Update's and Delete's part for a pending record that no refresh
-// settled (-refresh=false): the object is changed or removed only if it
-// carries the claim. It reports whether state is such a record and whether
-// the object was found ours; then the record's marks are gone, and the
-// resource takes its id from what find found. Otherwise the reason is in
-// diags: an error for an update, a warning for a destroy, which leaves Moka
-// as it is.
+// own is Update's and Delete's part for a pending record no refresh settled
+// (-refresh=false): the object is changed or removed only if it carries the
+// claim. Otherwise: an error for an update, a warning for a destroy.
 func (l *createLifecycle) own(ctx context.Context, private privateGetter, out privateSetter, diags *diag.Diagnostics, look claimLookup, noID, destroy bool) (pending, ours bool) {
 	record, pending := l.unsettled(ctx, private, noID, diags)
 	if !pending {
@@ -276,10 +246,8 @@ func (l *createLifecycle) own(ctx context.Context, private privateGetter, out pr
 	return true, false
 }
 
-// recordPending is Create's part: resp's state becomes the pending record of
-// a create that carried claim. state is the planned object with what only
-// Moka could have given (the id) left null; what names the object for the
-// warning. A customer's code is held unconfirmed for the rest of the apply.
+// recordPending is Create's part: state is the planned object with its id
+// null. A customer's code is held unconfirmed for the rest of the apply.
 func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.CreateResponse, claim, what, customerCode string, state any) {
 	if what == "customer" {
 		l.customerUnconfirmed(customerCode)
@@ -289,7 +257,6 @@ func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.Crea
 			"Terraform keeps a record of it instead of an error, so that nothing is replaced or created twice: the next plan looks for "+
 			"the %s this create stored (it carries a mark no other object has) and adopts it if it is there, or creates it if it is not. "+
 			"Until then it has no id. Run terraform plan or apply again once Moka answers.", what, what))
-	// Private state values must be JSON.
 	raw, err := json.Marshal(claim)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot record the unconfirmed create", err.Error())
@@ -299,15 +266,12 @@ func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.Crea
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// settledPendingCreate removes a pending record's marks from private state.
 func settledPendingCreate(ctx context.Context, private privateSetter) diag.Diagnostics {
 	diags := private.SetKey(ctx, privateCreateClaim, nil)
 	diags.Append(private.SetKey(ctx, privateCreateUncertain, nil)...)
 	return diags
 }
 
-// unfinishedCreateWarning is the warning of a create that made its object but
-// could not then write the field that held its claim.
 func unfinishedCreateWarning(diags *diag.Diagnostics, what, field string, err error) {
 	diags.AddWarning("Moka "+what+" created; one field not yet set",
 		fmt.Sprintf("The %s was created, but setting its %s afterwards failed (%v). Moka holds a temporary value there, which the next plan shows as a change; apply it to finish.", what, field, err))

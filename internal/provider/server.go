@@ -16,9 +16,8 @@ import (
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/terraform-moka/moka"
 
-// Serve serves the provider to Terraform (or, with debug, for a debugger such
-// as delve, printing the TF_REATTACH_PROVIDERS value to use), like
-// providerserver.Serve does, through NewServer.
+// Serve serves the provider to Terraform, or with debug to a debugger, through
+// NewServer. Why the process is tuned so: DESIGN.md, "The provider process".
 func Serve(version string, debug bool) error {
 	var opts []tf6server.ServeOpt
 	if debug {
@@ -33,18 +32,10 @@ func Serve(version string, debug bool) error {
 	return tf6server.Serve(Address, NewServer(version), opts...)
 }
 
-// Logging levels of terraform-plugin-go and -framework, and of this
-// provider's own logger (named after the last part of Address).
 var pluginLogVariables = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_MOKA"}
 
 // quietLogsTerraformDiscards turns the plugin's loggers off when Terraform
-// would throw their lines away. The SDK logs at TRACE unless told otherwise:
-// dozens of JSON lines per call, each encoded here and decoded by Terraform,
-// which keeps a provider's log only when TF_LOG_PROVIDER or TF_LOG is set
-// (internal/logging.providerLogLevel). In a plan of 1000 resources that work
-// is about a third of the provider's CPU time, on the cores Terraform needs.
-// A variable the user set is left as it is, and with TF_LOG or
-// TF_LOG_PROVIDER set nothing changes.
+// would throw their lines away; a variable the user set is left as it is.
 func quietLogsTerraformDiscards(getenv func(string) string, setenv func(string, string) error) {
 	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {
 		return
@@ -56,13 +47,8 @@ func quietLogsTerraformDiscards(getenv func(string) string, setenv func(string, 
 	}
 }
 
-// gcSettings is the garbage collector's setting for a provider process
-// (percent 0: leave Go's defaults), unless the user set GOGC or GOMEMLIMIT.
-// The framework allocates freely for each call, and live memory stays small
-// (NewServer), so with Go's GOGC=100 about a fifth of a 1000-resource plan's
-// provider CPU was the collector's, on the cores Terraform needs. 400 spends
-// more memory for less CPU; the soft limit of 32 MiB of Go memory keeps
-// the process well under 64 MiB (a plan of 3000 with 48 MiB peaked at 62).
+// gcSettings: GOGC=400 and a 32 MiB soft limit, unless the user set GOGC or
+// GOMEMLIMIT (percent 0: leave Go's defaults).
 func gcSettings(getenv func(string) string) (percent int, limit int64) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return 0, 0
@@ -70,29 +56,17 @@ func gcSettings(getenv func(string) string) (percent int, limit int64) {
 	return 400, 32 << 20
 }
 
-// NewServer is the provider's protocol 6 server: the plugin framework's, with
-// one change. The framework (v1.19, proto6server.registerContext) keeps a
-// cancel function for the context of every call it has served until Terraform
-// sends StopProvider, which it does not do at the end of a normal command. Each
-// such function holds its call's whole context: the gRPC stream, the loggers
-// terraform-plugin-go hangs on it, the request. Over a plan of 1000 resources
-// (4000 calls) that is 50-60 MiB that can never be freed, and 150 MiB of
-// resident memory once the garbage collector's headroom is added; every
-// framework provider has it (hashicorp/time as well).
-//
-// So the calls Terraform makes once per resource get a context that forwards
-// to theirs while the call runs and is cut loose from it when the call
-// returns: what the framework keeps is then a few hundred bytes per call.
+// NewServer is the plugin framework's protocol 6 server, with the per-resource
+// calls' contexts cut loose when they return: the framework keeps every call's
+// context until StopProvider (DESIGN.md, "The provider process").
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		return releasingServer{providerserver.NewProtocol6(New(version)())()}
 	}
 }
 
-// releasingServer passes every call to the framework's server, with a
-// detachable context for the per-resource calls. Of the framework's optional
-// interfaces, list resources are passed on (terraform query); actions and
-// state stores are not: this provider has none.
+// releasingServer passes on list resources of the framework's optional
+// interfaces; actions and state stores are not: this provider has none.
 type releasingServer struct {
 	tfprotov6.ProviderServer
 }
@@ -102,8 +76,6 @@ var (
 	_ tfprotov6.ProviderServerWithListResource = releasingServer{} //nolint:staticcheck // the interface the framework's server is served through until ProviderServer has these calls
 )
 
-// listServer is the framework server's list-resource side, which the
-// framework always implements.
 func (s releasingServer) listServer() (tfprotov6.ListResourceServer, error) {
 	l, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
 	if !ok {
@@ -130,15 +102,12 @@ func (s releasingServer) ListResource(ctx context.Context, req *tfprotov6.ListRe
 	return l.ListResource(ctx, req)
 }
 
-// ended is the context a detached call context stands for once its call has
-// returned: canceled, without values.
 var ended = func() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
 }()
 
-// ctxRef boxes a context for an atomic pointer.
 type ctxRef struct{ ctx context.Context }
 
 // detachableContext forwards to a call's context until release, and to ended
@@ -153,7 +122,6 @@ func (d *detachableContext) Done() <-chan struct{}       { return d.current().Do
 func (d *detachableContext) Err() error                  { return d.current().Err() }
 func (d *detachableContext) Value(key any) any           { return d.current().Value(key) }
 
-// detach gives a context that stands for ctx until release is called.
 func detach(ctx context.Context) (detached context.Context, release func()) {
 	d := &detachableContext{}
 	d.to.Store(&ctxRef{ctx})
