@@ -14,8 +14,7 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// resourceBase is the Configure step every resource shares, and the client it
-// gives them.
+// resourceBase is the Configure step every resource shares.
 type resourceBase struct {
 	data *providerData
 }
@@ -29,12 +28,9 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	b.data = data
 }
 
-// keepStateWhileUnconfigured is a refresh while the provider's settings are
-// unknown until other resources are applied (Terraform cannot defer the read):
-// it keeps what state says, with a warning, so that the plan goes on; apply
-// configures the provider. It does nothing, and returns false, once the
-// provider is configured, or for an import (no state to keep), which then
-// fails with the client's "not configured" error.
+// keepStateWhileUnconfigured: while the provider's settings wait on other
+// resources, Terraform cannot defer the read, so state is kept with a warning
+// and the plan goes on. Not for an import: it has no state to keep.
 func (b *resourceBase) keepStateWhileUnconfigured(resp *resource.ReadResponse, haveState bool, kind, what string) bool {
 	if (b.data != nil && b.data.client != nil) || !haveState {
 		return false
@@ -45,10 +41,8 @@ func (b *resourceBase) keepStateWhileUnconfigured(resp *resource.ReadResponse, h
 	return true
 }
 
-// begin starts a create, read, update or delete: unless diags already has an
-// error, it gives the client and ctx bounded by the resource's timeout (def
-// when its timeouts block says nothing). The client is nil when the operation
-// must stop, with the reason in diags; cancel is always to be called.
+// begin gives the client (nil when the operation must stop, the reason in
+// diags) and ctx bounded by the resource's timeout; cancel is always called.
 func (b *resourceBase) begin(ctx context.Context, diags *diag.Diagnostics, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, *moka.Client) {
 	client := b.client(diags)
 	if diags.HasError() || client == nil {
@@ -62,8 +56,6 @@ func (b *resourceBase) begin(ctx context.Context, diags *diag.Diagnostics, timeo
 	return ctx, cancel, client
 }
 
-// client is the configured client, or nil after adding an error saying the
-// provider's configuration is not known yet.
 func (b *resourceBase) client(diags interface{ AddError(string, string) }) *moka.Client {
 	return configuredClient(b.data, diags)
 }
@@ -97,24 +89,18 @@ func configuredClient(data *providerData, diags interface{ AddError(string, stri
 // stopGrace is how long a create goes on after Terraform's first Ctrl-C.
 const stopGrace = 5 * time.Second
 
-// tuning is what a test changes in one provider instance (mokaProvider's
-// tuning; nil in the provider users run, which takes the defaults). Tests run
-// in parallel, each with its own provider: they tune it, never the package.
+// tuning is what a test changes in one provider instance (nil for users).
+// Tests run in parallel, each with its own provider, never tuning the package.
 type tuning struct {
-	// retryBaseDelay replaces the client's retry backoff (zero: its
-	// defaults): the simulation makes thousands of failing calls, and real
-	// backoff would take it hours.
+	// retryBaseDelay: real backoff would take the simulation hours.
 	retryBaseDelay time.Duration
-	// noStopGrace plays a killed provider, whose calls end at once at
-	// Terraform's stop (the simulation sets it for one apply).
+	// noStopGrace plays a killed provider.
 	noStopGrace atomic.Bool
-	// ahead moves the provider's clock on (nanoseconds): the simulation
-	// waits out a create's mark this way.
+	// ahead moves the clock on (ns), to wait out a create's mark.
 	ahead atomic.Int64
 }
 
-// now is the time a card's expiry and the age of a create's mark are
-// checked against. d may be nil (a provider not configured yet).
+// now: d may be nil (a provider not configured yet).
 func (d *providerData) now() time.Time {
 	if d == nil || d.tuning == nil {
 		return time.Now()
@@ -122,8 +108,6 @@ func (d *providerData) now() time.Time {
 	return time.Now().Add(time.Duration(d.tuning.ahead.Load()))
 }
 
-// stopGrace is how long this provider's creates go on after Terraform's first
-// Ctrl-C (stopGrace, unless a test plays a killed provider).
 func (d *providerData) stopGrace() time.Duration {
 	if d != nil && d.tuning != nil && d.tuning.noStopGrace.Load() {
 		return 0
@@ -131,14 +115,9 @@ func (d *providerData) stopGrace() time.Duration {
 	return stopGrace
 }
 
-// untilDone is ctx for a create: Terraform's first Ctrl-C (StopProvider)
-// gives it grace more (stopGrace), within the operation's deadline, instead of
-// cutting it off. Stopped between AddCustomer (or AddCard) and its answer, a
-// create would lose what it made and leave a record to settle; an answer on
-// its way arrives within the grace, the finishing write follows, and the
-// object is saved. A call Moka holds longer ends with the grace, and the create
-// leaves a pending record. A killed terraform ends the provider process itself
-// (main.go watches its parent).
+// untilDone gives a create grace more after Terraform's first Ctrl-C, within
+// its deadline: stopped between AddCustomer (or AddCard) and its answer, it
+// would lose what it made and leave a record to settle.
 func untilDone(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
 	var detached context.Context
 	var cancel context.CancelFunc

@@ -12,11 +12,6 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// A Moka customer as Terraform holds it: dealerCustomerModel is the
-// moka_dealer_customer resource's model (the list resource returns it too), and
-// customerFields what the data sources show. Both map from moka.Customer here,
-// and nowhere else.
-
 type dealerCustomerModel struct {
 	ID                types.String   `tfsdk:"id"`
 	DealerCustomerID  types.Int64    `tfsdk:"dealer_customer_id"`
@@ -34,7 +29,7 @@ type dealerCustomerModel struct {
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
-// withID is m as created, with Moka's id (0: none yet, null).
+// withID: 0 is none yet, null.
 func (m dealerCustomerModel) withID(id int64) dealerCustomerModel {
 	m.ID, m.DealerCustomerID, m.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
 	if id > 0 {
@@ -50,8 +45,7 @@ func (m dealerCustomerModel) ref() moka.CustomerRef {
 	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString()}
 }
 
-// toAPI is the customer as Moka takes it; the password is the plain one (the
-// caller swaps in password_wo when that is used).
+// toAPI: the caller swaps in password_wo when that is used.
 func (m dealerCustomerModel) toAPI() moka.Customer {
 	return moka.Customer{
 		DealerCustomerID: m.DealerCustomerID.ValueInt64(),
@@ -67,14 +61,12 @@ func (m dealerCustomerModel) toAPI() moka.Customer {
 	}
 }
 
-// withAPI is m refreshed from what Moka holds. Where Moka's value means the same
-// as the one in m (an e-mail in other case, a date in another form), m's spelling
-// is kept, so that a plan after apply is empty.
+// withAPI keeps m's spelling where Moka's value means the same, so that a plan
+// after apply is empty.
 func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) dealerCustomerModel {
 	m.ID = types.StringValue(strconv.FormatInt(c.DealerCustomerID, 10))
 	m.DealerCustomerID = types.Int64Value(c.DealerCustomerID)
-	// A code Moka answers in another spelling of white space is the same code:
-	// taking Moka's would plan a replacement that never settles.
+	// Moka's spelling would plan a replacement that never settles.
 	m.CustomerCode = refreshed(m.CustomerCode, c.CustomerCode, moka.SameText)
 	if m.CustomerCode.IsNull() {
 		m.CustomerCode = types.StringValue("")
@@ -88,8 +80,7 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 	m.Address = refreshed(m.Address, c.Address, moka.SameFreeText)
 	m.PasswordWO = types.StringNull()
 	if passwordWriteOnly || m.Password.IsNull() {
-		// Not managed here (left out of the configuration, or write-only):
-		// Moka's password stays out of state, and updates leave it as it is.
+		// not managed here, or write-only: kept out of state
 		m.Password = types.StringNull()
 	} else {
 		m.Password = refreshed(m.Password, c.Password, func(a, b string) bool { return a == b })
@@ -97,13 +88,11 @@ func (m dealerCustomerModel) withAPI(c moka.Customer, passwordWriteOnly bool) de
 	return m
 }
 
-// freeText is the model's free-text attributes, which a Moka may keep cut
-// short or in capitals.
+// freeText: what a Moka may keep cut short or in capitals.
 func (m dealerCustomerModel) freeText() map[string]types.String {
 	return map[string]types.String{"first_name": m.FirstName, "last_name": m.LastName, "address": m.Address}
 }
 
-// freeTextOf is a customer's free-text fields by attribute name.
 func freeTextOf(c moka.Customer) map[string]string {
 	return map[string]string{"first_name": c.FirstName, "last_name": c.LastName, "address": c.Address}
 }
@@ -123,8 +112,8 @@ func genderFromName(name string) moka.Gender {
 	return moka.GenderUnspecified
 }
 
-// customerFields are a customer's attributes as data sources show them; the
-// customer's password is left out, so that reading a customer puts no secret in state.
+// customerFields leave the password out, so that a data source puts no secret
+// in state.
 type customerFields struct {
 	DealerCustomerID types.Int64  `tfsdk:"dealer_customer_id"`
 	CustomerCode     types.String `tfsdk:"customer_code"`
@@ -161,9 +150,7 @@ var customerFieldDescriptions = map[string]string{
 	"address":    "Postal address.",
 }
 
-// customerLookup is how the create lifecycle finds the customer a pending
-// record's create made: the one holding its code, if it carries the claim.
-// found receives it.
+// customerLookup: the customer holding the code, if it carries the claim.
 func customerLookup(client *moka.Client, state dealerCustomerModel, found **moka.CustomerWithCards) claimLookup {
 	code := state.CustomerCode.ValueString()
 	return claimLookup{
@@ -179,11 +166,8 @@ func customerLookup(client *moka.Client, state dealerCustomerModel, found **moka
 	}
 }
 
-// updateFor is the UpdateCustomer call that takes state to plan, and whether
-// it changes what Moka holds. The state says what Moka holds, so that only
-// the fields that held a value are cleared; a pending record's (settling) does
-// not: Moka holds the create's claim in Address, and every empty field is
-// cleared.
+// updateFor clears only the fields state says held a value; settling clears
+// every empty one, since Moka holds the create's claim in Address.
 func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWriteOnly, settling bool) (moka.CustomerUpdate, bool) {
 	update := moka.CustomerUpdate{Customer: plan.toAPI()}
 	if !settling {
@@ -194,8 +178,7 @@ func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWrit
 	writeOnly := !passwordWO.IsNull()
 	switch {
 	case writeOnly:
-		// password_wo is sent when its version changes, and when it takes over
-		// from password (or from no password): Moka holds another one then.
+		// sent when the version changes, or when it takes over from password
 		if wasWriteOnly && plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
 			update.KeepPassword = true
 		} else {
@@ -214,9 +197,7 @@ func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWrit
 	return update, prior != update.Customer || settling || becomesManaged || (writeOnly && !update.KeepPassword)
 }
 
-// readCustomerForRefresh reads the customer (and its cards, when the refresh
-// reads them in a batch). A customer removed outside Terraform is dropped from
-// state with a warning; nil means the refresh is over (gone, or an error in resp).
+// readCustomerForRefresh: nil means the refresh is over (gone, or an error).
 func (d *providerData) readCustomerForRefresh(ctx context.Context, ref moka.CustomerRef, needPassword bool, resp *resource.ReadResponse) (*moka.Customer, []moka.Card) {
 	customer, cards, err := d.readCustomerAndCards(ctx, ref, needPassword)
 	if moka.IsNotFound(err) {

@@ -14,13 +14,9 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// What moka_dealer_customer's plan says that Terraform's rendering cannot.
-
-// refusePasswordWithWriteOnly refuses password with password_wo. Not
-// stringvalidator.ConflictsWith: both written is an error even while their
-// values are unknown (terraform validate knows no variable's value), and not
-// an attribute error, which would quote the configuration's line, and with it
-// a password written there.
+// refusePasswordWithWriteOnly: not stringvalidator.ConflictsWith, since both
+// written is an error even while unknown (terraform validate), and not an
+// attribute error, which would quote the configuration's line and a password.
 func refusePasswordWithWriteOnly(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var password, wo types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
@@ -31,9 +27,7 @@ func refusePasswordWithWriteOnly(ctx context.Context, config tfsdk.Config, diags
 	}
 }
 
-// checkCustomerText warns of text Moka would not empty, and refuses text
-// longer than this Moka keeps (text_limit.go) or emptying a field this Moka
-// keeps; false when the plan is refused.
+// checkCustomerText is false when the plan is refused.
 func checkCustomerText(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state dealerCustomerModel) bool {
 	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
 		resp.Diagnostics.Append(diags...)
@@ -52,9 +46,7 @@ func checkCustomerText(ctx context.Context, req resource.ModifyPlanRequest, resp
 	return true
 }
 
-// keepEmailSpelling plans the state's e-mail for the same address in another
-// spelling (Moka's, after an import): Terraform takes the prior value as the
-// configuration's equivalent.
+// keepEmailSpelling: the same address in Moka's spelling (after an import).
 func keepEmailSpelling(ctx context.Context, plan, state dealerCustomerModel, resp *resource.ModifyPlanResponse) {
 	if !plan.Email.IsUnknown() && !plan.Email.IsNull() && !state.Email.IsNull() && !plan.Email.Equal(state.Email) &&
 		moka.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
@@ -62,8 +54,6 @@ func keepEmailSpelling(ctx context.Context, plan, state dealerCustomerModel, res
 	}
 }
 
-// warnEmptyOrUnset names the text that goes between "" and unset, which
-// Terraform shows as no change.
 func warnEmptyOrUnset(plan, state dealerCustomerModel, diags *diag.Diagnostics) {
 	if names := emptyOrUnset(plan, state); len(names) > 0 {
 		diags.AddWarning("Only Terraform's record changes",
@@ -72,8 +62,7 @@ func warnEmptyOrUnset(plan, state dealerCustomerModel, diags *diag.Diagnostics) 
 	}
 }
 
-// passwordPlanWarnings says what the plan cannot show of the password: one
-// a write-only value sets, one cleared that was not managed, one no longer managed.
+// passwordPlanWarnings says what the plan cannot show of the password.
 func passwordPlanWarnings(plan, state dealerCustomerModel, passwordWO types.String, wasWriteOnly bool, diags *diag.Diagnostics) {
 	switch {
 	case !passwordWO.IsNull() && (!wasWriteOnly || !plan.PasswordWOVersion.Equal(state.PasswordWOVersion)):
@@ -93,7 +82,6 @@ func passwordPlanWarnings(plan, state dealerCustomerModel, passwordWO types.Stri
 	}
 }
 
-// textChange is one text attribute's value in state and in the plan.
 type textChange struct {
 	name           string
 	planned, prior types.String
@@ -108,7 +96,6 @@ func textChanges(plan, state dealerCustomerModel) []textChange {
 	}
 }
 
-// emptied names the attributes that go from a value to none, from state to plan.
 func emptied(plan, state dealerCustomerModel) []string {
 	var names []string
 	for _, a := range textChanges(plan, state) {
@@ -119,7 +106,6 @@ func emptied(plan, state dealerCustomerModel) []string {
 	return names
 }
 
-// attributeNames are the attributes of Moka's customer fields.
 func attributeNames(fields []string) []string {
 	names := make([]string, len(fields))
 	for i, f := range fields {
@@ -129,8 +115,6 @@ func attributeNames(fields []string) []string {
 	return names
 }
 
-// keptFieldsDetail says that this Moka cannot empty fields through its API,
-// how that was learnt, and what to do.
 func keptFieldsDetail(code string, fields []string) string {
 	return fmt.Sprintf("customer_code %q: this Moka keeps %s when UpdateCustomer sends a field empty (as \"\" and as null); an earlier apply found this out. "+
 		"The conformance command's rows update-keeps-empty and update-clears-null settle it for an account; the sandbox plays it with --update-keeps-empty. "+
@@ -138,9 +122,8 @@ func keptFieldsDetail(code string, fields []string) string {
 		code, strings.Join(fields, ", "))
 }
 
-// emptyOrUnset names the text attributes that go between "" and null from
-// state to plan, a change Terraform's plan does not render. Not the password:
-// unset means "not managed" there, and "" means "clear it".
+// emptyOrUnset: not the password, where unset means "not managed" and ""
+// means "clear it".
 func emptyOrUnset(plan, state dealerCustomerModel) []string {
 	var names []string
 	for _, a := range textChanges(plan, state) {
@@ -154,11 +137,9 @@ func emptyOrUnset(plan, state dealerCustomerModel) []string {
 	return names
 }
 
-// checkReplacement is the plan of a new customer_code, which removes the
-// customer and creates another: an error if the new code is taken (the apply
-// would remove the customer, and its cards, and then fail), else a warning
-// naming the customer and how many cards Moka holds for it (RemoveCustomer
-// takes them along, and the plan shows only the customer).
+// checkCustomerReplacement: an error if the new code is taken (the apply would
+// remove the customer and its cards, then fail), else a warning counting the
+// cards RemoveCustomer takes along, which the plan does not show.
 func checkCustomerReplacement(ctx context.Context, data *providerData, plan, state dealerCustomerModel, resp *resource.ModifyPlanResponse) {
 	if data == nil || data.client == nil || state.DealerCustomerID.IsNull() {
 		return
@@ -166,10 +147,7 @@ func checkCustomerReplacement(ctx context.Context, data *providerData, plan, sta
 	client := data.client
 	taken, err := client.GetCustomer(ctx, moka.CustomerRef{CustomerCode: plan.CustomerCode.ValueString()})
 	if err == nil && taken.Customer.DealerCustomerID == state.DealerCustomerID.ValueInt64() {
-		// Moka does not tell the two spellings apart (its codes compare
-		// without regard to case or trailing blanks): the replacement would
-		// remove the customer and its cards to make it again under what Moka
-		// takes for the same code.
+		// Moka does not tell the two spellings apart (case, trailing blanks).
 		resp.Diagnostics.AddAttributeError(path.Root("customer_code"), "Customer code differs only in spelling",
 			fmt.Sprintf("Moka holds customer_code %q as customer %d's own code %q: it does not tell the two apart. "+
 				"Changing customer_code replaces the customer, which would remove customer %d, with its cards, only to create it again under the same code. "+

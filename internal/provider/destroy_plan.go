@@ -23,14 +23,12 @@ import (
 // takes along on a destroy, -replace or create_before_destroy (DESIGN.md).
 
 // customerRemovals is what one provider process learnt from the plans of
-// customers it was asked to replace under the same code; its zero value is
-// ready to use.
+// customers it was asked to replace under the same code.
 type customerRemovals struct {
-	// replaced holds a *replacedCustomer by the replaced customer's id.
+	// replaced: the replaced customer's id -> *replacedCustomer.
 	replaced sync.Map
 }
 
-// replacedCustomer is a customer that this plan replaces under its own code.
 type replacedCustomer struct {
 	id    int64
 	code  string
@@ -40,8 +38,7 @@ type replacedCustomer struct {
 	warned atomic.Bool
 }
 
-// replacedCustomerMark is the private-state value of privateReplacedCustomer
-// (JSON, as private state must be).
+// replacedCustomerMark is the private-state value of privateReplacedCustomer.
 type replacedCustomerMark struct {
 	ID   int64  `json:"id"`
 	Code string `json:"code"`
@@ -57,7 +54,6 @@ func parseReplacedCustomerMark(raw []byte) (m replacedCustomerMark, ok bool) {
 	return m, len(raw) > 0 && err == nil && m.ID > 0
 }
 
-// planCustomerRemoval is called first in moka_dealer_customer's ModifyPlan.
 func planCustomerRemoval(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var id types.Int64
 	var code types.String
@@ -68,28 +64,24 @@ func planCustomerRemoval(ctx context.Context, data *providerData, req resource.M
 	known := !id.IsNull() && !id.IsUnknown() && id.ValueInt64() > 0
 	switch {
 	case req.State.Raw.IsNull() && !req.Plan.Raw.IsNull():
-		// A create; the second half of a replacement if the first half left
-		// its mark.
+		// a create: the second half of a replacement if the first left its mark
 		raw, diags := req.Private.GetKey(ctx, privateReplacedCustomer)
 		resp.Diagnostics.Append(diags...)
 		mark, ok := parseReplacedCustomerMark(raw)
 		if !ok {
 			return
 		}
-		// The new customer does not keep the mark.
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacedCustomer, nil)...)
 		var planned types.String
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("customer_code"), &planned)...)
 		if planned.IsUnknown() || planned.ValueString() != mark.Code || data == nil || data.client == nil {
-			// A new code: the customer's own plan warned (checkReplacement),
-			// and the cards that name it by code are replaced by their own
-			// plan modifier.
+			// a new code: checkCustomerReplacement warned, and the cards that
+			// name it by code are replaced by their own plan modifier
 			return
 		}
 		data.creates.replacements.replacing(ctx, data.client, mark.ID, mark.Code)
 	case !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull():
-		// Maybe the first half of a replacement that only Terraform knows
-		// of: the mark tells the second half which customer it replaces.
+		// maybe the first half of a replacement only Terraform knows of
 		if known {
 			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReplacedCustomer, replacedCustomerMark{ID: id.ValueInt64(), Code: code.ValueString()}.value())...)
 		}
@@ -98,14 +90,11 @@ func planCustomerRemoval(ctx context.Context, data *providerData, req resource.M
 	}
 }
 
-// forgetReplacedCustomerMark drops the mark of planCustomerRemoval from what
-// an update stores: it is only for the plan that made it.
+// forgetReplacedCustomerMark: the mark is only for the plan that made it.
 func forgetReplacedCustomerMark(ctx context.Context, private privateSetter) diag.Diagnostics {
 	return private.SetKey(ctx, privateReplacedCustomer, nil)
 }
 
-// replacing records that this plan replaces customer id under its own code,
-// with the cards Moka holds for it.
 func (r *customerRemovals) replacing(ctx context.Context, client *moka.Client, id int64, code string) {
 	c := &replacedCustomer{id: id, code: code}
 	list, err := client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: id})
@@ -118,7 +107,6 @@ func (r *customerRemovals) replacing(ctx context.Context, client *moka.Client, i
 	r.replaced.Store(id, c)
 }
 
-// warnCustomerDestroy is the warning of a plan that removes customer id.
 func warnCustomerDestroy(ctx context.Context, client *moka.Client, id int64, code string, diags *diag.Diagnostics) {
 	list, err := client.GetCardList(ctx, moka.CustomerRef{DealerCustomerID: id})
 	switch {
@@ -139,11 +127,8 @@ func warnCustomerDestroy(ctx context.Context, client *moka.Client, id int64, cod
 			id, code, len(list.Cards), cardsText(list.Cards)))
 }
 
-// cardFollowsItsCustomer is called first in moka_card's ModifyPlan (with a
-// plan): a card of a customer that this plan replaces under the same code is
-// replaced too, since the apply removes it with its customer. replaced is
-// true when this plan replaces the card for that reason; what else ModifyPlan
-// says of a card it keeps does not apply then.
+// cardFollowsItsCustomer replaces a card of a customer that this plan
+// replaces under the same code: the apply removes it with its customer.
 func cardFollowsItsCustomer(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (replaced bool) {
 	if data == nil || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return false
@@ -157,12 +142,9 @@ func cardFollowsItsCustomer(ctx context.Context, data *providerData, req resourc
 		return false
 	}
 	if !configured.IsNull() && !configured.IsUnknown() {
-		// A customer named by a fixed id, which the replacement takes away:
-		// nothing here can name the new one. The apply says so.
+		// a fixed id, which the replacement takes away: the apply says so
 		return false
 	}
-	// The new customer's id is known once it exists; the card is stored anew
-	// for it.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("dealer_customer_id"), types.Int64Unknown())...)
 	resp.RequiresReplace.Append(path.Root("dealer_customer_id"))
 	if c.warned.CompareAndSwap(false, true) {
@@ -180,7 +162,6 @@ func cardFollowsItsCustomer(ctx context.Context, data *providerData, req resourc
 	return true
 }
 
-// cardsText names cards as a person knows them, at most ten.
 func cardsText(cards []moka.Card) string {
 	var names []string
 	for i, c := range cards {
@@ -197,13 +178,9 @@ func cardsText(cards []moka.Card) string {
 	return strings.Join(names, ", ")
 }
 
-// addCustomerCreateError is Create's diagnostic for err. A conflict on the
-// customer's own code may be a replacement run with create_before_destroy,
-// which Moka cannot do under one code. Nothing tells Create that it is one:
-// with create_before_destroy Terraform deposes the old object before the
-// create, and plans the create again at apply as a plain one (no prior state,
-// private state or identity of the old object). So the diagnostic names that
-// case beside the others.
+// addCustomerCreateError: a conflict on the customer's own code may be a
+// create_before_destroy replacement, which nothing tells Create of (Terraform
+// plans it again at apply as a plain create), so the error names that case too.
 func addCustomerCreateError(diags *diag.Diagnostics, code string, err error, now time.Time) {
 	var conflict *moka.ConflictError
 	if !errors.As(err, &conflict) || conflict.Retired {

@@ -25,10 +25,8 @@ const (
 	identityCardToken    = "card_token"
 )
 
-// identityNormal gives the spelling an identity attribute is kept in: a card
-// token in Moka's canonical form (lower case, no braces), whatever spelling
-// the configuration that refers to the card uses, so that the same card has one
-// identity in moka_card, moka_card_name and a list result.
+// identityNormal: a card token in Moka's form (lower case, no braces), so that
+// one card has one identity in moka_card, moka_card_name and a list result.
 var identityNormal = map[string]func(string) string{
 	identityCustomerCode: func(s string) string { return s },
 	identityCardToken:    moka.NormalizeCardToken,
@@ -56,8 +54,6 @@ func cardIdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, res
 	}
 }
 
-// identityAfterCreate, identityAfterRead and identityAfterUpdate are deferred
-// at the top of Create, Read and Update.
 func identityAfterCreate(ctx context.Context, resp *resource.CreateResponse) {
 	fillIdentity(ctx, resp.State, nil, resp.Identity, &resp.Diagnostics)
 }
@@ -70,12 +66,9 @@ func identityAfterUpdate(ctx context.Context, resp *resource.UpdateResponse) {
 	fillIdentity(ctx, resp.State, nil, resp.Identity, &resp.Diagnostics)
 }
 
-// fillIdentity sets each identity attribute from the new state, or, where that
-// has none (a refresh that removed the resource), from the prior state. An
-// identity already known is kept: it never changes once known. Only a pending
-// create's placeholder ("": a card whose create lost its answer, so that no
-// token names it yet) gives way to the value its settling refresh finds,
-// which is why moka_card declares a mutable identity.
+// fillIdentity takes the prior state where the new has none. A known identity
+// never changes; only a pending create's placeholder ("") gives way, which is
+// why moka_card declares a mutable identity.
 func fillIdentity(ctx context.Context, state tfsdk.State, prior *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if identity == nil {
 		return
@@ -89,11 +82,8 @@ func fillIdentity(ctx context.Context, state tfsdk.State, prior *tfsdk.State, id
 			value, ok = stateString(prior.Raw, name)
 		}
 		if !ok {
-			// Nothing names the object yet: a create whose answer was lost
-			// (its pending record is settled by the next refresh), or a
-			// refresh that drops an object whose identity was never known
-			// (imported by an id that Moka does not know). The framework
-			// wants an identity all the same.
+			// nothing names it yet (a lost create's answer, an unknown
+			// import id): the framework wants an identity all the same
 			value = ""
 		}
 		if normal := identityNormal[name]; normal != nil {
@@ -103,7 +93,6 @@ func fillIdentity(ctx context.Context, state tfsdk.State, prior *tfsdk.State, id
 	}
 }
 
-// stateString is the known, non-null string attribute name of raw.
 func stateString(raw tftypes.Value, name string) (string, bool) {
 	if raw.IsNull() || !raw.IsKnown() {
 		return "", false
@@ -123,9 +112,7 @@ func stateString(raw tftypes.Value, name string) (string, bool) {
 	return s, true
 }
 
-// importedIdentity is the identity attribute name of an import by identity
-// (`import { identity = {...} }`), trimmed; an import by ID gives "", true. It
-// reports false, with a diagnostic, for an identity without the value.
+// importedIdentity: an import by ID gives "", true.
 func importedIdentity(ctx context.Context, req resource.ImportStateRequest, name string, diags *diag.Diagnostics) (string, bool) {
 	if req.ID != "" || req.Identity == nil {
 		return "", true
@@ -144,8 +131,7 @@ func importedIdentity(ctx context.Context, req resource.ImportStateRequest, name
 	return *value, true
 }
 
-// customerImportRef is the customer an import names: by identity, by
-// "code:<CustomerCode>", or by DealerCustomerId.
+// customerImportRef: by identity, "code:<CustomerCode>" or DealerCustomerId.
 func customerImportRef(id, byIdentity string, diags *diag.Diagnostics) (moka.CustomerRef, bool) {
 	if byIdentity != "" {
 		return moka.CustomerRef{CustomerCode: byIdentity}, true

@@ -14,40 +14,31 @@ import (
 // Refreshing many customers: past snapshotAfterReads reads, one GetCustomerList
 // answers the rest, never trusted to say a customer is gone (DESIGN.md).
 
-// snapshotAfterReads is how many customer reads a process makes one by one
-// before it lists the account instead.
 const snapshotAfterReads = 20
 
-// customerReader is providerData's cache of GetCustomerList; its zero value is
-// ready to use.
+// customerReader is providerData's cache of GetCustomerList.
 type customerReader struct {
 	mu sync.Mutex
-	// reads counts readCustomer calls since the process started or since the
-	// last write.
+	// reads counts reads since the last write.
 	reads int
 	// generation is bumped by every write.
 	generation uint64
-	// current is the snapshot of this generation (being fetched, fetched or
-	// failed), or nil.
+	// current is this generation's snapshot (being fetched, fetched or failed).
 	current *customerSnapshot
 }
 
-// customerSnapshot is one GetCustomerList answer, indexed.
 type customerSnapshot struct {
 	generation uint64
 	done       chan struct{} // closed once the fields below are set
 	err        error
 	byID       map[int64]*moka.Customer
 	byCode     map[string]*moka.Customer
-	// passwords is set when the list carries passwords: some customer in it
-	// has one. Otherwise an empty password in the list proves nothing.
+	// passwords: some customer in it has one; else an empty one proves nothing.
 	passwords bool
 }
 
-// readCustomer is how resources read one customer for a refresh: from the
-// process's snapshot of the account when it has one that knows the customer,
-// else with GetCustomer (whose not-found error is the only proof that a
-// customer is gone).
+// readCustomer reads one customer for a refresh, from the snapshot when it
+// knows the customer: only GetCustomer's not-found proves a customer gone.
 func (d *providerData) readCustomer(ctx context.Context, ref moka.CustomerRef, needPassword bool) (*moka.Customer, error) {
 	c, _, err := d.readCustomerAndCards(ctx, ref, needPassword)
 	return c, err
@@ -66,9 +57,8 @@ func (d *providerData) readCustomerAndCards(ctx context.Context, ref moka.Custom
 	return &got.Customer, got.Cards, nil
 }
 
-// customerWritten is called after every customer write this process makes
-// (also after one that failed: it may have happened): the snapshot, if any, no
-// longer says what Moka holds.
+// customerWritten is called after every customer write, also a failed one:
+// it may have happened.
 func (d *providerData) customerWritten() {
 	d.customers.invalidate()
 }
@@ -81,8 +71,7 @@ func (r *customerReader) invalidate() {
 	r.reads = 0
 }
 
-// lookup answers a read from the snapshot, fetching it first when this read is
-// the one past the threshold. ok is false when the read must go to GetCustomer.
+// lookup's ok is false when the read must go to GetCustomer.
 func (r *customerReader) lookup(ctx context.Context, client *moka.Client, ref moka.CustomerRef, needPassword bool) (*moka.Customer, bool) {
 	snap, fetch := r.snapshotFor()
 	if snap == nil {
@@ -103,8 +92,7 @@ func (r *customerReader) lookup(ctx context.Context, client *moka.Client, ref mo
 	return snap.find(ref, needPassword)
 }
 
-// snapshotFor counts a read and gives the snapshot it may use, if any; fetch is
-// set for the one caller that must fill it.
+// snapshotFor's fetch is set for the one caller that must fill it.
 func (r *customerReader) snapshotFor() (snap *customerSnapshot, fetch bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -119,7 +107,6 @@ func (r *customerReader) snapshotFor() (snap *customerSnapshot, fetch bool) {
 	return r.current, true
 }
 
-// fill makes the one GetCustomerList call of this snapshot.
 func (s *customerSnapshot) fill(ctx context.Context, client *moka.Client) {
 	defer close(s.done)
 	list, complete, err := client.ListCustomers(ctx)
@@ -142,7 +129,6 @@ func (s *customerSnapshot) fill(ctx context.Context, client *moka.Client) {
 	tflog.Debug(ctx, "moka: listed the account's customers for the refresh", map[string]any{"customers": len(list)})
 }
 
-// find is the customer ref names, if the snapshot can vouch for it.
 func (s *customerSnapshot) find(ref moka.CustomerRef, needPassword bool) (*moka.Customer, bool) {
 	var c *moka.Customer
 	switch {
@@ -161,9 +147,8 @@ func (s *customerSnapshot) find(ref moka.CustomerRef, needPassword bool) (*moka.
 	return &out, true
 }
 
-// refreshed is the value to store for an optional attribute that Moka says is
-// now got: empty means unset (null, unless the configuration said ""), and a
-// value equal to the prior one keeps the prior one's spelling.
+// refreshed: empty is null unless the configuration said "", and a value
+// equal to the prior one keeps the prior one's spelling.
 func refreshed(prior types.String, got string, equal func(a, b string) bool) types.String {
 	if !prior.IsNull() && !prior.IsUnknown() && equal(prior.ValueString(), got) {
 		return prior
@@ -174,8 +159,7 @@ func refreshed(prior types.String, got string, equal func(a, b string) bool) typ
 	return types.StringValue(got)
 }
 
-// indexUnique indexes entries by key, leaving out every key that more than
-// one entry has: a list that names an object twice is not trusted for it.
+// indexUnique leaves out every key that more than one entry has.
 func indexUnique[K comparable, V any](entries []V, key func(V) K) map[K]V {
 	index := make(map[K]V, len(entries))
 	twice := map[K]bool{}
