@@ -15,14 +15,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// A stored card as Terraform holds it: cardFacts, what Moka tells about any
-// card (every card resource, data source and list result shows them); cardModel,
-// the moka_card resource's model (the list resource returns it too); and the
-// reading of a card that the card resources share.
-
-// cardFacts is what Moka tells about a stored card besides its token and name:
-// its customer, bank, the visible digits and the expiry. None of it can change
-// while the card exists.
+// cardFacts is what Moka tells about a stored card besides its token and
+// name; none of it can change while the card exists.
 type cardFacts struct {
 	DealerCustomerID   types.Int64  `tfsdk:"dealer_customer_id"`
 	CustomerCode       types.String `tfsdk:"customer_code"`
@@ -58,8 +52,6 @@ var cardFactDescriptions = map[string]string{
 	"exp_year":              "Expiry year, `YYYY`.",
 }
 
-// computedCardFacts are the resource schema attributes for cardFacts, all read
-// from Moka and stable in plans, except those named in configurable.
 func computedCardFacts(configurable ...string) map[string]schema.Attribute {
 	skip := map[string]bool{}
 	for _, name := range configurable {
@@ -95,9 +87,8 @@ func (m cardModel) customerRef() moka.CustomerRef {
 	return moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()}
 }
 
-// fill sets what Moka says of the card, its name included: when the
-// configuration leaves card_name out, the name is Moka's (and may be managed by
-// moka_card_name) rather than a diff to undo; no name is null.
+// fill: a card_name the configuration leaves out is Moka's (moka_card_name
+// may manage it), not a diff to undo.
 func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.ID = types.StringValue(c.Card.CardToken)
 	m.CardToken = types.StringValue(c.Card.CardToken)
@@ -105,17 +96,14 @@ func (m *cardModel) fill(c moka.CardWithCustomer) {
 	m.CardNumberWO = types.StringNull()
 	prior := m.cardFacts
 	m.cardFacts = cardFactsFrom(c)
-	// The facts the configuration sets keep its spelling where Moka's means the
-	// same, or every apply would end in "inconsistent result" and a replacement.
+	// the configuration's spelling, or every apply ends in "inconsistent result"
 	m.CustomerCode = refreshed(prior.CustomerCode, c.Customer.CustomerCode, moka.SameText)
 	m.CardHolderFullName = refreshed(prior.CardHolderFullName, c.Card.CardHolderFullName, moka.SameCardHolder)
 	m.ExpMonth = refreshed(prior.ExpMonth, c.Card.ExpMonth, moka.SameText)
 	m.ExpYear = refreshed(prior.ExpYear, c.Card.ExpYear, moka.SameText)
 }
 
-// readCard is GetCard for a refresh. A card removed outside Terraform is
-// dropped from state with a warning that ends with what follows from that;
-// nil means the refresh is over (gone, or an error in resp).
+// readCard: nil means the refresh is over (gone, or an error in resp).
 func readCard(ctx context.Context, client *moka.Client, token string, resp *resource.ReadResponse, whatFollows string) *moka.CardWithCustomer {
 	got, err := client.GetCard(ctx, token)
 	if moka.IsNotFound(err) {
@@ -131,7 +119,6 @@ func readCard(ctx context.Context, client *moka.Client, token string, resp *reso
 	return got
 }
 
-// toAPI is the card to store, with its number from card_number_wo.
 func (m cardModel) toAPI(number string) moka.NewCard {
 	return moka.NewCard{
 		Customer:           moka.CustomerRef{CustomerCode: m.CustomerCode.ValueString(), DealerCustomerID: m.DealerCustomerID.ValueInt64()},
@@ -143,8 +130,7 @@ func (m cardModel) toAPI(number string) moka.NewCard {
 	}
 }
 
-// pendingRecord is the planned card as a pending record: no token yet, but
-// the first six and last four digits, which are all a person can recognise it by.
+// pendingRecord keeps the visible digits: all a person can recognise it by.
 func (m cardModel) pendingRecord(number string) cardModel {
 	m.ID, m.CardToken, m.CardNumberWO, m.BankName = types.StringNull(), types.StringNull(), types.StringNull(), types.StringNull()
 	if m.CustomerCode.IsUnknown() {
@@ -163,9 +149,7 @@ func (m cardModel) pendingRecord(number string) cardModel {
 	return m
 }
 
-// cardLookup is how the create lifecycle finds the card a pending record's
-// create stored: the customer's card carrying the claim. A card has no key
-// another could hold, so there is never an other. found receives it.
+// cardLookup: a card has no key another could hold, so there is no other.
 func cardLookup(client *moka.Client, customer moka.CustomerRef, found **moka.CardWithCustomer) claimLookup {
 	return claimLookup{
 		what: "card", made: "stored", key: "the card of " + customer.String(),

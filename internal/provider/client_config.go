@@ -17,8 +17,7 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// clientConfig checks the resolved settings and makes the client's
-// configuration from them; every problem is reported, not only the first.
+// clientConfig reports every problem, not only the first.
 func (p *mokaProvider) clientConfig(cfg providerModel, values map[string]string, terraformVersion string, diags *diag.Diagnostics) moka.Config {
 	for _, s := range settingsOf(cfg)[:3] {
 		if values[s.attr] == "" {
@@ -54,7 +53,6 @@ func (p *mokaProvider) clientConfig(cfg providerModel, values map[string]string,
 	}
 }
 
-// maxRetries is max_retries, else its variable, else the client's default.
 func maxRetries(cfg providerModel, diags *diag.Diagnostics) int {
 	n := moka.DefaultMaxRetries
 	switch env := os.Getenv(EnvMaxRetries); {
@@ -75,7 +73,6 @@ func maxRetries(cfg providerModel, diags *diag.Diagnostics) int {
 	return n
 }
 
-// requestTimeout is request_timeout (or its variable), else the client's default.
 func requestTimeout(v string, diags *diag.Diagnostics) time.Duration {
 	if v == "" {
 		return moka.DefaultRequestTimeout
@@ -93,16 +90,14 @@ var (
 	httpClient     *http.Client
 )
 
-// sharedHTTPClient is one connection pool for every provider instance in this
-// process, so parallel operations reuse kept-alive connections.
+// sharedHTTPClient: one pool per process, so operations reuse connections.
 func sharedHTTPClient() *http.Client {
 	httpClientOnce.Do(func() { httpClient = moka.NewHTTPClient() })
 	return httpClient
 }
 
-// callLogger is nil when this provider's log is off (as Serve sets it when
-// Terraform would discard it): masking a call's bodies for the log costs a
-// parse and an encode of each, GetCustomerList's whole account included.
+// callLogger is nil when this provider's log is off: masking a call's bodies
+// costs a parse and an encode of each, GetCustomerList's whole account included.
 func callLogger() moka.Logger {
 	if strings.EqualFold(os.Getenv("TF_LOG_PROVIDER_MOKA"), "OFF") {
 		return nil
@@ -110,8 +105,6 @@ func callLogger() moka.Logger {
 	return tflogLogger{}
 }
 
-// tflogLogger sends the client's per-call lines, already masked, to
-// Terraform's log at DEBUG.
 type tflogLogger struct{}
 
 func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {

@@ -12,11 +12,9 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// Client errors turned into diagnostics that say what to do next. Resources,
-// data sources and list resources share them, so that the same failure reads
-// the same wherever it happens.
+// Client errors as diagnostics that say what to do next, shared so that one
+// failure reads the same wherever it happens.
 
-// addCustomerError turns a client error into a diagnostic that says what to do.
 func addCustomerError(diags interface {
 	AddError(string, string)
 	AddAttributeError(path.Path, string, string)
@@ -41,7 +39,6 @@ func addCustomerError(diags interface {
 	}
 }
 
-// conflictHeld says which customer holds code, and the import ID for it.
 func conflictHeld(code string, conflict *moka.ConflictError) (held, id string) {
 	id = "code:" + code
 	held = fmt.Sprintf("A Moka customer with customer_code %q already exists", code)
@@ -55,17 +52,14 @@ func conflictHeld(code string, conflict *moka.ConflictError) (held, id string) {
 	return held, id
 }
 
-// importHint is how to import an existing customer (or card) with id, in a
-// form a user can paste: the framework does not tell a resource its address,
-// but Terraform names it in the diagnostic ("with moka_...").
+// importHint: the framework does not tell a resource its address, but
+// Terraform names it in the diagnostic ("with moka_...").
 func importHint(id string) string {
 	return fmt.Sprintf("import it: add this block, with ADDRESS replaced by the resource address Terraform names with this message, and run terraform apply:\n\n  import {\n    to = ADDRESS\n    id = %q\n  }\n\nor run: terraform import ADDRESS %q", id, id)
 }
 
-// unrecordedObjectAdvice is what to do about an object in Moka that this
-// state does not record, without claiming to know who made it: nothing here
-// can tell a stopped apply of this configuration from another owner. claim is
-// the create's mark it carries, if any.
+// unrecordedObjectAdvice claims not to know who made the object: nothing here
+// tells a stopped apply of this configuration from another owner.
 func unrecordedObjectAdvice(what, claim, id string, now time.Time) string {
 	if claim == "" {
 		return fmt.Sprintf("Nothing here proves who created it: another configuration, the dealer's application, or an apply of this configuration that was stopped before it saved its state. "+
@@ -85,7 +79,6 @@ func unrecordedObjectAdvice(what, claim, id string, now time.Time) string {
 		"It is not taken over on its own. If it is this configuration's %s, %s", when, what, importHint(id))
 }
 
-// addCardError turns a client error about a card into a diagnostic.
 func addCardError(diags interface{ AddError(string, string) }, action, token string, err error) {
 	if moka.IsNotFound(err) {
 		diags.AddError("Moka card not found", fmt.Sprintf("Cannot %s card %s: Moka has no card with that token.", action, token))
@@ -94,11 +87,8 @@ func addCardError(diags interface{ AddError(string, string) }, action, token str
 	diags.AddError("Cannot "+action+" Moka card", fmt.Sprintf("Card %s: %v", token, err))
 }
 
-// importClaimed decides the import of an object that carries a create's
-// claim (what names it): refused, with the time to try again, while the create
-// may still be running somewhere, since that create would adopt it too;
-// otherwise imported, with a warning that its marked field is written by the
-// next apply. ok is false when the import must stop.
+// importClaimed refuses the import while the create may still be running
+// somewhere, since that create would adopt the object too.
 func importClaimed(what, claim string, now time.Time, diags *diag.Diagnostics) (ok bool) {
 	if claim == "" {
 		return true
@@ -120,9 +110,6 @@ func importClaimed(what, claim string, now time.Time, diags *diag.Diagnostics) (
 	return true
 }
 
-// markedTwinDetail is why a card is not stored again: the customer holds one
-// with its number and expiry, named with a create's mark that no state here
-// records.
 func markedTwinDetail(customer moka.CustomerRef, twin moka.Card, now time.Time) string {
 	advice := "If it is this configuration's card, " + importHint(twin.CardToken)
 	if !moka.ClaimAbandoned(twin.CardName, now) {
@@ -138,8 +125,6 @@ func markedTwinDetail(customer moka.CustomerRef, twin moka.Card, now time.Time) 
 		customer, twin.CardToken, twin.CardNumberFirstSix, twin.CardNumberLastFour, twin.ExpMonth, twin.ExpYear, advice)
 }
 
-// twinRefused adds the error for a card that markedTwin found (or could not
-// look for) on customer, and reports whether there was one.
 func twinRefused(diags *diag.Diagnostics, customer moka.CustomerRef, twin *moka.Card, err error, now time.Time) bool {
 	switch {
 	case err != nil:

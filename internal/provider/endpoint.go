@@ -10,11 +10,9 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// ResolveBaseURL is the provider's choice of the API's base URL from the
-// environment ("test", "production" or "") and base_url settings, with the
-// same rules: base_url wins, plain http:// only to loopback, and nothing
-// defaults to production. Other commands of this binary that call Moka
-// (conformance) use it so that an endpoint means the same everywhere.
+// ResolveBaseURL picks the API's base URL from environment and base_url:
+// base_url wins, plain http:// only to loopback, nothing defaults to
+// production. The conformance command uses it too.
 func ResolveBaseURL(environment, baseURL string) (string, error) {
 	u, _, problem := resolveBaseURL(environment, baseURL)
 	if problem != "" {
@@ -23,14 +21,11 @@ func ResolveBaseURL(environment, baseURL string) (string, error) {
 	return u, nil
 }
 
-// resolveBaseURL picks the API's base URL; on a problem it names the attribute
-// to blame and says how to fix it.
 func resolveBaseURL(environment, baseURL string) (string, string, string) {
 	switch environment {
 	case "", "test", "production":
 	default:
-		// Wrong even when base_url overrides it: a typo here should not wait
-		// until base_url is taken away to show.
+		// even when base_url overrides it: a typo should not wait to show
 		return "", "environment", fmt.Sprintf("environment (or %s) must be \"test\" or \"production\", got %s.", EnvEnvironment, shown(environment))
 	}
 	if baseURL != "" {
@@ -53,8 +48,7 @@ func resolveBaseURL(environment, baseURL string) (string, string, string) {
 	}
 }
 
-// redactURL hides a URL's user-info (which may hold a password) before it goes
-// into a diagnostic, also when the URL does not parse.
+// redactURL: user-info may hold a password, also in a URL that does not parse.
 func redactURL(raw string) string {
 	scheme, rest, found := strings.Cut(raw, "://")
 	if !found {

@@ -15,7 +15,6 @@ import (
 // A claim Moka keeps: on a Moka that empties no field, the claim stays in the
 // field; it is kept in private state and read as empty (DESIGN.md).
 
-// keptClaimOf is the claim Moka kept in one of the resource's fields, or "".
 func keptClaimOf(ctx context.Context, private privateGetter) (string, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateKeptClaim)
 	var claim string
@@ -26,7 +25,6 @@ func keptClaimOf(ctx context.Context, private privateGetter) (string, diag.Diagn
 	return claim, diags
 }
 
-// setKeptClaim records claim as kept by Moka ("" drops the record).
 func setKeptClaim(ctx context.Context, private privateSetter, claim string) diag.Diagnostics {
 	if claim == "" {
 		return private.SetKey(ctx, privateKeptClaim, nil)
@@ -40,8 +38,6 @@ func setKeptClaim(ctx context.Context, private privateSetter, claim string) diag
 	return private.SetKey(ctx, privateKeptClaim, raw)
 }
 
-// keptClaimWarning says, at create and at every plan, that Moka holds the
-// create's mark in a field the configuration leaves empty, and how to end it.
 func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row string) {
 	diags.AddWarning("Moka keeps the create's mark on this "+what,
 		fmt.Sprintf("This Moka did not empty the %s's %s when asked to (it keeps a field sent as \"\" and as null; conformance row %s settles this for an account, and the sandbox plays it with --%s). "+
@@ -49,11 +45,8 @@ func keptClaimWarning(diags *diag.Diagnostics, what, field, attributes, row stri
 			"Give %s a value in the configuration to replace it.", what, field, row, row, what, attributes))
 }
 
-// strayCardsWarning names the customer's cards whose name is the mark of a
-// card create that no state settled and that can no longer be running: an
-// apply killed while it stored them (the card was stored again by the next
-// apply), or a create Moka carried out after every look. Nothing proves whose
-// they are, so they are only named, with the way to remove them.
+// strayCardsWarning only names cards marked by a create no state settled and
+// that can no longer be running: nothing proves whose they are.
 func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card, now time.Time) {
 	var stray []string
 	for _, c := range cards {
@@ -72,8 +65,6 @@ func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card, 
 			code, len(stray), strings.Join(stray, ", ")))
 }
 
-// withoutKeptClaim is c with the claim Moka kept (if private records one)
-// read as empty; once c no longer holds it, the record goes.
 func withoutKeptClaim(ctx context.Context, c moka.Customer, private privateGetter, out privateSetter) (moka.Customer, diag.Diagnostics) {
 	kept, diags := keptClaimOf(ctx, private)
 	if kept == "" {
@@ -86,8 +77,6 @@ func withoutKeptClaim(ctx context.Context, c moka.Customer, private privateGette
 	return unmarked, diags
 }
 
-// withoutKeptCardClaim reads a name that is the claim Moka kept (if private
-// records one) as no name; once the card no longer carries it, the record goes.
 func withoutKeptCardClaim(ctx context.Context, got *moka.CardWithCustomer, private privateGetter, out privateSetter) diag.Diagnostics {
 	kept, diags := keptClaimOf(ctx, private)
 	switch {

@@ -72,8 +72,7 @@ func (l *cardListResource) List(ctx context.Context, req list.ListRequest, strea
 		}
 	}
 	one := len(codes) == 1 && !cfg.CustomerCode.IsNull()
-	// The cards are read as Terraform takes the results, one customer at a
-	// time, so that a limit stops the calls too.
+	// one customer at a time, as Terraform takes them: a limit stops the calls
 	stream.Results = limited(req.Limit, "cards", func(push func(list.ListResult) bool) {
 		for _, code := range codes {
 			cards, err := client.GetCardList(ctx, moka.CustomerRef{CustomerCode: code})
@@ -100,10 +99,9 @@ func (l *cardListResource) List(ctx context.Context, req list.ListRequest, strea
 	})
 }
 
-// cardListResult is one card as a list result. The resource is what Read
-// would store after an import, with the customer named by its code only:
-// moka_card takes exactly one of customer_code and dealer_customer_id, and
-// configuration generated from the result sets what the result holds.
+// cardListResult names the customer by its code only: moka_card takes one of
+// customer_code and dealer_customer_id, and generated configuration sets all
+// the result holds.
 func cardListResult(ctx context.Context, req list.ListRequest, c moka.CardWithCustomer) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = cardDisplayName(c)
@@ -124,8 +122,7 @@ func cardListResult(ctx context.Context, req list.ListRequest, c moka.CardWithCu
 	return result
 }
 
-// cardDisplayName is the masked number, the card's name if it has one, and
-// whose card it is: "512754******3332 Bonus kartım (CUST-0001)".
+// cardDisplayName: "512754******3332 Bonus kartım (CUST-0001)".
 func cardDisplayName(c moka.CardWithCustomer) string {
 	out := c.Card.CardNumberFirstSix + "******" + c.Card.CardNumberLastFour
 	if name := strings.TrimSpace(c.Card.CardName); name != "" {

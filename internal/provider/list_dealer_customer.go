@@ -75,9 +75,8 @@ func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequ
 	})
 }
 
-// customerListResult is one customer as a list result. The resource is what
-// Read would store after an import, without the password: a list shows no
-// secret, and configuration generated from it must not set one.
+// customerListResult leaves the password out: a list shows no secret, and
+// configuration generated from it must not set one.
 func customerListResult(ctx context.Context, req list.ListRequest, c moka.Customer) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = customerDisplayName(c)
@@ -93,7 +92,6 @@ func customerListResult(ctx context.Context, req list.ListRequest, c moka.Custom
 	return result
 }
 
-// customerDisplayName is the code and, when Moka has it, the name.
 func customerDisplayName(c moka.Customer) string {
 	name := strings.TrimSpace(strings.TrimSpace(c.FirstName) + " " + strings.TrimSpace(c.LastName))
 	if name == "" {
