@@ -100,8 +100,7 @@ func (p *mokaProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	}
 }
 
-// credentialsCheck is the operation of the credentials check Configure makes
-// (moka.Client.CheckCredentials), for tests that count calls.
+// credentialsCheck is moka.Client.CheckCredentials' operation, for tests.
 const credentialsCheck = "GetCard"
 
 // providerData is what resources and data sources get from Configure.
@@ -112,7 +111,7 @@ type providerData struct {
 	customers customerReader
 	// cards batches the card reads of a refresh (refresh_cards.go).
 	cards cardReader
-	// creates is the one owner of claimed creates' records (create_lifecycle.go).
+	// creates is the one owner of claimed creates' records.
 	creates createLifecycle
 	tuning  *tuning
 }
@@ -125,8 +124,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	values, unknown := resolveSettings(cfg, &resp.Diagnostics) // provider_settings.go
 	if unknown != "" {
-		// A value from another resource: resources say the provider is not
-		// configured yet if they need it before apply.
+		// resources say it is not configured yet if they need it before apply
 		tflog.Debug(ctx, "moka provider configuration has unknown values; deferring client setup", map[string]any{"attribute": unknown})
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
@@ -142,8 +140,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddError("Cannot configure the Moka client", err.Error())
 		return
 	}
-	// One error for the whole run, naming the settings, rather than the same
-	// refusal once for every resource: one call per provider process.
+	// one error naming the settings, not one refusal for every resource
 	if errors.Is(client.CheckCredentials(ctx), moka.ErrCredentialsRejected) {
 		resp.Diagnostics.AddError("Moka refused the provider's credentials",
 			fmt.Sprintf("Moka at %s answered InvalidRequest to a request that any account may make: it does not take the dealer code, username and password given. "+
@@ -165,7 +162,7 @@ func (p *mokaProvider) Resources(_ context.Context) []func() resource.Resource {
 	}
 }
 
-// ListResources are the list blocks of `terraform query` (list_*.go; what they share is in query.go).
+// ListResources are the list blocks of `terraform query`.
 func (p *mokaProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewDealerCustomerListResource,
@@ -181,7 +178,6 @@ func (p *mokaProvider) DataSources(_ context.Context) []func() datasource.DataSo
 	}
 }
 
-// providerDataFrom is the Configure step shared by resources and data sources.
 func providerDataFrom(in any) (*providerData, error) {
 	if in == nil {
 		return nil, nil

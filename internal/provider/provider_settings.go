@@ -22,15 +22,13 @@ const (
 	EnvMaxRequestsPS  = "MOKA_MAX_REQUESTS_PER_SECOND"
 )
 
-// setting is one string attribute of the provider block and its variable.
 type setting struct {
 	attr, env string
 	value     types.String
 }
 
-// resolve is the attribute, or its variable when the attribute is unset or
-// blank (so a diagnostic saying "set it here or there" is true); false when
-// the value is unknown at plan time.
+// resolve takes the variable also for a blank attribute, so that a diagnostic
+// saying "set it here or there" is true; false when unknown at plan time.
 func (s setting) resolve() (string, bool) {
 	if s.value.IsUnknown() {
 		return "", false
@@ -41,7 +39,6 @@ func (s setting) resolve() (string, bool) {
 	return os.Getenv(s.env), true
 }
 
-// settingsOf is every string setting of cfg, the three credentials first.
 func settingsOf(cfg providerModel) []setting {
 	return []setting{
 		{"dealer_code", EnvDealerCode, cfg.DealerCode},
@@ -53,12 +50,10 @@ func settingsOf(cfg providerModel) []setting {
 	}
 }
 
-// resolveSettings gives every string setting's value from the block or else
-// its variable, warning where the two disagree. unknown names a setting not
-// known yet, numbers included ("" when all are known).
+// resolveSettings: unknown names a setting not known yet, numbers included.
 func resolveSettings(cfg providerModel, diags *diag.Diagnostics) (values map[string]string, unknown string) {
-	// The block wins for the endpoint as a whole: environment = "test" there
-	// is not overridden by an exported MOKA_BASE_URL sending calls elsewhere.
+	// the block wins for the endpoint as a whole: environment = "test" there is
+	// not overridden by an exported MOKA_BASE_URL
 	endpointInBlock := configured(cfg.Environment) || configured(cfg.BaseURL)
 	values = map[string]string{}
 	for _, s := range settingsOf(cfg) {
@@ -92,13 +87,11 @@ func resolveSettings(cfg providerModel, diags *diag.Diagnostics) (values map[str
 	return values, ""
 }
 
-// configured reports whether the block sets the attribute to more than blanks.
 func configured(v types.String) bool {
 	return !v.IsNull() && !v.IsUnknown() && strings.TrimSpace(v.ValueString()) != ""
 }
 
-// warnIfEnvironmentDiffers warns that an exported variable the block
-// contradicts is ignored; a credential's values are not shown.
+// warnIfEnvironmentDiffers shows no credential's values.
 func warnIfEnvironmentDiffers(diags *diag.Diagnostics, s setting) {
 	env, ok := os.LookupEnv(s.env)
 	if !ok || strings.TrimSpace(env) == "" || !configured(s.value) || env == s.value.ValueString() {
@@ -112,8 +105,7 @@ func warnIfEnvironmentDiffers(diags *diag.Diagnostics, s setting) {
 		fmt.Sprintf("%q is set in the provider block and the %s environment variable says otherwise%s. The provider block wins; the environment variable is ignored.", s.attr, s.env, shownValues))
 }
 
-// credential: the three settings that make the CheckKey, which Moka compares
-// character for character.
+// credential: Moka compares the CheckKey's parts character for character.
 func (s setting) credential() bool {
 	return s.attr == "dealer_code" || s.attr == "username" || s.attr == "password"
 }

@@ -29,10 +29,8 @@ var (
 	rateLimiters   = map[float64]*moka.RateLimiter{}
 )
 
-// requestRateLimiter resolves max_requests_per_second (the attribute, else its
-// variable, else defaultRequestsPerSecond) to this process's limiter for that
-// cap. Terraform may configure one process more than once (and once per
-// alias): every configuration with the same cap shares one budget.
+// requestRateLimiter: Terraform may configure one process more than once
+// (and once per alias), so every configuration with one cap shares a budget.
 func requestRateLimiter(attr types.Float64, baseURL string, diags *diag.Diagnostics) *moka.RateLimiter {
 	perSecond := defaultRequestsPerSecond(baseURL)
 	switch env := strings.TrimSpace(os.Getenv(EnvMaxRequestsPS)); {
@@ -66,9 +64,8 @@ func requestRateLimiter(attr types.Float64, baseURL string, diags *diag.Diagnost
 	return l
 }
 
-// defaultRequestsPerSecond is Moka's own cap, except against a loopback
-// base_url (the sandbox, a test double): no quota to protect there, and a cap
-// would only make every apply wait.
+// defaultRequestsPerSecond: none against a loopback base_url (sandbox, test
+// double), where there is no quota to protect.
 func defaultRequestsPerSecond(baseURL string) float64 {
 	if u, err := url.Parse(baseURL); err == nil && isLoopback(u.Hostname()) {
 		return 0

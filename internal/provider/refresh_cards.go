@@ -15,27 +15,22 @@ import (
 // Refreshing many cards: past cardListAfterReads reads, one GetCardList per
 // customer, dropped by any write, never trusted to say a card is gone (DESIGN.md).
 
-// cardListAfterReads is how many card reads a process makes one by one before
-// it lists customers' cards instead.
 const cardListAfterReads = snapshotAfterReads
 
-// cardReader is providerData's cache of GetCardList answers; its zero value is
-// ready to use.
+// cardReader is providerData's cache of GetCardList answers.
 type cardReader struct {
 	mu sync.Mutex
-	// reads counts card reads since the process started or since a write.
+	// reads counts card reads since a write.
 	reads int
 	// written is the client's WriteCount that lists belongs to.
 	written uint64
-	// lists holds one entry per customer asked for (being fetched, fetched or
-	// failed).
+	// lists: one per customer asked for (being fetched, fetched or failed).
 	lists map[cardListKey]*cardList
 	// namesMissing is set once a list gave none of its cards' names.
 	namesMissing bool
 }
 
-// cardListKey names the customer a list is asked for: by id when the state
-// knows it, else by code.
+// cardListKey: by id when the state knows it, else by code.
 type cardListKey struct {
 	id   int64
 	code string
@@ -51,7 +46,6 @@ func cardListKeyOf(ref moka.CustomerRef) (cardListKey, bool) {
 	return cardListKey{}, false
 }
 
-// cardList is one GetCardList answer, indexed by token.
 type cardList struct {
 	written  uint64        // the client's WriteCount when the list was asked for
 	done     chan struct{} // closed once the fields below are set
@@ -61,9 +55,8 @@ type cardList struct {
 	unnamed  map[string]bool
 }
 
-// readCardBatched is readCard (card_model.go) for a moka_card whose state
-// names its customer by ref: answered from the customer's card list when the
-// reader has one that vouches for the card, else with GetCard.
+// readCardBatched is readCard, answered from the customer's card list when
+// one vouches for the card.
 func (d *providerData) readCardBatched(ctx context.Context, client *moka.Client, ref moka.CustomerRef, token string, resp *resource.ReadResponse, whatFollows string) *moka.CardWithCustomer {
 	if got, ok := d.cards.lookup(ctx, client, ref, token); ok {
 		return got
@@ -71,9 +64,7 @@ func (d *providerData) readCardBatched(ctx context.Context, client *moka.Client,
 	return readCard(ctx, client, token, resp, whatFollows)
 }
 
-// lookup answers a read from the customer's card list, fetching it first when
-// this read is the first of that customer past the threshold. ok is false
-// when the read must go to GetCard.
+// lookup's ok is false when the read must go to GetCard.
 func (r *cardReader) lookup(ctx context.Context, client *moka.Client, ref moka.CustomerRef, token string) (*moka.CardWithCustomer, bool) {
 	key, named := cardListKeyOf(ref)
 	if !named || token == "" {
@@ -108,8 +99,7 @@ func (r *cardReader) lookup(ctx context.Context, client *moka.Client, ref moka.C
 	return &moka.CardWithCustomer{Customer: list.customer, Card: card}, true
 }
 
-// listFor counts a read and gives the list it may use, if any; fetch is set
-// for the one caller that must fill it.
+// listFor's fetch is set for the one caller that must fill it.
 func (r *cardReader) listFor(written uint64, key cardListKey) (list *cardList, fetch bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -131,7 +121,6 @@ func (r *cardReader) listFor(written uint64, key cardListKey) (list *cardList, f
 	return l, true
 }
 
-// fill makes the one GetCardList call of this list.
 func (l *cardList) fill(ctx context.Context, client *moka.Client, key cardListKey) {
 	defer close(l.done)
 	got, unnamed, err := client.ListCards(ctx, moka.CustomerRef{DealerCustomerID: key.id, CustomerCode: key.code})
