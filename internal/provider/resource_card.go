@@ -140,8 +140,7 @@ func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValida
 	}
 }
 
-// ModifyPlan refuses at plan what Moka would refuse halfway through the
-// apply; only a card to be stored is checked for a number, twin and expiry.
+// ModifyPlan refuses at plan what Moka would refuse halfway through the apply.
 func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -269,8 +268,7 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	if plan.CardName.Equal(state.CardName) && !state.CardToken.IsNull() {
-		// Only Terraform's bookkeeping changed (card_number_wo_version set after
-		// an import, timeouts): nothing to tell Moka, and the plan is known.
+		// only Terraform's bookkeeping changed: nothing to tell Moka
 		plan.CardNumberWO = types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
@@ -288,7 +286,6 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
 		addCardError(&resp.Diagnostics, "rename", token, err)
-		// The card is known now, whatever the rename did.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}

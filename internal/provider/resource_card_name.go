@@ -86,8 +86,7 @@ func (r *cardNameResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 }
 
-// replaceWhenOtherCard replaces the resource only when the token names another
-// card, not when it is the same token spelled differently.
+// replaceWhenOtherCard: not for the same token spelled differently.
 func replaceWhenOtherCard() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(
 		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -98,8 +97,7 @@ func replaceWhenOtherCard() planmodifier.String {
 	)
 }
 
-// ModifyPlan says at plan time that naming a card Moka does not have will
-// fail: moka_card_name cannot create a card.
+// ModifyPlan warns that naming a card Moka does not have will fail.
 func (r *cardNameResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
 		return
@@ -139,10 +137,8 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, before.Card.CardName)...)
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if moka.MayHaveTakenEffect(err) {
-		// The rename may have landed. Keep the resource, with the name it had
-		// before in private state, rather than fail: a failed create is
-		// tainted, and a later create would take the new name for the old.
-		// The next refresh reads the name Moka holds.
+		// The rename may have landed: a failed create is tainted, and a later
+		// create would take the new name for the old one to give back.
 		resp.Diagnostics.AddWarning("Moka card rename not confirmed",
 			fmt.Sprintf("Renaming card %s got no answer (%v). Terraform records the card with the name the configuration gives it; the next plan reads the name Moka holds and renames it again if it must.", token, err))
 		name := plan.CardName
@@ -226,7 +222,7 @@ func (r *cardNameResource) IdentitySchema(ctx context.Context, req resource.Iden
 	cardIdentitySchema(ctx, req, resp)
 }
 
-// ImportState takes a card token. The card's name at import is what destroy gives back.
+// ImportState: the card's name at import is what destroy gives back.
 func (r *cardNameResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	byIdentity, ok := importedIdentity(ctx, req, identityCardToken, &resp.Diagnostics)
 	if !ok {
@@ -246,9 +242,7 @@ func (r *cardNameResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, got.Card.CardName)...)
-	// The ID as written, so that a configuration spelling the token the same
-	// way (the seed's {UPPER-CASE} form, say) plans no change; Read's semantic
-	// equality keeps this spelling.
+	// as written, so that a configuration spelling it so plans no change
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("card_token"), strings.TrimSpace(req.ID))...)
 }
 

@@ -247,7 +247,6 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 	resp.Diagnostics.Append(forgetReplacedCustomerMark(ctx, resp.Private)...)
-	// settling: a pending record's update, planned with -refresh=false.
 	var found *moka.CustomerWithCards
 	settling, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, customerLookup(client, state, &found), state.DealerCustomerID.IsNull(), false)
 	if settling {
@@ -263,7 +262,7 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	writeOnly := !passwordWO.IsNull()
 	update, changes := updateFor(plan, state, passwordWO, wasWriteOnly, settling)
 	if !changes {
-		// Nothing Moka holds changes ("" and unset, an unmanaged password, timeouts).
+		// nothing Moka holds changes ("" and unset, unmanaged password, timeouts)
 		plan.PasswordWO = types.StringNull()
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

@@ -15,17 +15,11 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// A Moka that keeps less text than it documents.
-//
-// The documentation gives Address 200 characters and a name 50, but a Moka
-// may keep fewer (conformance row truncate-text). A value stored cut short is
-// not what the configuration says, and taking it into state after a create
-// would be "inconsistent result" and a replacement on every apply. So the
-// resource keeps what the configuration says, learns the limit in private
-// state, warns, and from then on refuses at plan time any value longer than
-// the limit, before Moka is called.
+// A Moka may keep less text than it documents (conformance row truncate-text).
+// Taking the cut value into state would be "inconsistent result" and a
+// replacement on every apply, so the limit is learnt in private state, and
+// plans refuse longer values.
 
-// textLimitOf is the number of characters this Moka was seen to keep, or 0.
 func textLimitOf(ctx context.Context, private privateGetter) (int, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateTextLimit)
 	n, err := strconv.Atoi(string(raw))
@@ -35,13 +29,10 @@ func textLimitOf(ctx context.Context, private privateGetter) (int, diag.Diagnost
 	return n, diags
 }
 
-// learnTextLimit records that Moka kept only n characters of a value.
 func learnTextLimit(ctx context.Context, private privateSetter, n int) diag.Diagnostics {
 	return private.SetKey(ctx, privateTextLimit, []byte(strconv.Itoa(n)))
 }
 
-// cutText names the attributes whose planned value Moka stored cut short,
-// and the fewest characters it kept of any.
 func cutText(planned map[string]types.String, stored map[string]string) (names []string, limit int) {
 	for _, name := range sortedKeys(planned) {
 		if n := moka.CutTo(planned[name].ValueString(), stored[name]); n > 0 {
@@ -59,8 +50,6 @@ func cutTextDetail(what string, names []string, limit int) string {
 		"Shorten the value to %d characters; until then every plan refuses it, before Moka is called.", joinNames(names), what, limit, limit, limit)
 }
 
-// checkTextLimit refuses, at plan time, configured values longer than the
-// limit this Moka was seen to keep.
 func checkTextLimit(limit int, planned map[string]types.String, diags *diag.Diagnostics) {
 	if limit == 0 {
 		return
@@ -87,10 +76,8 @@ func sortedKeys(m map[string]types.String) []string {
 
 func joinNames(names []string) string { return strings.Join(names, ", ") }
 
-// textRefused reports whether Moka, answering an update (err nil or
-// moka.KeptFields), did not take the customer's text: it kept fields it was
-// sent empty, or cut text short. The limit or the kept fields are learnt, and
-// an error says so.
+// textRefused: Moka kept fields sent empty, or cut text short; what it did is
+// learnt, and an error says so.
 func textRefused(ctx context.Context, plan dealerCustomerModel, updated moka.Customer, err error, private privateSetter, diags *diag.Diagnostics) bool {
 	if kept := moka.KeptFields(err); kept != nil {
 		diags.AddError("Moka does not empty these fields", keptFieldsDetail(plan.CustomerCode.ValueString(), attributeNames(kept)))

@@ -12,8 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Default operation timeouts, for when a resource's timeouts block says nothing.
-// They bound the whole operation, retries included.
+// Default operation timeouts; they bound the whole operation, retries included.
 const (
 	timeoutCreate = 5 * time.Minute
 	timeoutRead   = 5 * time.Minute
@@ -21,10 +20,8 @@ const (
 	timeoutDelete = 5 * time.Minute
 )
 
-// withTimeout bounds ctx by one of a timeouts block's values. A duration that is
-// not positive (which the timeouts block's own validator lets through) is an
-// error, and the returned context is already done, so that no call goes out
-// with it; validateTimeouts reports the same at plan time.
+// withTimeout: a duration not positive (the timeouts package lets it through)
+// is an error, and the context is already done, so that no call goes out.
 func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
 	d, diags := get(ctx, def)
 	if d <= 0 {
@@ -37,9 +34,7 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 	return c, cancel, diags
 }
 
-// validateTimeouts checks, at plan time, that every duration in a resource's
-// timeouts block is positive: "0s" or "-1m" parse, but would make every call
-// fail at once.
+// validateTimeouts: "0s" or "-1m" parse, but would make every call fail at once.
 func validateTimeouts(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
 	var block timeouts.Value
 	diags := config.GetAttribute(ctx, path.Root("timeouts"), &block)

@@ -9,8 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 )
 
-// timeoutsBlock is the timeouts block every resource has, with descriptions
-// for the docs (the timeouts package gives the block itself none).
+// timeoutsBlock: the timeouts package gives the block no descriptions for the docs.
 func timeoutsBlock(ctx context.Context) schema.Block {
 	each := func(what string, def time.Duration) string {
 		return fmt.Sprintf("How long %s may take, retries included, as a duration such as \"30s\" or \"2m\". Defaults to `%s`.", what, def)

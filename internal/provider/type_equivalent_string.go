@@ -13,10 +13,8 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// equivalentStringType is a string whose values are compared by rule R, not
-// byte for byte: where Moka answers with another spelling of the configured
-// value, the framework keeps the configuration's spelling (or, after an
-// import, plans Moka's), so no diff shows.
+// equivalentStringType compares values by rule R: where Moka answers another
+// spelling, the framework keeps the configuration's, so no diff shows.
 type equivalentStringType[R sameRule] struct {
 	basetypes.StringType
 }
@@ -88,7 +86,6 @@ func (t equivalentStringType[R]) ValueType(context.Context) attr.Value {
 	return equivalentString[R]{}
 }
 
-// equivalentString is a value of equivalentStringType.
 type equivalentString[R sameRule] struct {
 	basetypes.StringValue
 }

@@ -23,8 +23,8 @@ func text(maxChars int) validator.String {
 	return inOrder(printable(unicode.IsControl, "no control characters"), stringvalidator.UTF8LengthAtMost(maxChars))
 }
 
-// freeText is text with tabs and line breaks, which Moka stores in a
-// customer's names and address, so that generated configuration validates.
+// freeText allows tabs and line breaks, which Moka stores in names and
+// address, so that generated configuration validates.
 func freeText(maxChars int) validator.String {
 	return inOrder(printable(forbiddenControl, "no control characters but tabs and line breaks"), stringvalidator.UTF8LengthAtMost(maxChars))
 }
@@ -66,9 +66,8 @@ func email() validator.String {
 	}})
 }
 
-// plausibleEmail refuses what Moka's InvalidEmailFormat would refuse at apply
-// time, not what RFC 5322 would; testsupport.EmailCases holds it, and the
-// sandbox, to Moka's verdicts.
+// plausibleEmail refuses what Moka's InvalidEmailFormat would, not what RFC
+// 5322 would; testsupport.EmailCases holds it to Moka's verdicts.
 func plausibleEmail(s string) bool {
 	if strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsAny(s, "<>()[],;:\\\"") {
 		return false
@@ -147,10 +146,8 @@ func luhnValid(digits string) bool {
 	return sum%10 == 0
 }
 
-// orEmpty is v, taking "" too: on an optional attribute of a Moka object ""
-// means what leaving it out means, an empty field (Moka takes "" and answers ""
-// for one), so it is never refused as no e-mail, date or gender. The password,
-// whose "" clears it, is not validated through here.
+// orEmpty: on an optional attribute "" means an empty field, as leaving it out
+// does, so it is never refused. Not for the password, whose "" clears it.
 func orEmpty(v validator.String) validator.String {
 	describe := func(ctx context.Context) string { return `"" (the same as leaving it out), or ` + v.Description(ctx) }
 	return composite{describe, func(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
@@ -202,7 +199,6 @@ func restated(v validator.String, show func(string) string) validator.String {
 	}}
 }
 
-// composite is a validator made of others (orEmpty, inOrder, restated).
 type composite struct {
 	describe func(context.Context) string
 	validate func(context.Context, validator.StringRequest, *validator.StringResponse)
@@ -233,8 +229,7 @@ func (v textValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 }
 
-// shown is s quoted for a message: at most 40 characters, valid UTF-8 (%q)
-// whatever s holds.
+// shown: at most 40 characters, valid UTF-8 whatever s holds.
 func shown(s string) string {
 	const shownChars = 40
 	if utf8.RuneCountInString(s) <= shownChars {
@@ -250,7 +245,6 @@ func shown(s string) string {
 	return fmt.Sprintf("%q… (%d characters)", s[:i], utf8.RuneCountInString(s))
 }
 
-// optionalText is an optional string attribute with its rules.
 func optionalText(description string, validators ...validator.String) schema.StringAttribute {
 	return schema.StringAttribute{Description: description, Optional: true, Validators: validators}
 }
