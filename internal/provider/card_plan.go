@@ -32,7 +32,7 @@ func customerChangeReplaces() planmodifier.String {
 }
 
 // clearClaimedName: without it, UseStateForUnknown would keep a create's
-// claim as the name of a card the configuration names not.
+// claim as the name of a card whose configuration leaves card_name out.
 func clearClaimedName() planmodifier.String {
 	return clearClaimedNameModifier{}
 }

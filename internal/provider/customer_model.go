@@ -29,7 +29,7 @@ type dealerCustomerModel struct {
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
-// withID: 0 is none yet, null.
+// withID: id 0 (none yet) is null.
 func (m dealerCustomerModel) withID(id int64) dealerCustomerModel {
 	m.ID, m.DealerCustomerID, m.PasswordWO = types.StringNull(), types.Int64Null(), types.StringNull()
 	if id > 0 {

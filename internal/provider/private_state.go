@@ -24,7 +24,7 @@ const (
 	// privateMokaKeepsEmpty: later plans that empty a field are refused.
 	privateMokaKeepsEmpty = "moka_keeps_empty"
 
-	// privateTextLimit (text_limit.go).
+	// privateTextLimit: how many characters this Moka was seen to keep.
 	privateTextLimit = "moka_text_limit"
 
 	// privateCreateUncertain: an unreleased build's record without a claim.

@@ -137,8 +137,9 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(rememberOriginalName(ctx, resp.Private, before.Card.CardName)...)
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if moka.MayHaveTakenEffect(err) {
-		// The rename may have landed: a failed create is tainted, and a later
-		// create would take the new name for the old one to give back.
+		// The rename may have landed: keep the resource rather than fail, as a
+		// failed create is tainted and a later one would take the new name
+		// for the old one to give back.
 		resp.Diagnostics.AddWarning("Moka card rename not confirmed",
 			fmt.Sprintf("Renaming card %s got no answer (%v). Terraform records the card with the name the configuration gives it; the next plan reads the name Moka holds and renames it again if it must.", token, err))
 		name := plan.CardName

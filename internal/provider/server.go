@@ -65,8 +65,8 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 	}
 }
 
-// releasingServer passes on list resources of the framework's optional
-// interfaces; actions and state stores are not: this provider has none.
+// releasingServer passes on, of the framework's optional interfaces, list
+// resources only: this provider has no actions or state stores.
 type releasingServer struct {
 	tfprotov6.ProviderServer
 }
