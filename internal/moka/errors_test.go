@@ -113,9 +113,8 @@ func TestResultCodesSurviveAPasswordInThem(t *testing.T) {
 	}
 }
 
-// TestPredicatesMatchTheirCodes: the predicates are derived from the reasons
-// each object's file declares. Every reason they matched when they were a
-// fixed list is matched still, by the same predicate, and no other is.
+// TestPredicatesMatchTheirCodes: each predicate of errors.go (IsNotFound,
+// isCodeTaken, ...) matches exactly the reasons its row names, and no other.
 func TestPredicatesMatchTheirCodes(t *testing.T) {
 	type matches struct{ notFound, alreadyExists, invalidEmail bool }
 	tests := map[string]matches{
