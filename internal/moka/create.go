@@ -190,6 +190,12 @@ func createClaimed[T any](ctx context.Context, c *Client, op claimedCreate[T]) (
 		if isTaken {
 			return zero, op.taken(ctx, err)
 		}
+		if timedOut && op.taken == nil {
+			// A timed-out attempt may land after every look, and with no key
+			// Moka keeps unique (a card) a resend would then be a second
+			// object: the create stays pending for the next refresh to settle.
+			return zero, &UncertainError{Claim: op.claim, Err: fmt.Errorf("%w; it may still be stored, and no look since has found it yet", err)}
+		}
 		retryable, _ := Classify(err)
 		if !retryable || round >= c.maxRetries || ctx.Err() != nil {
 			if timedOut {
