@@ -365,6 +365,47 @@ func TestAddCardSlowCommit(t *testing.T) {
 	}
 }
 
+// TestAddCardLateCommit: an AddCard that times out and lands only after
+// every look (an outside test held it 6 s behind a 2 s request_timeout) is
+// not sent again, which would make a second card: the create is pending
+// (its claim is kept), and the late card carries that claim for the next
+// refresh to adopt. One AddCard, one card.
+func TestAddCardLateCommit(t *testing.T) {
+	var mu sync.Mutex
+	var cards []Card
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, op string, n int, body []byte) {
+		switch op {
+		case "AddCard":
+			time.Sleep(600 * time.Millisecond) // past the client's timeout and both looks
+			stored := tCard
+			stored.CardName = sentCardName(t, body)
+			mu.Lock()
+			cards = append(cards, stored)
+			mu.Unlock()
+			writeJSON(w, success(withCards(tCustomer, stored)))
+		case "GetCardList":
+			mu.Lock()
+			defer mu.Unlock()
+			writeJSON(w, success(withCards(tCustomer, cards...)))
+		}
+	})
+	c := newTestClient(t, f.URL(), func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond; cfg.MaxRetries = 3 })
+	_, err := c.AddCard(context.Background(), tNewCard)
+	claim := PendingClaim(err)
+	if claim == "" {
+		t.Fatalf("AddCard: %v, want a pending create", err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	if n := f.count("AddCard"); n != 1 {
+		t.Errorf("%d AddCard calls, want 1", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(cards) != 1 || !HoldsClaim(cards[0].CardName, claim) {
+		t.Errorf("the fake holds %+v, want one card carrying the pending claim %q", cards, claim)
+	}
+}
+
 // sentCardName is the CardName of a request body.
 func sentCardName(t *testing.T, body []byte) string {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -87,7 +88,13 @@ func refuseMarkedTwin(ctx context.Context, data *providerData, req resource.Modi
 	}
 	want := moka.NewCard{CardNumber: number.ValueString(), ExpMonth: plan.ExpMonth.ValueString(), ExpYear: plan.ExpYear.ValueString()}
 	twin, err := data.creates.markedTwin(ctx, data.client, false, ref, want.Fingerprint())
-	twinRefused(&resp.Diagnostics, ref, twin, err, data.now())
+	// Only a warning: the refresh before a destroy is a plan too, and the
+	// apply's create refuses it (mayStoreCard).
+	var refusal diag.Diagnostics
+	twinRefused(&refusal, ref, twin, err, data.now())
+	for _, d := range refusal {
+		resp.Diagnostics.AddWarning(d.Summary(), d.Detail()+" An apply refuses to store it (a plan only warns, so that a destroy is never blocked).")
+	}
 }
 
 // checkCustomerRefsAgree: Moka would refuse two references that disagree
@@ -188,7 +195,7 @@ func checkCardName(ctx context.Context, req resource.ModifyPlanRequest, resp *re
 		resp.Diagnostics.Append(diags...)
 		var name types.String
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_name"), &name)...)
-		checkTextLimit(limit, map[string]types.String{"card_name": name}, &resp.Diagnostics)
+		checkTextLimit(limit, map[string]types.String{"card_name": name}, &resp.Diagnostics, false)
 	}
 }
 

@@ -27,23 +27,21 @@ func refusePasswordWithWriteOnly(ctx context.Context, config tfsdk.Config, diags
 	}
 }
 
-// checkCustomerText is false when the plan is refused.
-func checkCustomerText(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state dealerCustomerModel) bool {
+// checkCustomerText warns of what the apply will refuse (refuseTextMokaKeeps).
+func checkCustomerText(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state dealerCustomerModel) {
 	if kept, diags := keptClaimOf(ctx, req.Private); kept != "" {
 		resp.Diagnostics.Append(diags...)
 		keptClaimWarning(&resp.Diagnostics, "customer", "address, first or last name", "address, first_name or last_name", "update-keeps-empty")
 	}
 	limit, diags := textLimitOf(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	checkTextLimit(limit, plan.freeText(), &resp.Diagnostics)
+	checkTextLimit(limit, plan.freeText(), &resp.Diagnostics, false)
 	if keeps, diags := req.Private.GetKey(ctx, privateMokaKeepsEmpty); string(keeps) == "true" {
 		resp.Diagnostics.Append(diags...)
 		if names := emptied(plan, state); len(names) > 0 {
-			resp.Diagnostics.AddError("Moka does not empty these fields", keptFieldsDetail(plan.CustomerCode.ValueString(), names))
-			return false
+			resp.Diagnostics.AddWarning("Moka does not empty these fields", keptFieldsDetail(plan.CustomerCode.ValueString(), names))
 		}
 	}
-	return true
 }
 
 // keepEmailSpelling: the same address in Moka's spelling (after an import).
@@ -118,7 +116,7 @@ func attributeNames(fields []string) []string {
 func keptFieldsDetail(code string, fields []string) string {
 	return fmt.Sprintf("customer_code %q: this Moka keeps %s when UpdateCustomer sends a field empty (as \"\" and as null); an earlier apply found this out. "+
 		"The conformance command's rows update-keeps-empty and update-clears-null settle it for an account; the sandbox plays it with --update-keeps-empty. "+
-		"Nothing was changed by this plan. Keep a value in the configuration, or empty the field in Moka's panel and then run terraform apply -refresh-only.",
+		"Keep a value in the configuration, or empty the field in Moka's panel and then run terraform apply -refresh-only; until then an apply refuses to empty it before calling Moka (a plan only warns, so that a destroy is never blocked).",
 		code, strings.Join(fields, ", "))
 }
 

@@ -134,10 +134,12 @@ resource "moka_card" "unnamed" {
 // TestAccOtherMokas_fieldsNotEmptied: on a Moka that keeps a field sent
 // empty, as "" and as null (--update-keeps-empty), removing an address from
 // the configuration fails at apply with the reason, state says what Moka
-// holds (no "inconsistent result"), the next plan refuses the same change
-// before calling Moka, and putting the address back plans nothing.
+// holds (no "inconsistent result"), the next apply refuses the same change
+// before calling Moka, putting the address back plans nothing, and a destroy
+// with the address removed is not blocked.
 func TestAccOtherMokas_fieldsNotEmptied(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{UpdateKeepsEmpty: true})
+	var updates int
 	with := customerConfig(srv, `
   customer_code = "KE-1"
   first_name    = "Ayşe"
@@ -157,15 +159,23 @@ func TestAccOtherMokas_fieldsNotEmptied(t *testing.T) {
 					if got := srv.Customers(); len(got) != 1 || got[0].Address != "Moda Cd. 1" {
 						t.Errorf("the sandbox holds %+v", got)
 					}
+					updates = srv.Stats().Calls["UpdateCustomer"]
 				},
-				Config: without, PlanOnly: true, ExpectError: words("Nothing was changed by this plan"),
+				Config: without, ExpectError: words("until then an apply refuses to empty it before calling Moka"),
 			},
 			{
+				PreConfig: func() {
+					if n := srv.Stats().Calls["UpdateCustomer"]; n != updates {
+						t.Errorf("%d UpdateCustomer calls by the refused apply", n-updates)
+					}
+				},
 				Config: with,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
+			// The plan's warning does not block a destroy (its refresh is a plan too).
+			{Config: without, Destroy: true},
 		},
 	})
 }
@@ -235,20 +245,34 @@ resource "moka_card" "k" {
 	t.Run("truncate-text and upper-case-text", func(t *testing.T) {
 		srv := accSandbox(t, sandbox.Options{TruncateText: true, UpperCaseText: true})
 		short := string([]rune(long)[:40])
+		var updates int
 		resource.ParallelTest(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{
-				// The apply warns; the plan right after it refuses the value.
-				{Config: config(srv.URL(), long, "Bonus kartım"), ExpectError: words("Shorten it to 40 characters")},
-				{Config: config(srv.URL(), long, "Bonus kartım"), PlanOnly: true, ExpectError: words("this Moka stored an earlier value cut to 40 characters")},
+				// The apply warns; the plan right after it shows Moka's cut
+				// value and warns; the next apply refuses it without calling
+				// Moka; the value shortened converges; a destroy whose refresh
+				// plans the long value again is not blocked.
+				{Config: config(srv.URL(), long, "Bonus kartım"), ExpectNonEmptyPlan: true},
 				{
+					PreConfig:   func() { updates = srv.Stats().Calls["UpdateCustomer"] },
+					Config:      config(srv.URL(), long, "Bonus kartım"),
+					ExpectError: words("Shorten it to 40 characters: until then an apply refuses it before calling Moka"),
+				},
+				{
+					PreConfig: func() {
+						if n := srv.Stats().Calls["UpdateCustomer"]; n != updates {
+							t.Errorf("%d UpdateCustomer calls by the refused apply", n-updates)
+						}
+					},
 					Config: config(srv.URL(), short, "Bonus kartım"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
 						PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("moka_dealer_customer.c", plancheck.ResourceActionUpdate)},
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 				},
+				{Config: config(srv.URL(), long, "Bonus kartım"), Destroy: true},
 			},
 		})
 		if n := srv.Stats().Calls["RemoveCustomer"] + srv.Stats().Calls["RemoveCard"]; n != 2 {

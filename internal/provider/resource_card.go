@@ -134,13 +134,12 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 
 func (r *cardResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		// Not ExactlyOneOf: configuration that -generate-config-out writes
-		// for an imported card sets both, and must plan as it is.
+		// Not ExactlyOneOf: -generate-config-out sets both for an imported card.
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("customer_code"), path.MatchRoot("dealer_customer_id")),
 	}
 }
 
-// ModifyPlan refuses at plan what Moka would refuse halfway through the apply.
+// ModifyPlan refuses, or warns of, what Moka would refuse halfway through the apply.
 func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -281,6 +280,10 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			return
 		}
 		state.ID, state.CardToken = types.StringValue(found.Card.CardToken), types.StringValue(found.Card.CardToken)
+	}
+	if refuseTextMokaKeeps(ctx, req.Private, map[string]types.String{"card_name": plan.CardName}, nil, "", &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
 	}
 	token := state.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())

@@ -123,9 +123,7 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	wasWriteOnly := string(flag) == "true"
-	if !checkCustomerText(ctx, req, resp, plan, state) {
-		return
-	}
+	checkCustomerText(ctx, req, resp, plan, state)
 	if r.data != nil { // nil while the provider's settings are unknown (as in moka_card's ModifyPlan)
 		r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
 			map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
@@ -246,6 +244,10 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
+	if refuseTextMokaKeeps(ctx, req.Private, plan.freeText(), emptied(plan, state), plan.CustomerCode.ValueString(), &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	resp.Diagnostics.Append(forgetReplacedCustomerMark(ctx, resp.Private)...)
 	var found *moka.CustomerWithCards
 	settling, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, customerLookup(client, state, &found), state.DealerCustomerID.IsNull(), false)

@@ -47,22 +47,44 @@ func cutText(planned map[string]types.String, stored map[string]string) (names [
 
 func cutTextDetail(what string, names []string, limit int) string {
 	return fmt.Sprintf("Moka stored %s of this %s cut to %d characters, fewer than its documentation allows: this Moka keeps at most %d (conformance row truncate-text settles this for an account; the sandbox plays it with --truncate-text). "+
-		"Shorten the value to %d characters; until then every plan refuses it, before Moka is called.", joinNames(names), what, limit, limit, limit)
+		"Shorten the value to %d characters; until then an apply refuses it before calling Moka, and plans warn.", joinNames(names), what, limit, limit, limit)
 }
 
-func checkTextLimit(limit int, planned map[string]types.String, diags *diag.Diagnostics) {
-	if limit == 0 {
-		return
-	}
+// checkTextLimit refuses, in an apply before Moka is called, text longer
+// than this Moka keeps. A plan only warns: the refresh before a destroy is a
+// plan too, and its errors would block the destroy.
+func checkTextLimit(limit int, planned map[string]types.String, diags *diag.Diagnostics, atApply bool) bool {
+	refused := false
 	for _, name := range sortedKeys(planned) {
 		v := planned[name]
-		if v.IsNull() || v.IsUnknown() || utf8.RuneCountInString(v.ValueString()) <= limit {
+		if limit == 0 || v.IsNull() || v.IsUnknown() || utf8.RuneCountInString(v.ValueString()) <= limit {
 			continue
 		}
-		diags.AddAttributeError(path.Root(name), "Value longer than this Moka keeps",
-			fmt.Sprintf("%s is %d characters; this Moka stored an earlier value cut to %d characters (conformance row truncate-text). Shorten it to %d characters. Nothing was changed by this plan.",
+		add := diags.AddAttributeWarning
+		if atApply {
+			add, refused = diags.AddAttributeError, true
+		}
+		add(path.Root(name), "Value longer than this Moka keeps",
+			fmt.Sprintf("%s is %d characters; this Moka stored an earlier value cut to %d characters (conformance row truncate-text). Shorten it to %d characters: "+
+				"until then an apply refuses it before calling Moka (a plan only warns, so that a destroy is never blocked).",
 				name, utf8.RuneCountInString(v.ValueString()), limit, limit))
 	}
+	return refused
+}
+
+// refuseTextMokaKeeps is an update's check, before Moka is called, of what
+// the plan warned of: text longer than this Moka keeps, and fields it does
+// not empty. It reports whether the update is refused.
+func refuseTextMokaKeeps(ctx context.Context, private privateGetter, planned map[string]types.String, emptiedNames []string, code string, diags *diag.Diagnostics) bool {
+	limit, d := textLimitOf(ctx, private)
+	diags.Append(d...)
+	refused := checkTextLimit(limit, planned, diags, true)
+	if keeps, d := private.GetKey(ctx, privateMokaKeepsEmpty); string(keeps) == "true" && len(emptiedNames) > 0 {
+		diags.Append(d...)
+		diags.AddError("Moka does not empty these fields", keptFieldsDetail(code, emptiedNames))
+		refused = true
+	}
+	return refused
 }
 
 func sortedKeys(m map[string]types.String) []string {
