@@ -496,7 +496,13 @@ func TestClaimWritten(t *testing.T) {
 		})
 	}
 	if !ClaimAbandoned("cccccccccccccccc tfmoka 29991231000000", at) {
-		t.Error("a mark dated in the future is taken for a create still running")
+		t.Error("a mark dated years ahead is taken for a create still running")
+	}
+	// Another machine's clock a few minutes ahead: still running.
+	for _, ahead := range []time.Duration{3 * time.Minute, 9 * time.Minute} {
+		if ClaimAbandoned(newClaimAt(at.Add(ahead)), at) {
+			t.Errorf("a mark dated %v ahead is taken for an abandoned create", ahead)
+		}
 	}
 	if !ClaimAbandoned(claim, at.Add(ClaimMayBeRunningFor)) {
 		t.Errorf("a claim %v old is not abandoned", ClaimMayBeRunningFor)

@@ -58,6 +58,9 @@ func maxRetries(cfg providerModel, diags *diag.Diagnostics) int {
 	switch env := os.Getenv(EnvMaxRetries); {
 	case !cfg.MaxRetries.IsNull():
 		n = int(cfg.MaxRetries.ValueInt64())
+		if m, err := strconv.Atoi(strings.TrimSpace(env)); env != "" && (err != nil || m != n) {
+			blockOverridesWarning(diags, "max_retries", EnvMaxRetries, fmt.Sprintf(" (%d in the block, %s in the environment)", n, shown(env)))
+		}
 	case env != "":
 		var err error
 		if n, err = strconv.Atoi(strings.TrimSpace(env)); err != nil {

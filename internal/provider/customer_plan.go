@@ -14,14 +14,15 @@ import (
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
-// refusePasswordWithWriteOnly: not stringvalidator.ConflictsWith, since both
-// written is an error even while unknown (terraform validate), and not an
-// attribute error, which would quote the configuration's line and a password.
+// refusePasswordWithWriteOnly refuses both known and set: a module may set
+// either from a variable that is null (Terraform validates again at plan, with
+// the values). Not an attribute error, which would quote the configuration's
+// line, and with it a password written there.
 func refusePasswordWithWriteOnly(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var password, wo types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
 	diags.Append(config.GetAttribute(ctx, path.Root("password"), &password)...)
-	if !password.IsNull() && !wo.IsNull() {
+	if !password.IsNull() && !password.IsUnknown() && !wo.IsNull() && !wo.IsUnknown() {
 		diags.AddError("password and password_wo together",
 			"Set the customer's password with password or with password_wo, not both: password keeps it in state, password_wo keeps it out.")
 	}

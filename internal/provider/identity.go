@@ -147,3 +147,19 @@ func customerImportRef(id, byIdentity string, diags *diag.Diagnostics) (moka.Cus
 	}
 	return moka.CustomerRef{DealerCustomerID: n}, true
 }
+
+// importedCardToken is the card an import names, by identity or by token:
+// normalized, and refused when it is no token at all.
+func importedCardToken(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) (token, byIdentity string, ok bool) {
+	byIdentity, ok = importedIdentity(ctx, req, identityCardToken, diags)
+	if !ok {
+		return "", "", false
+	}
+	token = moka.NormalizeCardToken(req.ID + byIdentity)
+	if token == "" || strings.ContainsAny(token, "{} \t\r\n") {
+		diags.AddError("Invalid import ID",
+			fmt.Sprintf("Import a card by its card token, such as \"9f1c6c5e-0d3b-4b8e-9a51-3f4d2a1b7c66\" (braces and letter case do not matter); got %s.", shown(req.ID+byIdentity)))
+		return "", "", false
+	}
+	return token, byIdentity, true
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -587,5 +588,51 @@ func TestRequestRateLimiter(t *testing.T) {
 				t.Error("a second configuration with the same cap got a limiter of its own")
 			}
 		})
+	}
+}
+
+// TestBlockOverridesEnvironmentUnit: a variable that disagrees with the
+// provider block is a warning naming both, numbers included, and a URL's
+// user and password are never shown. Serial: it sets MOKA_* variables.
+func TestBlockOverridesEnvironmentUnit(t *testing.T) {
+	set := clearMokaEnv(t)
+	cfg := providerModel{
+		DealerCode: types.StringValue("D"), Username: types.StringValue("u"), Password: types.StringValue("p"),
+		BaseURL:       types.StringValue("https://moka-user:BlockUrlPw11@block.example.com/"),
+		MaxRetries:    types.Int64Value(4),
+		MaxRequestsPS: types.Float64Value(3),
+	}
+	tests := []struct {
+		env  []string
+		want []string // summaries' attributes, in order
+	}{
+		{nil, nil},
+		{[]string{EnvBaseURL, "https://moka-user:PrivateUrlPw99@proxy.example.com/"}, []string{"base_url"}},
+		{[]string{EnvMaxRetries, "7"}, []string{"max_retries"}},
+		{[]string{EnvMaxRetries, "4"}, nil},
+		{[]string{EnvMaxRequestsPS, "5"}, []string{"max_requests_per_second"}},
+		{[]string{EnvMaxRequestsPS, "3"}, nil},
+	}
+	for _, tt := range tests {
+		set(tt.env...)()
+		var diags diag.Diagnostics
+		resolveSettings(cfg, &diags)
+		maxRetries(cfg, &diags)
+		requestRateLimiter(cfg.MaxRequestsPS, cfg.BaseURL.ValueString(), &diags)
+		var got []string
+		for _, d := range diags {
+			text := d.Summary() + " " + d.Detail()
+			if strings.Contains(text, "UrlPw") {
+				t.Errorf("%v: a URL's password in %q", tt.env, text)
+			}
+			if d.Severity() == diag.SeverityWarning && strings.HasPrefix(d.Summary(), "Provider block overrides") {
+				if a, ok := d.(diag.DiagnosticWithPath); ok {
+					got = append(got, a.Path().String())
+				}
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%v: warnings for %v, want %v", tt.env, got, tt.want)
+		}
 	}
 }

@@ -62,7 +62,7 @@ func resolveSettings(cfg providerModel, diags *diag.Diagnostics) (values map[str
 		if endpointInBlock && endpoint && !configured(s.value) && strings.TrimSpace(os.Getenv(s.env)) != "" {
 			diags.AddAttributeWarning(path.Root(s.attr), "Provider block overrides "+s.env,
 				fmt.Sprintf("%s is set to %s, but the provider block sets the endpoint (environment or base_url), which wins as a whole: %s is ignored.",
-					s.env, shown(os.Getenv(s.env)), s.env))
+					s.env, s.shown(os.Getenv(s.env)), s.env))
 		}
 		if endpointInBlock && endpoint && !s.value.IsUnknown() {
 			values[s.attr] = strings.TrimSpace(s.value.ValueString())
@@ -97,12 +97,25 @@ func warnIfEnvironmentDiffers(diags *diag.Diagnostics, s setting) {
 	if !ok || strings.TrimSpace(env) == "" || !configured(s.value) || env == s.value.ValueString() {
 		return
 	}
-	shownValues := fmt.Sprintf(" (%s in the block, %s in the environment)", shown(s.value.ValueString()), shown(env))
+	shownValues := fmt.Sprintf(" (%s in the block, %s in the environment)", s.shown(s.value.ValueString()), s.shown(env))
 	if s.credential() {
 		shownValues = ""
 	}
-	diags.AddAttributeWarning(path.Root(s.attr), "Provider block overrides "+s.env,
-		fmt.Sprintf("%q is set in the provider block and the %s environment variable says otherwise%s. The provider block wins; the environment variable is ignored.", s.attr, s.env, shownValues))
+	blockOverridesWarning(diags, s.attr, s.env, shownValues)
+}
+
+func blockOverridesWarning(diags *diag.Diagnostics, attr, env, shownValues string) {
+	diags.AddAttributeWarning(path.Root(attr), "Provider block overrides "+env,
+		fmt.Sprintf("%q is set in the provider block and the %s environment variable says otherwise%s. The provider block wins; the environment variable is ignored.", attr, env, shownValues))
+}
+
+// shown is a value of s for a message: a URL without the user and password
+// it may carry.
+func (s setting) shown(v string) string {
+	if s.attr == "base_url" {
+		v = redactURL(v)
+	}
+	return shown(v)
 }
 
 // credential: Moka compares the CheckKey's parts character for character.

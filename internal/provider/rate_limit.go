@@ -36,6 +36,9 @@ func requestRateLimiter(attr types.Float64, baseURL string, diags *diag.Diagnost
 	switch env := strings.TrimSpace(os.Getenv(EnvMaxRequestsPS)); {
 	case !attr.IsNull():
 		perSecond = attr.ValueFloat64()
+		if v, err := strconv.ParseFloat(env, 64); env != "" && (err != nil || v != perSecond) {
+			blockOverridesWarning(diags, "max_requests_per_second", EnvMaxRequestsPS, fmt.Sprintf(" (%v in the block, %s in the environment)", perSecond, shown(env)))
+		}
 	case env != "":
 		v, err := strconv.ParseFloat(env, 64)
 		if err != nil {

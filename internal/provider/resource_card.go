@@ -330,11 +330,10 @@ func (r *cardResource) IdentitySchema(ctx context.Context, req resource.Identity
 }
 
 func (r *cardResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	byIdentity, ok := importedIdentity(ctx, req, identityCardToken, &resp.Diagnostics)
+	token, byIdentity, ok := importedCardToken(ctx, req, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	token := moka.NormalizeCardToken(req.ID + byIdentity)
 	if client := r.client(&resp.Diagnostics); client != nil {
 		if got, err := client.GetCard(ctx, token); err == nil && moka.IsClaim(got.Card.CardName) {
 			if !importClaimed("Card "+token, got.Card.CardName, r.data.now(), &resp.Diagnostics) {

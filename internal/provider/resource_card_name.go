@@ -225,7 +225,7 @@ func (r *cardNameResource) IdentitySchema(ctx context.Context, req resource.Iden
 
 // ImportState: the card's name at import is what destroy gives back.
 func (r *cardNameResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	byIdentity, ok := importedIdentity(ctx, req, identityCardToken, &resp.Diagnostics)
+	_, byIdentity, ok := importedCardToken(ctx, req, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -388,6 +388,22 @@ func TestAccCard_lifecycle(t *testing.T) {
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"card_number_wo_version"},
 			},
+			{
+				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "11", "2031", "Maaş kartı", 2, "")),
+				ConfigVariables: cardVars(cardVisa),
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateId:   " ",
+				ExpectError:     words(`Import a card by its card token`),
+			},
+			{
+				Config:          cardConfig(srv, code, cardAttrs("Ayşe Kılıç", "11", "2031", "Maaş kartı", 2, "")),
+				ConfigVariables: cardVars(cardVisa),
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateId:   "{}",
+				ExpectError:     words(`Invalid import ID`),
+			},
 		},
 	})
 }

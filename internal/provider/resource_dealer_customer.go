@@ -177,7 +177,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	case moka.IsUnfinished(err):
 		// Ours; Moka still holds the claim as its address, which the next plan shows.
-		unfinishedCreateWarning(&resp.Diagnostics, "customer", "address", err)
+		unfinishedCreateWarning(&resp.Diagnostics, "customer", "address (or first or last name, without an address)", err)
 		state := plan.withID(created.Customer.DealerCustomerID)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	case claim != "":

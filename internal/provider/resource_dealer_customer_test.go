@@ -680,6 +680,22 @@ func TestAccDealerCustomer_writeOnlyPassword(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`password\s+and\s+password_wo\s+together[\s\S]*not\s+both`),
 			},
+			// A module that sets one of the two from a variable that is null
+			// plans (validate, which knows no variable's value, lets it pass).
+			{
+				Config: customerConfig(srv, `
+  customer_code = "wo-1"
+  password      = var.p
+  password_wo   = "1234"
+`) + `
+variable "p" {
+  type    = string
+  default = null
+}
+`,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
 			{
 				Config: customerConfig(srv, `
   customer_code = "wo-1"
