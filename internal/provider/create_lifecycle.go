@@ -25,6 +25,7 @@ type createLifecycle struct {
 	replacements customerRemovals // replaced under their own code; their cards go with them (destroy_plan.go)
 	unconfirmed  sync.Map         // customer code -> true
 	markedCards  sync.Map         // "id:N" and "code:C" -> the cards a refresh saw named with a create's mark
+	now          func() time.Time // the provider's clock; nil: time.Now
 }
 
 func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) {
@@ -97,6 +98,13 @@ func (l *createLifecycle) mayStoreCard(ctx context.Context, client *moka.Client,
 	return !twinRefused(diags, card.Customer, twin, err, now)
 }
 
+func (l *createLifecycle) clock() time.Time {
+	if l.now == nil {
+		return time.Now()
+	}
+	return l.now()
+}
+
 func (l *createLifecycle) customerUnconfirmed(code string) { l.unconfirmed.Store(code, true) }
 
 func (l *createLifecycle) isUnconfirmed(code string) bool {
@@ -128,8 +136,8 @@ func pendingCreateOf(ctx context.Context, private privateGetter) (pendingCreate,
 // made; the resource keeps what find found, to fill its state on adoption.
 type claimLookup struct {
 	what string // "customer" or "card"
-	// made: "created", "stored".
-	made string
+	// made: "created", "stored"; makes: "creates", "stores".
+	made, makes string
 	// key names the object for messages: `customer_code "A-1"`.
 	key string
 	// find: ours when found; other is the id of an object holding the key
@@ -199,6 +207,16 @@ func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, 
 	case ours:
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		return adopted
+	case other == "" && !moka.ClaimAbandoned(pending.claim, l.clock()):
+		// Not "not stored": a timed-out create may still land (a card's
+		// create then looks for it first, mayStoreCard).
+		written, _ := moka.ClaimWritten(pending.claim)
+		resp.Diagnostics.AddWarning("Moka "+look.what+" not "+look.made+" yet",
+			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and a create that timed out may still be carried out until %s. "+
+				"It is dropped from state; the next apply %s it again only after looking for one carrying that create's mark, which is then not stored a second time but named in an error to import. "+
+				"To leave no window at all, run the next apply after %s.", look.key, look.made, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339),
+				look.makes, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339)))
+		resp.State.RemoveResource(ctx)
 	case other == "":
 		resp.Diagnostics.AddWarning("Moka "+look.what+" was not "+look.made,
 			fmt.Sprintf("The create of %s that got no answer did not store it. It is dropped from state and the next apply creates it.", look.key))

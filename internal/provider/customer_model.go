@@ -154,7 +154,7 @@ var customerFieldDescriptions = map[string]string{
 func customerLookup(client *moka.Client, state dealerCustomerModel, found **moka.CustomerWithCards) claimLookup {
 	code := state.CustomerCode.ValueString()
 	return claimLookup{
-		what: "customer", made: "created", key: fmt.Sprintf("customer_code %q", code),
+		what: "customer", made: "created", makes: "creates", key: fmt.Sprintf("customer_code %q", code),
 		find: func(ctx context.Context, claim string) (bool, string, error) {
 			held, ours, err := client.FindClaimedCustomer(ctx, code, claim)
 			if err != nil || held == nil {

@@ -149,6 +149,7 @@ func (p *mokaProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &providerData{client: client, dealerCode: values["dealer_code"], tuning: p.tuning}
+	data.creates.now = data.now
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
