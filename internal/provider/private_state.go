@@ -21,7 +21,7 @@ const (
 	// privateKeptClaim: a field holding it is read as empty (kept_claim.go).
 	privateKeptClaim = "create_claim_kept"
 
-	// privateMokaKeepsEmpty: later plans that empty a field are refused.
+	// privateMokaKeepsEmpty: later applies that empty a field are refused (plans warn).
 	privateMokaKeepsEmpty = "moka_keeps_empty"
 
 	// privateTextLimit: how many characters this Moka was seen to keep.

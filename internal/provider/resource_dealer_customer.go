@@ -162,7 +162,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 	case err == nil:
 		state := plan.withAPI(created.Customer, writeOnly)
 		if names, limit := cutText(plan.freeText(), freeTextOf(created.Customer)); limit > 0 {
-			// What the configuration says, not Moka's cut: the next plan refuses it.
+			// What the configuration says, not Moka's cut: later applies refuse it.
 			resp.Diagnostics.AddWarning("Moka cut the customer's text short", cutTextDetail("customer", names, limit))
 			resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
 			state.FirstName, state.LastName, state.Address = plan.FirstName, plan.LastName, plan.Address

@@ -17,8 +17,8 @@ import (
 
 // A Moka may keep less text than it documents (conformance row truncate-text).
 // Taking the cut value into state would be "inconsistent result" and a
-// replacement on every apply, so the limit is learnt in private state, and
-// plans refuse longer values.
+// replacement on every apply, so the limit is learnt in private state: plans
+// warn of longer values, and applies refuse them before calling Moka.
 
 func textLimitOf(ctx context.Context, private privateGetter) (int, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateTextLimit)
