@@ -543,7 +543,7 @@ func contractFaultRunAddCard(t *testing.T, sw *sandbox.Switch) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = addCardSettledExt(ctx, c, sbCard(moka.CustomerRef{DealerCustomerID: owner.Customer.DealerCustomerID}, sbCardNumber, fmt.Sprintf("kart %02d", i)))
+			_, errs[i] = moka.AddCardSettled(ctx, c, sbCard(moka.CustomerRef{DealerCustomerID: owner.Customer.DealerCustomerID}, sbCardNumber, fmt.Sprintf("kart %02d", i)))
 		}()
 	}
 	wg.Wait()
@@ -747,22 +747,5 @@ func TestContractDuplicateCardRefused(t *testing.T) {
 	}
 	if n := srv.Stats().Calls["AddCard"]; n != 2 {
 		t.Errorf("%d AddCard calls, want 2 (a refusal is not retried)", n)
-	}
-}
-
-// addCardSettledExt is AddCard as an apply and the next ones do it: a create
-// left pending (a timed-out AddCard may still land, so it is not sent again)
-// is looked for, and stored again only when it is not there.
-func addCardSettledExt(ctx context.Context, c *moka.Client, card moka.NewCard) (*moka.CardWithCustomer, error) {
-	for apply := 0; ; apply++ {
-		got, err := c.AddCard(ctx, card)
-		claim := moka.PendingClaim(err)
-		if claim == "" || apply == 10 {
-			return got, err
-		}
-		found, ours, ferr := c.FindClaimedCard(ctx, card.Customer, claim)
-		if ferr == nil && ours {
-			return found, nil
-		}
 	}
 }

@@ -108,7 +108,7 @@ func TestFaultySandboxLifecycle(t *testing.T) {
 		if got.Customer != want {
 			return fmt.Errorf("AddCustomer answered %+v, want %+v", got.Customer, want)
 		}
-		card, err := addCardSettled(ctx, c, rtCard(i))
+		card, err := AddCardSettled(ctx, c, rtCard(i))
 		if err != nil {
 			return err
 		}

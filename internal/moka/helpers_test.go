@@ -371,10 +371,10 @@ func merge(ms ...map[string]any) map[string]any {
 	return out
 }
 
-// addCardSettled is AddCard as an apply and the next ones do it: a create
+// AddCardSettled (exported for the moka_test package too) is AddCard as an apply and the next ones do it: a create
 // left pending (a timed-out AddCard may still land, so it is not sent again)
 // is looked for, and stored again only when it is not there.
-func addCardSettled(ctx context.Context, c *Client, card NewCard) (*CardWithCustomer, error) {
+func AddCardSettled(ctx context.Context, c *Client, card NewCard) (*CardWithCustomer, error) {
 	for apply := 0; ; apply++ {
 		got, err := c.AddCard(ctx, card)
 		claim := PendingClaim(err)
