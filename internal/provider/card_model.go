@@ -5,11 +5,14 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -161,4 +164,23 @@ func cardLookup(client *moka.Client, customer moka.CustomerRef, found **moka.Car
 			return ours, "", err
 		},
 	}
+}
+
+// cardRecord is the create lifecycle's view of a card's state.
+func cardRecord(ctx context.Context, raw tfsdk.State, _ privateGetter) (recordView, diag.Diagnostics) {
+	var state cardModel
+	diags := raw.Get(ctx, &state)
+	return recordView{
+		noID:       state.CardToken.IsNull(),
+		timeouts:   state.Timeouts,
+		unknownIDs: map[string]attr.Value{"card_token": types.StringUnknown(), "id": types.StringUnknown()},
+		lookup: func(client *moka.Client) (claimLookup, func() any) {
+			var found *moka.CardWithCustomer
+			return cardLookup(client, state.customerRef(), &found), func() any {
+				adopted := state
+				adopted.fill(*found)
+				return &adopted
+			}
+		},
+	}, diags
 }

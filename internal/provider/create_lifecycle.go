@@ -155,49 +155,27 @@ func (l *createLifecycle) unsettled(ctx context.Context, private privateGetter, 
 	return pending, pending.pending()
 }
 
-// planSettling is ModifyPlan's part: a pending record no refresh settled
-// (-refresh=false) gets unknown ids, so the plan never says "no changes".
-func (l *createLifecycle) planSettling(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, look claimLookup, noID bool, ids map[string]attr.Value) bool {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return false
-	}
-	if _, ok := l.unsettled(ctx, req.Private, noID, &resp.Diagnostics); !ok {
-		return false
-	}
+// planSettling is ModifyPlan's part for a pending record no refresh settled
+// (-refresh=false).
+func (l *createLifecycle) planSettling(ctx context.Context, resp *resource.ModifyPlanResponse, look claimLookup, ids map[string]attr.Value) {
 	for id, unknown := range ids {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(id), unknown)...)
 	}
 	resp.Diagnostics.AddWarning("Unconfirmed Moka "+look.what+" to be settled",
 		fmt.Sprintf("The create of %s got no answer, and it has not been looked for since (this plan did not refresh). "+
 			"The apply looks for it and adopts it only if it carries that create's mark.", look.key))
-	return true
 }
-
-// settleOutcome is what a refresh of a pending record did.
-type settleOutcome int
-
-const (
-	notPending settleOutcome = iota
-	// adopted: the resource fills its state from what find found.
-	adopted
-	// settled: dropped from state, or the look failed.
-	settled
-)
 
 // settle is Read's part: the object carrying the claim is adopted; else the
 // record is dropped, and an object holding the key without the claim is left
 // alone (the next apply reports the conflict).
-func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, look claimLookup, noID bool) settleOutcome {
-	pending, ok := l.unsettled(ctx, req.Private, noID, &resp.Diagnostics)
-	if !ok {
-		return notPending
-	}
+func (l *createLifecycle) settle(ctx context.Context, pending pendingCreate, resp *resource.ReadResponse, look claimLookup) (adopted bool) {
 	if pending.claim == "" {
 		resp.Diagnostics.AddWarning("Unconfirmed Moka "+look.what+" dropped from state",
 			fmt.Sprintf("The create of %s got no answer under an unreleased build of the provider, which left a record without a mark, so nothing can prove what it %s. "+
 				"It is dropped from state and Moka is left as it is; the next apply creates it again, or reports that its key is taken, with the import that adopts it.", look.key, look.made))
 		resp.State.RemoveResource(ctx)
-		return settled
+		return false
 	}
 	ours, other, err := look.find(ctx, pending.claim)
 	switch {
@@ -206,7 +184,7 @@ func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, 
 			fmt.Sprintf("Looking for %s, whose create got no answer: %v", look.key, err))
 	case ours:
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
-		return adopted
+		return true
 	case other == "" && !moka.ClaimAbandoned(pending.claim, l.clock()):
 		// Not "not stored": a timed-out create may still land (a card's
 		// create then looks for it first, mayStoreCard).
@@ -228,17 +206,13 @@ func (l *createLifecycle) settle(ctx context.Context, req resource.ReadRequest, 
 				"the next apply reports the conflict. If it is this configuration's %s, %s", look.key, look.what, other, look.what, importHint(other)))
 		resp.State.RemoveResource(ctx)
 	}
-	return settled
+	return false
 }
 
 // own is Update's and Delete's part for a pending record no refresh settled
 // (-refresh=false): the object is changed or removed only if it carries the
 // claim. Otherwise: an error for an update, a warning for a destroy.
-func (l *createLifecycle) own(ctx context.Context, private privateGetter, out privateSetter, diags *diag.Diagnostics, look claimLookup, noID, destroy bool) (pending, ours bool) {
-	record, pending := l.unsettled(ctx, private, noID, diags)
-	if !pending {
-		return false, false
-	}
+func (l *createLifecycle) own(ctx context.Context, record pendingCreate, out privateSetter, diags *diag.Diagnostics, look claimLookup, destroy bool) (ours bool) {
 	var other string
 	var err error
 	if record.claim != "" {
@@ -246,7 +220,7 @@ func (l *createLifecycle) own(ctx context.Context, private privateGetter, out pr
 	}
 	if ours && err == nil {
 		diags.Append(settledPendingCreate(ctx, out)...)
-		return true, true
+		return true
 	}
 	switch {
 	case err != nil:
@@ -261,7 +235,7 @@ func (l *createLifecycle) own(ctx context.Context, private privateGetter, out pr
 			fmt.Sprintf("Nothing in Moka carries the mark of the create of %s that got no answer, so there is nothing this apply can change. "+
 				"Run terraform apply with a refresh (without -refresh=false): it looks again, drops the record if the %s is not there, and reports a conflict if another holds its key.", look.key, look.what))
 	}
-	return true, false
+	return false
 }
 
 // recordPending is Create's part: state is the planned object with its id

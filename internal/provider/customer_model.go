@@ -6,7 +6,10 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
@@ -166,14 +169,31 @@ func customerLookup(client *moka.Client, state dealerCustomerModel, found **moka
 	}
 }
 
-// updateFor clears only the fields state says held a value; settling clears
-// every empty one, since Moka holds the create's claim in Address.
-func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWriteOnly, settling bool) (moka.CustomerUpdate, bool) {
-	update := moka.CustomerUpdate{Customer: plan.toAPI()}
-	if !settling {
-		previous := state.toAPI()
-		update.Previous = &previous
-	}
+// customerRecord is the create lifecycle's view of a customer's state.
+func customerRecord(ctx context.Context, raw tfsdk.State, private privateGetter) (recordView, diag.Diagnostics) {
+	var state dealerCustomerModel
+	diags := raw.Get(ctx, &state)
+	flag, more := private.GetKey(ctx, privatePasswordWriteOnly)
+	diags.Append(more...)
+	writeOnly := string(flag) == "true"
+	return recordView{
+		noID:       state.DealerCustomerID.IsNull(),
+		timeouts:   state.Timeouts,
+		unknownIDs: map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()},
+		lookup: func(client *moka.Client) (claimLookup, func() any) {
+			var found *moka.CustomerWithCards
+			return customerLookup(client, state, &found), func() any {
+				adopted := state.withAPI(found.Customer, writeOnly)
+				return &adopted
+			}
+		},
+	}, diags
+}
+
+// updateFor clears only the fields state says held a value.
+func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWriteOnly bool) (moka.CustomerUpdate, bool) {
+	previous := state.toAPI()
+	update := moka.CustomerUpdate{Customer: plan.toAPI(), Previous: &previous}
 	update.DealerCustomerID = state.DealerCustomerID.ValueInt64()
 	writeOnly := !passwordWO.IsNull()
 	switch {
@@ -194,7 +214,7 @@ func updateFor(plan, state dealerCustomerModel, passwordWO types.String, wasWrit
 		prior.Password = update.Password
 	}
 	becomesManaged := !plan.Password.IsNull() && (state.Password.IsNull() || wasWriteOnly)
-	return update, prior != update.Customer || settling || becomesManaged || (writeOnly && !update.KeepPassword)
+	return update, prior != update.Customer || becomesManaged || (writeOnly && !update.KeepPassword)
 }
 
 // readCustomerForRefresh: nil means the refresh is over (gone, or an error).

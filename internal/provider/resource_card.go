@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,7 +31,7 @@ var (
 
 // NewCardResource is moka_card.
 func NewCardResource() resource.Resource {
-	return &cardResource{}
+	return claimed(&cardResource{}, cardRecord)
 }
 
 type cardResource struct {
@@ -155,10 +154,6 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
-	if r.data != nil && r.data.creates.planSettling(ctx, req, resp, cardLookup(nil, state.customerRef(), nil), state.CardToken.IsNull(),
-		map[string]attr.Value{"card_token": types.StringUnknown(), "id": types.StringUnknown()}) {
-		return
-	}
 	if !token.IsUnknown() && !req.State.Raw.IsNull() {
 		if !replacedByPlan(ctx, req, resp) {
 			warnIfNumberDiffers(ctx, req, resp) // kept, not stored anew
@@ -238,15 +233,6 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if client == nil {
 		return
 	}
-	var found *moka.CardWithCustomer
-	switch r.data.creates.settle(ctx, req, resp, cardLookup(client, state.customerRef(), &found), state.CardToken.IsNull()) {
-	case adopted:
-		state.fill(*found)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		return
-	case settled:
-		return
-	}
 	got := r.data.readCardBatched(ctx, client, state.customerRef(), state.CardToken.ValueString(), resp, "the next apply stores it again from card_number_wo (Moka never gives a number back: a configuration without it, such as one generated for an import, is asked for it)")
 	if got == nil {
 		return
@@ -271,15 +257,6 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		plan.CardNumberWO = types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
-	}
-	var found *moka.CardWithCustomer
-	if settling, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, cardLookup(client, state.customerRef(), &found), state.CardToken.IsNull(), false); settling {
-		if !ours {
-			// Nothing settled: the record stays as it was, claim and all.
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			return
-		}
-		state.ID, state.CardToken = types.StringValue(found.Card.CardToken), types.StringValue(found.Card.CardToken)
 	}
 	if refuseTextMokaKeeps(ctx, req.Private, map[string]types.String{"card_name": plan.CardName}, nil, "", &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -311,13 +288,6 @@ func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	defer cancel()
 	if client == nil {
 		return
-	}
-	var found *moka.CardWithCustomer
-	if pending, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, cardLookup(client, state.customerRef(), &found), state.CardToken.IsNull(), true); pending {
-		if !ours {
-			return
-		}
-		state.CardToken = types.StringValue(found.Card.CardToken)
 	}
 	token := state.CardToken.ValueString()
 	if err := client.RemoveCard(ctx, token); err != nil && !moka.IsNotFound(err) {

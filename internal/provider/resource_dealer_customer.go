@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -28,7 +26,7 @@ var (
 
 // NewDealerCustomerResource is moka_dealer_customer.
 func NewDealerCustomerResource() resource.Resource {
-	return &dealerCustomerResource{}
+	return claimed(&dealerCustomerResource{}, customerRecord)
 }
 
 type dealerCustomerResource struct {
@@ -106,6 +104,12 @@ func (r *dealerCustomerResource) ValidateConfig(ctx context.Context, req resourc
 	resp.Diagnostics.Append(validateTimeouts(ctx, req.Config)...)
 }
 
+// ConfigValidators: none beyond ValidateConfig's; declared because the
+// create lifecycle wraps both claimed resources in one type (claimed).
+func (r *dealerCustomerResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return nil
+}
+
 // ModifyPlan says what the plan cannot show, and refuses what Moka would refuse mid-apply.
 func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planCustomerRemoval(ctx, r.data, req, resp) // the cards a destroy or replacement removes (destroy_plan.go)
@@ -124,10 +128,6 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	wasWriteOnly := string(flag) == "true"
 	checkCustomerText(ctx, req, resp, plan, state)
-	if r.data != nil { // nil while the provider's settings are unknown (as in moka_card's ModifyPlan)
-		r.data.creates.planSettling(ctx, req, resp, customerLookup(nil, state, nil), state.DealerCustomerID.IsNull(),
-			map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()})
-	}
 	keepEmailSpelling(ctx, plan, state, resp)
 	warnEmptyOrUnset(plan, state, &resp.Diagnostics)
 	passwordPlanWarnings(plan, state, passwordWO, wasWriteOnly, &resp.Diagnostics)
@@ -206,15 +206,6 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
 	resp.Diagnostics.Append(diags...)
 	writeOnly := string(flag) == "true"
-	var found *moka.CustomerWithCards
-	switch r.data.creates.settle(ctx, req, resp, customerLookup(client, state, &found), state.DealerCustomerID.IsNull()) {
-	case adopted:
-		state = state.withAPI(found.Customer, writeOnly)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		return
-	case settled:
-		return
-	}
 	customer, cards := r.data.readCustomerForRefresh(ctx, state.ref(), !writeOnly && !state.Password.IsNull(), resp)
 	if customer == nil {
 		return
@@ -249,20 +240,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	resp.Diagnostics.Append(forgetReplacedCustomerMark(ctx, resp.Private)...)
-	var found *moka.CustomerWithCards
-	settling, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, customerLookup(client, state, &found), state.DealerCustomerID.IsNull(), false)
-	if settling {
-		if !ours {
-			// Nothing settled: the record stays as it was, claim and all.
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			return
-		}
-		// Ours: state keeps the settled record even if the update fails.
-		id := found.Customer.DealerCustomerID
-		state.ID, state.DealerCustomerID = types.StringValue(strconv.FormatInt(id, 10)), types.Int64Value(id)
-	}
 	writeOnly := !passwordWO.IsNull()
-	update, changes := updateFor(plan, state, passwordWO, wasWriteOnly, settling)
+	update, changes := updateFor(plan, state, passwordWO, wasWriteOnly)
 	if !changes {
 		// nothing Moka holds changes ("" and unset, unmanaged password, timeouts)
 		plan.PasswordWO = types.StringNull()
@@ -274,9 +253,8 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	r.data.customerWritten() // also after a failure: the update may have landed all the same
 	if err != nil && (moka.KeptFields(err) == nil || updated == nil) {
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err, r.data.now())
-		if settling {
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		}
+		// what Moka held before: a record the lifecycle settled keeps its id
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	if textRefused(ctx, plan, updated.Customer, err, resp.Private, &resp.Diagnostics) {
@@ -299,13 +277,6 @@ func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.Delete
 	defer cancel()
 	if client == nil {
 		return
-	}
-	var found *moka.CustomerWithCards
-	if pending, ours := r.data.creates.own(ctx, req.Private, resp.Private, &resp.Diagnostics, customerLookup(client, state, &found), state.DealerCustomerID.IsNull(), true); pending {
-		if !ours {
-			return
-		}
-		state.DealerCustomerID = types.Int64Value(found.Customer.DealerCustomerID)
 	}
 	err := client.RemoveCustomer(ctx, state.ref())
 	r.data.customerWritten()

@@ -1,0 +1,160 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
+)
+
+// claimedMethods is every method of a resource whose creates carry a claim.
+type claimedMethods interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithImportState
+	resource.ResourceWithIdentity
+	resource.ResourceWithValidateConfig
+	resource.ResourceWithConfigValidators
+}
+
+// recordView is what the lifecycle needs of a resource's state.
+type recordView struct {
+	// noID: state holds no Moka id, so it may be a pending record.
+	noID     bool
+	timeouts timeouts.Value
+	// unknownIDs are the ids a plan leaves unknown while a record waits.
+	unknownIDs map[string]attr.Value
+	// lookup finds the object the record's create made; adopted is then the
+	// state of that object, claim and all (the next write replaces it).
+	lookup func(client *moka.Client) (look claimLookup, adopted func() any)
+}
+
+// recordReader reads a resource's state for the lifecycle.
+type recordReader func(ctx context.Context, state tfsdk.State, private privateGetter) (recordView, diag.Diagnostics)
+
+// claimed puts a resource behind the create lifecycle: while its state is a
+// pending record (a create that got no answer), Read, Update, Delete and
+// ModifyPlan are the lifecycle's, and the resource's own methods only ever
+// see objects Moka confirmed.
+func claimed(inner claimedMethods, read recordReader) resource.Resource {
+	return &claimedResource{claimedMethods: inner, readRecord: read}
+}
+
+type claimedResource struct {
+	claimedMethods
+	base       resourceBase
+	readRecord recordReader
+}
+
+func (c *claimedResource) Configure(ctx context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	c.claimedMethods.Configure(ctx, req, resp)
+	if !resp.Diagnostics.HasError() {
+		c.base.Configure(ctx, req, resp)
+	}
+}
+
+// pending: the record when state is one, read with the lifecycle's rules.
+func (c *claimedResource) pending(ctx context.Context, state tfsdk.State, private privateGetter, diags *diag.Diagnostics) (recordView, pendingCreate, bool) {
+	if c.base.data == nil || state.Raw.IsNull() {
+		return recordView{}, pendingCreate{}, false
+	}
+	view, more := c.readRecord(ctx, state, private)
+	diags.Append(more...)
+	if more.HasError() {
+		return recordView{}, pendingCreate{}, false
+	}
+	record, ok := c.base.data.creates.unsettled(ctx, private, view.noID, diags)
+	return view, record, ok
+}
+
+func (c *claimedResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	if !ok {
+		c.claimedMethods.Read(ctx, req, resp)
+		return
+	}
+	defer identityAfterRead(ctx, req, resp)
+	ctx, cancel, client := c.base.begin(ctx, &resp.Diagnostics, view.timeouts.Read, timeoutRead)
+	defer cancel()
+	if client == nil {
+		return
+	}
+	look, adopted := view.lookup(client)
+	if c.base.data.creates.settle(ctx, record, resp, look) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, adopted())...)
+	}
+}
+
+// ModifyPlan: a record no refresh settled (-refresh=false) plans unknown ids,
+// so the plan never says "no changes"; the resource's checks wait for the
+// object, which the apply settles before it changes anything.
+func (c *claimedResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		if view, _, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics); ok {
+			look, _ := view.lookup(nil)
+			c.base.data.creates.planSettling(ctx, resp, look, view.unknownIDs)
+			return
+		}
+	}
+	c.claimedMethods.ModifyPlan(ctx, req, resp)
+}
+
+// Update and Delete change a record's object only once it is found carrying
+// the record's claim; the resource then works on the object as found.
+func (c *claimedResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	if !ok {
+		c.claimedMethods.Update(ctx, req, resp)
+		return
+	}
+	adopted, ours := c.own(ctx, view, record, resp.Private, &resp.Diagnostics, false)
+	if !ours {
+		// Nothing settled: the record stays as it was, claim and all.
+		resp.State.Raw = req.State.Raw.Copy()
+		identityAfterUpdate(ctx, resp)
+		return
+	}
+	req.State = tfsdk.State{Schema: req.State.Schema}
+	resp.Diagnostics.Append(req.State.Set(ctx, adopted())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c.claimedMethods.Update(ctx, req, resp)
+}
+
+func (c *claimedResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	if !ok {
+		c.claimedMethods.Delete(ctx, req, resp)
+		return
+	}
+	adopted, ours := c.own(ctx, view, record, resp.Private, &resp.Diagnostics, true)
+	if !ours {
+		return
+	}
+	req.State = tfsdk.State{Schema: req.State.Schema}
+	resp.Diagnostics.Append(req.State.Set(ctx, adopted())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c.claimedMethods.Delete(ctx, req, resp)
+}
+
+func (c *claimedResource) own(ctx context.Context, view recordView, record pendingCreate, out privateSetter, diags *diag.Diagnostics, destroy bool) (adopted func() any, ours bool) {
+	def, timeout := timeoutUpdate, view.timeouts.Update
+	if destroy {
+		def, timeout = timeoutDelete, view.timeouts.Delete
+	}
+	ctx, cancel, client := c.base.begin(ctx, diags, timeout, def)
+	defer cancel()
+	if client == nil {
+		return nil, false
+	}
+	look, adopted := view.lookup(client)
+	return adopted, c.base.data.creates.own(ctx, record, out, diags, look, destroy)
+}
