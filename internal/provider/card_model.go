@@ -155,7 +155,7 @@ func (m cardModel) pendingRecord(number string) cardModel {
 // cardLookup: a card has no key another could hold, so there is no other.
 func cardLookup(client *moka.Client, customer moka.CustomerRef, found **moka.CardWithCustomer) claimLookup {
 	return claimLookup{
-		what: "card", made: "stored", makes: "stores", key: "the card of " + customer.String(),
+		what: "card", made: "stored", makes: "stores", key: "the card of " + customer.String(), waitsOutCreate: true,
 		find: func(ctx context.Context, claim string) (bool, string, error) {
 			card, ours, err := client.FindClaimedCard(ctx, customer, claim)
 			if ours && err == nil {

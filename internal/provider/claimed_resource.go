@@ -90,18 +90,19 @@ func (c *claimedResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 }
 
-// ModifyPlan: a record no refresh settled (-refresh=false) plans unknown ids,
-// so the plan never says "no changes"; the resource's checks wait for the
-// object, which the apply settles before it changes anything.
+// ModifyPlan: a record no refresh looked for (-refresh=false) plans unknown
+// ids, so the plan never says "no changes"; the apply looks for it first.
 func (c *claimedResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		if view, _, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics); ok {
-			look, _ := view.lookup(nil)
-			c.base.data.creates.planSettling(ctx, resp, look, view.unknownIDs)
-			return
-		}
-	}
 	c.claimedMethods.ModifyPlan(ctx, req, resp)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	if !ok || c.base.data.creates.lookedFor(record.claim) {
+		return
+	}
+	look, _ := view.lookup(nil)
+	c.base.data.creates.planSettling(ctx, resp, look, view.unknownIDs)
 }
 
 // Update and Delete change a record's object only once it is found carrying

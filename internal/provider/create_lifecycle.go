@@ -25,7 +25,10 @@ type createLifecycle struct {
 	replacements customerRemovals // replaced under their own code; their cards go with them (destroy_plan.go)
 	unconfirmed  sync.Map         // customer code -> true
 	markedCards  sync.Map         // "id:N" and "code:C" -> the cards a refresh saw named with a create's mark
-	now          func() time.Time // the provider's clock; nil: time.Now
+	// keptRunning: the claims of records this process's refresh kept while
+	// their creates may still be carried out.
+	keptRunning sync.Map
+	now         func() time.Time // the provider's clock; nil: time.Now
 }
 
 func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) {
@@ -140,6 +143,9 @@ type claimLookup struct {
 	made, makes string
 	// key names the object for messages: `customer_code "A-1"`.
 	key string
+	// waitsOutCreate: no key Moka keeps unique stops a second one (cards),
+	// so a record is kept while its create may still be carried out.
+	waitsOutCreate bool
 	// find: ours when found; other is the id of an object holding the key
 	// without the claim, or "".
 	find func(ctx context.Context, claim string) (ours bool, other string, err error)
@@ -185,9 +191,15 @@ func (l *createLifecycle) settle(ctx context.Context, pending pendingCreate, res
 	case ours:
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		return true
+	case other == "" && look.waitsOutCreate && !moka.ClaimAbandoned(pending.claim, l.clock()):
+		l.keptRunning.Store(pending.claim, true)
+		resp.Diagnostics.AddWarning("Moka "+look.what+" not "+look.made+" yet",
+			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry out a create that timed out until %s. "+
+				"Until then Terraform keeps its record and %s nothing in its place, so that it is never %s twice; a change to it fails until then. "+
+				"The first refresh after that adopts it if Moka carried it out, or drops the record so that the apply %s it.",
+				look.key, look.made, runningUntil(pending.claim), look.makes, look.made, look.makes))
 	case other == "" && !moka.ClaimAbandoned(pending.claim, l.clock()):
-		// Not "not stored": a timed-out create may still land (a card's
-		// create then looks for it first, mayStoreCard).
+		// Not "not stored": a timed-out create may still land.
 		written, _ := moka.ClaimWritten(pending.claim)
 		resp.Diagnostics.AddWarning("Moka "+look.what+" not "+look.made+" yet",
 			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and a create that timed out may still be carried out until %s. "+
@@ -229,6 +241,16 @@ func (l *createLifecycle) own(ctx context.Context, record pendingCreate, out pri
 	case destroy && other != "":
 		diags.AddWarning("Moka "+look.what+" left alone",
 			fmt.Sprintf("%s belongs to %s %s, which does not carry the mark of the create that got no answer; nothing proves it is this configuration's, so it is left in Moka.", look.key, look.what, other))
+	case look.waitsOutCreate && !moka.ClaimAbandoned(record.claim, l.clock()):
+		if destroy {
+			diags.AddWarning("Moka "+look.what+" may still be "+look.made,
+				fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry it out until %s. The record is dropped; "+
+					"a %s Moka %s after all carries that create's mark, and a refresh of its customer names it.", look.key, look.made, runningUntil(record.claim), look.what, look.made))
+			break
+		}
+		diags.AddError("Moka "+look.what+" not "+look.made+" yet",
+			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry it out until %s. "+
+				"Nothing is changed or %s before then, so that it is never %s twice: run the apply again after that time.", look.key, look.made, runningUntil(record.claim), look.made, look.made))
 	case destroy:
 	default:
 		diags.AddError("Moka "+look.what+" not found with this create's mark",
@@ -256,6 +278,18 @@ func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.Crea
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateClaim, raw)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// lookedFor: this process's refresh looked for the record's object and kept
+// the record (its plan then knows what the refresh said).
+func (l *createLifecycle) lookedFor(claim string) bool {
+	_, ok := l.keptRunning.Load(claim)
+	return ok
+}
+
+func runningUntil(claim string) string {
+	written, _ := moka.ClaimWritten(claim)
+	return written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339)
 }
 
 func settledPendingCreate(ctx context.Context, private privateSetter) diag.Diagnostics {

@@ -17,6 +17,16 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 	"moka": providerserver.NewProtocol6WithError(New("test")()),
 }
 
+// tunedProviderFactories: every provider process of the test shares tn (its
+// clock, to wait out a create's mark).
+func tunedProviderFactories(tn *tuning) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"moka": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(&mokaProvider{version: "test", tuning: tn})()
+		},
+	}
+}
+
 // accSandbox starts a sandbox for one acceptance test, with no latency or faults
 // unless opts says otherwise. Under TestAccUnderEverySwitch it also turns on
 // the sandbox switch that the test's name gives (see switchOfTest).

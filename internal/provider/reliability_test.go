@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
@@ -317,24 +318,32 @@ func TestAccFaults_Customers(t *testing.T) {
 // TestAccFaults_Cards applies 100 customers with a card each (card_number_wo
 // needs Terraform 1.11) against the same faulty sandbox. A card whose AddCard
 // timed out is not sent again (it may land later, and a card has no key Moka
-// keeps unique): it stays pending, and the next apply, with the faults over,
-// settles it. No card is ever stored twice.
+// keeps unique): it stays pending, kept as it is while Moka may still carry
+// the create out; the next apply after that, with the faults over, settles
+// it. No card is ever stored twice.
 func TestAccFaults_Cards(t *testing.T) {
 	srv, faults := faultSandbox(t, faultSeed+1)
 	start := time.Now()
 	defer func() { faults.report(t, srv, time.Since(start)) }()
+	tn := &tuning{}
+	// Whether a card is left pending depends on the faults: this resource
+	// plans a change every time, so the step's plan is never empty either way.
+	const alwaysPlans = "\nresource \"terraform_data\" \"always_plans\" {\n  input = timestamp()\n}\n"
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		ProtoV6ProviderFactories: tunedProviderFactories(tn),
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
 			{
-				Config:             faultProviderBlock(srv) + customersHCL(faultResources) + cardsHCL(faultResources),
+				Config:             faultProviderBlock(srv) + customersHCL(faultResources) + cardsHCL(faultResources) + alwaysPlans,
 				Check:              resource.ComposeAggregateTestCheckFunc(checkFaultCustomersStored(srv), checkFaultCardsStored(srv, false)),
-				ExpectNonEmptyPlan: true, // pending cards, which the next refresh drops and the next apply stores
+				ExpectNonEmptyPlan: true,
 			},
 			{
-				PreConfig: func() { srv.SetFaultRate(0) },
-				Config:    faultProviderBlock(srv) + customersHCL(faultResources) + cardsHCL(faultResources),
+				PreConfig: func() {
+					srv.SetFaultRate(0)
+					tn.ahead.Store(int64(moka.ClaimMayBeRunningFor + time.Minute)) // the wait the warning names
+				},
+				Config: faultProviderBlock(srv) + customersHCL(faultResources) + cardsHCL(faultResources),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkSandboxMatchesState(srv, faultResources, faultResources),
 					checkFaultCustomersStored(srv),

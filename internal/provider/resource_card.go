@@ -150,10 +150,6 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	checkCardName(ctx, req, resp)
 	var token types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("card_token"), &token)...)
-	var state cardModel
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
 	if !token.IsUnknown() && !req.State.Raw.IsNull() {
 		if !replacedByPlan(ctx, req, resp) {
 			warnIfNumberDiffers(ctx, req, resp) // kept, not stored anew
