@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
 var (
@@ -41,7 +43,7 @@ func (d *dealerCustomersDataSource) Schema(_ context.Context, _ datasource.Schem
 		attributes[name] = schema.StringAttribute{Description: description, Computed: true}
 	}
 	resp.Schema = schema.Schema{
-		Description: "Every customer of the dealer account, in one GetCustomerList call. Passwords are not exposed; cards are not listed (use the `moka_dealer_customer` data source).",
+		Description: "Every customer of the dealer account, in one GetCustomerList call (and one GetCustomer per customer on a Moka whose list leaves addresses out). Passwords are not exposed; cards are not listed (use the `moka_dealer_customer` data source).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Description: "The dealer code; the list has no id of its own.", Computed: true},
 			"customers": schema.ListNestedAttribute{
@@ -58,13 +60,21 @@ func (d *dealerCustomersDataSource) Read(ctx context.Context, _ datasource.ReadR
 	if client == nil {
 		return
 	}
-	customers, err := client.GetCustomerList(ctx)
+	customers, complete, err := client.ListCustomers(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list Moka customers", fmt.Sprintf("GetCustomerList: %v", err))
 		return
 	}
 	state := dealerCustomersModel{ID: types.StringValue(d.data.dealerCode), Customers: make([]customerFields, 0, len(customers))}
 	for _, c := range customers {
+		c, err := wholeCustomer(ctx, client, c, complete)
+		if moka.IsNotFound(err) {
+			continue // removed since GetCustomerList
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("GetCustomer of customer_code %q (this Moka's list leaves addresses out): %v", c.CustomerCode, err))
+			return
+		}
 		state.Customers = append(state.Customers, customerFieldsFrom(c))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -37,7 +37,7 @@ func (l *cardListResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (l *cardListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		Description: "The stored cards of one customer (GetCardList), or of every customer of the account (GetCustomerList, then GetCardList per customer), " +
-			"each with its card token as identity. Each result's display name is the masked card number, the card's name and its customer's code.",
+			"each with its card token as identity; a card the list gives without its name (not every Moka's list does) is read with GetCard. Each result's display name is the masked card number, the card's name and its customer's code.",
 		Attributes: map[string]listschema.Attribute{
 			"customer_code": listschema.StringAttribute{
 				Description: "Only this customer's cards. Without it, every customer's cards: one call per customer, " +
@@ -75,7 +75,10 @@ func (l *cardListResource) List(ctx context.Context, req list.ListRequest, strea
 	// one customer at a time, as Terraform takes them: a limit stops the calls
 	stream.Results = limited(req.Limit, "cards", func(push func(list.ListResult) bool) {
 		for _, code := range codes {
-			cards, err := client.GetCardList(ctx, moka.CustomerRef{CustomerCode: code})
+			cards, unnamed, err := client.ListCards(ctx, moka.CustomerRef{CustomerCode: code})
+			if err == nil {
+				cards.Cards, err = wholeCards(ctx, client, cards.Cards, unnamed)
+			}
 			if moka.IsNotFound(err) && !one {
 				continue // removed since GetCustomerList
 			}

@@ -36,7 +36,7 @@ func (l *dealerCustomerListResource) Metadata(_ context.Context, req resource.Me
 
 func (l *dealerCustomerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
-		Description: "The customers of the dealer account (one GetCustomerList call), each with its customer code as identity. " +
+		Description: "The customers of the dealer account (one GetCustomerList call; with -generate-config-out on a Moka whose list leaves addresses out, also one GetCustomer per customer), each with its customer code as identity. " +
 			"Each result's display name is the code and the customer's name. Passwords are never part of a result.",
 		Attributes: map[string]listschema.Attribute{
 			"customer_code_prefix": listschema.StringAttribute{
@@ -56,7 +56,7 @@ func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequ
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	customers, err := client.GetCustomerList(ctx)
+	customers, complete, err := client.ListCustomers(ctx)
 	if err != nil {
 		diags.AddError("Cannot list Moka customers", fmt.Sprintf("GetCustomerList: %v", err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -67,6 +67,17 @@ func (l *dealerCustomerListResource) List(ctx context.Context, req list.ListRequ
 		for _, c := range customers {
 			if !strings.HasPrefix(c.CustomerCode, prefix) {
 				continue
+			}
+			if req.IncludeResource {
+				var err error
+				if c, err = wholeCustomer(ctx, client, c, complete); moka.IsNotFound(err) {
+					continue // removed since GetCustomerList
+				} else if err != nil {
+					var result list.ListResult
+					result.Diagnostics.AddError("Cannot read Moka customer", fmt.Sprintf("GetCustomer of customer_code %q (this Moka's list leaves addresses out): %v", c.CustomerCode, err))
+					push(result)
+					return
+				}
 			}
 			if !push(customerListResult(ctx, req, c)) {
 				return

@@ -38,8 +38,8 @@ list "moka_card" "all" {
 
 	out := query(2, 1)
 	for _, want := range []string{
-		"Listed only the first 2 customers", "more customers than this list block's limit of 2",
-		"Listed only the first 1 cards", "more cards than this list block's limit of 1",
+		"Listed only the first 2 customers", "more customers than its limit of 2",
+		"Listed only the first card", "more cards than its limit of 1",
 		"such as limit = 10000",
 	} {
 		if !strings.Contains(out, want) {

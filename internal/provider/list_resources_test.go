@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -303,24 +304,43 @@ list "moka_card" "all" {
 // word for word: its query file and its commands, taken from the page, on an
 // account of 150 customers and 110 cards, more than Terraform's default list
 // limit of 100. Every customer and every card must be adopted: a query file
-// without a `limit` adopts the first 100 of each and says nothing.
+// without a `limit` adopts the first 100 of each and says nothing. On a Moka
+// whose lists leave addresses and card names out, what is adopted must keep
+// them: configuration generated with them missing would clear them.
 func TestAccAdoptionGuideAsWritten(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		name             string
+		opts             sandbox.Options
+		customers, cards int
+	}{
+		{"defaults", sandbox.Options{}, 150, 110},
+		{"lists-omit-fields", sandbox.Options{ListsOmitFields: true}, 12, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			followAdoptionGuide(t, tc.opts, tc.customers, tc.cards)
+		})
+	}
+}
+
+func followAdoptionGuide(t *testing.T, opts sandbox.Options, customers, cards int) {
 	tf := newTerraformDir(t)
 	tf.TF.SkipBelow(t, 1, 14, "terraform query")
-	const customers, cards = 150, 110
-	srv := accSandbox(t, sandbox.Options{})
+	srv := accSandbox(t, opts)
 	for i := range customers {
-		c, err := srv.PutCustomer(sandbox.Customer{CustomerCode: fmt.Sprintf("SHOP-%04d", i), FirstName: fmt.Sprintf("Müşteri %d", i)})
+		c, err := srv.PutCustomer(sandbox.Customer{CustomerCode: fmt.Sprintf("SHOP-%04d", i), FirstName: fmt.Sprintf("Müşteri %d", i), Address: fmt.Sprintf("Cadde %d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i < cards {
-			if _, err := srv.AddCardDirect(c.DealerCustomerID, "Kart Sahibi", testsupport.CardNumber("512754", i, 16), "12", "2030", ""); err != nil {
+			if _, err := srv.AddCardDirect(c.DealerCustomerID, "Kart Sahibi", testsupport.CardNumber("512754", i, 16), "12", "2030", fmt.Sprintf("Kart %d", i)); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
+	before := srv.Customers()
+	cardsBefore := srv.Cards()
 
 	guide, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "guides", "adopt-an-existing-account.md"))
 	if err != nil {
@@ -361,6 +381,9 @@ func TestAccAdoptionGuideAsWritten(t *testing.T) {
 	if adopted["moka_dealer_customer"] != customers || adopted["moka_card"] != cards {
 		t.Errorf("following the guide adopted %d customers and %d cards of %d and %d (the query file's list blocks stop at their limit)",
 			adopted["moka_dealer_customer"], adopted["moka_card"], customers, cards)
+	}
+	if !reflect.DeepEqual(srv.Customers(), before) || !reflect.DeepEqual(srv.Cards(), cardsBefore) {
+		t.Errorf("adopting changed Moka: customers %v -> %v, cards %v -> %v", before, srv.Customers(), cardsBefore, srv.Cards())
 	}
 	if code, out := tf.Run(env, "plan", "-no-color", "-detailed-exitcode"); code != 0 {
 		t.Errorf("the plan after adopting is not empty (exit %d):\n%s", code, tail(out, 30))

@@ -1,13 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
 
 // List resources (Terraform 1.14+): each result's resource is what a refresh
@@ -26,7 +30,7 @@ func limited(limit int64, what string, results iter.Seq[list.ListResult]) iter.S
 				if n++; limit > 0 && n >= limit {
 					// an error says nothing of whether there is more
 					if !r.Diagnostics.HasError() {
-						held.Diagnostics.AddWarning(fmt.Sprintf("Listed only the first %d %s", limit, what), limitDetail(limit, what))
+						held.Diagnostics.AddWarning("Listed only "+firstN(limit, what), limitDetail(limit, what))
 					}
 					push(*held)
 					return
@@ -49,8 +53,49 @@ func limited(limit int64, what string, results iter.Seq[list.ListResult]) iter.S
 }
 
 func limitDetail(limit int64, what string) string {
-	return fmt.Sprintf("The dealer account has more %s than this list block's limit of %d (Terraform's default when the block sets none), so terraform query stopped there: "+
-		"the rest are neither shown nor, with -generate-config-out, written. Set a limit that covers the account in the list block, such as limit = 10000, and run terraform query again.", what, limit)
+	return fmt.Sprintf("This list block matches more %s than its limit of %d (100 when the block sets no limit), so terraform query stopped there: "+
+		"the rest are neither shown nor, with -generate-config-out, written. Set a limit that covers them all in the list block, such as limit = 10000, and run terraform query again.", what, limit)
+}
+
+// firstN: "the first customer", "the first 5 customers".
+func firstN(n int64, what string) string {
+	if n == 1 {
+		return "the first " + strings.TrimSuffix(what, "s")
+	}
+	return fmt.Sprintf("the first %d %s", n, what)
+}
+
+// wholeCustomer: a Moka whose list leaves Address out (complete false) is
+// asked for the customer itself, or its absence would read as "no address",
+// which configuration generated from it would then clear.
+func wholeCustomer(ctx context.Context, client *moka.Client, c moka.Customer, complete bool) (moka.Customer, error) {
+	if complete {
+		return c, nil
+	}
+	got, err := client.GetCustomer(ctx, moka.CustomerRef{DealerCustomerID: c.DealerCustomerID})
+	if err != nil {
+		return c, err
+	}
+	return got.Customer, nil
+}
+
+// wholeCards: the cards a Moka's list gave without their names, read with GetCard.
+func wholeCards(ctx context.Context, client *moka.Client, cards []moka.Card, unnamed map[string]bool) ([]moka.Card, error) {
+	out := make([]moka.Card, 0, len(cards))
+	for _, card := range cards {
+		if unnamed[card.CardToken] {
+			got, err := client.GetCard(ctx, card.CardToken)
+			if moka.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			card = got.Card
+		}
+		out = append(out, card)
+	}
+	return out, nil
 }
 
 func nullTimeouts() timeouts.Value {
