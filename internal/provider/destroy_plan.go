@@ -189,12 +189,14 @@ func addCustomerCreateError(diags *diag.Diagnostics, code string, err error, now
 	}
 	held, id := conflictHeld(code, conflict)
 	diags.AddAttributeError(path.Root("customer_code"), "Customer code already in use",
-		fmt.Sprintf("%s, and this state does not record it (pipelines or configurations side by side that use the same codes meet here; give each its own codes). %s\n\n"+
-			"If instead it is the customer this apply replaces (terraform apply -replace, or a tainted resource), create_before_destroy is in effect for it "+
-			"(set on it, or on a resource that depends on it, such as a moka_card: Terraform then applies it to the customer too), so the new customer is created before the old one is removed, "+
-			"and Moka lets one customer hold a code at a time: the new customer was not created, and the old one is still in Moka with the cards Moka holds for it. "+
-			"Resources this apply destroys before this create (those without create_before_destroy, such as a moka_card that refers to the customer by dealer_customer_id) may be gone already; the next apply stores them again. "+
-			"Replace the customer in two steps instead: terraform destroy -target=<this resource's address> (it removes the customer, and the resources that depend on it, from Moka), then terraform apply. "+
-			"Or give the new customer another customer_code: a change of code replaces the customer with create_before_destroy as well.",
+		fmt.Sprintf("%s, and this state does not record it. %s\n\n"+
+			"Other ways this happens:\n"+
+			"- Pipelines or configurations side by side that use the same codes: give each its own codes (a prefix per CI job).\n"+
+			"- A run that keeps no state (terraform test) was stopped before its teardown and left the customer: remove it in Moka's panel, "+
+			"or adopt and destroy it from a configuration of its own (the ci-test-environment example's cleanup does it by code prefix).\n"+
+			"- It is the customer this apply replaces (terraform apply -replace, or a tainted resource) with create_before_destroy in effect "+
+			"(set on it, or on a resource that depends on it, such as a moka_card): Moka lets one customer hold a code at a time, so the new customer was not created, "+
+			"and the old one is still in Moka with its cards; resources this apply destroyed before this create may be gone, and the next apply stores them again. "+
+			"Replace it in two steps instead (terraform destroy -target=<this resource's address>, then terraform apply), or give the new customer another customer_code.",
 			held, unrecordedObjectAdvice("customer", conflict.Claim, id, now)))
 }

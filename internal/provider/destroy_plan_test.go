@@ -137,8 +137,8 @@ func TestAccReplaceCustomerWithCards(t *testing.T) {
 			t.Fatalf("apply -replace with create_before_destroy succeeded:\n%s", tail(out, 40))
 		}
 		for _, w := range []string{
-			"create_before_destroy is in effect for it", "Moka lets one customer hold a code at a time",
-			"the old one is still in Moka with the cards Moka holds for it", "may be gone already", "terraform destroy -target=",
+			"create_before_destroy in effect", "Moka lets one customer hold a code at a time",
+			"the old one is still in Moka with its cards", "may be gone", "terraform destroy -target=",
 		} {
 			if !strings.Contains(flat, w) {
 				t.Errorf("apply -replace with create_before_destroy: no %q in\n%s", w, tail(out, 40))

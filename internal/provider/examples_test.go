@@ -590,3 +590,52 @@ func TestAccExampleCITestEnvironmentSideBySide(t *testing.T) {
 		t.Errorf("the pipelines left %d cards in the sandbox", len(left))
 	}
 }
+
+// TestAccExampleCITestEnvironmentCleanup follows the README's cleanup of a
+// stopped run: the customers (and their cards) with one prefix go, and
+// nothing else; an empty prefix is refused before anything is read.
+func TestAccExampleCITestEnvironmentCleanup(t *testing.T) {
+	t.Parallel()
+	tf := testsupport.NewAccTerraform(t)
+	tf.SkipBelow(t, 1, 7, "import blocks with for_each")
+
+	srv := accSandbox(t, sandbox.Options{})
+	for i, code := range []string{"K9-CI-MEHMET", "K9-CI-ELIF", "KEEP-CI-MEHMET", "k9-CI-LOWER", "CI-K9-"} {
+		c, err := srv.PutCustomer(sandbox.Customer{CustomerCode: code, FirstName: "Test", Address: "Kept as it is"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.AddCardDirect(c.DealerCustomerID, "Test Kişi", testsupport.CardNumber("512754", i, 16), "12", "2030", "Kart"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	work := t.TempDir()
+	copyExampleDir(t, filepath.Join(moduleRoot(t), "examples", "ci-test-environment", "cleanup"), work)
+	env := []string{"MOKA_BASE_URL=" + srv.URL(), "MOKA_DEALER_CODE=SANDBOX", "MOKA_USERNAME=sandbox", "MOKA_PASSWORD=sandbox"}
+	dir := tf.In(t, work)
+
+	if code, out := dir.Run(append(slices.Clone(env), "TF_VAR_code_prefix="), "plan", "-no-color"); code == 0 || !strings.Contains(out, "must not be empty") {
+		t.Errorf("an empty prefix was not refused (exit %d):\n%s", code, tail(out, 20))
+	}
+	env = append(env, "TF_VAR_code_prefix=K9-")
+	before := srv.Stats().Calls
+	if code, out := dir.Run(env, "apply", "-auto-approve", "-no-color"); code != 0 || !strings.Contains(out, "2 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Fatalf("the cleanup's apply (exit %d) did not only import the two customers:\n%s", code, tail(out, 30))
+	}
+	for _, op := range []string{"UpdateCustomer", "RemoveCustomer", "RemoveCard"} {
+		if srv.Stats().Calls[op] != before[op] {
+			t.Errorf("the cleanup's apply called %s", op)
+		}
+	}
+	if code, out := dir.Run(env, "destroy", "-auto-approve", "-no-color"); code != 0 {
+		t.Fatalf("the cleanup's destroy failed (exit %d):\n%s", code, tail(out, 30))
+	}
+	var left []string
+	for _, c := range srv.Customers() {
+		left = append(left, c.CustomerCode)
+	}
+	slices.Sort(left)
+	if want := []string{"CI-K9-", "KEEP-CI-MEHMET", "k9-CI-LOWER"}; !slices.Equal(left, want) || len(srv.Cards()) != 3 {
+		t.Errorf("after the cleanup Moka holds customers %v and %d cards, want %v and their 3 cards", left, len(srv.Cards()), want)
+	}
+}

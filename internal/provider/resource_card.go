@@ -113,6 +113,7 @@ func (r *cardResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 		},
 		"card_name": schema.StringAttribute{
 			Description: "A name for the card (for example \"Bonus kartım\"), at most 50 characters. Changing it renames the card in place. " +
+				"`\"\"` keeps the card without a name: a name it gets later shows in the plan as a change and is removed. " +
 				"When it is not set, the card is stored without a name and whatever name it gets later (from `moka_card_name`, or in Moka's panel) is kept and shown here, not undone.",
 			Optional:      true,
 			Computed:      true,

@@ -756,3 +756,65 @@ func TestCardSchema_numberIsWriteOnly(t *testing.T) {
 		t.Error("moka_card has a card_number attribute, which would be kept in state")
 	}
 }
+
+// TestAccCard_emptyName: card_name = "" manages the card as having no name
+// (a name given later in Moka is planned away), while leaving card_name out
+// leaves the name to others (a name given later is kept). Both converge.
+func TestAccCard_emptyName(t *testing.T) {
+	srv := accSandbox(t, sandbox.Options{})
+	const addr = "moka_card.bonus"
+	rename := func(name string) func() {
+		return func() {
+			c, err := onlyCard(srv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.RenameCard(c.CardToken, name)
+		}
+	}
+	named := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			c, err := onlyCard(srv)
+			if err != nil {
+				return err
+			}
+			if c.CardName != want {
+				return fmt.Errorf("Moka names the card %q, want %q", c.CardName, want)
+			}
+			return nil
+		}
+	}
+	emptyName := cardConfig(srv, "CUST-EMPTY", cardAttrs("Ayşe Kılıç", "12", "2030", "", 1, ""))
+	unset := cardConfig(srv, "CUST-EMPTY", strings.Replace(cardAttrs("Ayşe Kılıç", "12", "2030", "", 1, ""), `card_name              = ""`, "", 1))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:            emptyName,
+				ConfigVariables:   cardVars(cardAkbank),
+				Check:             named(""),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("card_name"), knownvalue.StringExact(""))},
+			},
+			{
+				PreConfig:       rename("Renamed in Moka"),
+				Config:          emptyName,
+				ConfigVariables: cardVars(cardAkbank),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: named(""),
+			},
+			{
+				PreConfig:       rename("Given later"),
+				Config:          unset,
+				ConfigVariables: cardVars(cardAkbank),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: named("Given later"),
+			},
+		},
+	})
+}
