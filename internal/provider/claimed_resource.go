@@ -58,18 +58,23 @@ func (c *claimedResource) Configure(ctx context.Context, req resource.ConfigureR
 	}
 }
 
-// pending: the record when state is one, read with the lifecycle's rules.
+// pending: the record when state is one. Private state is read first: a
+// plan or refresh of a settled object then costs no second read of its state.
 func (c *claimedResource) pending(ctx context.Context, state tfsdk.State, private privateGetter, diags *diag.Diagnostics) (recordView, pendingCreate, bool) {
 	if c.base.data == nil || state.Raw.IsNull() {
 		return recordView{}, pendingCreate{}, false
 	}
-	view, more := c.readRecord(ctx, state, private)
+	record, more := pendingCreateOf(ctx, private)
 	diags.Append(more...)
-	if more.HasError() {
+	if !record.pending() {
 		return recordView{}, pendingCreate{}, false
 	}
-	record, ok := c.base.data.creates.unsettled(ctx, private, view.noID, diags)
-	return view, record, ok
+	view, more := c.readRecord(ctx, state, private)
+	diags.Append(more...)
+	if more.HasError() || !view.noID {
+		return recordView{}, pendingCreate{}, false
+	}
+	return view, record, true
 }
 
 func (c *claimedResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

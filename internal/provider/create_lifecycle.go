@@ -151,16 +151,6 @@ type claimLookup struct {
 	find func(ctx context.Context, claim string) (ours bool, other string, err error)
 }
 
-// unsettled is whether state is a pending record no refresh has settled.
-func (l *createLifecycle) unsettled(ctx context.Context, private privateGetter, noID bool, diags *diag.Diagnostics) (pendingCreate, bool) {
-	if !noID {
-		return pendingCreate{}, false
-	}
-	pending, more := pendingCreateOf(ctx, private)
-	diags.Append(more...)
-	return pending, pending.pending()
-}
-
 // planSettling is ModifyPlan's part for a pending record no refresh settled
 // (-refresh=false).
 func (l *createLifecycle) planSettling(ctx context.Context, resp *resource.ModifyPlanResponse, look claimLookup, ids map[string]attr.Value) {
