@@ -189,13 +189,12 @@ func (l *createLifecycle) settle(ctx context.Context, pending pendingCreate, res
 				"The first refresh after that adopts it if Moka carried it out, or drops the record so that the apply %s it.",
 				look.key, look.made, runningUntil(pending.claim), look.makes, look.made, look.makes))
 	case other == "" && !moka.ClaimAbandoned(pending.claim, l.clock()):
-		// Not "not stored": a timed-out create may still land.
-		written, _ := moka.ClaimWritten(pending.claim)
+		// Not "not stored": a timed-out create may still land; its key
+		// (a customer's code) then stops the next create.
 		resp.Diagnostics.AddWarning("Moka "+look.what+" not "+look.made+" yet",
 			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and a create that timed out may still be carried out until %s. "+
-				"It is dropped from state; the next apply %s it again only after looking for one carrying that create's mark, which is then not stored a second time but named in an error to import. "+
-				"To leave no window at all, run the next apply after %s.", look.key, look.made, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339),
-				look.makes, written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339)))
+				"It is dropped from state, and the next apply %s it again; if the create that got no answer is carried out first, the key is taken, "+
+				"and the error names the %s, with the import that adopts it.", look.key, look.made, runningUntil(pending.claim), look.makes, look.what))
 		resp.State.RemoveResource(ctx)
 	case other == "":
 		resp.Diagnostics.AddWarning("Moka "+look.what+" was not "+look.made,
