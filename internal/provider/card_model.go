@@ -172,6 +172,7 @@ func cardRecord(ctx context.Context, raw tfsdk.State, _ privateGetter) (recordVi
 	diags := raw.Get(ctx, &state)
 	return recordView{
 		noID:       state.CardToken.IsNull(),
+		id:         state.ID.ValueString(),
 		timeouts:   state.Timeouts,
 		unknownIDs: map[string]attr.Value{"card_token": types.StringUnknown(), "id": types.StringUnknown()},
 		lookup: func(client *moka.Client) (claimLookup, func() any) {

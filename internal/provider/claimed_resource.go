@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/moka"
 )
@@ -25,7 +26,9 @@ type claimedMethods interface {
 // recordView is what the lifecycle needs of a resource's state.
 type recordView struct {
 	// noID: state holds no Moka id, so it may be a pending record.
-	noID     bool
+	noID bool
+	// id is the id attribute, which a record's create sets to its claim.
+	id       string
 	timeouts timeouts.Value
 	// unknownIDs are the ids a plan leaves unknown while a record waits.
 	unknownIDs map[string]attr.Value
@@ -60,13 +63,17 @@ func (c *claimedResource) Configure(ctx context.Context, req resource.ConfigureR
 
 // pending: the record when state is one. Private state is read first: a
 // plan or refresh of a settled object then costs no second read of its state.
-func (c *claimedResource) pending(ctx context.Context, state tfsdk.State, private privateGetter, diags *diag.Diagnostics) (recordView, pendingCreate, bool) {
+// An update or destroy (strict) also takes a state without Moka's id whose
+// private state lost the claim (Terraform does not pass it on when it
+// replaces a tainted object) for a record: its id holds the claim, and
+// without one nothing proves which object is its.
+func (c *claimedResource) pending(ctx context.Context, state tfsdk.State, private privateGetter, diags *diag.Diagnostics, strict bool) (recordView, pendingCreate, bool) {
 	if c.base.data == nil || state.Raw.IsNull() {
 		return recordView{}, pendingCreate{}, false
 	}
 	record, more := pendingCreateOf(ctx, private)
 	diags.Append(more...)
-	if !record.pending() {
+	if !record.pending() && !strict && !moka.IsClaim(rawID(state)) {
 		return recordView{}, pendingCreate{}, false
 	}
 	view, more := c.readRecord(ctx, state, private)
@@ -74,11 +81,25 @@ func (c *claimedResource) pending(ctx context.Context, state tfsdk.State, privat
 	if more.HasError() || !view.noID {
 		return recordView{}, pendingCreate{}, false
 	}
+	if record.claim == "" && moka.IsClaim(view.id) {
+		record.claim = view.id
+	}
+	record.unreleased = record.unreleased || record.claim == ""
 	return view, record, true
 }
 
+// rawID is the id attribute, read without decoding the whole state.
+func rawID(state tfsdk.State) string {
+	var attrs map[string]tftypes.Value
+	var id string
+	if state.Raw.As(&attrs) != nil || !attrs["id"].IsKnown() || attrs["id"].IsNull() || attrs["id"].As(&id) != nil {
+		return ""
+	}
+	return id
+}
+
 func (c *claimedResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics, false)
 	if !ok {
 		c.claimedMethods.Read(ctx, req, resp)
 		return
@@ -95,15 +116,15 @@ func (c *claimedResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 }
 
-// ModifyPlan: a record no refresh looked for (-refresh=false) plans unknown
-// ids, so the plan never says "no changes"; the apply looks for it first.
+// ModifyPlan: a record plans unknown ids, so the plan never says "no
+// changes" while nothing confirms it; the apply looks for it first.
 func (c *claimedResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	c.claimedMethods.ModifyPlan(ctx, req, resp)
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
-	if !ok || c.base.data.creates.lookedFor(record.claim) {
+	view, _, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics, false)
+	if !ok {
 		return
 	}
 	look, _ := view.lookup(nil)
@@ -113,7 +134,7 @@ func (c *claimedResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // Update and Delete change a record's object only once it is found carrying
 // the record's claim; the resource then works on the object as found.
 func (c *claimedResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics, true)
 	if !ok {
 		c.claimedMethods.Update(ctx, req, resp)
 		return
@@ -134,7 +155,7 @@ func (c *claimedResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (c *claimedResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics)
+	view, record, ok := c.pending(ctx, req.State, req.Private, &resp.Diagnostics, true)
 	if !ok {
 		c.claimedMethods.Delete(ctx, req, resp)
 		return
@@ -162,5 +183,10 @@ func (c *claimedResource) own(ctx context.Context, view recordView, record pendi
 		return nil, false
 	}
 	look, adopted := view.lookup(client)
-	return adopted, c.base.data.creates.own(ctx, record, out, diags, look, destroy)
+	ours = c.base.data.creates.own(ctx, record, out, diags, look, destroy)
+	if !ours && record.claim != "" {
+		// the record stays: with its claim, whatever private state lost
+		diags.Append(setPendingClaim(ctx, out, record.claim)...)
+	}
+	return adopted, ours
 }

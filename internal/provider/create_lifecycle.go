@@ -25,10 +25,7 @@ type createLifecycle struct {
 	replacements customerRemovals // replaced under their own code; their cards go with them (destroy_plan.go)
 	unconfirmed  sync.Map         // customer code -> true
 	markedCards  sync.Map         // "id:N" and "code:C" -> the cards a refresh saw named with a create's mark
-	// keptRunning: the claims of records this process's refresh kept while
-	// their creates may still be carried out.
-	keptRunning sync.Map
-	now         func() time.Time // the provider's clock; nil: time.Now
+	now          func() time.Time // the provider's clock; nil: time.Now
 }
 
 func (l *createLifecycle) customerCardsSeen(c moka.Customer, cards []moka.Card) {
@@ -151,15 +148,17 @@ type claimLookup struct {
 	find func(ctx context.Context, claim string) (ours bool, other string, err error)
 }
 
-// planSettling is ModifyPlan's part for a pending record no refresh settled
-// (-refresh=false).
+// planSettling is ModifyPlan's part for a pending record: its ids are
+// unknown, so the plan never says "no changes" while nothing confirms it. It
+// plans alike in the plan's process and the apply's (Terraform plans again
+// there, and the two must agree), so it cannot depend on this run's refresh.
 func (l *createLifecycle) planSettling(ctx context.Context, resp *resource.ModifyPlanResponse, look claimLookup, ids map[string]attr.Value) {
 	for id, unknown := range ids {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(id), unknown)...)
 	}
 	resp.Diagnostics.AddWarning("Unconfirmed Moka "+look.what+" to be settled",
-		fmt.Sprintf("The create of %s got no answer, and it has not been looked for since (this plan did not refresh). "+
-			"The apply looks for it and adopts it only if it carries that create's mark.", look.key))
+		fmt.Sprintf("The create of %s got no answer, and no look since has found what it made. "+
+			"The apply looks for it again and adopts it only if it carries that create's mark; until then its id is that mark.", look.key))
 }
 
 // settle is Read's part: the object carrying the claim is adopted; else the
@@ -182,10 +181,9 @@ func (l *createLifecycle) settle(ctx context.Context, pending pendingCreate, res
 		resp.Diagnostics.Append(settledPendingCreate(ctx, resp.Private)...)
 		return true
 	case other == "" && look.waitsOutCreate && !moka.ClaimAbandoned(pending.claim, l.clock()):
-		l.keptRunning.Store(pending.claim, true)
 		resp.Diagnostics.AddWarning("Moka "+look.what+" not "+look.made+" yet",
 			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry out a create that timed out until %s. "+
-				"Until then Terraform keeps its record and %s nothing in its place, so that it is never %s twice; a change to it fails until then. "+
+				"Until then Terraform keeps its record and %s nothing in its place, so that it is never %s twice: an apply that changes, replaces or destroys it fails until then. "+
 				"The first refresh after that adopts it if Moka carried it out, or drops the record so that the apply %s it.",
 				look.key, look.made, runningUntil(pending.claim), look.makes, look.made, look.makes))
 	case other == "" && !moka.ClaimAbandoned(pending.claim, l.clock()):
@@ -197,8 +195,10 @@ func (l *createLifecycle) settle(ctx context.Context, pending pendingCreate, res
 				"and the error names the %s, with the import that adopts it.", look.key, look.made, runningUntil(pending.claim), look.makes, look.what))
 		resp.State.RemoveResource(ctx)
 	case other == "":
-		resp.Diagnostics.AddWarning("Moka "+look.what+" was not "+look.made,
-			fmt.Sprintf("The create of %s that got no answer did not store it. It is dropped from state and the next apply creates it.", look.key))
+		resp.Diagnostics.AddWarning("Moka "+look.what+" not found with its create's mark",
+			fmt.Sprintf("Nothing in Moka carries the mark of the create of %s that got no answer, and that create can no longer be carried out: "+
+				"either it never was, or the %s it made was changed or removed since (the mark is in its text). It is dropped from state and the next apply %s it. "+
+				"If Moka holds it with other text, import it by its id instead, before that apply makes another.", look.key, look.what, look.makes))
 		resp.State.RemoveResource(ctx)
 	default:
 		resp.Diagnostics.AddWarning("Moka "+look.what+" does not carry this create's mark",
@@ -231,15 +231,21 @@ func (l *createLifecycle) own(ctx context.Context, record pendingCreate, out pri
 		diags.AddWarning("Moka "+look.what+" left alone",
 			fmt.Sprintf("%s belongs to %s %s, which does not carry the mark of the create that got no answer; nothing proves it is this configuration's, so it is left in Moka.", look.key, look.what, other))
 	case look.waitsOutCreate && !moka.ClaimAbandoned(record.claim, l.clock()):
+		// Removing the record now could leave what lands later behind, and
+		// a replacement would store a second one: the record stays.
+		what := "changed"
 		if destroy {
-			diags.AddWarning("Moka "+look.what+" may still be "+look.made,
-				fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry it out until %s. The record is dropped; "+
-					"a %s Moka %s after all carries that create's mark, and a refresh of its customer names it.", look.key, look.made, runningUntil(record.claim), look.what, look.made))
-			break
+			what = "removed"
 		}
 		diags.AddError("Moka "+look.what+" not "+look.made+" yet",
 			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry it out until %s. "+
-				"Nothing is changed or %s before then, so that it is never %s twice: run the apply again after that time.", look.key, look.made, runningUntil(record.claim), look.made, look.made))
+				"Until then the %s is not %s, replaced or stored again, so that nothing Moka %s late is left behind or doubled: run the apply (or destroy) again after that time. "+
+				"It then finds the %s if Moka %s it, and works on it as planned.",
+				look.key, look.made, runningUntil(record.claim), look.what, what, look.makes, look.what, look.made))
+	case destroy && record.claim == "":
+		diags.AddWarning("Moka "+look.what+" left alone",
+			fmt.Sprintf("Nothing identifies what the create of %s that got no answer made (its record holds no create's mark), so nothing is removed from Moka; the record is dropped from state. "+
+				"A %s it made after all carries a mark in its text, which a refresh names.", look.key, look.what))
 	case destroy:
 	default:
 		diags.AddError("Moka "+look.what+" not found with this create's mark",
@@ -259,26 +265,27 @@ func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.Crea
 		fmt.Sprintf("Moka may have stored the %s, but it did not answer, and no look for it since has found it (a create that timed out may still be carried out later). "+
 			"Terraform keeps a record of it instead of an error, so that nothing is replaced or created twice: the next plan looks for "+
 			"the %s this create stored (it carries a mark no other object has) and adopts it if it is there, or creates it if it is not. "+
-			"Until then it has no id. Run terraform plan or apply again once Moka answers.", what, what))
-	raw, err := json.Marshal(claim)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot record the unconfirmed create", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreateClaim, raw)...)
+			"Until then its id is that mark. Run terraform plan or apply again once Moka answers.", what, what))
+	resp.Diagnostics.Append(setPendingClaim(ctx, resp.Private, claim)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-// lookedFor: this process's refresh looked for the record's object and kept
-// the record (its plan then knows what the refresh said).
-func (l *createLifecycle) lookedFor(claim string) bool {
-	_, ok := l.keptRunning.Load(claim)
-	return ok
+	// Also in state: Terraform does not pass private state on to the destroy
+	// of a tainted object it replaces.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), claim)...)
 }
 
 func runningUntil(claim string) string {
 	written, _ := moka.ClaimWritten(claim)
 	return written.Add(moka.ClaimMayBeRunningFor).Format(time.RFC3339)
+}
+
+func setPendingClaim(ctx context.Context, private privateSetter, claim string) diag.Diagnostics {
+	raw, err := json.Marshal(claim)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record the unconfirmed create", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privateCreateClaim, raw)
 }
 
 func settledPendingCreate(ctx context.Context, private privateSetter) diag.Diagnostics {

@@ -178,6 +178,7 @@ func customerRecord(ctx context.Context, raw tfsdk.State, private privateGetter)
 	writeOnly := string(flag) == "true"
 	return recordView{
 		noID:       state.DealerCustomerID.IsNull(),
+		id:         state.ID.ValueString(),
 		timeouts:   state.Timeouts,
 		unknownIDs: map[string]attr.Value{"id": types.StringUnknown(), "dealer_customer_id": types.Int64Unknown()},
 		lookup: func(client *moka.Client) (claimLookup, func() any) {
