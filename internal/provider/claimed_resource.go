@@ -139,18 +139,14 @@ func (c *claimedResource) Update(ctx context.Context, req resource.UpdateRequest
 		c.claimedMethods.Update(ctx, req, resp)
 		return
 	}
-	adopted, ours := c.own(ctx, view, record, resp.Private, &resp.Diagnostics, false)
+	found, ours := c.own(ctx, view, record, req.State, resp.Private, &resp.Diagnostics, false)
 	if !ours {
 		// Nothing settled: the record stays as it was, claim and all.
 		resp.State.Raw = req.State.Raw.Copy()
 		identityAfterUpdate(ctx, resp)
 		return
 	}
-	req.State = tfsdk.State{Schema: req.State.Schema}
-	resp.Diagnostics.Append(req.State.Set(ctx, adopted())...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	req.State = found
 	c.claimedMethods.Update(ctx, req, resp)
 }
 
@@ -160,19 +156,17 @@ func (c *claimedResource) Delete(ctx context.Context, req resource.DeleteRequest
 		c.claimedMethods.Delete(ctx, req, resp)
 		return
 	}
-	adopted, ours := c.own(ctx, view, record, resp.Private, &resp.Diagnostics, true)
+	found, ours := c.own(ctx, view, record, req.State, resp.Private, &resp.Diagnostics, true)
 	if !ours {
 		return
 	}
-	req.State = tfsdk.State{Schema: req.State.Schema}
-	resp.Diagnostics.Append(req.State.Set(ctx, adopted())...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	req.State = found
 	c.claimedMethods.Delete(ctx, req, resp)
 }
 
-func (c *claimedResource) own(ctx context.Context, view recordView, record pendingCreate, out privateSetter, diags *diag.Diagnostics, destroy bool) (adopted func() any, ours bool) {
+// own looks for a record's object; ours gives the state of the object as
+// found, for the resource's own Update or Delete.
+func (c *claimedResource) own(ctx context.Context, view recordView, record pendingCreate, prior tfsdk.State, out privateSetter, diags *diag.Diagnostics, destroy bool) (found tfsdk.State, ours bool) {
 	def, timeout := timeoutUpdate, view.timeouts.Update
 	if destroy {
 		def, timeout = timeoutDelete, view.timeouts.Delete
@@ -180,13 +174,17 @@ func (c *claimedResource) own(ctx context.Context, view recordView, record pendi
 	ctx, cancel, client := c.base.begin(ctx, diags, timeout, def)
 	defer cancel()
 	if client == nil {
-		return nil, false
+		return prior, false
 	}
 	look, adopted := view.lookup(client)
-	ours = c.base.data.creates.own(ctx, record, out, diags, look, destroy)
-	if !ours && record.claim != "" {
-		// the record stays: with its claim, whatever private state lost
-		diags.Append(setPendingClaim(ctx, out, record.claim)...)
+	if !c.base.data.creates.own(ctx, record, out, diags, look, destroy) {
+		if record.claim != "" {
+			// the record stays: with its claim, whatever private state lost
+			diags.Append(setPendingClaim(ctx, out, record.claim)...)
+		}
+		return prior, false
 	}
-	return adopted, ours
+	found = tfsdk.State{Schema: prior.Schema}
+	diags.Append(found.Set(ctx, adopted())...)
+	return found, !diags.HasError()
 }
