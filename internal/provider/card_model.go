@@ -171,10 +171,13 @@ func cardRecord(ctx context.Context, raw tfsdk.State, _ privateGetter) (recordVi
 	var state cardModel
 	diags := raw.Get(ctx, &state)
 	return recordView{
-		noID:       state.CardToken.IsNull(),
-		id:         state.ID.ValueString(),
-		timeouts:   state.Timeouts,
-		unknownIDs: map[string]attr.Value{"card_token": types.StringUnknown(), "id": types.StringUnknown()},
+		noID:     state.CardToken.IsNull(),
+		id:       state.ID.ValueString(),
+		timeouts: state.Timeouts,
+		unknownIDs: map[string]attr.Value{
+			"card_token": types.StringUnknown(), "id": types.StringUnknown(), "bank_name": types.StringUnknown(),
+			"dealer_customer_id": types.Int64Unknown(), "customer_code": types.StringUnknown(),
+		},
 		lookup: func(client *moka.Client) (claimLookup, func() any) {
 			var found *moka.CardWithCustomer
 			return cardLookup(client, state.customerRef(), &found), func() any {

@@ -30,7 +30,9 @@ type recordView struct {
 	// id is the id attribute, which a record's create sets to its claim.
 	id       string
 	timeouts timeouts.Value
-	// unknownIDs are the ids a plan leaves unknown while a record waits.
+	// unknownIDs are what a plan leaves unknown while a record waits: its
+	// ids, and whatever else adopting the object fills in that the
+	// configuration does not set.
 	unknownIDs map[string]attr.Value
 	// lookup finds the object the record's create made; adopted is then the
 	// state of that object, claim and all (the next write replaces it).
@@ -128,7 +130,7 @@ func (c *claimedResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	look, _ := view.lookup(nil)
-	c.base.data.creates.planSettling(ctx, resp, look, view.unknownIDs)
+	c.base.data.creates.planSettling(ctx, req, resp, look, view.unknownIDs)
 }
 
 // Update and Delete change a record's object only once it is found carrying

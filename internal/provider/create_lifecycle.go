@@ -152,8 +152,13 @@ type claimLookup struct {
 // unknown, so the plan never says "no changes" while nothing confirms it. It
 // plans alike in the plan's process and the apply's (Terraform plans again
 // there, and the two must agree), so it cannot depend on this run's refresh.
-func (l *createLifecycle) planSettling(ctx context.Context, resp *resource.ModifyPlanResponse, look claimLookup, ids map[string]attr.Value) {
+func (l *createLifecycle) planSettling(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, look claimLookup, ids map[string]attr.Value) {
 	for id, unknown := range ids {
+		var configured attr.Value
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(id), &configured)...)
+		if configured != nil && !configured.IsNull() {
+			continue // the configuration's value is the plan's
+		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(id), unknown)...)
 	}
 	resp.Diagnostics.AddWarning("Unconfirmed Moka "+look.what+" to be settled",
@@ -255,17 +260,20 @@ func (l *createLifecycle) own(ctx context.Context, record pendingCreate, out pri
 	return false
 }
 
-// recordPending is Create's part: state is the planned object with its id
-// null. A customer's code is held unconfirmed for the rest of the apply.
+// recordPending is Create's part: state is the planned object, its id the
+// claim. A customer's code is held unconfirmed for the rest of the apply.
 func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.CreateResponse, claim, what, customerCode string, state any) {
+	next := "Run terraform plan or apply again once Moka answers."
 	if what == "customer" {
 		l.customerUnconfirmed(customerCode)
+	} else {
+		next = fmt.Sprintf("Moka may still carry this create out until %s: until then a refresh that does not find the %s keeps the record, and an apply that includes it fails, naming that time.", runningUntil(claim), what)
 	}
 	resp.Diagnostics.AddWarning("Moka "+what+" may exist: not confirmed",
 		fmt.Sprintf("Moka may have stored the %s, but it did not answer, and no look for it since has found it (a create that timed out may still be carried out later). "+
 			"Terraform keeps a record of it instead of an error, so that nothing is replaced or created twice: the next plan looks for "+
 			"the %s this create stored (it carries a mark no other object has) and adopts it if it is there, or creates it if it is not. "+
-			"Until then its id is that mark. Run terraform plan or apply again once Moka answers.", what, what))
+			"Until then its id is that mark. %s", what, what, next))
 	resp.Diagnostics.Append(setPendingClaim(ctx, resp.Private, claim)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	// Also in state: Terraform does not pass private state on to the destroy

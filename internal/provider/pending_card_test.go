@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -163,5 +164,56 @@ resource "moka_card" "b" {
 				},
 			})
 		})
+	}
+}
+
+// TestAccPendingCardPlanAppliedAfterTheLateCommit: a plan made while a card
+// is pending, applied once Moka has carried the create out, adopts the card
+// and applies the plan; what adopting fills in (bank, customer id) was
+// planned unknown, not null (outside re-test: "inconsistent result after
+// apply" on Terraform 1.11.4, 1.15.9 and OpenTofu).
+func TestAccPendingCardPlanAppliedAfterTheLateCommit(t *testing.T) {
+	t.Parallel()
+	tf := newTerraformDir(t)
+	tf.TF.SkipBelow(t, 1, 11, "write-only card numbers")
+	srv := accSandbox(t, sandbox.Options{})
+	front := &heldAddCard{srv: srv}
+	ts := httptest.NewServer(front)
+	t.Cleanup(ts.Close)
+	config := func(name string) string {
+		return providerAt(ts.URL, "max_retries = 0", `request_timeout = "1s"`) + cardNumberVariable + fmt.Sprintf(`
+resource "moka_dealer_customer" "c" {
+  customer_code = "PEND-PLAN"
+  first_name    = "Elif"
+}
+
+resource "moka_card" "b" {
+  customer_code          = moka_dealer_customer.c.customer_code
+  card_holder_full_name  = "Elif Yilmaz"
+  card_number_wo         = var.card_number
+  card_number_wo_version = 1
+  exp_month              = "12"
+  exp_year               = "2031"
+  card_name              = %q
+}
+`, name)
+	}
+	tf.Config(config("Kart"))
+	if out := tf.MustRun(cardNumberEnv, "apply", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(flattened(out), "Moka card may exist: not confirmed") {
+		t.Fatalf("the card's create was not left pending:\n%s", tail(out, 30))
+	}
+	for _, name := range []string{"Kart", "Kart 2"} { // the record as it is, and renamed
+		tf.Config(config(name))
+		tf.MustRun(cardNumberEnv, "plan", "-input=false", "-no-color", "-out=pending.tfplan")
+	}
+	front.release(t, ts.URL) // the late commit lands after the plan
+	if code, out := tf.Run(cardNumberEnv, "apply", "-input=false", "-no-color", "pending.tfplan"); code != 0 {
+		t.Fatalf("applying the plan made while the card was pending failed (exit %d):\n%s", code, tail(out, 40))
+	}
+	if cards := srv.Cards(); len(cards) != 1 || cards[0].CardName != "Kart 2" {
+		t.Errorf("Moka holds %+v, want the one card, named \"Kart 2\"", cards)
+	}
+	if code, out := tf.Run(cardNumberEnv, "plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after is not empty (exit %d):\n%s", code, tail(out, 30))
 	}
 }
