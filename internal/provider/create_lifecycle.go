@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -188,9 +189,9 @@ func (l *createLifecycle) settle(ctx context.Context, pending pendingCreate, res
 	case other == "" && look.waitsOutCreate && !moka.ClaimAbandoned(pending.claim, l.clock()):
 		resp.Diagnostics.AddWarning("Moka "+look.what+" not "+look.made+" yet",
 			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry out a create that timed out until %s. "+
-				"Until then Terraform keeps its record and %s nothing in its place, so that it is never %s twice: an apply that changes, replaces or destroys it fails until then. "+
+				"Until then Terraform keeps its record and does not %s it again for this record, so that it is never %s twice: an apply or destroy that includes it fails until then. "+
 				"The first refresh after that adopts it if Moka carried it out, or drops the record so that the apply %s it.",
-				look.key, look.made, runningUntil(pending.claim), look.makes, look.made, look.makes))
+				look.key, look.made, runningUntil(pending.claim), strings.TrimSuffix(look.makes, "s"), look.made, look.makes))
 	case other == "" && !moka.ClaimAbandoned(pending.claim, l.clock()):
 		// Not "not stored": a timed-out create may still land; its key
 		// (a customer's code) then stops the next create.
@@ -244,9 +245,10 @@ func (l *createLifecycle) own(ctx context.Context, record pendingCreate, out pri
 		}
 		diags.AddError("Moka "+look.what+" not "+look.made+" yet",
 			fmt.Sprintf("The create of %s that got no answer has not %s it so far, and Moka may still carry it out until %s. "+
-				"Until then the %s is not %s, replaced or stored again, so that nothing Moka %s late is left behind or doubled: run the apply (or destroy) again after that time. "+
-				"It then finds the %s if Moka %s it, and works on it as planned.",
-				look.key, look.made, runningUntil(record.claim), look.what, what, look.makes, look.what, look.made))
+				"Until then this record is not %s or replaced, so that nothing Moka %s late is left behind: run the apply (or destroy) again after that time, "+
+				"or once the %s is there. It then finds the %s if Moka %s it, and works on it as planned. "+
+				"(With create_before_destroy, Terraform stored the replacement before this step: if Moka carries the old create out, the customer holds both until that apply removes the old one.)",
+				look.key, look.made, runningUntil(record.claim), what, look.makes, look.what, look.what, look.made))
 	case destroy && record.claim == "":
 		diags.AddWarning("Moka "+look.what+" left alone",
 			fmt.Sprintf("Nothing identifies what the create of %s that got no answer made (its record holds no create's mark), so nothing is removed from Moka; the record is dropped from state. "+

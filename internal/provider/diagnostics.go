@@ -120,7 +120,8 @@ func markedTwinDetail(customer moka.CustomerRef, twin moka.Card, now time.Time) 
 	return fmt.Sprintf("%s holds card %s (%s…%s, %s/%s), named with the mark terraform-provider-moka writes while it stores a card, which nothing here shows to be this configuration's: "+
 		"an apply was stopped while it stored it, a create's answer was lost and it landed later, or a create that is still running stored it. "+
 		"Storing the card again would make a second one, so it is not stored. %s\n\n"+
-		"If it is the card this apply replaces, which a refresh adopted from a create whose answer was lost, it still carries the mark: run a plain terraform apply first (it gives the card its configured name), then the replacement. "+
+		"If it is the card this apply replaces with create_before_destroy (a card a refresh adopted from a create whose answer was lost keeps the mark until an apply gives it its name), "+
+		"undo the change that replaces it, apply (which names the card), then make the change again. "+
 		"If it is no configuration's, remove it (in Moka's panel, or import it and destroy it) and apply again. (A card stored without a name on a Moka that refuses an empty name keeps the mark too: "+
 		"if it is the card this one replaces, give card_name a value.)",
 		customer, twin.CardToken, twin.CardNumberFirstSix, twin.CardNumberLastFour, twin.ExpMonth, twin.ExpYear, advice)

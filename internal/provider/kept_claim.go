@@ -60,8 +60,9 @@ func strayCardsWarning(diags *diag.Diagnostics, code string, cards []moka.Card, 
 	diags.AddWarning("Moka holds cards of unfinished creates",
 		fmt.Sprintf("customer_code %q: Moka holds %d card(s) named with a create's mark, in the form terraform-provider-moka writes, dated more than 10 minutes ago: %s. "+
 			"An apply was stopped while it stored them, or a create's answer was lost and it landed later; nothing proves whose they are, so they are left alone. "+
-			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so. "+
-			"To remove one through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",
+			"A card stored without a name on a Moka that refuses an empty name keeps its mark too, and its moka_card says so; so does a card a refresh adopted from a create whose answer was lost, until an apply gives it its name. "+
+			"First check that no moka_card in a state holds one of these tokens (terraform state list, terraform state show): such a card is that configuration's. "+
+			"To remove one no state holds through Terraform, import it into a moka_card resource (id = its token), then remove that resource from the configuration; or remove it in Moka's panel.",
 			code, len(stray), strings.Join(stray, ", ")))
 }
 
