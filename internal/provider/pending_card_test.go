@@ -64,6 +64,27 @@ func (h *heldAddCard) release(t *testing.T, url string) {
 	h.held = nil
 }
 
+// pendingCardConfig is a customer and its card named name, through the
+// front at url, whose AddCard times out within a second.
+func pendingCardConfig(url, code, name string) string {
+	return providerAt(url, "max_retries = 0", `request_timeout = "1s"`) + cardNumberVariable + fmt.Sprintf(`
+resource "moka_dealer_customer" "c" {
+  customer_code = %q
+  first_name    = "Elif"
+}
+
+resource "moka_card" "b" {
+  customer_code          = moka_dealer_customer.c.customer_code
+  card_holder_full_name  = "Elif Yilmaz"
+  card_number_wo         = var.card_number
+  card_number_wo_version = 1
+  exp_month              = "12"
+  exp_year               = "2031"
+  card_name              = %q
+}
+`, code, name)
+}
+
 // TestAccPendingCardWaitsOutItsCreate: a card whose AddCard timed out may
 // still be stored by Moka (a late commit) for 10 minutes. Until then an apply
 // that renames, replaces (taint, -replace) or destroys the card fails naming
@@ -80,24 +101,7 @@ func TestAccPendingCardWaitsOutItsCreate(t *testing.T) {
 			ts := httptest.NewServer(front)
 			t.Cleanup(ts.Close)
 			tn := &tuning{}
-			config := func(name string) string {
-				return providerAt(ts.URL, "max_retries = 0", `request_timeout = "1s"`) + cardNumberVariable + fmt.Sprintf(`
-resource "moka_dealer_customer" "c" {
-  customer_code = "PEND-1"
-  first_name    = "Elif"
-}
-
-resource "moka_card" "b" {
-  customer_code          = moka_dealer_customer.c.customer_code
-  card_holder_full_name  = "Elif Yilmaz"
-  card_number_wo         = var.card_number
-  card_number_wo_version = 1
-  exp_month              = "12"
-  exp_year               = "2031"
-  card_name              = %q
-}
-`, name)
-			}
+			config := func(name string) string { return pendingCardConfig(ts.URL, "PEND-1", name) }
 			cards := func(want int, name string) resource.TestCheckFunc {
 				return func(*terraform.State) error {
 					got := srv.Cards()
@@ -180,24 +184,7 @@ func TestAccPendingCardPlanAppliedAfterTheLateCommit(t *testing.T) {
 	front := &heldAddCard{srv: srv}
 	ts := httptest.NewServer(front)
 	t.Cleanup(ts.Close)
-	config := func(name string) string {
-		return providerAt(ts.URL, "max_retries = 0", `request_timeout = "1s"`) + cardNumberVariable + fmt.Sprintf(`
-resource "moka_dealer_customer" "c" {
-  customer_code = "PEND-PLAN"
-  first_name    = "Elif"
-}
-
-resource "moka_card" "b" {
-  customer_code          = moka_dealer_customer.c.customer_code
-  card_holder_full_name  = "Elif Yilmaz"
-  card_number_wo         = var.card_number
-  card_number_wo_version = 1
-  exp_month              = "12"
-  exp_year               = "2031"
-  card_name              = %q
-}
-`, name)
-	}
+	config := func(name string) string { return pendingCardConfig(ts.URL, "PEND-PLAN", name) }
 	tf.Config(config("Kart"))
 	if out := tf.MustRun(cardNumberEnv, "apply", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(flattened(out), "Moka card may exist: not confirmed") {
 		t.Fatalf("the card's create was not left pending:\n%s", tail(out, 30))
