@@ -160,12 +160,7 @@ func TestAccPendingCardWaitsOutItsCreate(t *testing.T) {
 				ProtoV6ProviderFactories: tunedProviderFactories(tn),
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 				Steps:                    steps,
-				CheckDestroy: func(*terraform.State) error {
-					if n := len(srv.Cards()); n != 0 {
-						return fmt.Errorf("after destroy Moka holds %d cards", n)
-					}
-					return nil
-				},
+				CheckDestroy:             checkSandboxEmpty(srv),
 			})
 		})
 	}
