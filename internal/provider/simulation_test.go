@@ -87,9 +87,11 @@ type simulation struct {
 	opts   sandbox.Options
 	listen string
 	server tfprotov6.ProviderServer
-	tuning *tuning
-	typ    tftypes.Object
-	codes  []string
+	// settings configure each provider process (newProcess).
+	settings map[string]tftypes.Value
+	tuning   *tuning
+	typ      tftypes.Object
+	codes    []string
 	// state and private are Terraform's state of each code's resource.
 	state   map[string]tftypes.Value
 	private map[string][]byte
@@ -153,12 +155,20 @@ func newSimulation(t *testing.T, seed uint64) *simulation {
 	t.Cleanup(func() { _ = s.srv.Close() })
 
 	s.tuning = &tuning{retryBaseDelay: time.Millisecond}
-	f := newTunedProtocolFixture(t, "http://"+s.listen, map[string]tftypes.Value{
+	s.settings = map[string]tftypes.Value{
 		"max_retries":     tftypes.NewValue(tftypes.Number, int64(s.rng.IntN(3))),
 		"request_timeout": tftypes.NewValue(tftypes.String, "250ms"),
-	}, s.tuning)
-	s.server, s.typ = f.server, f.types["moka_dealer_customer"]
+	}
+	s.newProcess()
 	return s
+}
+
+// newProcess starts the provider anew, as each terraform command does: what
+// one process keeps in memory (the refresh's list of customers, the codes
+// of creates it could not confirm) does not outlive its command.
+func (s *simulation) newProcess() {
+	f := newTunedProtocolFixture(s.t, "http://"+s.listen, s.settings, s.tuning)
+	s.server, s.typ = f.server, f.types["moka_dealer_customer"]
 }
 
 func (s *simulation) startSandbox() {
@@ -197,6 +207,7 @@ func (s *simulation) step() {
 		s.destroy(code)
 	case r < 48:
 		s.logf("refresh")
+		s.newProcess()
 		for _, c := range s.codes {
 			s.refresh(c)
 		}
@@ -345,6 +356,7 @@ func (s *simulation) apply(code string) []string { return s.applyIn(s.ctx, code)
 
 // applyIn is apply, with the apply's calls under ctx (Terraform's stop).
 func (s *simulation) applyIn(ctx context.Context, code string) []string {
+	s.newProcess()
 	prior := s.priorState(code)
 	config := s.config(code)
 	plan, err := s.server.PlanResourceChange(s.ctx, &tfprotov6.PlanResourceChangeRequest{
@@ -411,6 +423,7 @@ func (s *simulation) destroy(code string) []string {
 	if !ok {
 		return nil
 	}
+	s.newProcess()
 	id := s.stateID(code)
 	if before, held := s.held(code); id == 0 && held && !s.foreign[before.DealerCustomerID] {
 		// A pending record has no id in state, yet its destroy removes the
@@ -475,6 +488,7 @@ func (s *simulation) importCode(code string) {
 	if _, ok := s.state[code]; ok {
 		return
 	}
+	s.newProcess()
 	resp, err := s.server.ImportResourceState(s.ctx, &tfprotov6.ImportResourceStateRequest{TypeName: "moka_dealer_customer", ID: "code:" + code})
 	if err != nil {
 		s.t.Fatal(err)
@@ -587,6 +601,7 @@ func (s *simulation) converge() {
 // may change any more. It reports whether no call failed.
 func (s *simulation) convergeRound(last bool) bool {
 	clean := true
+	s.newProcess()
 	for _, code := range s.codes {
 		clean = s.refresh(code) && clean
 	}
