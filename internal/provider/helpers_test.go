@@ -47,8 +47,6 @@ func errorsOf(diags []*tfprotov6.Diagnostic) []string {
 	return diagnosticsOf(diags, tfprotov6.DiagnosticSeverityError)
 }
 
-func hasError(diags []*tfprotov6.Diagnostic) bool { return len(errorsOf(diags)) > 0 }
-
 func warningsOf(diags []*tfprotov6.Diagnostic) string {
 	return strings.Join(diagnosticsOf(diags, tfprotov6.DiagnosticSeverityWarning), "\n")
 }

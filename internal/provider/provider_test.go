@@ -2,19 +2,21 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/terraform-moka/terraform-provider-moka/internal/sandbox"
 	"github.com/terraform-moka/terraform-provider-moka/internal/testsupport"
 )
 
-// protoV6ProviderFactories serves this provider in-process to terraform-plugin-testing.
+// protoV6ProviderFactories serves this provider in-process to terraform-plugin-testing,
+// through the server Serve gives Terraform, a new provider for each command as
+// each command starts a process.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"moka": providerserver.NewProtocol6WithError(New("test")()),
+	"moka": func() (tfprotov6.ProviderServer, error) { return newServer(New("test")(), logsDiscarded(os.Getenv)), nil },
 }
 
 // tunedProviderFactories: every provider process of the test shares tn (its
@@ -22,7 +24,7 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 func tunedProviderFactories(tn *tuning) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"moka": func() (tfprotov6.ProviderServer, error) {
-			return providerserver.NewProtocol6WithError(&mokaProvider{version: "test", tuning: tn})()
+			return newServer(&mokaProvider{version: "test", tuning: tn}, logsDiscarded(os.Getenv)), nil
 		},
 	}
 }

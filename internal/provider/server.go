@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	runtimedebug "runtime/debug"
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -29,7 +31,14 @@ func Serve(version string, debug bool) error {
 		runtimedebug.SetGCPercent(percent)
 		runtimedebug.SetMemoryLimit(limit)
 	}
-	return tf6server.Serve(Address, NewServer(version), opts...)
+	quiet := !debug && logsDiscarded(os.Getenv)
+	return tf6server.Serve(Address, func() tfprotov6.ProviderServer { return newServer(New(version)(), quiet) }, opts...)
+}
+
+// logsDiscarded: without TF_LOG or TF_LOG_PROVIDER, Terraform throws away
+// every line a provider logs.
+func logsDiscarded(getenv func(string) string) bool {
+	return getenv("TF_LOG") == "" && getenv("TF_LOG_PROVIDER") == ""
 }
 
 var pluginLogVariables = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_MOKA"}
@@ -37,7 +46,7 @@ var pluginLogVariables = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_
 // quietLogsTerraformDiscards turns the plugin's loggers off when Terraform
 // would throw their lines away; a variable the user set is left as it is.
 func quietLogsTerraformDiscards(getenv func(string) string, setenv func(string, string) error) {
-	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {
+	if !logsDiscarded(getenv) {
 		return
 	}
 	for _, name := range pluginLogVariables {
@@ -60,15 +69,21 @@ func gcSettings(getenv func(string) string) (percent int, limit int64) {
 // calls' contexts cut loose when they return: the framework keeps every call's
 // context until StopProvider (DESIGN.md, "The provider process").
 func NewServer(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(New(version)())()}
-	}
+	return func() tfprotov6.ProviderServer { return newServer(New(version)(), logsDiscarded(os.Getenv)) }
+}
+
+// newServer serves p as Serve does; quiet hides the plugin's loggers from the
+// per-resource calls (silentContext).
+func newServer(p provider.Provider, quiet bool) tfprotov6.ProviderServer {
+	return releasingServer{ProviderServer: providerserver.NewProtocol6(p)(), quiet: quiet, upgrades: &passthroughUpgrades{}}
 }
 
 // releasingServer passes on, of the framework's optional interfaces, list
 // resources only: this provider has no actions or state stores.
 type releasingServer struct {
 	tfprotov6.ProviderServer
+	quiet    bool
+	upgrades *passthroughUpgrades
 }
 
 var (
@@ -111,79 +126,102 @@ var ended = func() context.Context {
 type ctxRef struct{ ctx context.Context }
 
 // detachableContext forwards to a call's context until release, and to ended
-// after.
+// after. A quiet one has no loggers: see pluginLogKey.
 type detachableContext struct {
-	to atomic.Pointer[ctxRef]
+	to    atomic.Pointer[ctxRef]
+	quiet bool
 }
 
 func (d *detachableContext) current() context.Context    { return d.to.Load().ctx }
 func (d *detachableContext) Deadline() (time.Time, bool) { return d.current().Deadline() }
 func (d *detachableContext) Done() <-chan struct{}       { return d.current().Done() }
 func (d *detachableContext) Err() error                  { return d.current().Err() }
-func (d *detachableContext) Value(key any) any           { return d.current().Value(key) }
 
-func detach(ctx context.Context) (detached context.Context, release func()) {
-	d := &detachableContext{}
+func (d *detachableContext) Value(key any) any {
+	if d.quiet && pluginLogKey(key) {
+		return nil
+	}
+	return d.current().Value(key)
+}
+
+// pluginLogKey says whether key is one under which terraform-plugin-log keeps
+// its loggers and their fields. With its levels OFF (quietLogsTerraformDiscards)
+// the framework still builds a logger and copies its fields into a new context
+// for every attribute it walks: a tenth of the provider's CPU in a no-change
+// plan of 3000 customers (BENCHMARKS.md). Without a root logger in the context
+// all of that is a no-op, which is what Terraform does with the lines anyway.
+func pluginLogKey(key any) bool {
+	t := reflect.TypeOf(key)
+	return t != nil && t.PkgPath() == pluginLogKeysPackage
+}
+
+const pluginLogKeysPackage = "github.com/hashicorp/terraform-plugin-log/internal/logging"
+
+func (s releasingServer) detach(ctx context.Context) (detached context.Context, release func()) {
+	d := &detachableContext{quiet: s.quiet}
 	d.to.Store(&ctxRef{ctx})
 	return d, func() { d.to.Store(&ctxRef{ended}) }
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.ValidateResourceConfig(ctx, req)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
+	if resp, ok := s.upgrades.upgrade(ctx, s.ProviderServer, req); ok {
+		return resp, nil
+	}
 	return s.ProviderServer.UpgradeResourceState(ctx, req)
 }
 
 func (s releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.UpgradeResourceIdentity(ctx, req)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.ReadResource(ctx, req)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.PlanResourceChange(ctx, req)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.ApplyResourceChange(ctx, req)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.ImportResourceState(ctx, req)
 }
 
 func (s releasingServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.MoveResourceState(ctx, req)
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	ctx, release := detach(ctx)
+	ctx, release := s.detach(ctx)
 	defer release()
 	return s.ProviderServer.ReadDataSource(ctx, req)
 }

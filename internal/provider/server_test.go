@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tfsdklogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -65,7 +67,7 @@ func TestServerReleasesCallContexts(t *testing.T) {
 
 func TestDetachedContext(t *testing.T) {
 	parent, cancel := context.WithCancel(context.WithValue(t.Context(), ctxKey{}, "v"))
-	ctx, release := detach(parent)
+	ctx, release := releasingServer{}.detach(parent)
 	defer release()
 	if got := ctx.Value(ctxKey{}); got != "v" {
 		t.Errorf("Value while attached = %v, want v", got)
@@ -80,7 +82,7 @@ func TestDetachedContext(t *testing.T) {
 		t.Errorf("after the call's context ended: Err = %v, child Err = %v", ctx.Err(), child.Err())
 	}
 
-	released, releaseNow := detach(context.WithValue(t.Context(), ctxKey{}, "w"))
+	released, releaseNow := releasingServer{}.detach(context.WithValue(t.Context(), ctxKey{}, "w"))
 	releaseNow()
 	select {
 	case <-released.Done():
@@ -202,5 +204,22 @@ func TestCallLogger(t *testing.T) {
 				t.Errorf("TF_LOG_PROVIDER_MOKA=%q: logger %v, want %v", value, got, wantLogger)
 			}
 		})
+	}
+}
+
+// TestQuietServerHidesPluginLoggers: with Terraform discarding the plugin's
+// log lines, the per-resource calls see no logger at all (the framework's
+// per-attribute logging then costs nothing); otherwise they log as before.
+func TestQuietServerHidesPluginLoggers(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		var out bytes.Buffer
+		ctx := tfsdklogtest.RootLogger(t.Context(), &out)
+		srv := newServer(New("test")(), quiet)
+		if _, err := srv.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "moka_nothing"}); err != nil {
+			t.Fatal(err)
+		}
+		if logged := out.Len() > 0; logged == quiet {
+			t.Errorf("quiet %v: logged %d bytes", quiet, out.Len())
+		}
 	}
 }
