@@ -21,6 +21,12 @@ const Address = "registry.terraform.io/terraform-moka/moka"
 // Serve serves the provider to Terraform, or with debug to a debugger, through
 // NewServer. Why the process is tuned so: DESIGN.md, "The provider process".
 func Serve(version string, debug bool) error {
+	return ServeProvider(Address, New(version), debug)
+}
+
+// ServeProvider serves p as Serve serves this provider; make bench serves its
+// schema floor (this provider's schemas, doing nothing) with it.
+func ServeProvider(address string, p func() provider.Provider, debug bool) error {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
@@ -32,7 +38,7 @@ func Serve(version string, debug bool) error {
 		runtimedebug.SetMemoryLimit(limit)
 	}
 	quiet := !debug && logsDiscarded(os.Getenv)
-	return tf6server.Serve(Address, func() tfprotov6.ProviderServer { return newServer(New(version)(), quiet) }, opts...)
+	return tf6server.Serve(address, func() tfprotov6.ProviderServer { return newServer(p(), quiet) }, opts...)
 }
 
 // logsDiscarded: without TF_LOG or TF_LOG_PROVIDER, Terraform throws away

@@ -32,10 +32,14 @@ func TestParseOptions(t *testing.T) {
 		t.Errorf("settings %q, want %q", names, want)
 	}
 	ks := o.kindsFor(300)
-	if len(ks) != 6 || ks[3].cards != 200 || ks[3].storage != storageData || ks[4].name != kindTime || ks[5].name != kindData {
+	if len(ks) != 7 || ks[3].cards != 200 || ks[3].storage != storageData || ks[4].name != kindTime || ks[5].name != kindData || ks[6].name != kindFloor {
 		t.Errorf("kindsFor(300) = %+v", ks)
 	}
-	if got := len(o.kindsFor(1000)); got != 5 {
+	if hcl := ks[6].hcl; !strings.Contains(hcl, `source = "terraform-moka/mokafloor"`) || !strings.Contains(hcl, `resource "mokafloor_dealer_customer" "c"`) ||
+		strings.ReplaceAll(hcl, "mokafloor", "moka") != mokaConfig(300, 0, 0) {
+		t.Errorf("the schema floor's configuration is not moka's with its type renamed:\n%s", hcl)
+	}
+	if got := len(o.kindsFor(1000)); got != 6 {
 		t.Errorf("kindsFor(1000) has %d kinds, want no card variant", got)
 	}
 
@@ -118,6 +122,7 @@ func TestReport(t *testing.T) {
 			"moka-data-1": {"apply": m(100, 40, nil), "plan": m(40, 50, refresh), "plan@100ms": m(45, 50, refresh)},
 			kindTime:      {"apply": m(100, 300, nil), "plan": m(100, 200, nil), "plan@100ms": m(100, 200, nil)},
 			kindData:      {"apply": m(50, 0, nil), "plan": m(10, 0, nil), "plan@100ms": m(10, 0, nil)},
+			kindFloor:     {"apply": m(120, 30, nil), "plan": m(35, 30, nil), "plan@100ms": m(55, 30, nil)},
 		}},
 	}
 	var out bytes.Buffer
@@ -126,9 +131,11 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"| 0 | 3000 | data | defaults | 1.05x | 0.40x | 0.60x | 70.0 MiB |",
 		"| 0 | 3000 | data | cap off | 1.00x | 0.40x | 0.45x | 50.0 MiB |",
-		"| apply within 1.1x of time_static | 3000 | data | 1.05x | yes |",
-		"| no-change plan, Moka at 100ms, within 0.5x of time_static, N >= 3000 | 3000 | data | 0.60x | **no** |",
-		"| provider peak memory under 64 MiB | 3000 | data | 70.0 MiB | **no** |",
+		"| 0 | 3000 | – | schema floor | 1.20x | 0.35x | 0.55x | 30.0 MiB |",
+		"| apply within 1.1x of time_static | 3000 | data | 1.05x | yes | 1.20x |",
+		"| no-change plan, Moka at 100ms, within 0.5x of time_static, N >= 3000 | 3000 | data | 0.60x | **no** | 0.55x |",
+		"| provider peak memory under 64 MiB | 3000 | data | 70.0 MiB | **no** | 30.0 MiB |",
+		"| 3000 | data | defaults | apply | 1 | 105.00 s | 100.00 s | 50.00 s | 120.00 s | 1.05 | 2.10 | 1.20 |",
 		"| 3000 | 0 | data | defaults | plan | 20 | 1 | 1 | 0 | 22 |",
 	} {
 		if !strings.Contains(report, want) {
@@ -136,7 +143,7 @@ func TestReport(t *testing.T) {
 		}
 	}
 	// Targets are for the default settings: the cap-off row is not judged.
-	if strings.Contains(report, "| 3000 | data | 0.45x |") {
+	if strings.Contains(report, "| 3000 | data | 0.45x |") || strings.Contains(report, "| 3000 | – | 0.") {
 		t.Errorf("a target judged the cap-off row:\n%s", report)
 	}
 }

@@ -72,6 +72,22 @@ resource "terraform_data" "d" {
 }
 `
 
+// The schema floor's provider (./floor) and its resource type.
+const (
+	floorType   = "mokafloor"
+	floorSource = "terraform-moka/" + floorType
+)
+
+// floorConfig is mokaConfig(n) for the schema floor: the same customers, of
+// the floor's resource type.
+func floorConfig(n int) string {
+	return strings.NewReplacer(
+		testsupport.ProviderSource, floorSource,
+		"moka = {", floorType+" = {",
+		`resource "moka_dealer_customer"`, `resource "`+floorType+`_dealer_customer"`,
+	).Replace(mokaConfig(n, 0, 0))
+}
+
 // cardCount is the card variant's number of cards for n customers: two
 // thirds, as in "300 customers with 200 cards".
 func cardCount(n int) int { return n * 2 / 3 }

@@ -1,6 +1,8 @@
 // Command bench measures moka_dealer_customer against its floors: the same
 // number of time_static resources (hashicorp/time, on the same plugin framework,
-// no network) and of Terraform's built-in terraform_data (no plugin at all).
+// no network), of Terraform's built-in terraform_data (no plugin at all), and
+// of the schema floor (./floor: moka_dealer_customer's schema on the same
+// framework, served as moka is, doing nothing).
 //
 // For each added latency and each N it runs, side by side and interleaved, the
 // phases apply (create N), plan (no changes: a refresh of N), update (change
@@ -129,17 +131,23 @@ func (b *bench) setup() error {
 	if err := os.Symlink(timeBin, filepath.Join(b.realDir, "terraform-provider-time")); err != nil {
 		return err
 	}
+	logf("building the schema floor")
+	floor := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(b.realDir, "terraform-provider-"+floorType), "./tools/bench/floor")
+	floor.Dir = b.root
+	if out, err := floor.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./tools/bench/floor: %w\n%s", err, out)
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"terraform-provider-moka", "terraform-provider-time"} {
+	for _, name := range []string{"terraform-provider-moka", "terraform-provider-time", "terraform-provider-" + floorType} {
 		if err := os.Symlink(self, filepath.Join(over, name)); err != nil {
 			return err
 		}
 	}
 	rcFile := filepath.Join(b.work, "terraformrc")
-	if err := testsupport.WriteCLIConfig(rcFile, map[string]string{testsupport.ProviderSource: over, "hashicorp/time": over}); err != nil {
+	if err := testsupport.WriteCLIConfig(rcFile, map[string]string{testsupport.ProviderSource: over, "hashicorp/time": over, floorSource: over}); err != nil {
 		return err
 	}
 	b.rssFile = filepath.Join(b.work, "rss.txt")
@@ -158,8 +166,8 @@ func (b *bench) setup() error {
 	return nil
 }
 
-// kind is one column of measurements: a moka variant, time_static or
-// terraform_data.
+// kind is one column of measurements: a moka variant, time_static,
+// terraform_data or the schema floor.
 type kind struct {
 	name    string // directory name, unique within an N
 	moka    bool
@@ -170,12 +178,13 @@ type kind struct {
 }
 
 const (
-	kindTime = "time"
-	kindData = "data"
+	kindTime  = "time"
+	kindData  = "data"
+	kindFloor = "floor"
 )
 
 // kindsFor is what runs at n: every storage × setting, the card variant at
-// the -cards-n sizes, then time_static and terraform_data.
+// the -cards-n sizes, then time_static, terraform_data and the schema floor.
 func (o options) kindsFor(n int) []kind {
 	var ks []kind
 	for _, st := range o.storages {
@@ -189,7 +198,8 @@ func (o options) kindsFor(n int) []kind {
 	}
 	return append(ks,
 		kind{name: kindTime, hcl: fmt.Sprintf(timeHCL, n)},
-		kind{name: kindData, hcl: fmt.Sprintf(dataHCL, n)})
+		kind{name: kindData, hcl: fmt.Sprintf(dataHCL, n)},
+		kind{name: kindFloor, hcl: floorConfig(n)})
 }
 
 // title is how the report and the log name a kind.
@@ -199,6 +209,8 @@ func (k kind) title() string {
 		return "time_static"
 	case k.name == kindData:
 		return "terraform_data"
+	case k.name == kindFloor:
+		return "schema floor"
 	case k.cards > 0:
 		return fmt.Sprintf("moka, %s, %s, +%d cards", k.storage, k.setting.name, k.cards)
 	}

@@ -49,24 +49,25 @@ func phaseTitle(ph string) string {
 }
 
 func writePhaseTable(w io.Writer, s section) {
-	fmt.Fprintln(w, "| N | storage | settings | phase | runs | moka (a) | time_static (b) | terraform_data (c) | a/b | a/c | CPU a: Terraform / provider / sandbox | CPU b: Terraform / provider | peak RSS a / b | API calls per resource (total) | connections |")
-	fmt.Fprintln(w, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+	fmt.Fprintln(w, "| N | storage | settings | phase | runs | moka (a) | time_static (b) | terraform_data (c) | schema floor (d) | a/b | a/c | d/b | CPU a: Terraform / provider / sandbox | CPU b: Terraform / provider | CPU d: Terraform / provider | peak RSS a / b / d | API calls per resource (total) | connections |")
+	fmt.Fprintln(w, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
 	for _, n := range s.sizes {
 		res := s.measurements[n]
 		for _, ph := range s.phases[n] {
-			b, c := res[kindTime][ph], res[kindData][ph]
+			b, c, d := res[kindTime][ph], res[kindData][ph], res[kindFloor][ph]
 			for _, k := range s.kinds[n] {
 				a := res[k.name][ph]
 				if !k.moka || len(a) == 0 {
 					continue
 				}
-				ma, mb, mc := median(a), median(b), median(c)
-				fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s | %s / %s | %s | %s |\n",
-					n, k.storage, settingTitle(k), phaseTitle(ph), len(a), secs(ma), secs(mb), secs(mc),
-					ratio(ma, mb), ratio(ma, mc),
+				ma, mb, mc, md := median(a), median(b), median(c), median(d)
+				fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s | %s / %s | %s / %s / %s | %s | %s |\n",
+					n, k.storage, settingTitle(k), phaseTitle(ph), len(a), secs(ma), secs(mb), secs(mc), secs(md),
+					ratio(ma, mb), ratio(ma, mc), ratio(md, mb),
 					secs(medianOf(a, tfCPU)), secs(medianOf(a, providerCPU)), secs(medianOf(a, sandboxCPU)),
 					secs(medianOf(b, tfCPU)), secs(medianOf(b, providerCPU)),
-					maxRSS(a), maxRSS(b), perResource(a, n), connections(a))
+					secs(medianOf(d, tfCPU)), secs(medianOf(d, providerCPU)),
+					maxRSS(a), maxRSS(b), maxRSS(d), perResource(a, n), connections(a))
 			}
 		}
 	}
@@ -118,8 +119,8 @@ func writeRefreshTable(w io.Writer, s section) {
 	}
 }
 
-// ratioRow is one row of the ratio table: a moka variant at one N and
-// latency, a/b for each phase, and its peak RSS.
+// ratioRow is one row of the ratio table: a moka variant (or the schema
+// floor) at one N and latency, a/b for each phase, and its peak RSS.
 type ratioRow struct {
 	latency time.Duration
 	n       int
@@ -134,7 +135,7 @@ func ratioRows(sections []section) (rows []ratioRow, phases []string) {
 		for _, n := range s.sizes {
 			res := s.measurements[n]
 			for _, k := range s.kinds[n] {
-				if !k.moka {
+				if !k.moka && k.name != kindFloor {
 					continue
 				}
 				r := ratioRow{latency: s.latency, n: n, kind: k, ratios: map[string]float64{}}
@@ -184,7 +185,7 @@ func writeRatioTable(w io.Writer, sections []section) {
 	fmt.Fprintln(w, head+" provider peak RSS |")
 	fmt.Fprintln(w, rule+"---:|")
 	for _, r := range rows {
-		line := fmt.Sprintf("| %s | %d | %s | %s |", latencyName(r.latency), r.n, r.kind.storage, settingTitle(r.kind))
+		line := fmt.Sprintf("| %s | %d | %s | %s |", latencyName(r.latency), r.n, rowStorage(r.kind), rowSettings(r.kind))
 		for _, ph := range phases {
 			if v, ok := r.ratios[ph]; ok {
 				line += fmt.Sprintf(" %.2fx |", v)
@@ -214,30 +215,59 @@ var targets = []target{
 	{"provider peak memory under 64 MiB", "", 1, 64},
 }
 
+// writeTargets judges each target on the moka rows, next to what the schema
+// floor, the least any provider of this schema takes, gets for it.
 func writeTargets(w io.Writer, sections []section) {
 	rows, _ := ratioRows(sections)
-	fmt.Fprintln(w, "| target | N | storage | figure | met |")
-	fmt.Fprintln(w, "|---|---:|---|---:|---|")
+	floors := map[[2]int]ratioRow{}
+	for _, r := range rows {
+		if r.kind.name == kindFloor {
+			floors[[2]int{int(r.latency), r.n}] = r
+		}
+	}
+	fmt.Fprintln(w, "| target | N | storage | figure | met | schema floor |")
+	fmt.Fprintln(w, "|---|---:|---|---:|---|---:|")
 	for _, t := range targets {
 		for _, r := range rows {
-			if r.latency != 0 || r.kind.cards > 0 || len(r.kind.setting.env) > 0 || r.n < t.minN {
+			if !r.kind.moka || r.latency != 0 || r.kind.cards > 0 || len(r.kind.setting.env) > 0 || r.n < t.minN {
 				continue
 			}
+			floor, haveFloor := floors[[2]int{int(r.latency), r.n}]
 			if t.phase == "" {
 				if r.peakKB == 0 {
 					continue
 				}
 				got := float64(r.peakKB) / 1024
-				fmt.Fprintf(w, "| %s | %d | %s | %s | %s |\n", t.text, r.n, r.kind.storage, mib(r.peakKB), yesNo(got < t.limit))
+				fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s |\n", t.text, r.n, r.kind.storage, mib(r.peakKB), yesNo(got < t.limit), mib(floor.peakKB))
 				continue
 			}
 			v, ok := r.ratios[t.phase]
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(w, "| %s | %d | %s | %.2fx | %s |\n", t.text, r.n, r.kind.storage, v, yesNo(v <= t.limit))
+			floorFigure := "–"
+			if f, ok := floor.ratios[t.phase]; ok && haveFloor {
+				floorFigure = fmt.Sprintf("%.2fx", f)
+			}
+			fmt.Fprintf(w, "| %s | %d | %s | %.2fx | %s | %s |\n", t.text, r.n, r.kind.storage, v, yesNo(v <= t.limit), floorFigure)
 		}
 	}
+}
+
+// rowStorage and rowSettings name a ratio row's variant; the schema floor
+// has no sandbox and no settings.
+func rowStorage(k kind) string {
+	if k.name == kindFloor {
+		return "–"
+	}
+	return k.storage
+}
+
+func rowSettings(k kind) string {
+	if k.name == kindFloor {
+		return "schema floor"
+	}
+	return settingTitle(k)
 }
 
 func yesNo(ok bool) string {
