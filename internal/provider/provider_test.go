@@ -16,7 +16,9 @@ import (
 // through the server Serve gives Terraform, a new provider for each command as
 // each command starts a process.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"moka": func() (tfprotov6.ProviderServer, error) { return newServer(New("test")(), logsDiscarded(os.Getenv)), nil },
+	"moka": func() (tfprotov6.ProviderServer, error) {
+		return newServer(New("test")(), logsDiscarded(os.Getenv)), nil
+	},
 }
 
 // tunedProviderFactories: every provider process of the test shares tn (its
