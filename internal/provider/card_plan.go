@@ -73,7 +73,7 @@ func refuseMarkedTwin(ctx context.Context, data *providerData, req resource.Modi
 	}
 	var plan cardModel
 	var number types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
 	if resp.Diagnostics.HasError() || number.IsUnknown() || number.IsNull() || plan.ExpMonth.IsUnknown() || plan.ExpYear.IsUnknown() {
 		return

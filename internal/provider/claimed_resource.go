@@ -114,7 +114,7 @@ func (c *claimedResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	look, adopted := view.lookup(client)
 	if c.base.data.creates.settle(ctx, record, resp, look) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, adopted())...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, adopted())...)
 	}
 }
 

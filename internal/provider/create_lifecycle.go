@@ -277,7 +277,7 @@ func (l *createLifecycle) recordPending(ctx context.Context, resp *resource.Crea
 			"the %s this create stored (it carries a mark no other object has) and adopts it if it is there, or creates it if it is not. "+
 			"Until then its id is that mark. %s", what, what, next))
 	resp.Diagnostics.Append(setPendingClaim(ctx, resp.Private, claim)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, state)...)
 	// Also in state: Terraform does not pass private state on to the destroy
 	// of a tainted object it replaces.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), claim)...)

@@ -165,7 +165,7 @@ func (r *cardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer identityAfterCreate(ctx, resp)
 	var plan cardModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
 	var number types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_number_wo"), &number)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
@@ -190,14 +190,14 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 			resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
 			plan.CardName = name
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 	case moka.KeptClaim(err) != nil:
 		kept := moka.KeptClaim(err)
 		keptClaimWarning(&resp.Diagnostics, "card", "name", "card_name", "update-card-refuses-empty-name")
 		added.Card.CardName = ""
 		plan.fill(*added)
 		resp.Diagnostics.Append(setKeptClaim(ctx, resp.Private, kept.Claim)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 	case moka.IsUnfinished(err):
 		// Ours; Moka still names it with the claim, which the next plan shows.
 		unfinishedCreateWarning(&resp.Diagnostics, "card", "name", err)
@@ -207,7 +207,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 		if name.IsUnknown() {
 			plan.CardName = types.StringNull()
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 	case claim != "":
 		pending := plan.pendingRecord(number.ValueString())
 		r.data.creates.recordPending(ctx, resp, claim, "card", "", &pending)
@@ -221,7 +221,7 @@ func (r *cardResource) Create(ctx context.Context, req resource.CreateRequest, r
 func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer identityAfterRead(ctx, req, resp)
 	var state cardModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	if r.keepStateWhileUnconfigured(resp, !state.CardHolderFullName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
 		return
 	}
@@ -236,14 +236,14 @@ func (r *cardResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	resp.Diagnostics.Append(withoutKeptCardClaim(ctx, got, req.Private, resp.Private)...)
 	state.fill(*got)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 }
 
 func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer identityAfterUpdate(ctx, resp)
 	var plan, state cardModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
 	defer cancel()
 	if client == nil {
@@ -252,35 +252,35 @@ func (r *cardResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if plan.CardName.Equal(state.CardName) && !state.CardToken.IsNull() {
 		// only Terraform's bookkeeping changed: nothing to tell Moka
 		plan.CardNumberWO = types.StringNull()
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 		return
 	}
 	if refuseTextMokaKeeps(ctx, req.Private, map[string]types.String{"card_name": plan.CardName}, nil, "", &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 		return
 	}
 	token := state.CardToken.ValueString()
 	renamed, err := client.UpdateCard(ctx, token, plan.CardName.ValueString())
 	if err != nil {
 		addCardError(&resp.Diagnostics, "rename", token, err)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 		return
 	}
 	if names, limit := cutText(map[string]types.String{"card_name": plan.CardName}, map[string]string{"card_name": renamed.Card.CardName}); limit > 0 {
 		resp.Diagnostics.AddError("Moka cut the card's name short", cutTextDetail("card", names, limit))
 		resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
 		state.fill(*renamed)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 		return
 	}
 	resp.Diagnostics.Append(withoutKeptCardClaim(ctx, renamed, req.Private, resp.Private)...)
 	plan.fill(*renamed)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *cardResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cardModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Delete, timeoutDelete)
 	defer cancel()
 	if client == nil {

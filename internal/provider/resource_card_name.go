@@ -122,7 +122,7 @@ func (r *cardNameResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 func (r *cardNameResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer identityAfterCreate(ctx, resp)
 	var plan cardNameModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
 	defer cancel()
 	if client == nil {
@@ -145,7 +145,7 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 		name := plan.CardName
 		plan.fill(*before)
 		plan.CardName = name
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 		return
 	}
 	if err != nil {
@@ -153,13 +153,13 @@ func (r *cardNameResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.fill(*renamed)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer identityAfterRead(ctx, req, resp)
 	var state cardNameModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	if r.keepStateWhileUnconfigured(resp, !state.CardName.IsNull(), "card", "card "+state.CardToken.ValueString()) {
 		return
 	}
@@ -174,13 +174,13 @@ func (r *cardNameResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.fill(*got)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 }
 
 func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer identityAfterUpdate(ctx, resp)
 	var plan cardNameModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
 	defer cancel()
 	if client == nil {
@@ -193,12 +193,12 @@ func (r *cardNameResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.fill(*renamed)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *cardNameResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cardNameModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Delete, timeoutDelete)
 	defer cancel()
 	if client == nil {

@@ -117,8 +117,8 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	var plan, state dealerCustomerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	var passwordWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
 	flag, diags := req.Private.GetKey(ctx, privatePasswordWriteOnly)
@@ -139,7 +139,7 @@ func (r *dealerCustomerResource) ModifyPlan(ctx context.Context, req resource.Mo
 func (r *dealerCustomerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer identityAfterCreate(ctx, resp)
 	var plan dealerCustomerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
 	var passwordWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Create, timeoutCreate)
@@ -167,19 +167,19 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 			resp.Diagnostics.Append(learnTextLimit(ctx, resp.Private, limit)...)
 			state.FirstName, state.LastName, state.Address = plan.FirstName, plan.LastName, plan.Address
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 	case moka.KeptClaim(err) != nil:
 		kept := moka.KeptClaim(err)
 		keptClaimWarning(&resp.Diagnostics, "customer", kept.Field, "address, first_name or last_name", "update-keeps-empty")
 		state := plan.withAPI(moka.WithoutClaim(created.Customer, kept.Claim), writeOnly)
 		resp.Diagnostics.Append(setKeptClaim(ctx, resp.Private, kept.Claim)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateMokaKeepsEmpty, privateFlag(true))...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 	case moka.IsUnfinished(err):
 		// Ours; Moka still holds the claim as its address, which the next plan shows.
 		unfinishedCreateWarning(&resp.Diagnostics, "customer", "address (or first or last name, without an address)", err)
 		state := plan.withID(created.Customer.DealerCustomerID)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 	case claim != "":
 		state := plan.withID(0)
 		r.data.creates.recordPending(ctx, resp, claim, "customer", plan.CustomerCode.ValueString(), &state)
@@ -191,7 +191,7 @@ func (r *dealerCustomerResource) Create(ctx context.Context, req resource.Create
 func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer identityAfterRead(ctx, req, resp)
 	var state dealerCustomerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -217,14 +217,14 @@ func (r *dealerCustomerResource) Read(ctx context.Context, req resource.ReadRequ
 		strayCardsWarning(&resp.Diagnostics, customer.CustomerCode, cards, r.data.now())
 	}
 	state = state.withAPI(unmarked, writeOnly)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 }
 
 func (r *dealerCustomerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer identityAfterUpdate(ctx, resp)
 	var plan, state dealerCustomerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(planModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	var passwordWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &passwordWO)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, plan.Timeouts.Update, timeoutUpdate)
@@ -236,7 +236,7 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(diags...)
 	wasWriteOnly := string(flag) == "true"
 	if refuseTextMokaKeeps(ctx, req.Private, plan.freeText(), emptied(plan, state), plan.CustomerCode.ValueString(), &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 		return
 	}
 	resp.Diagnostics.Append(forgetReplacedCustomerMark(ctx, resp.Private)...)
@@ -246,7 +246,7 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 		// nothing Moka holds changes ("" and unset, unmanaged password, timeouts)
 		plan.PasswordWO = types.StringNull()
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 		return
 	}
 	updated, err := client.UpdateCustomer(ctx, update)
@@ -254,25 +254,25 @@ func (r *dealerCustomerResource) Update(ctx context.Context, req resource.Update
 	if err != nil && (moka.KeptFields(err) == nil || updated == nil) {
 		addCustomerError(&resp.Diagnostics, "update", plan.CustomerCode.ValueString(), err, r.data.now())
 		// what Moka held before: a record the lifecycle settled keeps its id
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 		return
 	}
 	if textRefused(ctx, plan, updated.Customer, err, resp.Private, &resp.Diagnostics) {
 		// What Moka holds is the state: the next plan shows it, and refuses the text again.
 		state = state.withAPI(updated.Customer, wasWriteOnly)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &state)...)
 		return
 	}
 	unmarked, diags := withoutKeptClaim(ctx, updated.Customer, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	plan = plan.withAPI(unmarked, writeOnly)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privatePasswordWriteOnly, privateFlag(writeOnly))...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setStateModel(ctx, &resp.State, &plan)...)
 }
 
 func (r *dealerCustomerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state dealerCustomerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(stateModel(ctx, req.State, &state)...)
 	ctx, cancel, client := r.begin(ctx, &resp.Diagnostics, state.Timeouts.Delete, timeoutDelete)
 	defer cancel()
 	if client == nil {
