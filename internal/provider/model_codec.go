@@ -74,7 +74,8 @@ var (
 // type implementing attr.Value.
 func modelFields(t reflect.Type) []modelField {
 	if cached, ok := modelFieldsCache.Load(t); ok {
-		return cached.([]modelField)
+		fields, _ := cached.([]modelField)
+		return fields
 	}
 	fields, ok := appendModelFields(nil, t, nil)
 	if !ok {

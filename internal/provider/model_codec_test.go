@@ -31,7 +31,10 @@ func TestModelCodecAnswersAsTheFramework(t *testing.T) {
 		var sr resource.SchemaResponse
 		tc.resource.Schema(ctx, resource.SchemaRequest{}, &sr)
 		s := sr.Schema
-		objectType := s.Type().TerraformType(ctx).(tftypes.Object)
+		objectType, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+		if !ok {
+			t.Fatalf("%T: the schema's type is no object", tc.resource)
+		}
 		name := fmt.Sprintf("%T", tc.model())
 		for _, row := range []struct {
 			name string
@@ -143,7 +146,8 @@ func sampleTerraformValue(typ tftypes.Type) tftypes.Value {
 		return tftypes.NewValue(typ, true)
 	case typ.Is(tftypes.Object{}):
 		values := map[string]tftypes.Value{}
-		for name, at := range typ.(tftypes.Object).AttributeTypes {
+		object, _ := typ.(tftypes.Object)
+		for name, at := range object.AttributeTypes {
 			values[name] = sampleTerraformValue(at)
 		}
 		return tftypes.NewValue(typ, values)

@@ -19,7 +19,10 @@ import (
 func TestUpgradePassthroughAnswersAsTheFramework(t *testing.T) {
 	ctx := t.Context()
 	framework := providerserver.NewProtocol6(New("test")())()
-	served := newServer(New("test")(), true).(releasingServer)
+	served, ok := newServer(New("test")(), true).(releasingServer)
+	if !ok {
+		t.Fatal("newServer serves no releasingServer")
+	}
 	schemas, err := framework.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +91,7 @@ func upgradeAnswer(t *testing.T, s *tfprotov6.Schema, resp *tfprotov6.UpgradeRes
 	t.Helper()
 	var out []string
 	for _, d := range resp.Diagnostics {
-		out = append(out, string(d.Severity.String())+": "+d.Summary+": "+d.Detail)
+		out = append(out, d.Severity.String()+": "+d.Summary+": "+d.Detail)
 	}
 	if resp.UpgradedState == nil {
 		return append(out, "no state")
