@@ -178,8 +178,11 @@ func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprot
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	ctx, release := s.detach(ctx)
 	defer release()
-	if resp, ok := s.upgrades.upgrade(ctx, s.ProviderServer, req); ok {
-		return resp, nil
+	// With logs kept, the framework answers: its trace says how it upgraded.
+	if s.quiet {
+		if resp, ok := s.upgrades.upgrade(ctx, s.ProviderServer, req); ok {
+			return resp, nil
+		}
 	}
 	return s.ProviderServer.UpgradeResourceState(ctx, req)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"strings"
 	"testing"
 	"weak"
 
@@ -220,6 +221,16 @@ func TestQuietServerHidesPluginLoggers(t *testing.T) {
 		}
 		if logged := out.Len() > 0; logged == quiet {
 			t.Errorf("quiet %v: logged %d bytes", quiet, out.Len())
+		}
+		// A state at its version: passed through only when nobody reads the
+		// trace; otherwise the framework says how it upgraded it.
+		out.Reset()
+		upgrade := &tfprotov6.UpgradeResourceStateRequest{TypeName: "moka_dealer_customer", RawState: &tfprotov6.RawState{JSON: []byte(`{"customer_code":"C1"}`)}}
+		if resp, err := srv.UpgradeResourceState(ctx, upgrade); err != nil || resp.UpgradedState == nil || hasError(resp.Diagnostics) {
+			t.Fatalf("quiet %v: UpgradeResourceState = %+v, %v", quiet, resp, err)
+		}
+		if said := strings.Contains(out.String(), "passthrough implementation"); said == quiet {
+			t.Errorf("quiet %v: the framework's upgrade trace said: %v", quiet, said)
 		}
 	}
 }

@@ -17,7 +17,9 @@ import (
 // its loggers each time, a tenth of the provider's CPU in a no-change plan
 // of 3000 customers (BENCHMARKS.md). Anything else (another version, a flatmap
 // state, JSON that does not decode, a schema with list or set blocks, whose
-// null blocks the framework rewrites) goes to the framework.
+// null blocks the framework rewrites) goes to the framework, and so does
+// every call when Terraform keeps the provider's logs: a user reading a trace
+// then sees the framework say how it upgraded the state.
 type passthroughUpgrades struct {
 	once  sync.Once
 	types map[string]passthroughType

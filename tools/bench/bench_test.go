@@ -131,7 +131,7 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"| 0 | 3000 | data | defaults | 1.05x | 0.40x | 0.60x | 70.0 MiB |",
 		"| 0 | 3000 | data | cap off | 1.00x | 0.40x | 0.45x | 50.0 MiB |",
-		"| 0 | 3000 | – | schema floor | 1.20x | 0.35x | 0.55x | 30.0 MiB |",
+		"| 0 | 3000 | – | schema floor (no Moka) | 1.20x | 0.35x | 0.55x | 30.0 MiB |",
 		"| apply within 1.1x of time_static | 3000 | data | 1.05x | yes | 1.20x |",
 		"| no-change plan, Moka at 100ms, within 0.5x of time_static, N >= 3000 | 3000 | data | 0.60x | **no** | 0.55x |",
 		"| provider peak memory under 64 MiB | 3000 | data | 70.0 MiB | **no** | 30.0 MiB |",

@@ -255,7 +255,7 @@ func writeTargets(w io.Writer, sections []section) {
 }
 
 // rowStorage and rowSettings name a ratio row's variant; the schema floor
-// has no sandbox and no settings.
+// has no sandbox and no settings, and no Moka for a latency to reach.
 func rowStorage(k kind) string {
 	if k.name == kindFloor {
 		return "–"
@@ -265,7 +265,7 @@ func rowStorage(k kind) string {
 
 func rowSettings(k kind) string {
 	if k.name == kindFloor {
-		return "schema floor"
+		return "schema floor (no Moka)"
 	}
 	return settingTitle(k)
 }
