@@ -79,7 +79,7 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 }
 
 // newServer serves p as Serve does; quiet hides the plugin's loggers from the
-// per-resource calls (silentContext).
+// per-resource calls (pluginLogKey).
 func newServer(p provider.Provider, quiet bool) tfprotov6.ProviderServer {
 	return releasingServer{ProviderServer: providerserver.NewProtocol6(p)(), quiet: quiet, upgrades: &passthroughUpgrades{}}
 }
