@@ -138,12 +138,12 @@ func decodeModel(ctx context.Context, raw tftypes.Value, s schemaTyped, target a
 	for i, f := range fields {
 		typ, inSchema := types[f.name]
 		value, inValue := values[f.name]
-		if !inSchema || !inValue || !validates(ctx, typ, value, f.name) {
+		if !inSchema || !inValue {
 			return false
 		}
 		field := out.FieldByIndex(f.index)
 		v, err := typ.ValueFromTerraform(ctx, value)
-		if err != nil || v == nil || reflect.TypeOf(v) != field.Type() || !field.CanSet() {
+		if err != nil || v == nil || reflect.TypeOf(v) != field.Type() || !field.CanSet() || !validates(ctx, typ, v, value, f.name) {
 			return false
 		}
 		decoded[i] = reflect.ValueOf(v)
@@ -184,16 +184,7 @@ func encodeModel(ctx context.Context, s schemaTyped, val any) (tftypes.Value, bo
 			return tftypes.Value{}, false
 		}
 		tv, err := v.ToTerraformValue(ctx)
-		if err != nil {
-			return tftypes.Value{}, false
-		}
-		if selfValidating, ok := v.(xattr.ValidateableAttribute); ok {
-			var resp xattr.ValidateAttributeResponse
-			selfValidating.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: path.Root(f.name)}, &resp)
-			if len(resp.Diagnostics) > 0 {
-				return tftypes.Value{}, false
-			}
-		} else if !validates(ctx, typ, tv, f.name) {
+		if err != nil || !validates(ctx, typ, v, tv, f.name) {
 			return tftypes.Value{}, false
 		}
 		values[f.name] = tv
@@ -205,10 +196,15 @@ func encodeModel(ctx context.Context, s schemaTyped, val any) (tftypes.Value, bo
 	return tftypes.NewValue(tt, values), true
 }
 
-// validates runs what the framework's Get and Set run for a type that
-// validates its values (types.Int64: the number fits); anything it says, even
-// a warning, leaves the call to the framework, which then says it.
-func validates(ctx context.Context, t attr.Type, v tftypes.Value, name string) bool {
+// validates runs the validation the framework's Get and Set run: the value's
+// own, else its type's (types.Int64: the number fits). Anything it says, even a
+// warning, leaves the call to the framework, which then says it.
+func validates(ctx context.Context, t attr.Type, v attr.Value, tv tftypes.Value, name string) bool {
+	if own, ok := v.(xattr.ValidateableAttribute); ok {
+		var resp xattr.ValidateAttributeResponse
+		own.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: path.Root(name)}, &resp)
+		return len(resp.Diagnostics) == 0
+	}
 	withValidate, ok := t.(xattr.TypeWithValidate) //nolint:staticcheck // the deprecated interface the framework still honours
-	return !ok || len(withValidate.Validate(ctx, v, path.Root(name))) == 0
+	return !ok || len(withValidate.Validate(ctx, tv, path.Root(name))) == 0
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"math/big"
 	"reflect"
 	"testing"
 
@@ -105,6 +106,7 @@ func TestModelCodecLeavesTheRestToTheFramework(t *testing.T) {
 		{"a model missing fields", sampleTerraformValue(objectType), func() any { return &missingAField{} }},
 		{"a field that is no attr.Value", sampleTerraformValue(objectType), func() any { return &notAValue{} }},
 		{"not a pointer", sampleTerraformValue(objectType), func() any { return dealerCustomerModel{} }},
+		{"a number beyond int64", beyondInt64(objectType), func() any { return &dealerCustomerModel{} }},
 	} {
 		t.Run(row.name, func(t *testing.T) {
 			if decodeModel(ctx, row.raw, s, row.target()) {
@@ -127,6 +129,15 @@ func TestModelCodecLeavesTheRestToTheFramework(t *testing.T) {
 	if diags := setStateModel(ctx, &st, &missingAFieldModel{}); !diags.HasError() {
 		t.Error("setStateModel of a model missing fields: no error")
 	}
+}
+
+// beyondInt64 is a sample state whose dealer_customer_id no int64 holds: the
+// framework's types.Int64 refuses it, so the codec must leave it to it.
+func beyondInt64(objectType tftypes.Type) tftypes.Value {
+	var values map[string]tftypes.Value
+	_ = sampleTerraformValue(objectType).As(&values)
+	values["dealer_customer_id"] = tftypes.NewValue(tftypes.Number, new(big.Float).SetFloat64(1e30))
+	return tftypes.NewValue(objectType, values)
 }
 
 type missingAFieldModel struct {
