@@ -53,7 +53,7 @@ func main() {
 	}
 
 	// provider.Serve is providerserver.Serve with a fix for a memory leak of
-	// the framework's (see provider.NewServer).
+	// the framework's (see provider.Serve).
 	if err := provider.Serve(version, debug); err != nil {
 		log.Fatal(err.Error())
 	}

@@ -19,7 +19,7 @@ import (
 const Address = "registry.terraform.io/terraform-moka/moka"
 
 // Serve serves the provider to Terraform, or with debug to a debugger, through
-// NewServer. Why the process is tuned so: DESIGN.md, "The provider process".
+// newServer. Why the process is tuned so: DESIGN.md, "The provider process".
 func Serve(version string, debug bool) error {
 	return ServeProvider(Address, New(version), debug)
 }
@@ -71,15 +71,11 @@ func gcSettings(getenv func(string) string) (percent int, limit int64) {
 	return 400, 32 << 20
 }
 
-// NewServer is the plugin framework's protocol 6 server, with the per-resource
-// calls' contexts cut loose when they return: the framework keeps every call's
-// context until StopProvider (DESIGN.md, "The provider process").
-func NewServer(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer { return newServer(New(version)(), logsDiscarded(os.Getenv)) }
-}
-
-// newServer serves p as Serve does; quiet hides the plugin's loggers from the
-// per-resource calls (pluginLogKey).
+// newServer is the plugin framework's protocol 6 server for p, with the
+// per-resource calls' contexts cut loose when they return (the framework keeps
+// every call's context until StopProvider: DESIGN.md, "The provider process");
+// quiet hides the plugin's loggers from those calls (pluginLogKey) and lets
+// UpgradeResourceState pass states through.
 func newServer(p provider.Provider, quiet bool) tfprotov6.ProviderServer {
 	return releasingServer{ProviderServer: providerserver.NewProtocol6(p)(), quiet: quiet, upgrades: &passthroughUpgrades{}}
 }

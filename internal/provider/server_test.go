@@ -59,10 +59,10 @@ func TestServerReleasesCallContexts(t *testing.T) {
 	const n = 50
 	framework := providerserver.NewProtocol6(New("test")())()
 	if alive := callsRetained(t, framework, n); alive != n {
-		t.Errorf("the framework's own server kept %d of %d call contexts; it no longer keeps them all, so NewServer's workaround may be obsolete: check proto6server.registerContext", alive, n)
+		t.Errorf("the framework's own server kept %d of %d call contexts; it no longer keeps them all, so newServer's workaround may be obsolete: check proto6server.registerContext", alive, n)
 	}
-	if alive := callsRetained(t, NewServer("test")(), n); alive != 0 {
-		t.Errorf("NewServer's server kept %d of %d call contexts after the calls returned, want 0", alive, n)
+	if alive := callsRetained(t, newServer(New("test")(), true), n); alive != 0 {
+		t.Errorf("newServer's server kept %d of %d call contexts after the calls returned, want 0", alive, n)
 	}
 }
 
@@ -99,12 +99,14 @@ func TestDetachedContext(t *testing.T) {
 }
 
 // TestAccServerLifecycle runs a customer through create, refresh, update,
-// import and destroy on the server main serves (NewServer), not the
-// framework's own that the other acceptance tests use.
+// import and destroy on the server Serve gives Terraform when it keeps the
+// provider's logs (TF_LOG set): loggers in every call and the framework's own
+// UpgradeResourceState, which the other acceptance tests, with logs discarded,
+// do not take.
 func TestAccServerLifecycle(t *testing.T) {
 	srv := accSandbox(t, sandbox.Options{})
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"moka": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
+		"moka": func() (tfprotov6.ProviderServer, error) { return newServer(New("test")(), false), nil },
 	}
 	cfg := func(lastName string) string {
 		return providerBlock(srv) + fmt.Sprintf(`
